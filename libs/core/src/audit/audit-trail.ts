@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { AuditEvent, AuditSink } from '../ports/audit-sink.port';
+import { Clock } from '../clock/clock';
+import { MfaSubject } from '../subject';
+
+/**
+ * Builds events from a subject and hands them to the sink. A failing sink is reported
+ * on stderr and never changes an authentication decision.
+ */
+export class AuditTrail {
+  constructor(
+    private readonly sink: AuditSink,
+    private readonly clock: Clock,
+  ) {}
+
+  record(subject: MfaSubject | undefined, event: Omit<AuditEvent, 'at' | 'userId' | 'sessionRef' | 'ip' | 'userAgent'>): void {
+    const full: AuditEvent = {
+      ...event,
+      at: this.clock.now(),
+      userId: subject?.userId,
+      sessionRef: subject ? sessionRefOf(subject.sessionId).slice(0, 16) : undefined,
+      ip: subject?.ip,
+      userAgent: subject?.userAgent,
+    };
+    try {
+      Promise.resolve(this.sink.emit(full)).catch(reportSinkFailure);
+    } catch (err) {
+      reportSinkFailure(err);
+    }
+  }
+}
+
+function reportSinkFailure(err: unknown): void {
+  process.stderr.write(`nestjs-mfa: audit sink failed: ${err instanceof Error ? err.name : 'error'}\n`);
+}
+
+/** The store keys MFA state by a hash of the app's session id, never the id itself. */
+export function sessionRefOf(sessionId: string): string {
+  return createHash('sha256').update(sessionId).digest('hex');
+}

@@ -1,0 +1,76 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { MfaConfigurationError } from '../errors/mfa-configuration.error';
+
+export interface EncryptionKey {
+  /** A short stable id stored next to each ciphertext, so old keys can still read. */
+  id: string;
+  /** 32 bytes, base64 encoded. */
+  key: string;
+}
+
+export interface KeyRingOptions {
+  keys: EncryptionKey[];
+  /** The key new writes use. @default the first key in `keys` */
+  currentKeyId?: string;
+}
+
+const ENVELOPE_VERSION = 'v1';
+const HOW_TO_FIX =
+  'Generate a key with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))" ' +
+  "and pass it as encryption: { keys: [{ id: 'k1', key: '<base64>' }] }.";
+
+/**
+ * AES-256-GCM sealing for secrets at rest. Every seal uses a fresh 96-bit IV, and the
+ * associated data binds the ciphertext to its owner and purpose: a ciphertext copied
+ * into another user's row fails authentication instead of decrypting.
+ * This is the only place secrets are encrypted or decrypted.
+ */
+export class KeyRing {
+  private readonly keys = new Map<string, Buffer>();
+  readonly currentKeyId: string;
+
+  constructor(options: KeyRingOptions | undefined) {
+    if (!options?.keys?.length) throw new MfaConfigurationError(`nestjs-mfa needs an encryption key. ${HOW_TO_FIX}`);
+    for (const { id, key } of options.keys) {
+      if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+        throw new MfaConfigurationError(`Encryption key id "${id}" is invalid: use 1-32 letters, digits, "_" or "-".`);
+      }
+      const bytes = Buffer.from(key ?? '', 'base64');
+      if (bytes.length !== 32) {
+        throw new MfaConfigurationError(
+          `Encryption key "${id}" must be 32 bytes of base64 (got ${bytes.length} bytes). ${HOW_TO_FIX}`,
+        );
+      }
+      if (this.keys.has(id)) throw new MfaConfigurationError(`Encryption key id "${id}" is listed twice.`);
+      this.keys.set(id, bytes);
+    }
+    this.currentKeyId = options.currentKeyId ?? options.keys[0].id;
+    if (!this.keys.has(this.currentKeyId)) {
+      throw new MfaConfigurationError(`currentKeyId "${this.currentKeyId}" is not among the configured keys.`);
+    }
+  }
+
+  seal(plaintext: Buffer, associatedData: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKeyId)!, iv);
+    cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    const parts = [iv, body, cipher.getAuthTag()].map((b) => b.toString('base64url'));
+    return [ENVELOPE_VERSION, this.currentKeyId, ...parts].join('.');
+  }
+
+  /** Throws on a wrong key, a tampered envelope or mismatched associated data. */
+  open(envelope: string, associatedData: string): Buffer {
+    const [version, keyId, iv, body, tag] = envelope.split('.');
+    const key = this.keys.get(keyId);
+    if (version !== ENVELOPE_VERSION || !key || !iv || !tag) throw new Error('Sealed secret cannot be opened');
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(associatedData, 'utf8'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+  }
+
+  keyIdOf(envelope: string): string {
+    return envelope.split('.')[1];
+  }
+}

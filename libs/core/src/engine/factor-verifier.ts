@@ -1,0 +1,56 @@
+import { AuditTrail } from '../audit/audit-trail';
+import { FactorType, EnrollmentRecord } from '../ports/mfa-store.port';
+import { MfaSubject } from '../subject';
+import { ResolvedMfaContext } from './mfa-options';
+import { totpSecretAad } from './secret-aad';
+
+/**
+ * Checks a code against the user's factors and spends it. Spending is the store's
+ * conditional write; this class never decides single use by itself.
+ */
+export class FactorVerifier {
+  constructor(
+    private readonly ctx: ResolvedMfaContext,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  verify(subject: MfaSubject, method: FactorType, code: string, now: number): Promise<boolean> {
+    return method === 'totp' ? this.verifyTotp(subject, code, now) : this.redeemBackupCode(subject, code, now);
+  }
+
+  /** Matches the code's time step; true only if this call is the one that advanced `last_step`. */
+  async spendTotp(subject: MfaSubject, enrollment: EnrollmentRecord, code: string, now: number, activate = false): Promise<boolean> {
+    const secret = this.ctx.keyRing.open(enrollment.sealedSecret, totpSecretAad(enrollment.userId, enrollment.id));
+    const step = this.ctx.totp.matchStep(secret, code, enrollment.profile, now);
+    secret.fill(0);
+    if (step === null) return false;
+    const spent = activate
+      ? await this.ctx.store.activateEnrollment(enrollment.userId, enrollment.id, step, now)
+      : await this.ctx.store.acceptTotpStep(enrollment.userId, enrollment.id, step, now);
+    if (!spent) {
+      // A valid code for a step already used: a replay (ASVS 2.8.4 logs it).
+      this.audit.record(subject, { type: 'totp.replay', severity: 'high', channel: 'totp', outcome: 'refused', enrollmentId: enrollment.id, reason: 'replay' });
+    }
+    return spent;
+  }
+
+  private async verifyTotp(subject: MfaSubject, code: string, now: number): Promise<boolean> {
+    const enrollments = await this.ctx.store.listEnrollments(subject.userId);
+    for (const enrollment of enrollments) {
+      if (enrollment.status === 'active' && (await this.spendTotp(subject, enrollment, code, now))) return true;
+    }
+    return false;
+  }
+
+  private async redeemBackupCode(subject: MfaSubject, input: string, now: number): Promise<boolean> {
+    const code = this.ctx.backupCodes.normalize(input);
+    if (!code) return false;
+    const unused = await this.ctx.store.listUnusedBackupCodes(subject.userId);
+    const matches = await Promise.all(unused.map((row) => this.ctx.hasher.verify(code, row.codeHash)));
+    const match = unused[matches.indexOf(true)];
+    if (!match) return false;
+    const spent = await this.ctx.store.consumeBackupCode(subject.userId, match.id, now);
+    if (spent) this.audit.record(subject, { type: 'backup_code.used', severity: 'warning', channel: 'backup_code', outcome: 'success', reason: `${unused.length - 1} left` });
+    return spent;
+  }
+}

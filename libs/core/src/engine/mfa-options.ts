@@ -1,0 +1,86 @@
+import { Clock, systemClock } from '../clock/clock';
+import { InMemoryCounterStore } from '../counters/in-memory-counter.store';
+import { LoggerAuditSink } from '../audit/logger-audit.sink';
+import { CodeHasher, ScryptCost } from '../crypto/code-hasher';
+import { KeyRing, KeyRingOptions } from '../crypto/key-ring';
+import { MfaConfigurationError } from '../errors/mfa-configuration.error';
+import { BackupCodeFactor, BackupCodeOptions } from '../factors/backup-code.factor';
+import { TotpFactor, TotpFactorOptions } from '../factors/totp.factor';
+import { DEFAULT_TOTP_PROFILE, TotpProfile } from '../factors/totp-profile';
+import { AuditSink } from '../ports/audit-sink.port';
+import { CounterStore } from '../ports/counter-store.port';
+import { MfaStore } from '../ports/mfa-store.port';
+
+export interface LockoutOptions {
+  /** Failed attempts per user and channel before the channel locks. @default 5 */
+  maxAttempts?: number;
+  /** Seconds the count is kept and the lock lasts. @default 900 */
+  windowSeconds?: number;
+}
+
+/** Options of the framework-free core. The Nest module and Express adapter accept these too. */
+export interface MfaCoreOptions {
+  /** Issuer shown in authenticator apps. @default 'nestjs-mfa' */
+  issuer?: string;
+  /** Keys for secrets at rest. Required: boot stops without a valid 32-byte key. */
+  encryption: KeyRingOptions;
+  store: MfaStore;
+  /** @default InMemoryCounterStore (one instance) */
+  counters?: CounterStore;
+  /** @default LoggerAuditSink (JSON lines on stdout) */
+  audit?: AuditSink;
+  /** @default the system clock */
+  clock?: Clock;
+  totp?: TotpFactorOptions & { profile?: Partial<TotpProfile> };
+  backupCodes?: BackupCodeOptions & { scrypt?: ScryptCost };
+  /** Seconds a challenge stays open. @default 600 */
+  challengeTtl?: number;
+  /** Seconds a started enrollment may wait for its confirming code. @default 600 */
+  enrollmentTtl?: number;
+  /** Freshness (seconds) demanded before a user with factors changes them. @default 300 */
+  reauthMaxAge?: number;
+  lockout?: LockoutOptions;
+}
+
+/** Options merged with their defaults once, at construction. */
+export interface ResolvedMfaContext {
+  issuer: string;
+  keyRing: KeyRing;
+  store: MfaStore;
+  counters: CounterStore;
+  audit: AuditSink;
+  clock: Clock;
+  totp: TotpFactor;
+  totpProfile: TotpProfile;
+  backupCodes: BackupCodeFactor;
+  hasher: CodeHasher;
+  challengeTtlMs: number;
+  enrollmentTtlMs: number;
+  reauthMaxAge: number;
+  lockout: Required<LockoutOptions>;
+}
+
+export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
+  if (!options?.store) throw new MfaConfigurationError('nestjs-mfa needs a store: pass `store` (for example TypeOrmMfaStore).');
+  const totpProfile = { ...DEFAULT_TOTP_PROFILE, ...options.totp?.profile };
+  if (![6, 8].includes(totpProfile.digits)) throw new MfaConfigurationError('totp.profile.digits must be 6 or 8.');
+  if (!['sha1', 'sha256', 'sha512'].includes(totpProfile.algorithm)) {
+    throw new MfaConfigurationError('totp.profile.algorithm must be sha1, sha256 or sha512.');
+  }
+  return {
+    issuer: options.issuer ?? 'nestjs-mfa',
+    keyRing: new KeyRing(options.encryption),
+    store: options.store,
+    counters: options.counters ?? new InMemoryCounterStore(),
+    audit: options.audit ?? new LoggerAuditSink(),
+    clock: options.clock ?? systemClock,
+    totp: new TotpFactor(options.totp),
+    totpProfile,
+    backupCodes: new BackupCodeFactor(options.backupCodes),
+    hasher: new CodeHasher(options.backupCodes?.scrypt),
+    challengeTtlMs: (options.challengeTtl ?? 600) * 1000,
+    enrollmentTtlMs: (options.enrollmentTtl ?? 600) * 1000,
+    reauthMaxAge: options.reauthMaxAge ?? 300,
+    lockout: { maxAttempts: options.lockout?.maxAttempts ?? 5, windowSeconds: options.lockout?.windowSeconds ?? 900 },
+  };
+}

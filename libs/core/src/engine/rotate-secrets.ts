@@ -1,0 +1,20 @@
+import { ResolvedMfaContext } from './mfa-options';
+import { totpSecretAad } from './secret-aad';
+
+/** Re-encrypts secrets sealed under older keys; returns how many moved to the current key. */
+export async function rotateSealedSecrets(ctx: ResolvedMfaContext, batchSize = 100): Promise<number> {
+  const { keyRing, store } = ctx;
+  let moved = 0;
+  for (;;) {
+    const batch = await store.listEnrollmentsNotSealedWith(keyRing.currentKeyId, batchSize);
+    if (batch.length === 0) return moved;
+    for (const enrollment of batch) {
+      const aad = totpSecretAad(enrollment.userId, enrollment.id);
+      const secret = keyRing.open(enrollment.sealedSecret, aad);
+      const resealed = keyRing.seal(secret, aad);
+      secret.fill(0);
+      // A lost compare-and-swap means another rotator already moved it; the next batch re-reads.
+      if (await store.replaceSealedSecret(enrollment.id, enrollment.sealedSecret, resealed, keyRing.currentKeyId)) moved++;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The one registry of stable error codes. Both adapters answer with these codes and
+ * statuses, so a client can branch on `code` and never on a message.
+ */
+export const MFA_ERROR_CODES = {
+  MFA_REQUIRED: { status: 401, message: 'Multi-factor authentication is required for this resource.' },
+  MFA_ENROLLMENT_REQUIRED: { status: 403, message: 'Enroll a second factor before using this resource.' },
+  INVALID_CODE: { status: 401, message: 'The code or challenge is invalid or has expired.' },
+  MFA_LOCKED: { status: 429, message: 'Too many failed attempts. Try again later.' },
+  UNAUTHENTICATED: { status: 401, message: 'Sign in before using multi-factor authentication.' },
+  VALIDATION_FAILED: { status: 400, message: 'The request body is malformed.' },
+  ENROLLMENT_NOT_FOUND: { status: 404, message: 'No pending enrollment with this id.' },
+  MFA_UNAVAILABLE: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
+} as const;
+
+export type MfaErrorCode = keyof typeof MFA_ERROR_CODES;

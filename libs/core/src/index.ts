@@ -1,0 +1,32 @@
+export { MfaEngine } from './engine/mfa.engine';
+export type { MfaCoreOptions, LockoutOptions } from './engine/mfa-options';
+export type { ChallengeView, MethodView, VerifyResult } from './engine/challenge.service';
+export type { TotpEnrollmentStart, FactorView, EnrollmentSummary } from './engine/enrollment.service';
+export { MfaError, isMfaError } from './errors/mfa.error';
+export { MfaConfigurationError } from './errors/mfa-configuration.error';
+export { MFA_ERROR_CODES } from './errors/mfa-error-code';
+export type { MfaErrorCode } from './errors/mfa-error-code';
+export type { MfaSubject } from './subject';
+export { systemClock, ManualClock } from './clock/clock';
+export type { Clock } from './clock/clock';
+export type {
+  MfaStore, EnrollmentRecord, BackupCodeRecord, ChallengeRecord, SessionFactorRecord, FactorType, EnrollmentStatus, ChallengeStatus,
+} from './ports/mfa-store.port';
+export type { CounterStore, CounterHit } from './ports/counter-store.port';
+export type { AuditSink, AuditEvent, AuditSeverity } from './ports/audit-sink.port';
+export { InMemoryCounterStore } from './counters/in-memory-counter.store';
+export { LoggerAuditSink } from './audit/logger-audit.sink';
+export { KeyRing } from './crypto/key-ring';
+export type { KeyRingOptions, EncryptionKey } from './crypto/key-ring';
+export { CodeHasher, DEFAULT_SCRYPT_COST } from './crypto/code-hasher';
+export type { ScryptCost } from './crypto/code-hasher';
+export { TotpFactor } from './factors/totp.factor';
+export type { TotpFactorOptions } from './factors/totp.factor';
+export { BackupCodeFactor } from './factors/backup-code.factor';
+export type { BackupCodeOptions } from './factors/backup-code.factor';
+export { DEFAULT_TOTP_PROFILE } from './factors/totp-profile';
+export type { TotpProfile, TotpAlgorithm } from './factors/totp-profile';
+export { buildRequirement, requirementKey, acceptedFactors, NO_REQUIREMENT, FACTOR_TYPES } from './policy/requirement';
+export type { Requirement, RequirementInput } from './policy/requirement';
+export { isSatisfied } from './policy/evaluate-requirement';
+export { totpSecretAad } from './engine/secret-aad';

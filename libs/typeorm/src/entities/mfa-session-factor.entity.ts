@@ -1,0 +1,11 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochMs } from './epoch-ms.transformer';
+
+/** Which factor a session verified and when; keyed by a hash of the app's session id. */
+@Entity({ name: 'mfa_session_factors' })
+export class MfaSessionFactorEntity {
+  @PrimaryColumn({ name: 'session_ref', type: 'varchar', length: 64 }) sessionRef: string;
+  @PrimaryColumn({ type: 'varchar', length: 32 }) factor: string;
+  @Column({ name: 'user_id', type: 'varchar', length: 191 }) userId: string;
+  @Column({ name: 'verified_at', type: 'bigint', transformer: epochMs }) verifiedAt: number;
+}

@@ -1,0 +1,12 @@
+import { MfaAuditEventEntity } from './entities/mfa-audit-event.entity';
+import { MfaBackupCodeEntity } from './entities/mfa-backup-code.entity';
+import { MfaChallengeEntity } from './entities/mfa-challenge.entity';
+import { MfaEnrollmentEntity } from './entities/mfa-enrollment.entity';
+import { MfaSessionFactorEntity } from './entities/mfa-session-factor.entity';
+import { MfaInit1763900000000 } from './migrations/1763900000000-mfa-init.migration';
+
+/** Add these to your own DataSource when MFA shares the app's database. */
+export const mfaEntities = [MfaEnrollmentEntity, MfaBackupCodeEntity, MfaChallengeEntity, MfaSessionFactorEntity, MfaAuditEventEntity];
+export const mfaMigrations = [MfaInit1763900000000];
+/** The migrations table of a DataSource the MFA store owns, apart from the app's own. */
+export const MFA_MIGRATIONS_TABLE = 'mfa_migrations';

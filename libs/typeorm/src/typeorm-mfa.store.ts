@@ -1,0 +1,168 @@
+import { DataSource, DataSourceOptions, EntityTarget, ObjectLiteral } from 'typeorm';
+import type {
+  BackupCodeRecord, ChallengeRecord, EnrollmentRecord, MfaStore, SessionFactorRecord,
+} from '../../core/src';
+import { MfaBackupCodeEntity } from './entities/mfa-backup-code.entity';
+import { MfaChallengeEntity } from './entities/mfa-challenge.entity';
+import { MfaEnrollmentEntity } from './entities/mfa-enrollment.entity';
+import { MfaSessionFactorEntity } from './entities/mfa-session-factor.entity';
+import { MFA_MIGRATIONS_TABLE, mfaEntities, mfaMigrations } from './mfa-typeorm.schema';
+import { toChallengeRecord, toEnrollmentRecord } from './typeorm-record.mappers';
+
+/**
+ * MfaStore on TypeORM (SQLite, PostgreSQL, MySQL/MariaDB). Each spending method is a
+ * single `UPDATE … WHERE <still unspent>` and reports success only when exactly one
+ * row changed, so two racing requests can never both spend the same thing.
+ */
+export class TypeOrmMfaStore implements MfaStore {
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly ownsDataSource = false,
+  ) {}
+
+  /** Opens a DataSource the store owns, with its own migrations table, and migrates it. */
+  static async connect(options: DataSourceOptions): Promise<TypeOrmMfaStore> {
+    const extra = options.type === 'better-sqlite3' && options.database !== ':memory:' ? { enableWAL: true } : {};
+    const dataSource = new DataSource({
+      ...options,
+      ...extra,
+      entities: mfaEntities,
+      migrations: mfaMigrations,
+      migrationsTableName: MFA_MIGRATIONS_TABLE,
+      synchronize: false,
+      migrationsRun: false,
+    } as DataSourceOptions);
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    return new TypeOrmMfaStore(dataSource, true);
+  }
+
+  private update<T extends ObjectLiteral>(entity: EntityTarget<T>) {
+    return this.dataSource.createQueryBuilder().update(entity);
+  }
+
+  async createEnrollment(r: EnrollmentRecord): Promise<void> {
+    await this.dataSource.getRepository(MfaEnrollmentEntity).insert({
+      id: r.id, userId: r.userId, type: r.type, status: r.status, label: r.label, sealedSecret: r.sealedSecret,
+      keyId: r.keyId, algorithm: r.profile.algorithm, digits: r.profile.digits, period: r.profile.period,
+      lastStep: r.lastStep, createdAt: r.createdAt, confirmedAt: r.confirmedAt, lastUsedAt: r.lastUsedAt,
+    });
+  }
+
+  async findEnrollment(userId: string, id: string): Promise<EnrollmentRecord | null> {
+    const row = await this.dataSource.getRepository(MfaEnrollmentEntity).findOneBy({ id, userId });
+    return row ? toEnrollmentRecord(row) : null;
+  }
+
+  async listEnrollments(userId: string): Promise<EnrollmentRecord[]> {
+    const rows = await this.dataSource.getRepository(MfaEnrollmentEntity).find({ where: { userId }, order: { createdAt: 'ASC' } });
+    return rows.map(toEnrollmentRecord);
+  }
+
+  async deletePendingEnrollments(userId: string): Promise<void> {
+    await this.dataSource.getRepository(MfaEnrollmentEntity).delete({ userId, status: 'pending' });
+  }
+
+  async activateEnrollment(userId: string, id: string, step: number, now: number): Promise<boolean> {
+    const result = await this.update(MfaEnrollmentEntity)
+      .set({ status: 'active', lastStep: step, confirmedAt: now, lastUsedAt: now })
+      .where('id = :id AND user_id = :userId AND status = :pending', { id, userId, pending: 'pending' })
+      .andWhere('(last_step IS NULL OR last_step < :step)', { step })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async acceptTotpStep(userId: string, id: string, step: number, now: number): Promise<boolean> {
+    const result = await this.update(MfaEnrollmentEntity)
+      .set({ lastStep: step, lastUsedAt: now })
+      .where('id = :id AND user_id = :userId AND status = :active', { id, userId, active: 'active' })
+      .andWhere('(last_step IS NULL OR last_step < :step)', { step })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async listEnrollmentsNotSealedWith(keyId: string, limit: number): Promise<EnrollmentRecord[]> {
+    const rows = await this.dataSource.getRepository(MfaEnrollmentEntity)
+      .createQueryBuilder('e').where('e.key_id <> :keyId', { keyId }).orderBy('e.id').limit(limit).getMany();
+    return rows.map(toEnrollmentRecord);
+  }
+
+  async replaceSealedSecret(id: string, expectedSealed: string, sealed: string, keyId: string): Promise<boolean> {
+    const result = await this.update(MfaEnrollmentEntity)
+      .set({ sealedSecret: sealed, keyId })
+      .where('id = :id AND sealed_secret = :expectedSealed', { id, expectedSealed })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async replaceBackupCodes(userId: string, codes: Array<{ id: string; codeHash: string }>, now: number): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      await em.delete(MfaBackupCodeEntity, { userId });
+      await em.insert(MfaBackupCodeEntity, codes.map((c) => ({ ...c, userId, createdAt: now, usedAt: null })));
+    });
+  }
+
+  async listUnusedBackupCodes(userId: string): Promise<BackupCodeRecord[]> {
+    const rows = await this.dataSource.getRepository(MfaBackupCodeEntity)
+      .createQueryBuilder('c').where('c.user_id = :userId AND c.used_at IS NULL', { userId }).getMany();
+    return rows.map(({ id, codeHash }) => ({ id, userId, codeHash }));
+  }
+
+  async consumeBackupCode(userId: string, id: string, now: number): Promise<boolean> {
+    const result = await this.update(MfaBackupCodeEntity)
+      .set({ usedAt: now })
+      .where('id = :id AND user_id = :userId AND used_at IS NULL', { id, userId })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async findPendingChallenge(userId: string, sessionRef: string, purpose: string, now: number): Promise<ChallengeRecord | null> {
+    const row = await this.dataSource.getRepository(MfaChallengeEntity).createQueryBuilder('c')
+      .where('c.session_ref = :sessionRef AND c.purpose = :purpose AND c.user_id = :userId', { sessionRef, purpose, userId })
+      .andWhere('c.status = :pending AND c.expires_at > :now', { pending: 'pending', now })
+      .orderBy('c.created_at', 'DESC').getOne();
+    return row ? toChallengeRecord(row) : null;
+  }
+
+  async createChallenge(r: ChallengeRecord): Promise<void> {
+    await this.dataSource.getRepository(MfaChallengeEntity).insert({
+      ...r, requirement: JSON.stringify(r.requirement), completedAt: null,
+    });
+  }
+
+  async findChallenge(id: string): Promise<ChallengeRecord | null> {
+    const row = await this.dataSource.getRepository(MfaChallengeEntity).findOneBy({ id });
+    return row ? toChallengeRecord(row) : null;
+  }
+
+  async completeChallenge(id: string, now: number): Promise<boolean> {
+    const result = await this.update(MfaChallengeEntity)
+      .set({ status: 'completed', completedAt: now })
+      .where('id = :id AND status = :pending', { id, pending: 'pending' })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async listSessionFactors(userId: string, sessionRef: string): Promise<SessionFactorRecord[]> {
+    const rows = await this.dataSource.getRepository(MfaSessionFactorEntity).findBy({ sessionRef, userId });
+    return rows.map((r) => ({ sessionRef: r.sessionRef, userId: r.userId, factor: r.factor as SessionFactorRecord['factor'], verifiedAt: r.verifiedAt }));
+  }
+
+  async recordSessionFactor(r: SessionFactorRecord): Promise<void> {
+    const refresh = () =>
+      this.update(MfaSessionFactorEntity)
+        .set({ userId: r.userId, verifiedAt: r.verifiedAt })
+        .where('session_ref = :sessionRef AND factor = :factor', { sessionRef: r.sessionRef, factor: r.factor })
+        .execute();
+    if ((await refresh()).affected) return;
+    try {
+      await this.dataSource.getRepository(MfaSessionFactorEntity).insert(r);
+    } catch {
+      await refresh(); // a concurrent verify inserted the row first
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDataSource && this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
