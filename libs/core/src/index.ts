@@ -30,3 +30,4 @@ export { buildRequirement, requirementKey, acceptedFactors, NO_REQUIREMENT, FACT
 export type { Requirement, RequirementInput } from './policy/requirement';
 export { isSatisfied } from './policy/evaluate-requirement';
 export { totpSecretAad } from './engine/secret-aad';
+export { toBase32, fromBase32 } from './factors/base32';

@@ -16,3 +16,22 @@ export function toBase32(bytes: Uint8Array): string {
   if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
   return out;
 }
+
+/** Inverse of toBase32; accepts lower case, spaces and padding as users type them. */
+export function fromBase32(text: string): Buffer {
+  const clean = text.toUpperCase().replace(/[\s=]+/g, '');
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of clean) {
+    const index = ALPHABET.indexOf(ch);
+    if (index < 0) throw new Error('Invalid base32 character');
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { generateSync, generateURI, verifySync } from 'otplib';
+import { generateSync, verifySync } from '@otplib/totp';
+import { generateTOTP } from '@otplib/uri';
 import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
 import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 import { toBase32 } from './base32';
@@ -36,7 +37,7 @@ export class TotpFactor {
   }
 
   otpauthUri(secret: Uint8Array, issuer: string, account: string, profile: TotpProfile): string {
-    return generateURI({ issuer, label: account, secret: toBase32(secret), ...profile });
+    return generateTOTP({ issuer, label: account, secret: toBase32(secret), ...profile });
   }
 
   generate(secret: Uint8Array, profile: TotpProfile, nowMs: number): string {
@@ -55,7 +56,6 @@ export class TotpFactor {
       epoch: Math.floor(nowMs / 1000),
       epochTolerance: this.tolerance * profile.period,
     });
-    // verifySync is typed for TOTP and HOTP together; a TOTP result carries the matched step.
-    return result.valid ? (result as { timeStep: number }).timeStep : null;
+    return result.valid ? result.timeStep : null;
   }
 }

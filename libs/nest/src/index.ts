@@ -1,0 +1,12 @@
+export { MfaModule } from './mfa.module';
+export { MFA_MODULE_OPTIONS } from './mfa.module-definition';
+export type { MfaModuleOptions, MfaModuleExtras } from './mfa-module-options';
+export { MfaGuard } from './mfa.guard';
+export { RequireMfa } from './decorators/require-mfa.decorator';
+export { StepUp } from './decorators/step-up.decorator';
+export type { StepUpOptions } from './decorators/step-up.decorator';
+export { SkipMfa } from './decorators/skip-mfa.decorator';
+export { MFA_REQUIREMENT_KEY } from './decorators/mfa-metadata';
+export { MfaHttpException, MfaRequiredException } from './errors/mfa-http.exception';
+export { defaultResolveSubject, passportSessionSubject, jwtSidSubject } from './subject/subject-resolvers';
+export type { ResolveSubject, MfaRequest } from './subject/subject-resolvers';

@@ -1,0 +1,38 @@
+import { AuditSink, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine, MfaStore } from '../../core/src';
+import type * as MfaTypeOrm from '../../typeorm/src';
+import { MfaModuleOptions } from './mfa-module-options';
+
+const DEFAULT_DATABASE = { type: 'better-sqlite3', database: 'mfa.sqlite' } as const;
+
+/** Builds the engine once per module; the TypeORM store is loaded only when it is used. */
+export async function createMfaEngine(options: MfaModuleOptions): Promise<MfaEngine> {
+  new KeyRing(options.encryption); // a missing key stops boot before any database is opened
+  const store = options.store ?? (await connectOwnStore(options));
+  try {
+    return new MfaEngine({ ...options, store, audit: auditSinkFor(options, store) });
+  } catch (err) {
+    if (!options.store) await store.close?.();
+    throw err;
+  }
+}
+
+async function connectOwnStore(options: MfaModuleOptions): Promise<MfaStore> {
+  let typeorm: typeof MfaTypeOrm;
+  try {
+    typeorm = require('../../typeorm/src');
+  } catch (err) {
+    throw new MfaConfigurationError(
+      'The default MFA store needs TypeORM: run `npm install typeorm better-sqlite3` (or pg / mysql2), or pass `store`.',
+    );
+  }
+  return typeorm.TypeOrmMfaStore.connect(options.database ?? DEFAULT_DATABASE);
+}
+
+function auditSinkFor(options: MfaModuleOptions, store: MfaStore): AuditSink {
+  if (options.audit === undefined || options.audit === 'logger') return new LoggerAuditSink();
+  if (options.audit !== 'database') return options.audit;
+  const dataSource = (store as { dataSource?: unknown }).dataSource;
+  if (!dataSource) throw new MfaConfigurationError("audit: 'database' needs the TypeORM store; pass an AuditSink instead.");
+  const { TypeOrmAuditSink } = require('../../typeorm/src') as typeof MfaTypeOrm;
+  return new TypeOrmAuditSink(dataSource as ConstructorParameters<typeof TypeOrmAuditSink>[0]);
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+
+export interface DemoUser {
+  id: string;
+  username: string;
+  email: string;
+  groups: string[];
+}
+
+interface StoredUser extends DemoUser {
+  passwordHash: Buffer;
+  salt: Buffer;
+}
+
+/** Seeded demo users. A real app has its own user store; MFA only needs `req.user.id`. */
+export const DEMO_USERS = [
+  { id: 'u-alice', username: 'alice', email: 'alice@example.com', groups: ['admins'], password: 'alice-password' },
+  { id: 'u-bob', username: 'bob', email: 'bob@example.com', groups: ['staff'], password: 'bob-password' },
+];
+
+@Injectable()
+export class UsersService {
+  private readonly users: StoredUser[] = DEMO_USERS.map(({ password, ...user }) => {
+    const salt = randomBytes(16);
+    return { ...user, salt, passwordHash: scryptSync(password, salt, 32, { N: 1024 }) };
+  });
+
+  findById(id: string): DemoUser | null {
+    const user = this.users.find((u) => u.id === id);
+    return user ? publicView(user) : null;
+  }
+
+  checkPassword(username: string, password: string): DemoUser | null {
+    const user = this.users.find((u) => u.username === username);
+    if (!user) return null;
+    const actual = scryptSync(password, user.salt, 32, { N: 1024 });
+    return timingSafeEqual(actual, user.passwordHash) ? publicView(user) : null;
+  }
+}
+
+function publicView({ id, username, email, groups }: StoredUser): DemoUser {
+  return { id, username, email, groups };
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { MfaEngine, RequireMfa, SkipMfa } from '../../src';
+import { SignedInGuard } from '../auth/auth.guards';
+
+/**
+ * Enrolment and management live under /mfa; this page lists what the user has.
+ * Reading it needs only a password, so a user without a factor can find how to enroll.
+ */
+@Controller('profile')
+@UseGuards(SignedInGuard)
+@RequireMfa()
+export class ProfileController {
+  constructor(@Inject(MfaEngine) private readonly mfa: MfaEngine) {}
+
+  @Get()
+  @SkipMfa()
+  async show(@Req() req: Request) {
+    const user = req.user as { id: string; username: string };
+    const subject = { userId: user.id, sessionId: req.sessionID };
+    return {
+      user,
+      mfa: await this.mfa.listEnrollments(subject),
+      next: { enroll: 'POST /mfa/totp/enrollments', confirm: 'POST /mfa/totp/enrollments/:id/confirm' },
+    };
+  }
+
+  /** A page that needs any verified factor in this session. */
+  @Get('security')
+  security(@Req() req: Request) {
+    return { user: req.user, note: 'You verified a second factor in this session.' };
+  }
+}

@@ -1,0 +1,43 @@
+import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import session from 'express-session';
+import passport from 'passport';
+import { MfaGuard, MfaModule, MfaModuleOptions } from '../src';
+import { AuthController } from './auth/auth.controller';
+import { LocalStrategy } from './auth/local.strategy';
+import { SessionSerializer } from './auth/session.serializer';
+import { UsersService } from './auth/users.service';
+import { AdminController } from './routes/admin.controller';
+import { ProfileController } from './routes/profile.controller';
+import { WikiController } from './routes/wiki.controller';
+
+/** An existing passport + express-session app, with MFA added by one import and one guard. */
+@Module({})
+export class SampleAppModule {
+  static register(mfa: MfaModuleOptions, mode: 'sync' | 'async' = 'sync'): DynamicModule {
+    return {
+      module: SampleAppModule,
+      imports: [
+        PassportModule.register({ session: true }),
+        mode === 'sync' ? MfaModule.forRoot(mfa) : MfaModule.forRootAsync({ useFactory: async () => mfa }),
+      ],
+      controllers: [AuthController, WikiController, AdminController, ProfileController],
+      providers: [UsersService, LocalStrategy, SessionSerializer, { provide: APP_GUARD, useClass: MfaGuard }],
+    };
+  }
+}
+
+/** The app's own session middleware; MFA keys its state by this session's id. */
+export function useSessions(app: INestApplication, secret: string): void {
+  app.use(
+    session({
+      secret,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: process.env.NODE_ENV === 'production' },
+    }),
+  );
+  app.use(passport.initialize());
+  app.use(passport.session());
+}

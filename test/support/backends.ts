@@ -1,0 +1,34 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+
+/**
+ * SQLite always; PostgreSQL and MariaDB when their URLs are set:
+ *   MFA_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test
+ *   MFA_TEST_MARIADB_URL=mysql://root@127.0.0.1:3306/test
+ */
+export interface Backend {
+  name: string;
+  options: DataSourceOptions;
+}
+
+export const BACKENDS: Backend[] = [
+  { name: 'sqlite', options: { type: 'better-sqlite3', database: ':memory:' } },
+  ...(process.env.MFA_TEST_POSTGRES_URL
+    ? [{ name: 'postgres', options: { type: 'postgres', url: process.env.MFA_TEST_POSTGRES_URL } as DataSourceOptions }]
+    : []),
+  ...(process.env.MFA_TEST_MARIADB_URL
+    ? [{ name: 'mariadb', options: { type: 'mariadb', url: process.env.MFA_TEST_MARIADB_URL } as DataSourceOptions }]
+    : []),
+];
+
+const MFA_TABLES = ['mfa_audit_events', 'mfa_session_factors', 'mfa_challenges', 'mfa_backup_codes', 'mfa_enrollments', 'mfa_migrations'];
+
+/** Shared servers keep tables between suites; every suite starts from an empty schema. */
+export async function resetDatabase(backend: Backend): Promise<void> {
+  if (backend.options.type === 'better-sqlite3') return;
+  const ds = await new DataSource(backend.options).initialize();
+  try {
+    for (const table of MFA_TABLES) await ds.query(`DROP TABLE IF EXISTS ${table}`);
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,98 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+import { DEFAULT_TOTP_PROFILE, fromBase32, ManualClock, MfaEngine, TotpFactor } from '../../libs/core/src';
+import { MfaModuleOptions } from '../../libs/nest/src';
+import { TypeOrmMfaStore } from '../../libs/typeorm/src';
+import { SampleAppModule, useSessions } from '../../sample-app/sample-app.module';
+import { Backend, resetDatabase } from './backends';
+import { CapturingAuditSink } from './capturing-audit.sink';
+
+export interface TestApp {
+  app: INestApplication;
+  clock: ManualClock;
+  audit: CapturingAuditSink;
+  store: TypeOrmMfaStore;
+  engine: MfaEngine;
+  close(): Promise<void>;
+}
+
+export const TEST_KEY = randomBytes(32).toString('base64');
+
+/** The sample app (passport-local + express-session) on a real database and a clock the test moves. */
+export async function startTestApp(backend: Backend, mode: 'sync' | 'async' = 'sync', extra: Partial<MfaModuleOptions> = {}): Promise<TestApp> {
+  await resetDatabase(backend);
+  const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
+  const audit = new CapturingAuditSink();
+  const store = await TypeOrmMfaStore.connect(backend.options);
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      SampleAppModule.register(
+        {
+          issuer: 'nestjs-mfa tests',
+          encryption: { keys: [{ id: 'k1', key: TEST_KEY }] },
+          store,
+          clock,
+          audit,
+          backupCodes: { scrypt: { N: 1024, r: 8, p: 1 } },
+          ...extra,
+        },
+        mode,
+      ),
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  useSessions(app, 'test-session-secret');
+  await app.init();
+  return {
+    app,
+    clock,
+    audit,
+    store,
+    engine: app.get(MfaEngine),
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+export async function signIn(app: INestApplication, username = 'alice'): Promise<TestAgent> {
+  const agent = request.agent(app.getHttpServer());
+  await agent.post('/auth/login').send({ username, password: `${username}-password` }).expect(200);
+  return agent;
+}
+
+export function totpAt(secret: string, clock: ManualClock): string {
+  return new TotpFactor().generate(fromBase32(secret), DEFAULT_TOTP_PROFILE, clock.now());
+}
+
+export interface Enrolled {
+  agent: TestAgent;
+  secret: string;
+  enrollmentId: string;
+  backupCodes: string[];
+}
+
+/** Signs in and enrolls TOTP; leaves the clock on the next time step so the next code is fresh. */
+export async function signInEnrolled(t: TestApp, username = 'alice'): Promise<Enrolled> {
+  const agent = await signIn(t.app, username);
+  const start = await agent.post('/mfa/totp/enrollments').send({}).expect(201);
+  const { secret, enrollmentId } = start.body;
+  const confirm = await agent
+    .post(`/mfa/totp/enrollments/${enrollmentId}/confirm`)
+    .send({ code: totpAt(secret, t.clock) })
+    .expect(200);
+  t.clock.advance(30);
+  return { agent, secret, enrollmentId, backupCodes: confirm.body.backupCodes };
+}
+
+/** A fresh session (new login) of an already-enrolled user: MFA state starts empty. */
+export async function challengeFor(agent: TestAgent, path = '/profile/security'): Promise<string> {
+  const res = await agent.get(path).expect(401);
+  expect(res.body.code).toBe('MFA_REQUIRED');
+  return res.body.challenge.id;
+}
