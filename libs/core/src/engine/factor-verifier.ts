@@ -20,7 +20,8 @@ export class FactorVerifier {
 
   /** Matches the code's time step; true only if this call is the one that advanced `last_step`. */
   async spendTotp(subject: MfaSubject, enrollment: EnrollmentRecord, code: string, now: number, activate = false): Promise<boolean> {
-    const secret = this.ctx.keyRing.open(enrollment.sealedSecret, totpSecretAad(enrollment.userId, enrollment.id));
+    const secret = this.openSecret(subject, enrollment);
+    if (!secret) return false;
     const step = this.ctx.totp.matchStep(secret, code, enrollment.profile, now);
     secret.fill(0);
     if (step === null) return false;
@@ -32,6 +33,16 @@ export class FactorVerifier {
       this.audit.record(subject, { type: 'totp.replay', severity: 'high', channel: 'totp', outcome: 'refused', enrollmentId: enrollment.id, reason: 'replay' });
     }
     return spent;
+  }
+
+  /** A secret that fails to open (tampered, moved to another row, unknown key) matches nothing. */
+  private openSecret(subject: MfaSubject, enrollment: EnrollmentRecord): Buffer | null {
+    try {
+      return this.ctx.keyRing.open(enrollment.sealedSecret, totpSecretAad(enrollment.userId, enrollment.id));
+    } catch {
+      this.audit.record(subject, { type: 'secret.unreadable', severity: 'critical', channel: 'totp', outcome: 'refused', enrollmentId: enrollment.id });
+      return null;
+    }
   }
 
   private async verifyTotp(subject: MfaSubject, code: string, now: number): Promise<boolean> {
