@@ -1,0 +1,36 @@
+// A separate app importing the packed package by its public entry points only.
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MfaEngine, MfaGuard, MfaModule, RequireMfa, SkipMfa, StepUp, MFA_ERROR_CODES, ManualClock } from 'nestjs-mfa';
+import { KeyRing } from 'nestjs-mfa/core';
+import { TypeOrmMfaStore, mfaEntities, mfaMigrations } from 'nestjs-mfa/typeorm';
+import { randomBytes } from 'node:crypto';
+
+@Module({
+  imports: [
+    MfaModule.forRoot({
+      encryption: { keys: [{ id: 'k1', key: randomBytes(32).toString('base64') }] },
+      database: { type: 'better-sqlite3', database: ':memory:' },
+      clock: new ManualClock(),
+      audit: { emit: () => undefined },
+    }),
+  ],
+})
+class ConsumerModule {}
+
+async function main(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(ConsumerModule, { logger: false });
+  const engine = app.get(MfaEngine);
+  const start = await engine.startTotpEnrollment({ userId: 'u1', sessionId: 's1' });
+  if (!/^otpauth:\/\/totp\//.test(start.otpauthUri)) throw new Error('no otpauth URI');
+  const used = [MfaGuard, RequireMfa, StepUp, SkipMfa, KeyRing, TypeOrmMfaStore, mfaEntities, mfaMigrations, MFA_ERROR_CODES];
+  if (used.some((x) => !x)) throw new Error('missing export');
+  await app.close();
+  console.log('pack consumer: ok');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Proves `npm pack` yields a package a separate app can install, type-check and run.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cd "$root"
+tarball="$root/$(npm pack --silent 2>/dev/null | tail -1)"
+trap 'rm -rf "$work" "$tarball"' EXIT
+
+cp "$root/test/pack/consumer.ts" "$work/consumer.ts"
+cd "$work"
+cat > package.json <<'JSON'
+{ "name": "pack-consumer", "private": true, "version": "0.0.0" }
+JSON
+cat > tsconfig.json <<'JSON'
+{ "compilerOptions": { "module": "nodenext", "moduleResolution": "nodenext", "target": "ES2022", "strict": true,
+  "experimentalDecorators": true, "emitDecoratorMetadata": true, "skipLibCheck": false, "types": ["node"], "outDir": "out" } }
+JSON
+# better-sqlite3 takes the project's own native build, so the check does not compile it a second time.
+sqlite_version="$(node -p "require('$root/node_modules/better-sqlite3/package.json').version")"
+npm install --no-audit --no-fund --ignore-scripts "$tarball" \
+  @nestjs/common@11.1.6 @nestjs/core@11.1.6 reflect-metadata rxjs typeorm@1.1.1 typescript@~6.0.3 @types/node@^20.19.0 \
+  "better-sqlite3@$sqlite_version" 2>&1 | grep -v nodedir
+cp -r "$root/node_modules/better-sqlite3/build" node_modules/better-sqlite3/
+test -f node_modules/nestjs-mfa/dist/src/index.d.ts
+if find node_modules/nestjs-mfa -name '*.spec.*' | grep -q .; then echo "spec files leaked into the package" >&2; exit 1; fi
+npx tsc -p tsconfig.json
+node out/consumer.js
