@@ -62,6 +62,8 @@ async function main(): Promise<void> {
     const rpsGuarded = median(guarded.map((r) => r.rps));
     console.log(`\nP1 guard overhead, embedded default (SQLite + in-process counters), ${ROUNDS} rounds × ${SECONDS}s, ${CONNECTIONS} connections`);
     console.log(`  CPU per request: guarded ${cpuGuarded.toFixed(1)} µs / open ${cpuOpen.toFixed(1)} µs = ${(cpuGuarded / cpuOpen).toFixed(3)} (goal ≤ 1.05)`);
+    const pairedCpu = median(guarded.map((g, i) => g.cpuPerRequest / open[i].cpuPerRequest));
+    console.log(`  CPU ratio, median of per-round pairs: ${pairedCpu.toFixed(3)}`);
     console.log(`  req/s:           open ${rpsOpen.toFixed(0)} / guarded ${rpsGuarded.toFixed(0)} = ${(rpsOpen / rpsGuarded).toFixed(3)}`);
   } finally {
     server.kill();

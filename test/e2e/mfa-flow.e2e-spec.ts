@@ -1,12 +1,13 @@
 import { BACKENDS } from '../support/backends';
 import { challengeFor, signIn, signInEnrolled, startTestApp, TestApp, totpAt } from '../support/test-app';
 
-// The whole user journey, on every backend, through forRoot and forRootAsync.
+// The whole user journey, on every backend, through forRoot and forRootAsync
+// (the async variant also runs with the process-local session cache on).
 describe.each(BACKENDS.flatMap((b) => (['sync', 'async'] as const).map((mode) => [b.name, mode, b] as const)))(
   'MFA flow on %s (%s module)',
   (_name, mode, backend) => {
     let t: TestApp;
-    beforeEach(async () => (t = await startTestApp(backend, mode)));
+    beforeEach(async () => (t = await startTestApp(backend, mode, mode === 'async' ? { sessionCacheTtl: 60 } : {})));
     afterEach(() => t.close());
 
     it('enroll → confirm → 401 challenge → verify → 200 → step-up after maxAge', async () => {

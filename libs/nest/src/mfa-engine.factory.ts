@@ -8,8 +8,11 @@ const DEFAULT_DATABASE = { type: 'better-sqlite3', database: 'mfa.sqlite' } as c
 export async function createMfaEngine(options: MfaModuleOptions): Promise<MfaEngine> {
   new KeyRing(options.encryption); // a missing key stops boot before any database is opened
   const store = options.store ?? (await connectOwnStore(options));
+  // The embedded SQLite database belongs to this one process, so its session cache is exact.
+  const embedded = !options.store && (options.database ?? DEFAULT_DATABASE).type === 'better-sqlite3';
+  const sessionCacheTtl = options.sessionCacheTtl ?? (embedded ? 60 : 0);
   try {
-    return new MfaEngine({ ...options, store, audit: auditSinkFor(options, store) });
+    return new MfaEngine({ ...options, store, sessionCacheTtl, audit: auditSinkFor(options, store) });
   } catch (err) {
     if (!options.store) await store.close?.();
     throw err;

@@ -3,7 +3,7 @@ import { AuditTrail, sessionRefOf } from '../audit/audit-trail';
 import { MfaError } from '../errors/mfa.error';
 import { isSatisfied } from '../policy/evaluate-requirement';
 import { acceptedFactors, Requirement, requirementKey } from '../policy/requirement';
-import { ChallengeRecord, FactorType } from '../ports/mfa-store.port';
+import { ChallengeRecord, FactorType, SessionFactorRecord } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { AttemptLimiter } from './attempt-limiter';
 import { FactorVerifier } from './factor-verifier';
@@ -24,6 +24,8 @@ export interface VerifyResult {
   verifiedAt: string;
 }
 
+const SATISFIED: Promise<void> = Promise.resolve();
+
 /** evaluate → challenge → verify → grant, over server-side session state only. */
 export class ChallengeService {
   constructor(
@@ -34,10 +36,17 @@ export class ChallengeService {
   ) {}
 
   /** Resolves when the session satisfies the requirement; otherwise throws MFA_REQUIRED with a challenge. */
-  async enforce(subject: MfaSubject, requirement: Requirement): Promise<void> {
-    if (requirement.kind === 'none') return;
+  enforce(subject: MfaSubject, requirement: Requirement): Promise<void> {
+    if (requirement.kind === 'none') return SATISFIED;
     const sessionRef = sessionRefOf(subject.sessionId);
-    const verified = await this.ctx.store.listSessionFactors(subject.userId, sessionRef);
+    // Hot path: a satisfied session answered from the cache allocates no further promises.
+    const cached = this.ctx.sessionCache.get(sessionRef, subject.userId);
+    if (cached && isSatisfied(requirement, cached, this.ctx.clock.now())) return SATISFIED;
+    return this.enforceFromStore(subject, sessionRef, requirement, cached);
+  }
+
+  private async enforceFromStore(subject: MfaSubject, sessionRef: string, requirement: Requirement, cached?: SessionFactorRecord[]): Promise<void> {
+    const verified = cached ?? (await this.sessionFactors(subject.userId, sessionRef));
     if (isSatisfied(requirement, verified, this.ctx.clock.now())) return;
     const challenge = await this.openChallenge(subject, sessionRef, requirement);
     throw new MfaError('MFA_REQUIRED', { challenge });
@@ -61,9 +70,25 @@ export class ChallengeService {
       return ok ? found : null;
     });
     await this.ctx.store.completeChallenge(challenge.id, now);
-    await this.ctx.store.recordSessionFactor({ sessionRef, userId: subject.userId, factor: method, verifiedAt: now });
+    await this.recordVerification(subject, method, now);
     this.audit.record(subject, { type: 'challenge.verified', severity: 'info', channel: method, outcome: 'success', challengeId: challenge.id });
     return { method, verifiedAt: new Date(now).toISOString() };
+  }
+
+  /** The one place a session's verification is written, so the cache can never miss a write of ours. */
+  async recordVerification(subject: MfaSubject, factor: FactorType, now: number): Promise<void> {
+    const sessionRef = sessionRefOf(subject.sessionId);
+    await this.ctx.store.recordSessionFactor({ sessionRef, userId: subject.userId, factor, verifiedAt: now });
+    this.ctx.sessionCache.invalidateSession(sessionRef);
+  }
+
+  private async sessionFactors(userId: string, sessionRef: string): Promise<SessionFactorRecord[]> {
+    const cached = this.ctx.sessionCache.get(sessionRef, userId);
+    if (cached) return cached;
+    const ticket = this.ctx.sessionCache.readTicket();
+    const factors = await this.ctx.store.listSessionFactors(userId, sessionRef);
+    this.ctx.sessionCache.set(sessionRef, userId, factors, ticket);
+    return factors;
   }
 
   private async openChallenge(subject: MfaSubject, sessionRef: string, requirement: Requirement): Promise<ChallengeView> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as QRCode from 'qrcode';
-import { AuditTrail, sessionRefOf } from '../audit/audit-trail';
+import { AuditTrail } from '../audit/audit-trail';
 import { MfaError } from '../errors/mfa.error';
 import { MfaSubject } from '../subject';
 import { AttemptLimiter } from './attempt-limiter';
@@ -75,8 +75,7 @@ export class EnrollmentService {
     await this.limiter.attempt(subject, 'totp', async () =>
       (await this.verifier.spendTotp(subject, enrollment, code, now, true)) ? true : null,
     );
-    const sessionRef = sessionRefOf(subject.sessionId);
-    await this.ctx.store.recordSessionFactor({ sessionRef, userId: subject.userId, factor: 'totp', verifiedAt: now });
+    await this.challenges.recordVerification(subject, 'totp', now);
     this.audit.record(subject, { type: 'enrollment.confirmed', severity: 'warning', channel: 'totp', outcome: 'success', enrollmentId });
     const hasCodes = (await this.ctx.store.listUnusedBackupCodes(subject.userId)).length > 0;
     const backupCodes = hasCodes ? undefined : await this.issueBackupCodes(subject);

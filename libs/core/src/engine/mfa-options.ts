@@ -10,6 +10,7 @@ import { DEFAULT_TOTP_PROFILE, TotpProfile } from '../factors/totp-profile';
 import { AuditSink } from '../ports/audit-sink.port';
 import { CounterStore } from '../ports/counter-store.port';
 import { MfaStore } from '../ports/mfa-store.port';
+import { SessionStateCache } from './session-state.cache';
 
 export interface LockoutOptions {
   /** Failed attempts per user and channel before the channel locks. @default 5 */
@@ -40,6 +41,13 @@ export interface MfaCoreOptions {
   /** Freshness (seconds) demanded before a user with factors changes them. @default 300 */
   reauthMaxAge?: number;
   lockout?: LockoutOptions;
+  /**
+   * Seconds this process may reuse a session's verification state without asking the
+   * store. Exact for writes made by this process; other instances' writes show up after
+   * at most this long. Keep 0 with several instances unless that delay is acceptable.
+   * @default 0 (the Nest module turns it on for its own embedded SQLite database)
+   */
+  sessionCacheTtl?: number;
 }
 
 /** Options merged with their defaults once, at construction. */
@@ -58,6 +66,7 @@ export interface ResolvedMfaContext {
   enrollmentTtlMs: number;
   reauthMaxAge: number;
   lockout: Required<LockoutOptions>;
+  sessionCache: SessionStateCache;
 }
 
 export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
@@ -67,13 +76,14 @@ export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
   if (!['sha1', 'sha256', 'sha512'].includes(totpProfile.algorithm)) {
     throw new MfaConfigurationError('totp.profile.algorithm must be sha1, sha256 or sha512.');
   }
+  const clock = options.clock ?? systemClock;
   return {
     issuer: options.issuer ?? 'nestjs-mfa',
     keyRing: new KeyRing(options.encryption),
     store: options.store,
     counters: options.counters ?? new InMemoryCounterStore(),
     audit: options.audit ?? new LoggerAuditSink(),
-    clock: options.clock ?? systemClock,
+    clock,
     totp: new TotpFactor(options.totp),
     totpProfile,
     backupCodes: new BackupCodeFactor(options.backupCodes),
@@ -81,6 +91,7 @@ export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
     challengeTtlMs: (options.challengeTtl ?? 600) * 1000,
     enrollmentTtlMs: (options.enrollmentTtl ?? 600) * 1000,
     reauthMaxAge: options.reauthMaxAge ?? 300,
+    sessionCache: new SessionStateCache((options.sessionCacheTtl ?? 0) * 1000, clock),
     lockout: { maxAttempts: options.lockout?.maxAttempts ?? 5, windowSeconds: options.lockout?.windowSeconds ?? 900 },
   };
 }
