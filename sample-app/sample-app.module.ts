@@ -7,7 +7,7 @@ import { MfaGuard, MfaModule, MfaModuleOptions } from '../src';
 import { AuthController } from './auth/auth.controller';
 import { LocalStrategy } from './auth/local.strategy';
 import { SessionSerializer } from './auth/session.serializer';
-import { UsersService } from './auth/users.service';
+import { UsersService } from './shared/demo-users';
 import { AdminController } from './routes/admin.controller';
 import { ProfileController } from './routes/profile.controller';
 import { WikiController } from './routes/wiki.controller';

@@ -1,7 +1,7 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-local';
-import { DemoUser, UsersService } from './users.service';
+import { DemoUser, UsersService } from '../shared/demo-users';
 
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportSerializer } from '@nestjs/passport';
-import { DemoUser, UsersService } from './users.service';
+import { DemoUser, UsersService } from '../shared/demo-users';
 
 @Injectable()
 export class SessionSerializer extends PassportSerializer {

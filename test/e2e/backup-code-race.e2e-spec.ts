@@ -1,16 +1,15 @@
 // Invariant: a backup code is spent exactly once, even by 20 concurrent redemptions
 // (Keycloak #26106 spent recovery codes twice), and regenerating voids the whole earlier set.
-import { BACKENDS } from '../support/backends';
-import { challengeFor, signIn, signInEnrolled, startTestApp, TestApp } from '../support/test-app';
+import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp } from '../support/test-app';
 
-describe.each(BACKENDS.map((b) => [b.name, b] as const))('backup-code race on %s', (_name, backend) => {
+describe.each(MATRIX)('backup-code race on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  beforeEach(async () => (t = await startTestApp(backend, 'sync', { lockout: { maxAttempts: 100 } })));
+  beforeEach(async () => (t = await startTestApp(backend, adapter, { lockout: { maxAttempts: 100 } })));
   afterEach(() => t.close());
 
   it('20 concurrent redemptions of one code give exactly one success', async () => {
     const { backupCodes } = await signInEnrolled(t);
-    const agents = await Promise.all(Array.from({ length: 20 }, () => signIn(t.app)));
+    const agents = await Promise.all(Array.from({ length: 20 }, () => signIn(t)));
     const challenges = await Promise.all(agents.map((a) => challengeFor(a)));
     const statuses = await Promise.all(
       agents.map((a, i) =>
@@ -24,9 +23,9 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('backup-code race on %s
 
   it('a spent code stays spent; a regenerated set voids every earlier code', async () => {
     const { agent, backupCodes } = await signInEnrolled(t);
-    const one = await signIn(t.app);
+    const one = await signIn(t);
     await one.post(`/mfa/challenges/${await challengeFor(one)}/verify`).send({ method: 'backup_code', code: backupCodes[0] }).expect(200);
-    const two = await signIn(t.app);
+    const two = await signIn(t);
     const id = await challengeFor(two);
     await two.post(`/mfa/challenges/${id}/verify`).send({ method: 'backup_code', code: backupCodes[0] }).expect(401);
 

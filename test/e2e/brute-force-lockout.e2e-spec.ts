@@ -1,16 +1,15 @@
 // Invariant: after the attempt limit a channel is locked — a right code gets the same
 // 429 MFA_LOCKED as a wrong one — and concurrent guesses never evaluate more than the limit.
-import { BACKENDS } from '../support/backends';
-import { challengeFor, signIn, signInEnrolled, startTestApp, TestApp, totpAt } from '../support/test-app';
+import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
-describe.each(BACKENDS.map((b) => [b.name, b] as const))('brute-force lockout on %s', (_name, backend) => {
+describe.each(MATRIX)('brute-force lockout on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  beforeEach(async () => (t = await startTestApp(backend)));
+  beforeEach(async () => (t = await startTestApp(backend, adapter)));
   afterEach(() => t.close());
 
   it('locks the channel after 5 failures, hides whether the next code was right, and lifts after the window', async () => {
     const { secret } = await signInEnrolled(t);
-    const agent = await signIn(t.app);
+    const agent = await signIn(t);
     const id = await challengeFor(agent);
     const send = (code: string) => agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code });
     for (let i = 0; i < 5; i++) await send('111111').expect(401);
@@ -27,7 +26,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('brute-force lockout on
 
   it('evaluates at most 5 of 40 concurrent wrong guesses', async () => {
     await signInEnrolled(t);
-    const agent = await signIn(t.app);
+    const agent = await signIn(t);
     const id = await challengeFor(agent);
     const statuses = await Promise.all(
       Array.from({ length: 40 }, () => agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: '222222' }).then((r) => r.status)),

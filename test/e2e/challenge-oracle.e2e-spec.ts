@@ -1,18 +1,17 @@
 // Invariant: a wrong code, an unknown challenge, another user's challenge, an expired challenge and
 // a spent challenge get the same status and body — the answer reveals nothing beyond "invalid".
-import { BACKENDS } from '../support/backends';
-import { challengeFor, signIn, signInEnrolled, startTestApp, TestApp, totpAt } from '../support/test-app';
+import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
-describe.each(BACKENDS.map((b) => [b.name, b] as const))('no challenge oracle on %s', (_name, backend) => {
+describe.each(MATRIX)('no challenge oracle on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  beforeEach(async () => (t = await startTestApp(backend, 'sync', { lockout: { maxAttempts: 100 } })));
+  beforeEach(async () => (t = await startTestApp(backend, adapter, { lockout: { maxAttempts: 100 } })));
   afterEach(() => t.close());
 
   it('answers every kind of bad challenge exactly like a wrong code', async () => {
     const alice = await signInEnrolled(t, 'alice');
     const bob = await signInEnrolled(t, 'bob');
-    const aliceSession = await signIn(t.app, 'alice');
-    const bobSession = await signIn(t.app, 'bob');
+    const aliceSession = await signIn(t, 'alice');
+    const bobSession = await signIn(t, 'bob');
     const aliceChallenge = await challengeFor(aliceSession);
     const bobChallenge = await challengeFor(bobSession);
     const good = () => totpAt(alice.secret, t.clock);
@@ -24,7 +23,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('no challenge oracle on
     answers.push(await attempt('6b1e3c59-0000-4000-8000-000000000000', good())); // unknown challenge
     answers.push(await attempt('x'.repeat(300), good())); // absurd id
     answers.push(await attempt(bobChallenge, totpAt(bob.secret, t.clock))); // another user's challenge
-    const otherSession = await signIn(t.app, 'alice');
+    const otherSession = await signIn(t, 'alice');
     answers.push(
       await otherSession.post(`/mfa/challenges/${aliceChallenge}/verify`).send({ method: 'totp', code: good() }).then((r) => ({ status: r.status, body: r.body })),
     ); // same user, another session
@@ -38,7 +37,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('no challenge oracle on
 
   it('a completed challenge cannot be answered again', async () => {
     const { secret } = await signInEnrolled(t);
-    const agent = await signIn(t.app);
+    const agent = await signIn(t);
     const id = await challengeFor(agent);
     await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
     t.clock.advance(30);

@@ -1,16 +1,15 @@
 // Invariant: when the store is unreachable MFA fails closed — 503 MFA_UNAVAILABLE, never 200, never 500.
-import { BACKENDS } from '../support/backends';
-import { challengeFor, signIn, signInEnrolled, startTestApp, TestApp, totpAt } from '../support/test-app';
+import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
-describe.each(BACKENDS.map((b) => [b.name, b] as const))('fail closed on %s', (_name, backend) => {
+describe.each(MATRIX)('fail closed on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  beforeEach(async () => (t = await startTestApp(backend)));
+  beforeEach(async () => (t = await startTestApp(backend, adapter)));
   afterEach(() => t.close());
 
   it('guarded routes and verification answer 503 while the store is down', async () => {
     const { secret, agent: verifiedSession } = await signInEnrolled(t);
     await verifiedSession.get('/profile/security').expect(200);
-    const fresh = await signIn(t.app);
+    const fresh = await signIn(t);
     const id = await challengeFor(fresh);
 
     await t.store.dataSource.destroy();

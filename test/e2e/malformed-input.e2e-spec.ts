@@ -1,7 +1,6 @@
 // Invariant: malformed input gets a 4xx with a stable code, never a 500.
 import request from 'supertest';
-import { BACKENDS } from '../support/backends';
-import { challengeFor, signIn, signInEnrolled, startTestApp, TestApp } from '../support/test-app';
+import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp } from '../support/test-app';
 
 const BAD_VERIFY_BODIES: unknown[] = [
   {},
@@ -18,13 +17,13 @@ const BAD_VERIFY_BODIES: unknown[] = [
   [{ method: 'totp', code: '123456' }],
 ];
 
-describe.each(BACKENDS.map((b) => [b.name, b] as const))('malformed input on %s', (_name, backend) => {
+describe.each(MATRIX)('malformed input on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  beforeAll(async () => (t = await startTestApp(backend)));
+  beforeAll(async () => (t = await startTestApp(backend, adapter)));
   afterAll(() => t.close());
 
   it.each(BAD_VERIFY_BODIES.map((b) => [JSON.stringify(b), b]))('verify body %s → 400 VALIDATION_FAILED', async (_label, body) => {
-    const agent = await signIn(t.app, 'bob');
+    const agent = await signIn(t, 'bob');
     const res = await agent.post('/mfa/challenges/whatever/verify').send(body as object);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -32,7 +31,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('malformed input on %s'
   });
 
   it('non-JSON and broken JSON bodies are 4xx, never 500', async () => {
-    const agent = await signIn(t.app, 'bob');
+    const agent = await signIn(t, 'bob');
     for (const [type, payload] of [['application/json', '{"method":'], ['text/plain', 'totp 123456'], ['application/json', '"x"']]) {
       const res = await agent.post('/mfa/challenges/x/verify').set('content-type', type).send(payload);
       expect(res.status).toBeGreaterThanOrEqual(400);
@@ -41,7 +40,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('malformed input on %s'
   });
 
   it('enrollment endpoints validate too, and an unknown enrollment is 404', async () => {
-    const agent = await signIn(t.app, 'alice');
+    const agent = await signIn(t, 'alice');
     await agent.post('/mfa/totp/enrollments').send({ label: 42 }).expect(400);
     await agent.post('/mfa/totp/enrollments').send({ label: 'x'.repeat(65) }).expect(400);
     await agent.post('/mfa/totp/enrollments/nope/confirm').send({}).expect(400);
@@ -51,7 +50,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('malformed input on %s'
 
   it('no client-sent flag or header marks a session verified', async () => {
     await signInEnrolled(t, 'bob');
-    const agent = await signIn(t.app, 'bob');
+    const agent = await signIn(t, 'bob');
     await challengeFor(agent);
     const res = await agent
       .get('/profile/security?mfa=1&verified=true')
@@ -63,7 +62,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('malformed input on %s'
   });
 
   it('MFA endpoints refuse anonymous callers with UNAUTHENTICATED', async () => {
-    const anon = t.app.getHttpServer();
+    const anon = t.http;
     const res = await request(anon).get('/mfa/enrollments').expect(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
     await request(anon).post('/mfa/totp/enrollments').send({}).expect(401);

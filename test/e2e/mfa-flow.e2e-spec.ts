@@ -1,17 +1,19 @@
 import { BACKENDS } from '../support/backends';
-import { challengeFor, signIn, signInEnrolled, startTestApp, TestApp, totpAt } from '../support/test-app';
+import { Adapter, challengeFor, signIn, signInEnrolled, startTestApp, TestApp, totpAt } from '../support/test-app';
 
 // The whole user journey, on every backend, through forRoot and forRootAsync
-// (the async variant also runs with the process-local session cache on).
-describe.each(BACKENDS.flatMap((b) => (['sync', 'async'] as const).map((mode) => [b.name, mode, b] as const)))(
-  'MFA flow on %s (%s module)',
-  (_name, mode, backend) => {
+// (nest-async also runs with the process-local session cache on), and through the Express adapter on Express 5 and 4.
+const VARIANTS: Adapter[] = ['nest', 'nest-async', 'express5', 'express4'];
+
+describe.each(BACKENDS.flatMap((b) => VARIANTS.map((adapter) => [b.name, adapter, b] as const)))(
+  'MFA flow on %s via %s',
+  (_name, adapter, backend) => {
     let t: TestApp;
-    beforeEach(async () => (t = await startTestApp(backend, mode, mode === 'async' ? { sessionCacheTtl: 60 } : {})));
+    beforeEach(async () => (t = await startTestApp(backend, adapter, adapter === 'nest-async' ? { sessionCacheTtl: 60 } : {})));
     afterEach(() => t.close());
 
     it('enroll → confirm → 401 challenge → verify → 200 → step-up after maxAge', async () => {
-      const agent = await signIn(t.app);
+      const agent = await signIn(t);
       await agent.get('/profile/security').expect(403).expect((r) => expect(r.body.code).toBe('MFA_ENROLLMENT_REQUIRED'));
 
       const start = await agent.post('/mfa/totp/enrollments').send({ label: 'Phone' }).expect(201);
@@ -31,7 +33,7 @@ describe.each(BACKENDS.flatMap((b) => (['sync', 'async'] as const).map((mode) =>
 
       // A new login is a new session: the MFA state does not carry over.
       t.clock.advance(30);
-      const again = await signIn(t.app);
+      const again = await signIn(t);
       const guarded = await again.get('/admin').expect(401);
       expect(guarded.body).toMatchObject({ code: 'MFA_REQUIRED', challenge: { requirement: { kind: 'anyOf', factors: ['totp'], maxAge: 300 } } });
       expect(guarded.body.challenge.methods).toEqual([{ type: 'totp', enrollments: [{ id: start.body.enrollmentId, label: 'Phone' }] }]);
@@ -61,7 +63,7 @@ describe.each(BACKENDS.flatMap((b) => (['sync', 'async'] as const).map((mode) =>
 
     it('a backup code satisfies @RequireMfa but not a TOTP-only step-up', async () => {
       const { backupCodes } = await signInEnrolled(t, 'bob');
-      const agent = await signIn(t.app, 'bob');
+      const agent = await signIn(t, 'bob');
       const challengeId = await challengeFor(agent);
       const res = await agent
         .post(`/mfa/challenges/${challengeId}/verify`)
@@ -78,7 +80,7 @@ describe.each(BACKENDS.flatMap((b) => (['sync', 'async'] as const).map((mode) =>
 
     it('@SkipMfa opts a handler out of a class requirement; routes without metadata stay open', async () => {
       await signInEnrolled(t, 'bob');
-      const agent = await signIn(t.app, 'bob');
+      const agent = await signIn(t, 'bob');
       await agent.get('/profile').expect(200);
       await agent.get('/wiki').expect(200);
       await agent.get('/profile/security').expect(401);
@@ -95,7 +97,7 @@ describe.each(BACKENDS.flatMap((b) => (['sync', 'async'] as const).map((mode) =>
       await agent.post(`/mfa/challenges/${stale.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
       const second = await agent.post('/mfa/backup-codes/regenerate').expect(200);
 
-      const fresh = await signIn(t.app, 'alice');
+      const fresh = await signIn(t, 'alice');
       const challengeId = await challengeFor(fresh);
       for (const old of [backupCodes[1], first.body.backupCodes[0]]) {
         await fresh.post(`/mfa/challenges/${challengeId}/verify`).send({ method: 'backup_code', code: old }).expect(401);
@@ -105,7 +107,7 @@ describe.each(BACKENDS.flatMap((b) => (['sync', 'async'] as const).map((mode) =>
 
     it('a user with a factor cannot enroll another on password alone', async () => {
       await signInEnrolled(t, 'bob');
-      const passwordOnly = await signIn(t.app, 'bob');
+      const passwordOnly = await signIn(t, 'bob');
       const res = await passwordOnly.post('/mfa/totp/enrollments').send({}).expect(401);
       expect(res.body.code).toBe('MFA_REQUIRED');
       expect(res.body).not.toHaveProperty('secret');

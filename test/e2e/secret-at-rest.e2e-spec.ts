@@ -2,14 +2,13 @@
 // no seed, no code and no backup code in the clear, and a ciphertext moved to another user's
 // row fails to open (and so matches nothing).
 import { fromBase32 } from '../../libs/core/src';
-import { BACKENDS } from '../support/backends';
-import { challengeFor, signIn, signInEnrolled, startTestApp, TestApp, totpAt } from '../support/test-app';
+import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
 const TABLES = ['mfa_enrollments', 'mfa_backup_codes', 'mfa_challenges', 'mfa_session_factors', 'mfa_audit_events'];
 
-describe.each(BACKENDS.map((b) => [b.name, b] as const))('secrets at rest on %s', (_name, backend) => {
+describe.each(MATRIX)('secrets at rest on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  beforeEach(async () => (t = await startTestApp(backend)));
+  beforeEach(async () => (t = await startTestApp(backend, adapter)));
   afterEach(() => t.close());
 
   async function dumpDatabase(): Promise<string> {
@@ -39,7 +38,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('secrets at rest on %s'
     await q(`UPDATE mfa_enrollments SET sealed_secret = '${a.sealed_secret}' WHERE user_id = 'u-bob'`);
 
     for (const [user, secret] of [['alice', bob.secret], ['alice', alice.secret], ['bob', bob.secret]] as const) {
-      const agent = await signIn(t.app, user);
+      const agent = await signIn(t, user);
       const id = await challengeFor(agent);
       const res = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) });
       expect(res.status).toBe(401);

@@ -1,15 +1,14 @@
 // Invariant: a TOTP code is accepted at most once (RFC 6238 §5.2, NIST 800-63B) — including the
 // code that confirmed enrollment, an older step after a newer one, and concurrent requests.
-import { BACKENDS } from '../support/backends';
-import { challengeFor, signIn, startTestApp, TestApp, totpAt } from '../support/test-app';
+import { MATRIX, TestApp, challengeFor, signIn, startTestApp, totpAt } from '../support/test-app';
 
-describe.each(BACKENDS.map((b) => [b.name, b] as const))('TOTP replay on %s', (_name, backend) => {
+describe.each(MATRIX)('TOTP replay on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  beforeEach(async () => (t = await startTestApp(backend, 'sync', { lockout: { maxAttempts: 100 } })));
+  beforeEach(async () => (t = await startTestApp(backend, adapter, { lockout: { maxAttempts: 100 } })));
   afterEach(() => t.close());
 
   async function enroll(): Promise<{ secret: string; enrollmentId: string; confirmCode: string }> {
-    const agent = await signIn(t.app);
+    const agent = await signIn(t);
     const start = await agent.post('/mfa/totp/enrollments').send({}).expect(201);
     const confirmCode = totpAt(start.body.secret, t.clock);
     await agent.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: confirmCode }).expect(200);
@@ -17,7 +16,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('TOTP replay on %s', (_
   }
 
   async function verify(code: string): Promise<number> {
-    const agent = await signIn(t.app);
+    const agent = await signIn(t);
     const challengeId = await challengeFor(agent);
     const res = await agent.post(`/mfa/challenges/${challengeId}/verify`).send({ method: 'totp', code });
     return res.status;
@@ -45,7 +44,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('TOTP replay on %s', (_
     const { secret } = await enroll();
     t.clock.advance(30);
     const code = totpAt(secret, t.clock);
-    const agents = await Promise.all(Array.from({ length: 10 }, () => signIn(t.app)));
+    const agents = await Promise.all(Array.from({ length: 10 }, () => signIn(t)));
     const challenges = await Promise.all(agents.map((a) => challengeFor(a)));
     const statuses = await Promise.all(
       agents.map((a, i) => a.post(`/mfa/challenges/${challenges[i]}/verify`).send({ method: 'totp', code }).then((r) => r.status)),

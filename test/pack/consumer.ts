@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { MfaEngine, MfaGuard, MfaModule, RequireMfa, SkipMfa, StepUp, MFA_ERROR_CODES, ManualClock } from 'nestjs-mfa';
 import { KeyRing } from 'nestjs-mfa/core';
 import { TypeOrmMfaStore, mfaEntities, mfaMigrations } from 'nestjs-mfa/typeorm';
+import { createMfa } from 'nestjs-mfa/express';
 import { randomBytes } from 'node:crypto';
 
 @Module({
@@ -27,6 +28,15 @@ async function main(): Promise<void> {
   const used = [MfaGuard, RequireMfa, StepUp, SkipMfa, KeyRing, TypeOrmMfaStore, mfaEntities, mfaMigrations, MFA_ERROR_CODES];
   if (used.some((x) => !x)) throw new Error('missing export');
   await app.close();
+
+  const mfa = createMfa({
+    encryption: { keys: [{ id: 'k1', key: randomBytes(32).toString('base64') }] },
+    database: { type: 'better-sqlite3', database: ':memory:' },
+    audit: { emit: () => undefined },
+  });
+  await mfa.ready;
+  if (typeof mfa.router !== 'function' || typeof mfa.requireMfa() !== 'function') throw new Error('express adapter incomplete');
+  await mfa.close();
   console.log('pack consumer: ok');
 }
 

@@ -1,18 +1,27 @@
 import 'reflect-metadata';
-import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
+import type { App } from 'supertest/types';
 import { DEFAULT_TOTP_PROFILE, fromBase32, ManualClock, MfaEngine, TotpFactor } from '../../libs/core/src';
-import { MfaModuleOptions } from '../../libs/nest/src';
+import type { MfaOptions } from '../../libs/http/src';
+import { createExpressSampleApp } from '../../sample-app/express/express-sample.app';
 import { TypeOrmMfaStore } from '../../libs/typeorm/src';
 import { SampleAppModule, useSessions } from '../../sample-app/sample-app.module';
-import { Backend, resetDatabase } from './backends';
+import { Backend, BACKENDS, resetDatabase } from './backends';
 import { CapturingAuditSink } from './capturing-audit.sink';
 
+/** How the app under test is built: the Nest sample (forRoot / forRootAsync) or the Express sample (Express 5 / 4). */
+export type Adapter = 'nest' | 'nest-async' | 'express5' | 'express4';
+export const ADAPTERS: Adapter[] = ['nest', 'express5', 'express4'];
+
+/** Every backend × every adapter: the same suites, unchanged, over both adapters. */
+export const MATRIX = BACKENDS.flatMap((b) => ADAPTERS.map((a) => [`${b.name} via ${a}`, b, a] as const));
+
 export interface TestApp {
-  app: INestApplication;
+  /** What supertest talks to. */
+  http: App;
   clock: ManualClock;
   audit: CapturingAuditSink;
   store: TypeOrmMfaStore;
@@ -23,32 +32,33 @@ export interface TestApp {
 export const TEST_KEY = randomBytes(32).toString('base64');
 
 /** The sample app (passport-local + express-session) on a real database and a clock the test moves. */
-export async function startTestApp(backend: Backend, mode: 'sync' | 'async' = 'sync', extra: Partial<MfaModuleOptions> = {}): Promise<TestApp> {
+export async function startTestApp(backend: Backend, adapter: Adapter = 'nest', extra: Partial<MfaOptions> = {}): Promise<TestApp> {
   await resetDatabase(backend);
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const audit = new CapturingAuditSink();
   const store = await TypeOrmMfaStore.connect(backend.options);
+  const options: MfaOptions = {
+    issuer: 'nestjs-mfa tests',
+    encryption: { keys: [{ id: 'k1', key: TEST_KEY }] },
+    store,
+    clock,
+    audit,
+    backupCodes: { scrypt: { N: 1024, r: 8, p: 1 } },
+    ...extra,
+  };
+  if (adapter === 'express5' || adapter === 'express4') {
+    const express = adapter === 'express4' ? require('express4') : require('express');
+    const { app, mfa } = await createExpressSampleApp({ ...options, express, sessionSecret: 'test-session-secret' });
+    return { http: app, clock, audit, store, engine: await mfa.ready, close: async () => { await mfa.close(); await store.close(); } };
+  }
   const moduleRef = await Test.createTestingModule({
-    imports: [
-      SampleAppModule.register(
-        {
-          issuer: 'nestjs-mfa tests',
-          encryption: { keys: [{ id: 'k1', key: TEST_KEY }] },
-          store,
-          clock,
-          audit,
-          backupCodes: { scrypt: { N: 1024, r: 8, p: 1 } },
-          ...extra,
-        },
-        mode,
-      ),
-    ],
+    imports: [SampleAppModule.register(options, adapter === 'nest-async' ? 'async' : 'sync')],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   useSessions(app, 'test-session-secret');
   await app.init();
   return {
-    app,
+    http: app.getHttpServer(),
     clock,
     audit,
     store,
@@ -60,8 +70,8 @@ export async function startTestApp(backend: Backend, mode: 'sync' | 'async' = 's
   };
 }
 
-export async function signIn(app: INestApplication, username = 'alice'): Promise<TestAgent> {
-  const agent = request.agent(app.getHttpServer());
+export async function signIn(t: Pick<TestApp, 'http'>, username = 'alice'): Promise<TestAgent> {
+  const agent = request.agent(t.http);
   await agent.post('/auth/login').send({ username, password: `${username}-password` }).expect(200);
   return agent;
 }
@@ -79,7 +89,7 @@ export interface Enrolled {
 
 /** Signs in and enrolls TOTP; leaves the clock on the next time step so the next code is fresh. */
 export async function signInEnrolled(t: TestApp, username = 'alice'): Promise<Enrolled> {
-  const agent = await signIn(t.app, username);
+  const agent = await signIn(t, username);
   const start = await agent.post('/mfa/totp/enrollments').send({}).expect(201);
   const { secret, enrollmentId } = start.body;
   const confirm = await agent

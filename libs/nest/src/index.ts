@@ -8,5 +8,5 @@ export type { StepUpOptions } from './decorators/step-up.decorator';
 export { SkipMfa } from './decorators/skip-mfa.decorator';
 export { MFA_REQUIREMENT_KEY } from './decorators/mfa-metadata';
 export { MfaHttpException, MfaRequiredException } from './errors/mfa-http.exception';
-export { defaultResolveSubject, passportSessionSubject, jwtSidSubject } from './subject/subject-resolvers';
-export type { ResolveSubject, MfaRequest } from './subject/subject-resolvers';
+export { defaultResolveSubject, passportSessionSubject, jwtSidSubject } from '../../http/src';
+export type { ResolveSubject, MfaRequest, MfaOptions } from '../../http/src';

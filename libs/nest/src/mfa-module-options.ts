@@ -1,27 +1,7 @@
-import type { DataSourceOptions } from 'typeorm';
-import type { AuditSink, MfaCoreOptions, MfaStore } from '../../core/src';
-import type { ResolveSubject } from './subject/subject-resolvers';
+import type { MfaOptions } from '../../http/src';
 
-export interface MfaModuleOptions extends Omit<MfaCoreOptions, 'store' | 'audit'> {
-  /** Your own store. When absent, MFA opens and migrates its own TypeORM DataSource from `database`. */
-  store?: MfaStore;
-  /**
-   * Connection for the store MFA owns (its own migrations table, `mfa_migrations`).
-   * @default { type: 'better-sqlite3', database: 'mfa.sqlite' }
-   */
-  database?: DataSourceOptions;
-  /**
-   * Where audit events go: a sink of yours, 'logger' (JSON lines on stdout) or
-   * 'database' (the `mfa_audit_events` table of the TypeORM store).
-   * @default 'logger'
-   */
-  audit?: AuditSink | 'logger' | 'database';
-  /**
-   * Maps a request to the signed-in subject, or null when nobody is signed in.
-   * @default a JWT `sid` claim on req.user, else passport with express-session
-   */
-  resolveSubject?: ResolveSubject;
-}
+/** The same options as every adapter; see `MfaOptions`. */
+export type MfaModuleOptions = MfaOptions;
 
 export interface MfaModuleExtras {
   /** Register the module globally. @default false */

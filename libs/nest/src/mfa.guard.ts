@@ -4,7 +4,7 @@ import { MfaEngine, MfaError, MfaSubject, Requirement } from '../../core/src';
 import { MFA_REQUIREMENT_KEY } from './decorators/mfa-metadata';
 import { toMfaHttpException } from './errors/mfa-http.exception';
 import { MFA_SUBJECT_RESOLVER } from './mfa.internal-tokens';
-import { MfaRequest, ResolveSubject } from './subject/subject-resolvers';
+import { MfaRequest, ResolveSubject } from '../../http/src';
 
 /**
  * Enforces `@RequireMfa()` / `@StepUp()` after the app's own authentication. Register

@@ -1,11 +1,10 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { MfaEngine } from '../../core/src';
 import { createMfaControllers } from './controllers/create-mfa-controllers';
-import { createMfaEngine } from './mfa-engine.factory';
 import { MfaGuard } from './mfa.guard';
 import { MFA_OPTIONS, MFA_SUBJECT_RESOLVER } from './mfa.internal-tokens';
 import { MfaModuleExtras, MfaModuleOptions } from './mfa-module-options';
-import { defaultResolveSubject } from './subject/subject-resolvers';
+import { createMfaEngine, defaultResolveSubject } from '../../http/src';
 
 export const {
   ConfigurableModuleClass: MfaConfigurableModule,

@@ -1,11 +1,9 @@
 import { Body, Controller, Header, HttpCode, Inject, Param, Post, Req, Type, UseFilters, UsePipes } from '@nestjs/common';
 import { MfaEngine, VerifyResult } from '../../../core/src';
-import { VerifyChallengeDto } from '../dto/verify-challenge.dto';
 import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
 import { MFA_SUBJECT_RESOLVER } from '../mfa.internal-tokens';
 import { MfaValidationPipe } from '../mfa-validation.pipe';
-import { MfaRequest, ResolveSubject } from '../subject/subject-resolvers';
-import { requireSubject } from './request-subject';
+import { MfaRequest, requireSubject, ResolveSubject, VerifyChallengeDto } from '../../../http/src';
 
 export function createChallengeController(prefix: string): Type {
   @Controller(prefix)

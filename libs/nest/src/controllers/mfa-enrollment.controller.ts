@@ -1,12 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Req, Type, UseFilters, UsePipes } from '@nestjs/common';
 import { EnrollmentSummary, FactorView, MfaEngine, TotpEnrollmentStart } from '../../../core/src';
-import { ConfirmEnrollmentDto } from '../dto/confirm-enrollment.dto';
-import { StartEnrollmentDto } from '../dto/start-enrollment.dto';
 import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
 import { MFA_SUBJECT_RESOLVER } from '../mfa.internal-tokens';
 import { MfaValidationPipe } from '../mfa-validation.pipe';
-import { MfaRequest, ResolveSubject } from '../subject/subject-resolvers';
-import { requireSubject } from './request-subject';
+import { ConfirmEnrollmentDto, MfaRequest, requireSubject, ResolveSubject, StartEnrollmentDto } from '../../../http/src';
 
 export function createEnrollmentController(prefix: string): Type {
   @Controller(prefix)

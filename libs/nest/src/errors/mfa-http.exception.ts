@@ -1,10 +1,10 @@
 import { HttpException, Logger } from '@nestjs/common';
-import { ChallengeView, isMfaError, MfaError } from '../../../core/src';
+import { MfaErrorResponse, toMfaErrorResponse } from '../../../http/src';
 
-/** An MfaError as HTTP: `{ statusCode, code, message, ...details }`. */
+/** A refusal as a Nest HttpException: `{ statusCode, code, message, ...details }`. */
 export class MfaHttpException extends HttpException {
-  constructor(readonly mfaError: MfaError) {
-    super({ statusCode: mfaError.status, code: mfaError.code, message: mfaError.message, ...mfaError.details }, mfaError.status);
+  constructor(readonly mfaResponse: MfaErrorResponse) {
+    super(mfaResponse.body, mfaResponse.status);
   }
 }
 
@@ -17,33 +17,10 @@ interface HeaderTarget {
 
 const logger = new Logger('nestjs-mfa');
 
-/**
- * The single translation from core refusals to HTTP, used by the guard and the
- * controllers. Anything that is not a known refusal (a store that is down, a bug)
- * becomes 503 MFA_UNAVAILABLE: MFA fails closed and never answers 500 or lets through.
- */
+/** The shared contract (`toMfaErrorResponse`) as a Nest exception, with its headers set on `res`. */
 export function toMfaHttpException(err: unknown, res?: HeaderTarget): HttpException {
   if (err instanceof HttpException) return err;
-  let mfaError: MfaError;
-  if (isMfaError(err)) {
-    mfaError = err;
-  } else {
-    logger.error(`MFA failed closed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error'}`);
-    mfaError = new MfaError('MFA_UNAVAILABLE');
-  }
-  if (res) setMfaHeaders(res, mfaError);
-  return mfaError.code === 'MFA_REQUIRED' ? new MfaRequiredException(mfaError) : new MfaHttpException(mfaError);
-}
-
-function setMfaHeaders(res: HeaderTarget, err: MfaError): void {
-  if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-  if (err.code === 'MFA_REQUIRED') {
-    // In the spirit of RFC 9470 (OAuth step-up): say what is missing and how fresh it must be.
-    const challenge = err.details.challenge as ChallengeView;
-    const maxAge = challenge.requirement.kind !== 'none' ? challenge.requirement.maxAge : undefined;
-    const parts = ['MFA realm="mfa"', 'error="insufficient_user_authentication"', `challenge="${challenge.id}"`];
-    if (maxAge !== undefined) parts.push(`max_age=${maxAge}`);
-    res.setHeader('WWW-Authenticate', parts.join(', '));
-  }
-  res.setHeader('Cache-Control', 'no-store');
+  const response = toMfaErrorResponse(err, (message) => logger.error(message));
+  if (res) for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  return response.body.code === 'MFA_REQUIRED' ? new MfaRequiredException(response) : new MfaHttpException(response);
 }

@@ -1,5 +1,5 @@
-import { MfaError, MfaSubject } from '../../../core/src';
-import { MfaRequest, ResolveSubject } from '../subject/subject-resolvers';
+import { MfaError, MfaSubject } from '../../core/src';
+import { MfaRequest, ResolveSubject } from './subject-resolvers';
 
 export async function requireSubject(resolve: ResolveSubject, req: MfaRequest): Promise<MfaSubject> {
   const subject = await resolve(req);

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 
 export interface DemoUser {
@@ -19,7 +18,7 @@ export const DEMO_USERS = [
   { id: 'u-bob', username: 'bob', email: 'bob@example.com', groups: ['staff'], password: 'bob-password' },
 ];
 
-@Injectable()
+/** Plain class: the Nest sample provides it, the Express sample constructs it. */
 export class UsersService {
   private readonly users: StoredUser[] = DEMO_USERS.map(({ password, ...user }) => {
     const salt = randomBytes(16);

@@ -1,4 +1,4 @@
-import type { MfaSubject } from '../../../core/src';
+import type { MfaSubject } from '../../core/src';
 
 /** Any request shape: Express, Fastify or a GraphQL context's req. */
 export type MfaRequest = Record<string, any>;

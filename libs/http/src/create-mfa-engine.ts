@@ -1,11 +1,11 @@
 import { AuditSink, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine, MfaStore } from '../../core/src';
 import type * as MfaTypeOrm from '../../typeorm/src';
-import { MfaModuleOptions } from './mfa-module-options';
+import { MfaOptions } from './mfa-options';
 
 const DEFAULT_DATABASE = { type: 'better-sqlite3', database: 'mfa.sqlite' } as const;
 
 /** Builds the engine once per module; the TypeORM store is loaded only when it is used. */
-export async function createMfaEngine(options: MfaModuleOptions): Promise<MfaEngine> {
+export async function createMfaEngine(options: MfaOptions): Promise<MfaEngine> {
   new KeyRing(options.encryption); // a missing key stops boot before any database is opened
   const store = options.store ?? (await connectOwnStore(options));
   // The embedded SQLite database belongs to this one process, so its session cache is exact.
@@ -19,7 +19,7 @@ export async function createMfaEngine(options: MfaModuleOptions): Promise<MfaEng
   }
 }
 
-async function connectOwnStore(options: MfaModuleOptions): Promise<MfaStore> {
+async function connectOwnStore(options: MfaOptions): Promise<MfaStore> {
   let typeorm: typeof MfaTypeOrm;
   try {
     typeorm = require('../../typeorm/src');
@@ -31,7 +31,7 @@ async function connectOwnStore(options: MfaModuleOptions): Promise<MfaStore> {
   return typeorm.TypeOrmMfaStore.connect(options.database ?? DEFAULT_DATABASE);
 }
 
-function auditSinkFor(options: MfaModuleOptions, store: MfaStore): AuditSink {
+function auditSinkFor(options: MfaOptions, store: MfaStore): AuditSink {
   if (options.audit === undefined || options.audit === 'logger') return new LoggerAuditSink();
   if (options.audit !== 'database') return options.audit;
   const dataSource = (store as { dataSource?: unknown }).dataSource;

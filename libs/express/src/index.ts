@@ -1,0 +1,2 @@
+export { createMfa } from './create-mfa';
+export type { MfaExpress, MfaExpressOptions } from './create-mfa';

@@ -1,0 +1,46 @@
+import { ChallengeView, isMfaError, MfaError } from '../../core/src';
+
+/** What either adapter writes for a refusal: the one HTTP contract. */
+export interface MfaErrorResponse {
+  status: number;
+  body: { statusCode: number; code: string; message: string; [detail: string]: unknown };
+  headers: Record<string, string>;
+}
+
+export type ErrorLogger = (message: string) => void;
+
+const stderrLogger: ErrorLogger = (message) => process.stderr.write(`nestjs-mfa: ${message}\n`);
+
+/**
+ * The single translation from core refusals to HTTP. Anything that is not a known
+ * refusal (a store that is down, a bug) becomes 503 MFA_UNAVAILABLE: MFA fails closed
+ * and never answers 500 or lets a request through.
+ */
+export function toMfaErrorResponse(err: unknown, log: ErrorLogger = stderrLogger): MfaErrorResponse {
+  let mfaError: MfaError;
+  if (isMfaError(err)) {
+    mfaError = err;
+  } else {
+    log(`MFA failed closed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error'}`);
+    mfaError = new MfaError('MFA_UNAVAILABLE');
+  }
+  return {
+    status: mfaError.status,
+    body: { statusCode: mfaError.status, code: mfaError.code, message: mfaError.message, ...mfaError.details },
+    headers: headersFor(mfaError),
+  };
+}
+
+function headersFor(err: MfaError): Record<string, string> {
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+  if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);
+  if (err.code === 'MFA_REQUIRED') {
+    // In the spirit of RFC 9470 (OAuth step-up): say what is missing and how fresh it must be.
+    const challenge = err.details.challenge as ChallengeView;
+    const maxAge = challenge.requirement.kind !== 'none' ? challenge.requirement.maxAge : undefined;
+    const parts = ['MFA realm="mfa"', 'error="insufficient_user_authentication"', `challenge="${challenge.id}"`];
+    if (maxAge !== undefined) parts.push(`max_age=${maxAge}`);
+    headers['WWW-Authenticate'] = parts.join(', ');
+  }
+  return headers;
+}

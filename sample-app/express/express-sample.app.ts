@@ -1,0 +1,60 @@
+import type { Express, NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { createMfa, MfaExpress, MfaExpressOptions } from '../../src/express';
+import { DemoUser, UsersService } from '../shared/demo-users';
+
+/**
+ * The same app as the Nest sample, in plain Express with passport-local and
+ * express-session: MFA is one `createMfa()`, one router and a middleware per route.
+ */
+export async function createExpressSampleApp(options: MfaExpressOptions & { sessionSecret: string }): Promise<{ app: Express; mfa: MfaExpress }> {
+  const express = options.express ?? (require('express') as typeof import('express'));
+  const users = new UsersService();
+  const passport = new Passport();
+  passport.use(new LocalStrategy((username, password, done) => done(null, users.checkPassword(username, password) ?? false)));
+  passport.serializeUser<string>((user, done) => done(null, (user as DemoUser).id));
+  passport.deserializeUser<string>((id, done) => done(null, users.findById(id) ?? false));
+
+  const mfa = createMfa(options);
+  await mfa.ready;
+
+  const app = express();
+  app.use(express.json());
+  app.use(session({ secret: options.sessionSecret, resave: false, saveUninitialized: false, cookie: { httpOnly: true, sameSite: 'lax', secure: process.env.NODE_ENV === 'production' } }));
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(mfa.router);
+
+  const signedIn = (req: Request, res: Response, next: NextFunction) =>
+    req.isAuthenticated() ? next() : res.status(401).json({ code: 'UNAUTHENTICATED', message: 'Sign in first.' });
+
+  app.post('/auth/login', (req, res, next) =>
+    passport.authenticate('local', (err: unknown, user: DemoUser | false) => {
+      if (err) return next(err);
+      if (!user) return res.status(401).json({ code: 'INVALID_CREDENTIALS', message: 'Wrong username or password.' });
+      req.logIn(user, (loginErr) => (loginErr ? next(loginErr) : res.status(200).json({ user })));
+    })(req, res, next),
+  );
+  app.post('/auth/logout', (req, res, next) => req.logout((err) => (err ? next(err) : res.json({ signedOut: true }))));
+
+  app.get('/wiki', (_req, res) => res.json({ page: 'Welcome to the wiki. No second factor needed here.' }));
+  app.get('/admin', mfa.stepUp({ maxAge: 300, factors: ['totp'] }), (req, res) => res.json({ area: 'admin', user: req.user }));
+  app.get('/profile', signedIn, async (req, res, next) => {
+    try {
+      const user = req.user as DemoUser;
+      res.json({
+        user,
+        mfa: await (await mfa.ready).listEnrollments({ userId: user.id, sessionId: req.sessionID }),
+        next: { enroll: 'POST /mfa/totp/enrollments', confirm: 'POST /mfa/totp/enrollments/:id/confirm' },
+      });
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.get('/profile/security', mfa.requireMfa(), signedIn, (req, res) =>
+    res.json({ user: req.user, note: 'You verified a second factor in this session.' }),
+  );
+  return { app, mfa };
+}

@@ -1,0 +1,19 @@
+import { join } from 'node:path';
+import { devSecret } from '../dev-secrets';
+import { createExpressSampleApp } from './express-sample.app';
+
+/** `npm run sample:express`: the plain Express sample on PORT (default 3000). */
+async function main(): Promise<void> {
+  const dataDir = process.env.SAMPLE_DATA_DIR ?? join(process.cwd(), 'sample-app', '.data');
+  const { app } = await createExpressSampleApp({
+    issuer: 'nestjs-mfa express sample',
+    encryption: { keys: [{ id: 'k1', key: devSecret('MFA_ENCRYPTION_KEY', dataDir) }] },
+    database: { type: 'better-sqlite3', database: process.env.MFA_DB ?? join(dataDir, 'mfa-express.sqlite') },
+    audit: 'database',
+    sessionSecret: devSecret('SESSION_SECRET', dataDir),
+  });
+  const port = Number(process.env.PORT ?? 3000);
+  app.listen(port, () => console.log(`nestjs-mfa Express sample on http://localhost:${port} (users: alice/alice-password, bob/bob-password)`));
+}
+
+void main();

@@ -1,0 +1,6 @@
+/** `nestjs-mfa/express`: the same MFA for plain Express 4/5 apps, without Nest. */
+export * from '../libs/express/src';
+export type { MfaOptions, ResolveSubject, MfaRequest } from '../libs/http/src';
+export { defaultResolveSubject, passportSessionSubject, jwtSidSubject } from '../libs/http/src';
+export { MfaEngine, MfaError, ManualClock, MFA_ERROR_CODES } from '../libs/core/src';
+export type { MfaSubject, RequirementInput } from '../libs/core/src';
