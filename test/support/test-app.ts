@@ -32,8 +32,13 @@ export interface TestApp {
 export const TEST_KEY = randomBytes(32).toString('base64');
 
 /** The sample app (passport-local + express-session) on a real database and a clock the test moves. */
-export async function startTestApp(backend: Backend, adapter: Adapter = 'nest', extra: Partial<MfaOptions> = {}): Promise<TestApp> {
-  await resetDatabase(backend);
+export async function startTestApp(
+  backend: Backend,
+  adapter: Adapter = 'nest',
+  extra: Partial<MfaOptions> = {},
+  { keepSchema = false } = {},
+): Promise<TestApp> {
+  if (!keepSchema) await resetDatabase(backend);
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const audit = new CapturingAuditSink();
   const store = await TypeOrmMfaStore.connect(backend.options);

@@ -7,9 +7,9 @@ const DEFAULT_DATABASE = { type: 'better-sqlite3', database: 'mfa.sqlite' } as c
 /** Builds the engine once per module; the TypeORM store is loaded only when it is used. */
 export async function createMfaEngine(options: MfaOptions): Promise<MfaEngine> {
   new KeyRing(options.encryption); // a missing key stops boot before any database is opened
-  const store = options.store ?? (await connectOwnStore(options));
+  const store = options.store ?? (await openTypeOrmStore(options));
   // The embedded SQLite database belongs to this one process, so its session cache is exact.
-  const embedded = !options.store && (options.database ?? DEFAULT_DATABASE).type === 'better-sqlite3';
+  const embedded = !options.store && !options.dataSource && (options.database ?? DEFAULT_DATABASE).type === 'better-sqlite3';
   const sessionCacheTtl = options.sessionCacheTtl ?? (embedded ? 60 : 0);
   try {
     return new MfaEngine({ ...options, store, sessionCacheTtl, audit: auditSinkFor(options, store) });
@@ -19,7 +19,7 @@ export async function createMfaEngine(options: MfaOptions): Promise<MfaEngine> {
   }
 }
 
-async function connectOwnStore(options: MfaOptions): Promise<MfaStore> {
+async function openTypeOrmStore(options: MfaOptions): Promise<MfaStore> {
   let typeorm: typeof MfaTypeOrm;
   try {
     typeorm = require('../../typeorm/src');
@@ -28,6 +28,7 @@ async function connectOwnStore(options: MfaOptions): Promise<MfaStore> {
       'The default MFA store needs TypeORM: run `npm install typeorm better-sqlite3` (or pg / mysql2), or pass `store`.',
     );
   }
+  if (options.dataSource) return typeorm.TypeOrmMfaStore.attach(options.dataSource);
   return typeorm.TypeOrmMfaStore.connect(options.database ?? DEFAULT_DATABASE);
 }
 

@@ -1,4 +1,4 @@
-import type { DataSourceOptions } from 'typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { AuditSink, MfaCoreOptions, MfaStore } from '../../core/src';
 import type { ResolveSubject } from './subject-resolvers';
 
@@ -6,6 +6,11 @@ import type { ResolveSubject } from './subject-resolvers';
 export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit'> {
   /** Your own store. When absent, MFA opens and migrates its own TypeORM DataSource from `database`. */
   store?: MfaStore;
+  /**
+   * Your app's own initialized DataSource, with `mfaEntities` and `mfaMigrations` (from
+   * `nestjs-mfa/typeorm`) added to it and migrated. MFA then shares the app's database.
+   */
+  dataSource?: DataSource;
   /**
    * Connection for the store MFA owns (its own migrations table, `mfa_migrations`).
    * @default { type: 'better-sqlite3', database: 'mfa.sqlite' }

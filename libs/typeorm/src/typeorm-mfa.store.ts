@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions, EntityTarget, ObjectLiteral } from 'typeorm';
+import { MfaConfigurationError } from '../../core/src';
 import type {
   BackupCodeRecord, ChallengeRecord, EnrollmentRecord, MfaStore, SessionFactorRecord,
 } from '../../core/src';
@@ -38,6 +39,24 @@ export class TypeOrmMfaStore implements MfaStore {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
     return new TypeOrmMfaStore(dataSource, true);
+  }
+
+  /** Uses the app's own DataSource, which must already carry `mfaEntities` and `mfaMigrations`. */
+  static async attach(dataSource: DataSource): Promise<TypeOrmMfaStore> {
+    const fix = 'Add `mfaEntities` to its entities and `mfaMigrations` to its migrations (from nestjs-mfa/typeorm), then run its migrations.';
+    if (!dataSource.isInitialized) throw new MfaConfigurationError(`The DataSource given to nestjs-mfa is not initialized: call initialize() first.`);
+    if (!mfaEntities.every((entity) => dataSource.hasMetadata(entity))) {
+      throw new MfaConfigurationError(`The DataSource given to nestjs-mfa does not know the MFA entities. ${fix}`);
+    }
+    const runner = dataSource.createQueryRunner();
+    try {
+      if (!(await runner.hasTable('mfa_session_factors'))) {
+        throw new MfaConfigurationError(`The MFA tables do not exist in the DataSource given to nestjs-mfa. ${fix}`);
+      }
+    } finally {
+      await runner.release();
+    }
+    return new TypeOrmMfaStore(dataSource, false);
   }
 
   private update<T extends ObjectLiteral>(entity: EntityTarget<T>) {
