@@ -38,7 +38,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('key rotation on %s', (
     clock.advance(30);
     const onlyK2 = engine([k2]);
     const subject = { userId: 'u2', sessionId: 'later' };
-    const challenge = await onlyK2.enforce(subject, { kind: 'any' }).catch((e) => e.details.challenge);
+    const challenge = await onlyK2.enforce(subject, { requirement: { steps: [{ factors: 'any' }] } }).catch((e) => e.details.challenge);
     await expect(onlyK2.verifyChallenge(subject, challenge.id, 'totp', code(secrets[1]))).resolves.toMatchObject({ method: 'totp' });
   });
 });

@@ -35,7 +35,10 @@ describe.each(BACKENDS.flatMap((b) => VARIANTS.map((adapter) => [b.name, adapter
       t.clock.advance(30);
       const again = await signIn(t);
       const guarded = await again.get('/admin').expect(401);
-      expect(guarded.body).toMatchObject({ code: 'MFA_REQUIRED', challenge: { requirement: { kind: 'anyOf', factors: ['totp'], maxAge: 300 } } });
+      expect(guarded.body).toMatchObject({
+        code: 'MFA_REQUIRED',
+        challenge: { requirement: { steps: [{ factors: ['totp'], maxAge: 300 }] }, ruleId: 'route', policyVersion: 0 },
+      });
       expect(guarded.body.challenge.methods).toEqual([{ type: 'totp', enrollments: [{ id: start.body.enrollmentId, label: 'Phone' }] }]);
       expect(guarded.headers['www-authenticate']).toBe(
         `MFA realm="mfa", error="insufficient_user_authentication", challenge="${guarded.body.challenge.id}", max_age=300`,

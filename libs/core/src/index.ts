@@ -1,4 +1,6 @@
 export { MfaEngine } from './engine/mfa.engine';
+export type { ExplainSubject } from './engine/mfa.engine';
+export type { PolicyVersionView } from './engine/policy.service';
 export type { MfaCoreOptions, LockoutOptions } from './engine/mfa-options';
 export type { ChallengeView, MethodView, VerifyResult } from './engine/challenge.service';
 export type { TotpEnrollmentStart, FactorView, EnrollmentSummary } from './engine/enrollment.service';
@@ -10,7 +12,8 @@ export type { MfaSubject } from './subject';
 export { systemClock, ManualClock } from './clock/clock';
 export type { Clock } from './clock/clock';
 export type {
-  MfaStore, EnrollmentRecord, BackupCodeRecord, ChallengeRecord, SessionFactorRecord, FactorType, EnrollmentStatus, ChallengeStatus,
+  MfaStore, EnrollmentRecord, BackupCodeRecord, ChallengeRecord, ChallengeDemand, SessionFactorRecord, FactorType, EnrollmentStatus,
+  ChallengeStatus, GrantRecord, PolicyVersionRecord, PolicyActivationRecord,
 } from './ports/mfa-store.port';
 export type { CounterStore, CounterHit } from './ports/counter-store.port';
 export type { AuditSink, AuditEvent, AuditSeverity } from './ports/audit-sink.port';
@@ -26,8 +29,17 @@ export { BackupCodeFactor } from './factors/backup-code.factor';
 export type { BackupCodeOptions } from './factors/backup-code.factor';
 export { DEFAULT_TOTP_PROFILE } from './factors/totp-profile';
 export type { TotpProfile, TotpAlgorithm } from './factors/totp-profile';
-export { buildRequirement, requirementKey, acceptedFactors, NO_REQUIREMENT, FACTOR_TYPES } from './policy/requirement';
-export type { Requirement, RequirementInput } from './policy/requirement';
-export { isSatisfied } from './policy/evaluate-requirement';
+export { buildRequirement, stepsKey, acceptedFactors, isSingleUse, NO_REQUIREMENT, FACTOR_TYPES } from './policy/requirement';
+export type { Requirement, RequirementInput, RequirementStep } from './policy/requirement';
+export type { MfaTarget, RequestContext, VerificationBaseline } from './policy/request-context';
+export { scopeOf, baselineOf } from './policy/request-context';
+export type { PolicyDocument, PolicyRule, PolicyConditions, RequirementSpec, StepSpec, ServicePolicy, OperationPolicy } from './policy/policy-document';
+export { validatePolicy } from './policy/validate-policy';
+export type { PolicyProblem } from './policy/validate-policy';
+export { compilePolicy, policyHash, EMPTY_POLICY } from './policy/compile-policy';
+export type { CompiledPolicy, CompiledRule } from './policy/compile-policy';
+export { decide } from './policy/decide';
+export type { Decision, Evidence, VerifiedFactor, UnspentGrant } from './policy/decide';
 export { totpSecretAad } from './engine/secret-aad';
 export { toBase32, fromBase32 } from './factors/base32';
+export type { LocationResolver, DeviceTrustSignal, RiskSignal, MachinePrincipalSignal } from './ports/context-signals.port';

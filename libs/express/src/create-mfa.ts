@@ -1,6 +1,6 @@
 import type { RequestHandler, Router } from 'express';
-import { buildRequirement, KeyRing, MfaEngine, Requirement, RequirementInput } from '../../core/src';
-import { createMfaEngine, defaultResolveSubject, MfaOptions, requireSubject } from '../../http/src';
+import { buildRequirement, KeyRing, MfaConfigurationError, MfaEngine, MfaTarget, RequirementInput } from '../../core/src';
+import { createMfaEngine, MfaHttpApi, MfaOptions } from '../../http/src';
 import { createMfaRouter } from './mfa-router';
 import { sendMfaError } from './send-mfa-error';
 
@@ -11,14 +11,23 @@ export interface MfaExpressOptions extends MfaOptions {
   express?: typeof import('express');
 }
 
+/** Where a route sits in the policy: its service, operation and sensitivity labels. */
+export interface MfaRouteMapping {
+  service?: string;
+  operation?: string;
+  sensitivity?: string[];
+}
+
 export interface MfaExpress {
+  /** Middleware: the policy for this service/operation, plus the route's own requirement if given. */
+  protect(mapping: MfaRouteMapping & { requirement?: RequirementInput }): RequestHandler;
   /** Middleware: the session must have verified a factor (optionally fresh, optionally a given one). */
-  requireMfa(requirement?: RequirementInput): RequestHandler;
-  /** Middleware: a verification at most `maxAge` seconds old, inside the same session. */
-  stepUp(options: { maxAge: number; factors?: RequirementInput['factors'] }): RequestHandler;
-  /** The challenge and enrollment endpoints under `routePrefix`: `app.use(mfa.router)`. */
+  requireMfa(requirement?: RequirementInput & MfaRouteMapping): RequestHandler;
+  /** Middleware: a verification at most `maxAge` seconds old in this session; `maxAge: 0` = single use for `operation`. */
+  stepUp(options: { maxAge: number; factors?: RequirementInput['factors'] } & MfaRouteMapping): RequestHandler;
+  /** The challenge, enrollment and admin endpoints under `routePrefix`: `app.use(mfa.router)`. */
   router: Router;
-  /** Resolves once the store is open and migrated; rejects if it cannot be. */
+  /** Resolves once the store is open and migrated and the policy loaded; rejects if not. */
   ready: Promise<MfaEngine>;
   close(): Promise<void>;
 }
@@ -30,23 +39,30 @@ export interface MfaExpress {
 export function createMfa(options: MfaExpressOptions): MfaExpress {
   new KeyRing(options.encryption); // a missing key stops boot here, synchronously
   const express = options.express ?? (require('express') as typeof import('express'));
-  const resolveSubject = options.resolveSubject ?? defaultResolveSubject;
   const ready = createMfaEngine(options);
   ready.catch(() => undefined); // requests answer 503 until it resolves; callers may await `ready` to see why
+  const api = new MfaHttpApi(() => ready, options);
 
-  const guard = (requirement: Requirement): RequestHandler => (req, res, next) => {
-    (async () => {
-      if (requirement.kind === 'none') return next();
-      const subject = await requireSubject(resolveSubject, req);
-      await (await ready).enforce(subject, requirement);
-      next();
-    })().catch((err) => sendMfaError(res, err));
+  const guard = (target: MfaTarget): RequestHandler => (req, res, next) => {
+    api.guard(req, target).then(() => next(), (err) => sendMfaError(res, err));
+  };
+  const targetOf = ({ service, operation, sensitivity }: MfaRouteMapping, requirement?: RequirementInput): MfaTarget => {
+    const target: MfaTarget = {};
+    if (requirement) target.requirement = buildRequirement(requirement);
+    if (service) target.service = service;
+    if (operation) target.operation = operation;
+    if (sensitivity) target.sensitivity = sensitivity;
+    return target;
   };
 
   return {
-    requireMfa: (requirement) => guard(buildRequirement(requirement)),
-    stepUp: (stepUp) => guard(buildRequirement(stepUp)),
-    router: createMfaRouter(express, options.routePrefix ?? 'mfa', () => ready, resolveSubject),
+    protect: ({ requirement, ...mapping }) => guard(targetOf(mapping, requirement)),
+    requireMfa: ({ service, operation, sensitivity, ...requirement } = {}) => guard(targetOf({ service, operation, sensitivity }, requirement)),
+    stepUp: ({ service, operation, sensitivity, ...requirement }) => {
+      if (requirement.maxAge === 0 && !operation) throw new MfaConfigurationError('stepUp({ maxAge: 0 }) is a single-use grant and needs an operation.');
+      return guard(targetOf({ service, operation, sensitivity }, requirement));
+    },
+    router: createMfaRouter(express, options.routePrefix ?? 'mfa', api),
     ready,
     close: async () => (await ready.catch(() => undefined))?.close(),
   };

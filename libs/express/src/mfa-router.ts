@@ -1,54 +1,37 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
-import type { MfaEngine } from '../../core/src';
-import { ConfirmEnrollmentDto, requireSubject, ResolveSubject, StartEnrollmentDto, validateBody, VerifyChallengeDto } from '../../http/src';
+import { MfaHttpApi } from '../../http/src';
 import { sendMfaError } from './send-mfa-error';
 
 type ExpressModule = typeof import('express');
+type ApiMethod = (req: Request) => Promise<unknown>;
 
-/** Express 4 does not catch rejected promises; every handler answers its own errors. */
-function handle(run: (req: Request, res: Response) => Promise<void>): RequestHandler {
+/** Express 4 does not catch rejected promises; every route answers its own errors. */
+function route(status: number, run: ApiMethod): RequestHandler {
   return (req: Request, res: Response, _next: NextFunction) => {
-    run(req, res).catch((err) => sendMfaError(res, err));
+    run(req).then((body) => res.status(status).json(body)).catch((err) => sendMfaError(res, err));
   };
 }
 
-/** The same endpoints, bodies and answers as the Nest controllers, under `prefix`. */
-export function createMfaRouter(express: ExpressModule, prefix: string, engine: () => Promise<MfaEngine>, resolveSubject: ResolveSubject): Router {
+/** The same endpoints and answers as the Nest controllers, under `prefix`; each maps to `MfaHttpApi`. */
+export function createMfaRouter(express: ExpressModule, prefix: string, api: MfaHttpApi): Router {
   const routes = express.Router();
   // Parses only if the host app has not already; a broken body goes to the host's error handler, as in Nest.
-  routes.use(express.json({ limit: '16kb' }));
+  routes.use(express.json({ limit: '64kb' }));
   routes.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  const subject = (req: Request) => requireSubject(resolveSubject, req);
-
-  routes.post('/challenges/:challengeId/verify', handle(async (req, res) => {
-    const who = await subject(req);
-    const body = await validateBody(VerifyChallengeDto, req.body);
-    const result = await (await engine()).verifyChallenge(who, String(req.params.challengeId), body.method, body.code);
-    res.status(200).json({ verified: true, ...result });
-  }));
-
-  routes.get('/enrollments', handle(async (req, res) => {
-    res.status(200).json(await (await engine()).listEnrollments(await subject(req)));
-  }));
-
-  routes.post('/totp/enrollments', handle(async (req, res) => {
-    const who = await subject(req);
-    const body = await validateBody(StartEnrollmentDto, req.body);
-    res.status(201).json(await (await engine()).startTotpEnrollment(who, body.label));
-  }));
-
-  routes.post('/totp/enrollments/:enrollmentId/confirm', handle(async (req, res) => {
-    const who = await subject(req);
-    const body = await validateBody(ConfirmEnrollmentDto, req.body);
-    res.status(200).json(await (await engine()).confirmTotpEnrollment(who, String(req.params.enrollmentId), body.code));
-  }));
-
-  routes.post('/backup-codes/regenerate', handle(async (req, res) => {
-    res.status(200).json({ backupCodes: await (await engine()).regenerateBackupCodes(await subject(req)) });
-  }));
+  routes.post('/challenges/:challengeId/verify', route(200, (req) => api.verifyChallenge(req)));
+  routes.get('/enrollments', route(200, (req) => api.listEnrollments(req)));
+  routes.post('/totp/enrollments', route(201, (req) => api.startTotpEnrollment(req)));
+  routes.post('/totp/enrollments/:enrollmentId/confirm', route(200, (req) => api.confirmTotpEnrollment(req)));
+  routes.post('/backup-codes/regenerate', route(200, (req) => api.regenerateBackupCodes(req)));
+  routes.get('/admin/policy/versions', route(200, (req) => api.listPolicyVersions(req)));
+  routes.get('/admin/policy/versions/:version', route(200, (req) => api.getPolicyVersion(req)));
+  routes.post('/admin/policy/versions', route(201, (req) => api.createPolicyVersion(req)));
+  routes.post('/admin/policy/versions/:version/activate', route(200, (req) => api.activatePolicyVersion(req)));
+  routes.post('/admin/policy/rollback', route(200, (req) => api.rollbackPolicy(req)));
+  routes.post('/admin/policy/explain', route(200, (req) => api.explain(req)));
 
   const router = express.Router();
   router.use(`/${prefix.replace(/^\/+|\/+$/g, '')}`, routes);

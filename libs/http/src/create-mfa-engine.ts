@@ -12,7 +12,9 @@ export async function createMfaEngine(options: MfaOptions): Promise<MfaEngine> {
   const embedded = !options.store && !options.dataSource && (options.database ?? DEFAULT_DATABASE).type === 'better-sqlite3';
   const sessionCacheTtl = options.sessionCacheTtl ?? (embedded ? 60 : 0);
   try {
-    return new MfaEngine({ ...options, store, sessionCacheTtl, audit: auditSinkFor(options, store) });
+    const engine = new MfaEngine({ ...options, store, sessionCacheTtl, audit: auditSinkFor(options, store) });
+    await engine.init(); // loads the active policy, or stores the one from the options as version 1
+    return engine;
   } catch (err) {
     if (!options.store) await store.close?.();
     throw err;

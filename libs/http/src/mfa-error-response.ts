@@ -37,7 +37,7 @@ function headersFor(err: MfaError): Record<string, string> {
   if (err.code === 'MFA_REQUIRED') {
     // In the spirit of RFC 9470 (OAuth step-up): say what is missing and how fresh it must be.
     const challenge = err.details.challenge as ChallengeView;
-    const maxAge = challenge.requirement.kind !== 'none' ? challenge.requirement.maxAge : undefined;
+    const maxAge = challenge.requirement.steps[0]?.maxAge;
     const parts = ['MFA realm="mfa"', 'error="insufficient_user_authentication"', `challenge="${challenge.id}"`];
     if (maxAge !== undefined) parts.push(`max_age=${maxAge}`);
     headers['WWW-Authenticate'] = parts.join(', ');

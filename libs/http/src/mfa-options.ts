@@ -1,6 +1,6 @@
 import type { DataSource, DataSourceOptions } from 'typeorm';
-import type { AuditSink, MfaCoreOptions, MfaStore } from '../../core/src';
-import type { ResolveSubject } from './subject-resolvers';
+import type { AuditSink, DeviceTrustSignal, LocationResolver, MachinePrincipalSignal, MfaCoreOptions, MfaStore, MfaSubject, RiskSignal } from '../../core/src';
+import type { MfaRequest, ResolveSubject } from './subject-resolvers';
 
 /** The options both adapters take: `MfaModule.forRoot(options)` and `createMfa(options)`. */
 export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit'> {
@@ -27,4 +27,26 @@ export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit'> {
    * @default a JWT `sid` claim on req.user, else passport with express-session
    */
   resolveSubject?: ResolveSubject;
+  /**
+   * May this signed-in user call the `/mfa/admin/*` endpoints? Admin rights belong to
+   * your app. @default nobody
+   */
+  authorizeAdmin?: (req: MfaRequest, subject: MfaSubject) => boolean | Promise<boolean>;
+  /**
+   * The country of a request, for location conditions and continuous evaluation.
+   * @default `trustedCountryHeader` when set, else unknown
+   */
+  location?: LocationResolver;
+  /**
+   * A header your own proxy or CDN sets to the client's country (e.g. `cf-ipcountry`).
+   * Only name one your edge overwrites on every request: a header the client can send is a
+   * header the client can forge. `X-Forwarded-For` is never read for this reason.
+   */
+  trustedCountryHeader?: string;
+  /** Device trust for `deviceTrusted` / `minDeviceTrust` conditions. @default untrusted */
+  deviceTrust?: DeviceTrustSignal;
+  /** Session risk, 0..1, for `minRisk` conditions and `continuous.riskIncrease`. @default 0 */
+  riskSignal?: RiskSignal;
+  /** Is this subject a machine (API key, service account)? @default false */
+  isMachinePrincipal?: MachinePrincipalSignal;
 }

@@ -1,48 +1,49 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { MfaEngine, MfaError, MfaSubject, Requirement } from '../../core/src';
-import { MFA_REQUIREMENT_KEY } from './decorators/mfa-metadata';
+import { MfaTarget, Requirement } from '../../core/src';
+import { MfaHttpApi, MfaRequest } from '../../http/src';
+import { MFA_OPERATION_KEY, MFA_REQUIREMENT_KEY, MFA_SENSITIVITY_KEY, MFA_SERVICE_KEY } from './decorators/mfa-metadata';
 import { toMfaHttpException } from './errors/mfa-http.exception';
-import { MFA_SUBJECT_RESOLVER } from './mfa.internal-tokens';
-import { MfaRequest, ResolveSubject } from '../../http/src';
+import { MFA_HTTP_API } from './mfa.internal-tokens';
 
 /**
- * Enforces `@RequireMfa()` / `@StepUp()` after the app's own authentication. Register
- * it as an APP_GUARD. Subclass and override the protected hooks for GraphQL, other
- * transports or custom sessions. It throws and never returns false.
+ * Enforces the MFA policy and `@RequireMfa()` / `@StepUp()` after the app's own
+ * authentication. Register it as an APP_GUARD. Subclass and override the protected hooks
+ * for GraphQL, other transports or custom sessions. It throws and never returns false.
  */
 @Injectable()
 export class MfaGuard implements CanActivate {
   constructor(
     protected readonly reflector: Reflector,
-    @Inject(MfaEngine) protected readonly engine: MfaEngine,
-    @Inject(MFA_SUBJECT_RESOLVER) protected readonly subjectResolver: ResolveSubject,
+    @Inject(MFA_HTTP_API) protected readonly api: MfaHttpApi,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const requirement = this.getRequirement(context);
-    if (!requirement || requirement.kind === 'none') return true;
     try {
-      const subject = await this.resolveSubject(this.getRequest(context), context);
-      if (!subject) throw new MfaError('UNAUTHENTICATED');
-      await this.engine.enforce(subject, requirement);
+      await this.api.guard(this.getRequest(context), this.getTarget(context));
       return true;
     } catch (err) {
       this.throwMfaRequired(err, context);
     }
   }
 
-  /** A handler's requirement beats its class's. */
-  protected getRequirement(context: ExecutionContext): Requirement | undefined {
-    return this.reflector.getAllAndOverride<Requirement>(MFA_REQUIREMENT_KEY, [context.getHandler(), context.getClass()]);
+  /** The route's service, operation, labels and own requirement; a handler's setting beats its class's. */
+  protected getTarget(context: ExecutionContext): MfaTarget {
+    const read = <T>(key: string) => this.reflector.getAllAndOverride<T | undefined>(key, [context.getHandler(), context.getClass()]);
+    const target: MfaTarget = {};
+    const requirement = read<Requirement>(MFA_REQUIREMENT_KEY);
+    const service = read<string>(MFA_SERVICE_KEY);
+    const operation = read<string>(MFA_OPERATION_KEY);
+    const sensitivity = read<string[]>(MFA_SENSITIVITY_KEY);
+    if (requirement) target.requirement = requirement;
+    if (service) target.service = service;
+    if (operation) target.operation = operation;
+    if (sensitivity) target.sensitivity = sensitivity;
+    return target;
   }
 
   protected getRequest(context: ExecutionContext): MfaRequest {
     return context.switchToHttp().getRequest();
-  }
-
-  protected resolveSubject(req: MfaRequest, _context: ExecutionContext): Promise<MfaSubject | null> | MfaSubject | null {
-    return this.subjectResolver(req);
   }
 
   /** Turns a refusal (or a failure, which fails closed) into the HTTP answer. */

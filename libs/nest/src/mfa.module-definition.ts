@@ -2,9 +2,9 @@ import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { MfaEngine } from '../../core/src';
 import { createMfaControllers } from './controllers/create-mfa-controllers';
 import { MfaGuard } from './mfa.guard';
-import { MFA_OPTIONS, MFA_SUBJECT_RESOLVER } from './mfa.internal-tokens';
+import { MFA_HTTP_API, MFA_OPTIONS } from './mfa.internal-tokens';
 import { MfaModuleExtras, MfaModuleOptions } from './mfa-module-options';
-import { createMfaEngine, defaultResolveSubject } from '../../http/src';
+import { createMfaEngine, MfaHttpApi } from '../../http/src';
 
 export const {
   ConfigurableModuleClass: MfaConfigurableModule,
@@ -20,13 +20,13 @@ export const {
       ...(definition.providers ?? []),
       { provide: MfaEngine, inject: [MFA_OPTIONS], useFactory: createMfaEngine },
       {
-        provide: MFA_SUBJECT_RESOLVER,
-        inject: [MFA_OPTIONS],
-        useFactory: (options: MfaModuleOptions) => options.resolveSubject ?? defaultResolveSubject,
+        provide: MFA_HTTP_API,
+        inject: [MfaEngine, MFA_OPTIONS],
+        useFactory: (engine: MfaEngine, options: MfaModuleOptions) => new MfaHttpApi(async () => engine, options),
       },
       MfaGuard,
     ],
-    exports: [...(definition.exports ?? []), MfaEngine, MFA_SUBJECT_RESOLVER, MfaGuard],
+    exports: [...(definition.exports ?? []), MfaEngine, MFA_HTTP_API, MfaGuard],
   }))
   .build();
 

@@ -7,3 +7,7 @@ export { MfaChallengeEntity } from './entities/mfa-challenge.entity';
 export { MfaSessionFactorEntity } from './entities/mfa-session-factor.entity';
 export { MfaAuditEventEntity } from './entities/mfa-audit-event.entity';
 export { MfaInit1763900000000 } from './migrations/1763900000000-mfa-init.migration';
+export { MfaGrantEntity } from './entities/mfa-grant.entity';
+export { MfaPolicyVersionEntity } from './entities/mfa-policy-version.entity';
+export { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
+export { MfaPolicy1764000000000 } from './migrations/1764000000000-mfa-policy.migration';

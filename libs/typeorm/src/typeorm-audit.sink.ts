@@ -13,6 +13,7 @@ export class TypeOrmAuditSink implements AuditSink {
       sessionRef: e.sessionRef ?? null, channel: e.channel ?? null, outcome: e.outcome ?? null,
       reason: e.reason?.slice(0, 191) ?? null, challengeId: e.challengeId ?? null, enrollmentId: e.enrollmentId ?? null,
       ip: e.ip?.slice(0, 64) ?? null, userAgent: e.userAgent?.slice(0, 512) ?? null,
+      policyVersion: e.policyVersion ?? null, ruleId: e.ruleId ?? null, actor: e.actor ?? null,
     });
   }
 }

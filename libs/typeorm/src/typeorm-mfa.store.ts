@@ -1,8 +1,12 @@
 import { DataSource, DataSourceOptions, EntityTarget, ObjectLiteral } from 'typeorm';
 import { MfaConfigurationError } from '../../core/src';
 import type {
-  BackupCodeRecord, ChallengeRecord, EnrollmentRecord, MfaStore, SessionFactorRecord,
+  BackupCodeRecord, ChallengeRecord, EnrollmentRecord, GrantRecord, MfaStore, PolicyActivationRecord, PolicyVersionRecord,
+  SessionFactorRecord,
 } from '../../core/src';
+import { MfaGrantEntity } from './entities/mfa-grant.entity';
+import { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
+import { MfaPolicyVersionEntity } from './entities/mfa-policy-version.entity';
 import { MfaBackupCodeEntity } from './entities/mfa-backup-code.entity';
 import { MfaChallengeEntity } from './entities/mfa-challenge.entity';
 import { MfaEnrollmentEntity } from './entities/mfa-enrollment.entity';
@@ -10,8 +14,8 @@ import { MfaSessionFactorEntity } from './entities/mfa-session-factor.entity';
 import { MFA_MIGRATIONS_TABLE, mfaEntities, mfaMigrations } from './mfa-typeorm.schema';
 import { toChallengeRecord, toEnrollmentRecord } from './typeorm-record.mappers';
 
-const SESSION_FACTORS_SQL = 'SELECT factor, verified_at FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
-const SESSION_FACTORS_SQL_PG = 'SELECT factor, verified_at FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
+const SESSION_FACTORS_SQL = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
+const SESSION_FACTORS_SQL_PG = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
 
 /**
  * MfaStore on TypeORM (SQLite, PostgreSQL, MySQL/MariaDB). Each spending method is a
@@ -171,22 +175,78 @@ export class TypeOrmMfaStore implements MfaStore {
    */
   async listSessionFactors(userId: string, sessionRef: string): Promise<SessionFactorRecord[]> {
     const sql = this.dataSource.options.type === 'postgres' ? SESSION_FACTORS_SQL_PG : SESSION_FACTORS_SQL;
-    const rows: Array<{ factor: string; verified_at: string | number }> = await this.dataSource.query(sql, [sessionRef, userId]);
-    return rows.map((r) => ({ sessionRef, userId, factor: r.factor as SessionFactorRecord['factor'], verifiedAt: Number(r.verified_at) }));
+    const rows: Array<{ factor: string; verified_at: string | number; event_id: string | null; baseline: string | null }> =
+      await this.dataSource.query(sql, [sessionRef, userId]);
+    return rows.map((r) => ({
+      sessionRef,
+      userId,
+      factor: r.factor as SessionFactorRecord['factor'],
+      verifiedAt: Number(r.verified_at),
+      eventId: r.event_id ?? `${sessionRef}:${r.factor}`,
+      baseline: r.baseline ? JSON.parse(r.baseline) : undefined,
+    }));
   }
 
   async recordSessionFactor(r: SessionFactorRecord): Promise<void> {
+    const values = { userId: r.userId, verifiedAt: r.verifiedAt, eventId: r.eventId, baseline: r.baseline ? JSON.stringify(r.baseline) : null };
     const refresh = () =>
       this.update(MfaSessionFactorEntity)
-        .set({ userId: r.userId, verifiedAt: r.verifiedAt })
+        .set(values)
         .where('session_ref = :sessionRef AND factor = :factor', { sessionRef: r.sessionRef, factor: r.factor })
         .execute();
     if ((await refresh()).affected) return;
     try {
-      await this.dataSource.getRepository(MfaSessionFactorEntity).insert(r);
+      await this.dataSource.getRepository(MfaSessionFactorEntity).insert({ sessionRef: r.sessionRef, factor: r.factor, ...values });
     } catch {
       await refresh(); // a concurrent verify inserted the row first
     }
+  }
+
+  async createGrant(r: GrantRecord): Promise<void> {
+    await this.dataSource.getRepository(MfaGrantEntity).insert({ ...r, usedAt: null });
+  }
+
+  async listUnspentGrants(userId: string, sessionRef: string, scope: string, now: number): Promise<GrantRecord[]> {
+    const rows = await this.dataSource.getRepository(MfaGrantEntity).createQueryBuilder('g')
+      .where('g.session_ref = :sessionRef AND g.scope = :scope AND g.user_id = :userId', { sessionRef, scope, userId })
+      .andWhere('g.used_at IS NULL AND g.expires_at > :now', { now })
+      .orderBy('g.created_at', 'ASC').getMany();
+    return rows.map(({ usedAt: _usedAt, ...g }) => ({ ...g, factor: g.factor as GrantRecord['factor'] }));
+  }
+
+  async consumeGrant(userId: string, id: string, now: number): Promise<boolean> {
+    const result = await this.update(MfaGrantEntity)
+      .set({ usedAt: now })
+      .where('id = :id AND user_id = :userId AND used_at IS NULL AND expires_at > :now', { id, userId, now })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async insertPolicyVersion(r: PolicyVersionRecord): Promise<boolean> {
+    try {
+      await this.dataSource.getRepository(MfaPolicyVersionEntity).insert(r);
+      return true;
+    } catch (err) {
+      if (await this.dataSource.getRepository(MfaPolicyVersionEntity).existsBy({ version: r.version })) return false;
+      throw err;
+    }
+  }
+
+  async listPolicyVersions(): Promise<PolicyVersionRecord[]> {
+    return this.dataSource.getRepository(MfaPolicyVersionEntity).find({ order: { version: 'ASC' } });
+  }
+
+  async findPolicyVersion(version: number): Promise<PolicyVersionRecord | null> {
+    return this.dataSource.getRepository(MfaPolicyVersionEntity).findOneBy({ version });
+  }
+
+  async recordPolicyActivation(r: PolicyActivationRecord): Promise<void> {
+    await this.dataSource.getRepository(MfaPolicyActivationEntity).insert(r);
+  }
+
+  async listPolicyActivations(limit: number): Promise<PolicyActivationRecord[]> {
+    const rows = await this.dataSource.getRepository(MfaPolicyActivationEntity).find({ order: { seq: 'DESC' }, take: limit });
+    return rows.map(({ version, actor, kind, activatedAt }) => ({ version, actor, kind: kind as PolicyActivationRecord['kind'], activatedAt }));
   }
 
   async close(): Promise<void> {

@@ -1,30 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { AuditTrail, sessionRefOf } from '../audit/audit-trail';
 import { MfaError } from '../errors/mfa.error';
-import { isSatisfied } from '../policy/evaluate-requirement';
-import { acceptedFactors, Requirement, requirementKey } from '../policy/requirement';
-import { ChallengeRecord, FactorType, SessionFactorRecord } from '../ports/mfa-store.port';
+import { Decision, decide, Evidence, VerifiedFactor } from '../policy/decide';
+import { acceptedFactors, isSingleUse, RequirementStep, stepsKey } from '../policy/requirement';
+import { baselineOf, MfaTarget, RequestContext } from '../policy/request-context';
+import { ChallengeDemand, ChallengeRecord, FactorType, GrantRecord } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { AttemptLimiter } from './attempt-limiter';
 import { FactorVerifier } from './factor-verifier';
 import { ResolvedMfaContext } from './mfa-options';
+import { PolicyService } from './policy.service';
 
 export type MethodView = { type: 'totp'; enrollments: Array<{ id: string; label: string | null }> } | { type: 'backup_code'; remaining: number };
 
-/** What the client sees of a challenge: never a secret, only what it may answer with. */
+/** What the client sees of a challenge: never a secret, only what remains and how it may answer. */
 export interface ChallengeView {
   id: string;
   expiresAt: string;
-  requirement: Requirement;
+  /** The steps still missing; the first one is what this challenge verifies. */
+  requirement: { steps: RequirementStep[] };
   methods: MethodView[];
+  ruleId: string;
+  policyVersion: number;
 }
 
 export interface VerifyResult {
   method: FactorType;
   verifiedAt: string;
+  /** True when this verification is a single-use grant for one operation. */
+  singleUse: boolean;
 }
-
-const SATISFIED: Promise<void> = Promise.resolve();
 
 /** evaluate → challenge → verify → grant, over server-side session state only. */
 export class ChallengeService {
@@ -33,28 +38,44 @@ export class ChallengeService {
     private readonly audit: AuditTrail,
     private readonly limiter: AttemptLimiter,
     private readonly verifier: FactorVerifier,
+    private readonly policy: PolicyService,
   ) {}
 
-  /** Resolves when the session satisfies the requirement; otherwise throws MFA_REQUIRED with a challenge. */
-  enforce(subject: MfaSubject, requirement: Requirement): Promise<void> {
-    if (requirement.kind === 'none') return SATISFIED;
+  /** Resolves when the request may proceed; throws MFA_REQUIRED (with a challenge) or MFA_DENIED. */
+  async enforce(subject: MfaSubject, target: MfaTarget, context: RequestContext = {}): Promise<void> {
+    if (!this.policy.isLoaded) await this.policy.init();
+    const policy = this.policy.current();
+    const now = this.ctx.clock.now();
     const sessionRef = sessionRefOf(subject.sessionId);
-    // Hot path: a satisfied session answered from the cache allocates no further promises.
-    const cached = this.ctx.sessionCache.get(sessionRef, subject.userId);
-    if (cached && isSatisfied(requirement, cached, this.ctx.clock.now())) return SATISFIED;
-    return this.enforceFromStore(subject, sessionRef, requirement, cached);
-  }
-
-  private async enforceFromStore(subject: MfaSubject, sessionRef: string, requirement: Requirement, cached?: SessionFactorRecord[]): Promise<void> {
-    const verified = cached ?? (await this.sessionFactors(subject.userId, sessionRef));
-    if (isSatisfied(requirement, verified, this.ctx.clock.now())) return;
-    const challenge = await this.openChallenge(subject, sessionRef, requirement);
+    const evidence: Evidence = { userId: subject.userId, groups: subject.groups ?? [], verified: await this.verified(subject.userId, sessionRef), grants: [] };
+    let decision = decide(policy, target, context, evidence, now);
+    // Grants are read only when a single-use step is what is missing, so satisfied sessions cost one read.
+    if (decision.outcome === 'challenge' && decision.remaining.some(isSingleUse)) {
+      evidence.grants = await this.ctx.store.listUnspentGrants(subject.userId, sessionRef, decision.scope, now);
+      decision = decide(policy, target, context, evidence, now);
+    }
+    if (decision.outcome === 'allow') {
+      if (await this.spendGrants(subject, decision)) return;
+      evidence.grants = []; // another request spent the grant first: ask again
+      decision = decide(policy, target, context, evidence, now);
+    }
+    if (decision.outcome === 'deny') {
+      this.audit.record(subject, { type: 'decision.denied', severity: 'warning', outcome: 'refused', policyVersion: decision.policyVersion, ruleId: decision.ruleId });
+      throw new MfaError('MFA_DENIED', { ruleId: decision.ruleId, policyVersion: decision.policyVersion });
+    }
+    if (decision.outcome === 'allow') return;
+    if (decision.reasons.some((r) => r.includes('was verified, but'))) {
+      this.audit.record(subject, { type: 'session.drift', severity: 'high', outcome: 'challenge', ruleId: decision.ruleId, policyVersion: decision.policyVersion, reason: decision.reasons.at(-1) });
+    }
+    const challenge = await this.openChallenge(subject, sessionRef, decision);
     throw new MfaError('MFA_REQUIRED', { challenge });
   }
 
-  async verify(subject: MfaSubject, challengeId: string, method: FactorType, code: string): Promise<VerifyResult> {
+  async verify(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}): Promise<VerifyResult> {
+    if (!this.policy.isLoaded) await this.policy.init();
     const now = this.ctx.clock.now();
     const sessionRef = sessionRefOf(subject.sessionId);
+    const enabled = this.policy.current().enabled;
     const challenge = await this.limiter.attempt(subject, method, async () => {
       const found = challengeId.length <= 64 ? await this.ctx.store.findChallenge(challengeId) : null;
       // Unknown, foreign, expired, spent and wrong-method challenges all fail like a wrong code: no oracle.
@@ -64,56 +85,79 @@ export class ChallengeService {
         found.sessionRef === sessionRef &&
         found.status === 'pending' &&
         found.expiresAt > now &&
-        acceptedFactors(found.requirement).includes(method);
+        acceptedFactors(found.requirement.steps[0], enabled).includes(method);
       if (!usable) return null;
-      const ok = await this.verifier.verify(subject, method, code, now);
-      return ok ? found : null;
+      return (await this.verifier.verify(subject, method, code, now)) ? found : null;
     });
+    const demand = challenge.requirement;
+    const singleUse = isSingleUse(demand.steps[0]);
     await this.ctx.store.completeChallenge(challenge.id, now);
-    await this.recordVerification(subject, method, now);
-    this.audit.record(subject, { type: 'challenge.verified', severity: 'info', channel: method, outcome: 'success', challengeId: challenge.id });
-    return { method, verifiedAt: new Date(now).toISOString() };
+    if (singleUse) await this.grant(subject, sessionRef, demand.scope, method, now);
+    else await this.recordVerification(subject, method, now, context);
+    this.audit.record(subject, {
+      type: 'challenge.verified', severity: 'info', channel: method, outcome: 'success', challengeId: challenge.id,
+      policyVersion: demand.policyVersion, ruleId: demand.ruleId, reason: singleUse ? `single-use grant for ${demand.scope}` : undefined,
+    });
+    return { method, verifiedAt: new Date(now).toISOString(), singleUse };
   }
 
-  /** The one place a session's verification is written, so the cache can never miss a write of ours. */
-  async recordVerification(subject: MfaSubject, factor: FactorType, now: number): Promise<void> {
+  /** The one place a session's verification is written, so the cache never misses a write of ours. */
+  async recordVerification(subject: MfaSubject, factor: FactorType, now: number, context: RequestContext = {}): Promise<void> {
     const sessionRef = sessionRefOf(subject.sessionId);
-    await this.ctx.store.recordSessionFactor({ sessionRef, userId: subject.userId, factor, verifiedAt: now });
+    await this.ctx.store.recordSessionFactor({ sessionRef, userId: subject.userId, factor, verifiedAt: now, eventId: randomUUID(), baseline: baselineOf(context) });
     this.ctx.sessionCache.invalidateSession(sessionRef);
   }
 
-  private async sessionFactors(userId: string, sessionRef: string): Promise<SessionFactorRecord[]> {
+  private async grant(subject: MfaSubject, sessionRef: string, scope: string, factor: FactorType, now: number): Promise<void> {
+    const grant: GrantRecord = { id: randomUUID(), userId: subject.userId, sessionRef, scope, factor, createdAt: now, expiresAt: now + this.ctx.challengeTtlMs, eventId: randomUUID() };
+    await this.ctx.store.createGrant(grant);
+  }
+
+  /** Single-use grants are spent by the request they authorise; losing the race means not authorised. */
+  private async spendGrants(subject: MfaSubject, decision: Extract<Decision, { outcome: 'allow' }>): Promise<boolean> {
+    const now = this.ctx.clock.now();
+    for (const id of decision.consumeGrants) {
+      if (!(await this.ctx.store.consumeGrant(subject.userId, id, now))) return false;
+      this.audit.record(subject, { type: 'grant.spent', severity: 'info', outcome: 'success', policyVersion: decision.policyVersion, ruleId: decision.ruleIds.join(',') });
+    }
+    return true;
+  }
+
+  private async verified(userId: string, sessionRef: string): Promise<VerifiedFactor[]> {
     const cached = this.ctx.sessionCache.get(sessionRef, userId);
     if (cached) return cached;
     const ticket = this.ctx.sessionCache.readTicket();
-    const factors = await this.ctx.store.listSessionFactors(userId, sessionRef);
-    this.ctx.sessionCache.set(sessionRef, userId, factors, ticket);
-    return factors;
+    const records = await this.ctx.store.listSessionFactors(userId, sessionRef);
+    this.ctx.sessionCache.set(sessionRef, userId, records, ticket);
+    return records;
   }
 
-  private async openChallenge(subject: MfaSubject, sessionRef: string, requirement: Requirement): Promise<ChallengeView> {
+  private async openChallenge(subject: MfaSubject, sessionRef: string, decision: Extract<Decision, { outcome: 'challenge' }>): Promise<ChallengeView> {
     const now = this.ctx.clock.now();
-    const methods = await this.availableMethods(subject.userId, requirement);
+    const enabled = this.policy.current().enabled;
+    const methods = await this.availableMethods(subject.userId, acceptedFactors(decision.remaining[0], enabled));
     if (methods.length === 0) {
-      this.audit.record(subject, { type: 'enrollment.required', severity: 'info', outcome: 'refused' });
+      this.audit.record(subject, { type: 'enrollment.required', severity: 'info', outcome: 'refused', policyVersion: decision.policyVersion, ruleId: decision.ruleId });
       throw new MfaError('MFA_ENROLLMENT_REQUIRED');
     }
-    const purpose = requirementKey(requirement);
+    const demand: ChallengeDemand = { steps: decision.remaining, scope: decision.scope, ruleId: decision.ruleId, policyVersion: decision.policyVersion };
+    const purpose = `${decision.policyVersion}|${decision.ruleId}|${decision.scope}|${stepsKey(decision.remaining)}`.slice(0, 191);
     let challenge = await this.ctx.store.findPendingChallenge(subject.userId, sessionRef, purpose, now);
     if (!challenge) {
-      challenge = this.newChallenge(subject.userId, sessionRef, purpose, requirement, now);
+      challenge = { id: randomUUID(), userId: subject.userId, sessionRef, purpose, requirement: demand, status: 'pending', createdAt: now, expiresAt: now + this.ctx.challengeTtlMs } satisfies ChallengeRecord;
       await this.ctx.store.createChallenge(challenge);
-      this.audit.record(subject, { type: 'challenge.issued', severity: 'info', outcome: 'challenge', challengeId: challenge.id, reason: purpose });
+      this.audit.record(subject, {
+        type: 'challenge.issued', severity: 'info', outcome: 'challenge', challengeId: challenge.id,
+        policyVersion: decision.policyVersion, ruleId: decision.ruleId, reason: decision.reasons.at(-1),
+      });
     }
-    return { id: challenge.id, expiresAt: new Date(challenge.expiresAt).toISOString(), requirement, methods };
+    return {
+      id: challenge.id, expiresAt: new Date(challenge.expiresAt).toISOString(), requirement: { steps: decision.remaining }, methods,
+      ruleId: decision.ruleId, policyVersion: decision.policyVersion,
+    };
   }
 
-  private newChallenge(userId: string, sessionRef: string, purpose: string, requirement: Requirement, now: number): ChallengeRecord {
-    return { id: randomUUID(), userId, sessionRef, purpose, requirement, status: 'pending', createdAt: now, expiresAt: now + this.ctx.challengeTtlMs };
-  }
-
-  private async availableMethods(userId: string, requirement: Requirement): Promise<MethodView[]> {
-    const accepted = acceptedFactors(requirement);
+  private async availableMethods(userId: string, accepted: readonly FactorType[]): Promise<MethodView[]> {
     const methods: MethodView[] = [];
     if (accepted.includes('totp')) {
       const totp = (await this.ctx.store.listEnrollments(userId)).filter((e) => e.status === 'active' && e.type === 'totp');

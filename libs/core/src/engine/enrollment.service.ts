@@ -3,6 +3,7 @@ import * as QRCode from 'qrcode';
 import { AuditTrail } from '../audit/audit-trail';
 import { MfaError } from '../errors/mfa.error';
 import { MfaSubject } from '../subject';
+import { MfaTarget, RequestContext } from '../policy/request-context';
 import { AttemptLimiter } from './attempt-limiter';
 import { ChallengeService } from './challenge.service';
 import { FactorVerifier } from './factor-verifier';
@@ -45,8 +46,8 @@ export class EnrollmentService {
     private readonly challenges: ChallengeService,
   ) {}
 
-  async startTotp(subject: MfaSubject, label?: string): Promise<TotpEnrollmentStart> {
-    await this.requireReauthIfEnrolled(subject);
+  async startTotp(subject: MfaSubject, label?: string, context: RequestContext = {}): Promise<TotpEnrollmentStart> {
+    await this.requireReauthIfEnrolled(subject, context);
     const now = this.ctx.clock.now();
     await this.ctx.store.deletePendingEnrollments(subject.userId);
     const id = randomUUID();
@@ -66,7 +67,7 @@ export class EnrollmentService {
   }
 
   /** Activates the enrollment with a valid code; the first factor also gets its backup codes, once. */
-  async confirmTotp(subject: MfaSubject, enrollmentId: string, code: string): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+  async confirmTotp(subject: MfaSubject, enrollmentId: string, code: string, context: RequestContext = {}): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     const now = this.ctx.clock.now();
     const enrollment = await this.ctx.store.findEnrollment(subject.userId, enrollmentId);
     if (!enrollment || enrollment.status !== 'pending' || enrollment.createdAt + this.ctx.enrollmentTtlMs <= now) {
@@ -75,7 +76,7 @@ export class EnrollmentService {
     await this.limiter.attempt(subject, 'totp', async () =>
       (await this.verifier.spendTotp(subject, enrollment, code, now, true)) ? true : null,
     );
-    await this.challenges.recordVerification(subject, 'totp', now);
+    await this.challenges.recordVerification(subject, 'totp', now, context);
     this.audit.record(subject, { type: 'enrollment.confirmed', severity: 'warning', channel: 'totp', outcome: 'success', enrollmentId });
     const hasCodes = (await this.ctx.store.listUnusedBackupCodes(subject.userId)).length > 0;
     const backupCodes = hasCodes ? undefined : await this.issueBackupCodes(subject);
@@ -91,8 +92,8 @@ export class EnrollmentService {
     return { factors: enrollments.filter((e) => e.status === 'active').map(toView), backupCodes: { remaining: codes.length } };
   }
 
-  async regenerateBackupCodes(subject: MfaSubject): Promise<string[]> {
-    await this.challenges.enforce(subject, { kind: 'any', maxAge: this.ctx.reauthMaxAge });
+  async regenerateBackupCodes(subject: MfaSubject, context: RequestContext = {}): Promise<string[]> {
+    await this.challenges.enforce(subject, this.reauthTarget(), context);
     return this.issueBackupCodes(subject);
   }
 
@@ -106,9 +107,14 @@ export class EnrollmentService {
     return codes;
   }
 
-  private async requireReauthIfEnrolled(subject: MfaSubject): Promise<void> {
+  private async requireReauthIfEnrolled(subject: MfaSubject, context: RequestContext): Promise<void> {
     const active = (await this.ctx.store.listEnrollments(subject.userId)).some((e) => e.status === 'active');
-    if (active) await this.challenges.enforce(subject, { kind: 'any', maxAge: this.ctx.reauthMaxAge });
+    if (active) await this.challenges.enforce(subject, this.reauthTarget(), context);
+  }
+
+  /** Changing factors needs a recent verification (OWASP: reauthenticate with an existing factor). */
+  private reauthTarget(): MfaTarget {
+    return { service: 'mfa', operation: 'manage-factors', requirement: { steps: [{ factors: 'any', maxAge: this.ctx.reauthMaxAge }] } };
   }
 }
 

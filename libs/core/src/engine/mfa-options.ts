@@ -11,6 +11,7 @@ import { AuditSink } from '../ports/audit-sink.port';
 import { CounterStore } from '../ports/counter-store.port';
 import { MfaStore } from '../ports/mfa-store.port';
 import { SessionStateCache } from './session-state.cache';
+import type { PolicyDocument } from '../policy/policy-document';
 
 export interface LockoutOptions {
   /** Failed attempts per user and channel before the channel locks. @default 5 */
@@ -48,6 +49,10 @@ export interface MfaCoreOptions {
    * @default 0 (the Nest module turns it on for its own embedded SQLite database)
    */
   sessionCacheTtl?: number;
+  /** The first policy version, stored as version 1 when the store holds none yet. */
+  policy?: PolicyDocument;
+  /** Seconds between checks for a version activated by another instance. @default 5 */
+  policyRefreshSeconds?: number;
 }
 
 /** Options merged with their defaults once, at construction. */
@@ -67,6 +72,8 @@ export interface ResolvedMfaContext {
   reauthMaxAge: number;
   lockout: Required<LockoutOptions>;
   sessionCache: SessionStateCache;
+  bootPolicy?: PolicyDocument;
+  policyRefreshMs: number;
 }
 
 export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
@@ -92,6 +99,8 @@ export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
     enrollmentTtlMs: (options.enrollmentTtl ?? 600) * 1000,
     reauthMaxAge: options.reauthMaxAge ?? 300,
     sessionCache: new SessionStateCache((options.sessionCacheTtl ?? 0) * 1000, clock),
+    bootPolicy: options.policy,
+    policyRefreshMs: (options.policyRefreshSeconds ?? 5) * 1000,
     lockout: { maxAttempts: options.lockout?.maxAttempts ?? 5, windowSeconds: options.lockout?.windowSeconds ?? 900 },
   };
 }

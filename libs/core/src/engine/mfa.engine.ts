@@ -1,5 +1,6 @@
 import { AuditTrail } from '../audit/audit-trail';
-import { Requirement } from '../policy/requirement';
+import { decide, Decision } from '../policy/decide';
+import { MfaTarget, RequestContext } from '../policy/request-context';
 import { FactorType } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { AttemptLimiter } from './attempt-limiter';
@@ -7,7 +8,14 @@ import { ChallengeService, VerifyResult } from './challenge.service';
 import { EnrollmentService, EnrollmentSummary, FactorView, TotpEnrollmentStart } from './enrollment.service';
 import { FactorVerifier } from './factor-verifier';
 import { MfaCoreOptions, ResolvedMfaContext, resolveMfaOptions } from './mfa-options';
+import { PolicyService, PolicyVersionView } from './policy.service';
 import { rotateSealedSecrets } from './rotate-secrets';
+
+/** Who `explain` asks about: no session is needed, since nothing is verified or written. */
+export interface ExplainSubject {
+  userId: string;
+  groups?: string[];
+}
 
 /**
  * The framework-free entry point both adapters call. Every method takes an
@@ -17,39 +25,80 @@ export class MfaEngine {
   private readonly ctx: ResolvedMfaContext;
   private readonly challenges: ChallengeService;
   private readonly enrollments: EnrollmentService;
+  readonly policy: PolicyService;
 
   constructor(options: MfaCoreOptions) {
     this.ctx = resolveMfaOptions(options);
     const audit = new AuditTrail(this.ctx.audit, this.ctx.clock);
     const limiter = new AttemptLimiter(this.ctx, audit);
     const verifier = new FactorVerifier(this.ctx, audit);
-    this.challenges = new ChallengeService(this.ctx, audit, limiter, verifier);
+    this.policy = new PolicyService(this.ctx, audit);
+    this.challenges = new ChallengeService(this.ctx, audit, limiter, verifier, this.policy);
     this.enrollments = new EnrollmentService(this.ctx, audit, limiter, verifier, this.challenges);
   }
 
-  /** Resolves when the session satisfies `requirement`, else throws MFA_REQUIRED carrying a challenge. */
-  enforce(subject: MfaSubject, requirement: Requirement): Promise<void> {
-    return this.challenges.enforce(subject, requirement);
+  /** Loads (or boots) the policy. Adapters call it at start-up; other calls also do it on first use. */
+  init(): Promise<void> {
+    return this.policy.init();
   }
 
-  verifyChallenge(subject: MfaSubject, challengeId: string, method: FactorType, code: string): Promise<VerifyResult> {
-    return this.challenges.verify(subject, challengeId, method, code);
+  /** True when an unmapped route needs nothing, so adapters may skip resolving the subject at all. */
+  get unmappedRoutesOpen(): boolean {
+    return this.policy.isLoaded && this.policy.current().unmapped.steps.length === 0;
   }
 
-  startTotpEnrollment(subject: MfaSubject, label?: string): Promise<TotpEnrollmentStart> {
-    return this.enrollments.startTotp(subject, label);
+  /** Resolves when the request may proceed, else throws MFA_REQUIRED (with a challenge) or MFA_DENIED. */
+  enforce(subject: MfaSubject, target: MfaTarget, context: RequestContext = {}): Promise<void> {
+    return this.challenges.enforce(subject, target, context);
   }
 
-  confirmTotpEnrollment(subject: MfaSubject, enrollmentId: string, code: string): Promise<{ factor: FactorView; backupCodes?: string[] }> {
-    return this.enrollments.confirmTotp(subject, enrollmentId, code);
+  verifyChallenge(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}): Promise<VerifyResult> {
+    return this.challenges.verify(subject, challengeId, method, code, context);
+  }
+
+  /**
+   * What a user would face on a target in a context, and why — for a fresh session, with
+   * no side effects: nothing is written, no challenge is opened, nothing is audited.
+   */
+  async explain(who: ExplainSubject, target: MfaTarget, context: RequestContext = {}): Promise<Decision> {
+    await this.policy.init();
+    return decide(this.policy.current(), target, context, { userId: who.userId, groups: who.groups ?? [], verified: [], grants: [] }, this.ctx.clock.now());
+  }
+
+  startTotpEnrollment(subject: MfaSubject, label?: string, context: RequestContext = {}): Promise<TotpEnrollmentStart> {
+    return this.enrollments.startTotp(subject, label, context);
+  }
+
+  confirmTotpEnrollment(subject: MfaSubject, enrollmentId: string, code: string, context: RequestContext = {}): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+    return this.enrollments.confirmTotp(subject, enrollmentId, code, context);
   }
 
   listEnrollments(subject: MfaSubject): Promise<EnrollmentSummary> {
     return this.enrollments.list(subject);
   }
 
-  regenerateBackupCodes(subject: MfaSubject): Promise<string[]> {
-    return this.enrollments.regenerateBackupCodes(subject);
+  regenerateBackupCodes(subject: MfaSubject, context: RequestContext = {}): Promise<string[]> {
+    return this.enrollments.regenerateBackupCodes(subject, context);
+  }
+
+  listPolicyVersions(): Promise<PolicyVersionView[]> {
+    return this.policy.versions();
+  }
+
+  getPolicyVersion(version: number): Promise<PolicyVersionView> {
+    return this.policy.version(version);
+  }
+
+  createPolicyVersion(document: unknown, author: string, comment?: string): Promise<PolicyVersionView> {
+    return this.policy.create(document, author, comment);
+  }
+
+  activatePolicyVersion(version: number, actor: string): Promise<PolicyVersionView> {
+    return this.policy.activate(version, actor);
+  }
+
+  rollbackPolicy(actor: string): Promise<PolicyVersionView> {
+    return this.policy.rollback(actor);
   }
 
   /** Re-seals every TOTP secret under the current key. Safe to run while serving. */

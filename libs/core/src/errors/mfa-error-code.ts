@@ -5,6 +5,10 @@
 export const MFA_ERROR_CODES = {
   MFA_REQUIRED: { status: 401, message: 'Multi-factor authentication is required for this resource.' },
   MFA_ENROLLMENT_REQUIRED: { status: 403, message: 'Enroll a second factor before using this resource.' },
+  MFA_DENIED: { status: 403, message: 'The MFA policy does not allow this request.' },
+  MFA_ADMIN_FORBIDDEN: { status: 403, message: 'This MFA administration endpoint needs an administrator.' },
+  POLICY_INVALID: { status: 400, message: 'The policy document is invalid; see errors for the paths.' },
+  POLICY_VERSION_NOT_FOUND: { status: 404, message: 'No policy version with this number.' },
   INVALID_CODE: { status: 401, message: 'The code or challenge is invalid or has expired.' },
   MFA_LOCKED: { status: 429, message: 'Too many failed attempts. Try again later.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign in before using multi-factor authentication.' },

@@ -4,47 +4,60 @@ import type { FactorType } from '../ports/mfa-store.port';
 export const FACTOR_TYPES: readonly FactorType[] = ['totp', 'backup_code'];
 
 /**
- * What a route demands. `none` opts out; `any` accepts any enrolled factor; `anyOf`
- * names the acceptable factors. `maxAge` (seconds) demands a verification at most
- * that old within this session: the step-up "sudo window".
+ * One step of a requirement. `maxAge` (seconds) is the sudo window; `maxAge: 0` is a
+ * single-use grant for one operation, spent by the request it authorises.
+ * `allowTrustedDevice` lets a trusted device stand in for a step that has no maxAge.
  */
-export type Requirement =
-  | { kind: 'none' }
-  | { kind: 'any'; maxAge?: number }
-  | { kind: 'anyOf'; factors: FactorType[]; maxAge?: number };
-
-export interface RequirementInput {
-  /** Acceptable factors. @default any enrolled factor */
-  factors?: FactorType[];
-  /** Freshness in seconds. @default no limit within the session */
+export interface RequirementStep {
+  factors: FactorType[] | 'any';
   maxAge?: number;
+  allowTrustedDevice?: boolean;
 }
 
-export const NO_REQUIREMENT: Requirement = { kind: 'none' };
+/** Steps to be verified in order within one session. No steps: nothing is required. */
+export interface Requirement {
+  steps: RequirementStep[];
+}
+
+export const NO_REQUIREMENT: Requirement = { steps: [] };
+
+/** What `@RequireMfa()` / `@StepUp()` / `requireMfa()` accept: a single step. */
+export interface RequirementInput {
+  /** Acceptable factors. @default any enabled factor */
+  factors?: FactorType[];
+  /** Freshness in seconds; 0 makes a single-use grant (needs an operation). */
+  maxAge?: number;
+  /** @default false */
+  allowTrustedDevice?: boolean;
+}
 
 export function buildRequirement(input: RequirementInput = {}): Requirement {
-  const { factors, maxAge } = input;
-  if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge <= 0)) {
-    throw new MfaConfigurationError(`maxAge must be a positive whole number of seconds (got ${maxAge}).`);
+  const { factors, maxAge, allowTrustedDevice } = input;
+  if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge < 0)) {
+    throw new MfaConfigurationError(`maxAge must be a whole number of seconds, 0 or more (got ${maxAge}).`);
   }
-  const freshness = maxAge === undefined ? {} : { maxAge };
-  if (!factors || factors.length === 0) return { kind: 'any', ...freshness };
-  for (const factor of factors) {
+  for (const factor of factors ?? []) {
     if (!FACTOR_TYPES.includes(factor)) {
       throw new MfaConfigurationError(`Unknown factor "${factor}". Known factors: ${FACTOR_TYPES.join(', ')}.`);
     }
   }
-  return { kind: 'anyOf', factors: [...new Set(factors)].sort(), ...freshness };
+  const step: RequirementStep = { factors: factors?.length ? [...new Set(factors)].sort() : 'any' };
+  if (maxAge !== undefined) step.maxAge = maxAge;
+  if (allowTrustedDevice) step.allowTrustedDevice = true;
+  return { steps: [step] };
 }
 
-export function acceptedFactors(requirement: Requirement): readonly FactorType[] {
-  if (requirement.kind === 'none') return [];
-  return requirement.kind === 'any' ? FACTOR_TYPES : requirement.factors;
+export function acceptedFactors(step: RequirementStep, enabled: readonly FactorType[] = FACTOR_TYPES): FactorType[] {
+  return step.factors === 'any' ? [...enabled] : step.factors.filter((f) => enabled.includes(f));
+}
+
+export function isSingleUse(step: RequirementStep): boolean {
+  return step.maxAge === 0;
 }
 
 /** A canonical key, so one pending challenge serves every request with the same demand. */
-export function requirementKey(requirement: Requirement): string {
-  if (requirement.kind === 'none') return 'none';
-  const factors = requirement.kind === 'any' ? '*' : requirement.factors.join(',');
-  return `${factors};maxAge=${requirement.maxAge ?? '-'}`;
+export function stepsKey(steps: readonly RequirementStep[]): string {
+  return steps
+    .map((s) => `${s.factors === 'any' ? '*' : s.factors.join(',')}@${s.maxAge ?? '-'}${s.allowTrustedDevice ? '+td' : ''}`)
+    .join('>');
 }

@@ -13,6 +13,11 @@ export interface AuditEvent {
   reason?: string;
   challengeId?: string;
   enrollmentId?: string;
+  /** The policy version and rule behind a decision. */
+  policyVersion?: number;
+  ruleId?: string;
+  /** Who acted, when it is not the user (an admin). */
+  actor?: string;
   ip?: string;
   userAgent?: string;
 }

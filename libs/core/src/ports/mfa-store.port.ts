@@ -1,5 +1,6 @@
 import { TotpProfile } from '../factors/totp-profile';
-import { Requirement } from '../policy/requirement';
+import type { RequirementStep } from '../policy/requirement';
+import type { VerificationBaseline } from '../policy/request-context';
 
 export type FactorType = 'totp' | 'backup_code';
 export type EnrollmentStatus = 'pending' | 'active';
@@ -29,12 +30,20 @@ export interface BackupCodeRecord {
 
 export type ChallengeStatus = 'pending' | 'completed';
 
+/** What a challenge asks for: the steps still missing, for which scope, by which rule and policy version. */
+export interface ChallengeDemand {
+  steps: RequirementStep[];
+  scope: string;
+  ruleId: string;
+  policyVersion: number;
+}
+
 export interface ChallengeRecord {
   id: string;
   userId: string;
   sessionRef: string;
   purpose: string;
-  requirement: Requirement;
+  requirement: ChallengeDemand;
   status: ChallengeStatus;
   createdAt: number;
   expiresAt: number;
@@ -45,6 +54,38 @@ export interface SessionFactorRecord {
   userId: string;
   factor: FactorType;
   verifiedAt: number;
+  /** Identifies the verification, so one verification never counts for two chain steps. */
+  eventId: string;
+  baseline?: VerificationBaseline;
+}
+
+/** A single-use authorisation (a `maxAge: 0` step) for one scope, spent by one request. */
+export interface GrantRecord {
+  id: string;
+  userId: string;
+  sessionRef: string;
+  scope: string;
+  factor: FactorType;
+  createdAt: number;
+  expiresAt: number;
+  eventId: string;
+}
+
+export interface PolicyVersionRecord {
+  version: number;
+  author: string;
+  comment: string | null;
+  createdAt: number;
+  contentHash: string;
+  /** The JSON document as submitted. */
+  document: string;
+}
+
+export interface PolicyActivationRecord {
+  version: number;
+  actor: string;
+  kind: 'activate' | 'rollback' | 'boot';
+  activatedAt: number;
 }
 
 /**
@@ -79,6 +120,18 @@ export interface MfaStore {
 
   listSessionFactors(userId: string, sessionRef: string): Promise<SessionFactorRecord[]>;
   recordSessionFactor(record: SessionFactorRecord): Promise<void>;
+
+  createGrant(record: GrantRecord): Promise<void>;
+  listUnspentGrants(userId: string, sessionRef: string, scope: string, now: number): Promise<GrantRecord[]>;
+  consumeGrant(userId: string, grantId: string, now: number): Promise<boolean>;
+
+  /** Inserts a new version; false when that version number is already taken. */
+  insertPolicyVersion(record: PolicyVersionRecord): Promise<boolean>;
+  listPolicyVersions(): Promise<PolicyVersionRecord[]>;
+  findPolicyVersion(version: number): Promise<PolicyVersionRecord | null>;
+  recordPolicyActivation(record: PolicyActivationRecord): Promise<void>;
+  /** Newest first. The first one is the active version. */
+  listPolicyActivations(limit: number): Promise<PolicyActivationRecord[]>;
 
   close?(): Promise<void>;
 }

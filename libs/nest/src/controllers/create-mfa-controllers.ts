@@ -1,9 +1,9 @@
 import { Type } from '@nestjs/common';
-import { createChallengeController } from './mfa-challenge.controller';
-import { createEnrollmentController } from './mfa-enrollment.controller';
+import { createMfaController } from './mfa.controller';
+import { createPolicyAdminController } from './mfa-policy-admin.controller';
 
 /** Controllers are built per module so the route prefix can be configured. */
 export function createMfaControllers(routePrefix: string): Type[] {
   const prefix = routePrefix.replace(/^\/+|\/+$/g, '');
-  return [createChallengeController(prefix), createEnrollmentController(prefix)];
+  return [createMfaController(prefix), createPolicyAdminController(prefix)];
 }

@@ -16,5 +16,8 @@ export class MfaAuditEventEntity {
   @Column({ name: 'challenge_id', type: 'varchar', length: 36, nullable: true }) challengeId: string | null;
   @Column({ name: 'enrollment_id', type: 'varchar', length: 36, nullable: true }) enrollmentId: string | null;
   @Column({ type: 'varchar', length: 64, nullable: true }) ip: string | null;
+  @Column({ name: 'policy_version', type: 'int', nullable: true }) policyVersion: number | null;
+  @Column({ name: 'rule_id', type: 'varchar', length: 191, nullable: true }) ruleId: string | null;
+  @Column({ type: 'varchar', length: 191, nullable: true }) actor: string | null;
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true }) userAgent: string | null;
 }

@@ -8,4 +8,7 @@ export class MfaSessionFactorEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 }) factor: string;
   @Column({ name: 'user_id', type: 'varchar', length: 191 }) userId: string;
   @Column({ name: 'verified_at', type: 'bigint', transformer: epochMs }) verifiedAt: number;
+  @Column({ name: 'event_id', type: 'varchar', length: 36, nullable: true }) eventId: string | null;
+  /** JSON: the country, device trust and risk at verification, for continuous evaluation. */
+  @Column({ type: 'text', nullable: true }) baseline: string | null;
 }

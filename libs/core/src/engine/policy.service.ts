@@ -1,0 +1,139 @@
+import { AuditTrail } from '../audit/audit-trail';
+import { MfaError } from '../errors/mfa.error';
+import { MfaConfigurationError } from '../errors/mfa-configuration.error';
+import { CompiledPolicy, compilePolicy, EMPTY_POLICY, policyHash } from '../policy/compile-policy';
+import { PolicyDocument } from '../policy/policy-document';
+import { validatePolicy } from '../policy/validate-policy';
+import { PolicyVersionRecord } from '../ports/mfa-store.port';
+import { ResolvedMfaContext } from './mfa-options';
+
+export interface PolicyVersionView {
+  version: number;
+  author: string;
+  comment: string | null;
+  createdAt: string;
+  contentHash: string;
+  active: boolean;
+  document?: PolicyDocument;
+}
+
+/**
+ * Versioned policy: stored documents, their activation history and the compiled active
+ * version. Requests read the compiled policy from memory; a version activated by another
+ * instance is picked up within `policyRefreshSeconds`, in the background.
+ */
+export class PolicyService {
+  private compiled: CompiledPolicy = EMPTY_POLICY;
+  private loaded?: Promise<void>;
+  private checkedAt = -Infinity;
+  private refreshing = false;
+
+  constructor(
+    private readonly ctx: ResolvedMfaContext,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /** Loads the active version, or stores the boot document as version 1 when there is none. */
+  init(): Promise<void> {
+    this.loaded ??= this.load(true).catch((err) => {
+      this.loaded = undefined;
+      throw err;
+    });
+    return this.loaded;
+  }
+
+  get isLoaded(): boolean {
+    return this.checkedAt > -Infinity;
+  }
+
+  /** The compiled active policy; schedules a background check for newer activations. */
+  current(): CompiledPolicy {
+    if (this.ctx.clock.now() - this.checkedAt > this.ctx.policyRefreshMs && !this.refreshing) {
+      this.refreshing = true;
+      this.load(false)
+        .catch((err) => process.stderr.write(`nestjs-mfa: policy refresh failed: ${err instanceof Error ? err.message : err}\n`))
+        .finally(() => (this.refreshing = false));
+    }
+    return this.compiled;
+  }
+
+  async versions(): Promise<PolicyVersionView[]> {
+    const [versions, activations] = await Promise.all([this.ctx.store.listPolicyVersions(), this.ctx.store.listPolicyActivations(1)]);
+    return versions.map((v) => this.view(v, v.version === activations[0]?.version, false));
+  }
+
+  async version(version: number): Promise<PolicyVersionView> {
+    const [record, activations] = await Promise.all([this.ctx.store.findPolicyVersion(version), this.ctx.store.listPolicyActivations(1)]);
+    if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
+    return this.view(record, record.version === activations[0]?.version, true);
+  }
+
+  /** Stores a new version (not yet active). Invalid documents are refused with the paths of their errors. */
+  async create(document: unknown, author: string, comment?: string): Promise<PolicyVersionView> {
+    const problems = validatePolicy(document);
+    if (problems.length) throw new MfaError('POLICY_INVALID', { errors: problems });
+    const doc = document as PolicyDocument;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const latest = (await this.ctx.store.listPolicyVersions()).at(-1)?.version ?? 0;
+      const record: PolicyVersionRecord = {
+        version: latest + 1, author, comment: comment ?? null, createdAt: this.ctx.clock.now(), contentHash: policyHash(doc), document: JSON.stringify(doc),
+      };
+      if (await this.ctx.store.insertPolicyVersion(record)) {
+        this.audit.record(undefined, { type: 'policy.version_created', severity: 'warning', actor: author, policyVersion: record.version, reason: comment });
+        return this.view(record, false, false);
+      }
+    }
+    throw new Error('Could not allocate a policy version number');
+  }
+
+  async activate(version: number, actor: string, kind: 'activate' | 'rollback' | 'boot' = 'activate'): Promise<PolicyVersionView> {
+    const record = await this.ctx.store.findPolicyVersion(version);
+    if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
+    const compiled = compilePolicy(JSON.parse(record.document), record.version);
+    await this.ctx.store.recordPolicyActivation({ version, actor, kind, activatedAt: this.ctx.clock.now() });
+    this.compiled = compiled;
+    this.checkedAt = this.ctx.clock.now();
+    this.audit.record(undefined, {
+      type: kind === 'rollback' ? 'policy.rolled_back' : 'policy.activated', severity: 'critical', actor, policyVersion: version,
+      reason: `content ${record.contentHash.slice(0, 12)}`,
+    });
+    return this.view(record, true, false);
+  }
+
+  /** Re-activates the version that was active before the current one. */
+  async rollback(actor: string): Promise<PolicyVersionView> {
+    const [current, previous] = await this.ctx.store.listPolicyActivations(2);
+    if (!current || !previous) throw new MfaError('POLICY_VERSION_NOT_FOUND', { reason: 'there is no earlier activation to roll back to' });
+    return this.activate(previous.version, actor, 'rollback');
+  }
+
+  private async load(boot: boolean): Promise<void> {
+    const [active] = await this.ctx.store.listPolicyActivations(1);
+    if (!active && boot && this.ctx.bootPolicy) return this.bootFromOptions(this.ctx.bootPolicy);
+    if (active && active.version !== this.compiled.version) {
+      const record = await this.ctx.store.findPolicyVersion(active.version);
+      if (record) this.compiled = compilePolicy(JSON.parse(record.document), record.version);
+    }
+    this.checkedAt = this.ctx.clock.now();
+  }
+
+  private async bootFromOptions(document: PolicyDocument): Promise<void> {
+    const problems = validatePolicy(document);
+    if (problems.length) {
+      throw new MfaConfigurationError(`The policy in the options is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    }
+    const created = await this.create(document, 'boot', 'from module options').catch(async () => null);
+    const [active] = await this.ctx.store.listPolicyActivations(1);
+    if (!active && created) await this.activate(created.version, 'boot', 'boot');
+    else await this.load(false); // another instance booted it first
+  }
+
+  private view(record: PolicyVersionRecord, active: boolean, withDocument: boolean): PolicyVersionView {
+    const view: PolicyVersionView = {
+      version: record.version, author: record.author, comment: record.comment, createdAt: new Date(record.createdAt).toISOString(),
+      contentHash: record.contentHash, active,
+    };
+    if (withDocument) view.document = JSON.parse(record.document);
+    return view;
+  }
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { FactorType } from '../ports/mfa-store.port';
+import type { PolicyConditions, PolicyDocument, RequirementSpec, StepSpec } from './policy-document';
+import { FACTOR_TYPES, Requirement, RequirementStep } from './requirement';
+
+export interface CompiledRule {
+  id: string;
+  when: PolicyConditions;
+  /** null for a deny rule. */
+  requirement: Requirement | null;
+}
+
+/** A policy version compiled once into what each request needs: no parsing on the hot path. */
+export interface CompiledPolicy {
+  version: number;
+  contentHash: string;
+  enabled: readonly FactorType[];
+  unmapped: Requirement;
+  machineExempt: boolean;
+  continuous: { countryChange: boolean; riskIncrease?: number; trustDrop: boolean };
+  serviceGroup: ReadonlyMap<string, string>;
+  serviceSensitivity: ReadonlyMap<string, string[]>;
+  /** Implicit rules from services and operations first, then the document's rules, in order. */
+  rules: CompiledRule[];
+}
+
+export function compileStep(spec: StepSpec): RequirementStep {
+  if (typeof spec === 'string') return { factors: spec === 'any' ? 'any' : [spec] };
+  const step: RequirementStep = { factors: spec.any ? 'any' : spec.factor ? [spec.factor] : [...new Set(spec.anyOf!)].sort() };
+  if (spec.maxAge !== undefined) step.maxAge = spec.maxAge;
+  if (spec.allowTrustedDevice) step.allowTrustedDevice = true;
+  return step;
+}
+
+export function compileRequirement(spec: RequirementSpec): Requirement {
+  if (spec === 'none') return { steps: [] };
+  if (typeof spec === 'object' && 'chain' in spec) return { steps: spec.chain.map(compileStep) };
+  return { steps: [compileStep(spec)] };
+}
+
+/** Key order does not change the hash: two equal documents have one hash. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function policyHash(doc: PolicyDocument): string {
+  return createHash('sha256').update(canonicalJson(doc)).digest('hex');
+}
+
+/** Compiles a document that `validatePolicy` accepted. */
+export function compilePolicy(doc: PolicyDocument, version: number): CompiledPolicy {
+  const rules: CompiledRule[] = [];
+  const serviceGroup = new Map<string, string>();
+  const serviceSensitivity = new Map<string, string[]>();
+  for (const [service, spec] of Object.entries(doc.services ?? {})) {
+    if (spec.group) serviceGroup.set(service, spec.group);
+    if (spec.sensitivity) serviceSensitivity.set(service, spec.sensitivity);
+    if (spec.require) rules.push({ id: `service:${service}`, when: { services: [service] }, requirement: compileRequirement(spec.require) });
+    for (const [operation, op] of Object.entries(spec.operations ?? {})) {
+      if (op.sensitivity) serviceSensitivity.set(`${service}/${operation}`, op.sensitivity);
+      if (op.require) {
+        rules.push({ id: `operation:${service}/${operation}`, when: { services: [service], operations: [operation] }, requirement: compileRequirement(op.require) });
+      }
+    }
+  }
+  for (const rule of doc.rules ?? []) {
+    rules.push({ id: rule.id, when: rule.when ?? {}, requirement: rule.deny ? null : compileRequirement(rule.require!) });
+  }
+  return {
+    version,
+    contentHash: policyHash(doc),
+    enabled: doc.methods?.enabled ?? FACTOR_TYPES,
+    unmapped: compileRequirement(doc.defaults?.unmapped ?? 'none'),
+    machineExempt: doc.machinePrincipals === 'exempt',
+    continuous: {
+      countryChange: doc.continuous?.countryChange ?? false,
+      riskIncrease: doc.continuous?.riskIncrease,
+      trustDrop: doc.continuous?.trustDrop ?? false,
+    },
+    serviceGroup,
+    serviceSensitivity,
+    rules,
+  };
+}
+
+/** Version 0: no document stored. Only the routes' own decorators demand anything. */
+export const EMPTY_POLICY: CompiledPolicy = compilePolicy({}, 0);

@@ -1,0 +1,150 @@
+import type { FactorType } from '../ports/mfa-store.port';
+import type { CompiledPolicy, CompiledRule } from './compile-policy';
+import { acceptedFactors, isSingleUse, RequirementStep } from './requirement';
+import { MfaTarget, RequestContext, scopeOf, VerificationBaseline } from './request-context';
+
+/** A factor this session verified: when, in what context, by which verification event. */
+export interface VerifiedFactor {
+  factor: FactorType;
+  verifiedAt: number;
+  eventId: string;
+  baseline?: VerificationBaseline;
+}
+
+/** An unspent single-use authorisation for one scope (service/operation). */
+export interface UnspentGrant {
+  id: string;
+  scope: string;
+  factor: FactorType;
+  createdAt: number;
+  expiresAt: number;
+  eventId: string;
+}
+
+export interface Evidence {
+  userId: string;
+  groups: readonly string[];
+  verified: readonly VerifiedFactor[];
+  grants: readonly UnspentGrant[];
+}
+
+export type Decision =
+  | { outcome: 'allow'; policyVersion: number; ruleIds: string[]; consumeGrants: string[]; reasons: string[] }
+  | { outcome: 'challenge'; policyVersion: number; ruleId: string; remaining: RequirementStep[]; scope: string; reasons: string[] }
+  | { outcome: 'deny'; policyVersion: number; ruleId: string; reasons: string[] };
+
+/**
+ * The whole decision, pure and deterministic: (policy, target, context, evidence, now) → Decision.
+ * Every applicable requirement must hold (AND), checked in a fixed order — the route's own,
+ * then services and operations, then rules as written — so the first one still missing is
+ * the one the client is asked to satisfy, and `explain` can say why.
+ */
+export function decide(policy: CompiledPolicy, target: MfaTarget, context: RequestContext, evidence: Evidence, now: number): Decision {
+  const policyVersion = policy.version;
+  if (context.machine && policy.machineExempt) {
+    return { outcome: 'allow', policyVersion, ruleIds: ['machine-principals'], consumeGrants: [], reasons: ['machine principals are exempt by policy'] };
+  }
+  const constraints = applicableConstraints(policy, target, context, evidence.groups);
+  const deny = constraints.find((c) => c.requirement === null);
+  if (deny) return { outcome: 'deny', policyVersion, ruleId: deny.id, reasons: [`rule ${deny.id} denies this request`] };
+
+  const scope = scopeOf(target);
+  const reasons: string[] = [];
+  const consumeGrants: string[] = [];
+  for (const constraint of constraints) {
+    const result = evaluateChain(constraint.requirement!.steps, policy, context, evidence, scope, now);
+    if (!result.satisfied) {
+      reasons.push(`${constraint.id}: ${result.reason}`);
+      return { outcome: 'challenge', policyVersion, ruleId: constraint.id, remaining: result.remaining, scope, reasons };
+    }
+    reasons.push(`${constraint.id}: satisfied`);
+    for (const id of result.grants) if (!consumeGrants.includes(id)) consumeGrants.push(id);
+  }
+  return { outcome: 'allow', policyVersion, ruleIds: constraints.map((c) => c.id), consumeGrants, reasons };
+}
+
+export function applicableConstraints(policy: CompiledPolicy, target: MfaTarget, context: RequestContext, groups: readonly string[]): CompiledRule[] {
+  const mapped = target.service !== undefined || target.operation !== undefined || target.requirement !== undefined;
+  const constraints: CompiledRule[] = [];
+  if (target.requirement && target.requirement.steps.length) constraints.push({ id: 'route', when: {}, requirement: target.requirement });
+  if (!mapped && policy.unmapped.steps.length) constraints.push({ id: 'default', when: {}, requirement: policy.unmapped });
+  const sensitivity = new Set([
+    ...(target.sensitivity ?? []),
+    ...(policy.serviceSensitivity.get(target.service ?? '') ?? []),
+    ...(policy.serviceSensitivity.get(scopeOf(target)) ?? []),
+  ]);
+  for (const rule of policy.rules) if (matches(rule, policy, target, context, groups, sensitivity)) constraints.push(rule);
+  return constraints;
+}
+
+function matches(rule: CompiledRule, policy: CompiledPolicy, target: MfaTarget, context: RequestContext, groups: readonly string[], sensitivity: Set<string>): boolean {
+  const w = rule.when;
+  const country = context.country ?? 'unknown';
+  if (w.services && !w.services.includes(target.service ?? '')) return false;
+  if (w.serviceGroups && !w.serviceGroups.includes(policy.serviceGroup.get(target.service ?? '') ?? '')) return false;
+  if (w.operations && !w.operations.includes(target.operation ?? '')) return false;
+  if (w.groups && !w.groups.some((g) => groups.includes(g))) return false;
+  if (w.notGroups && w.notGroups.some((g) => groups.includes(g))) return false;
+  if (w.countries && !w.countries.includes(country)) return false;
+  if (w.notCountries && w.notCountries.includes(country)) return false;
+  if (w.minRisk !== undefined && (context.risk ?? 0) < w.minRisk) return false;
+  if (w.deviceTrusted !== undefined && (context.deviceTrusted ?? false) !== w.deviceTrusted) return false;
+  if (w.minDeviceTrust !== undefined && (context.deviceTrust ?? 0) < w.minDeviceTrust) return false;
+  if (w.sensitivity && !w.sensitivity.some((label) => sensitivity.has(label))) return false;
+  if (w.machine !== undefined && (context.machine ?? false) !== w.machine) return false;
+  return true;
+}
+
+/** A verification stops counting when the request's context departs from its baseline as the policy says. */
+export function hasDrifted(baseline: VerificationBaseline | undefined, context: RequestContext, policy: CompiledPolicy): string | null {
+  const b = baseline ?? {};
+  const c = policy.continuous;
+  if (c.countryChange && b.country !== undefined && context.country !== b.country) return `country changed from ${b.country} to ${context.country ?? 'unknown'}`;
+  if (c.riskIncrease !== undefined && (context.risk ?? 0) > (b.risk ?? 0) + c.riskIncrease) return `risk rose from ${b.risk ?? 0} to ${context.risk}`;
+  if (c.trustDrop && b.deviceTrusted && !context.deviceTrusted) return 'device trust dropped';
+  return null;
+}
+
+type ChainResult = { satisfied: true; grants: string[] } | { satisfied: false; remaining: RequirementStep[]; reason: string };
+
+/**
+ * Steps must be met in order by distinct verifications: each by the earliest usable one no
+ * older than the previous step's. Non-single-use steps of a chain accept disjoint factors
+ * (validatePolicy), so taking the earliest is never worse than any other choice.
+ */
+function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, context: RequestContext, evidence: Evidence, scope: string, now: number): ChainResult {
+  let floor = -Infinity;
+  const usedEvents = new Set<string>();
+  const grants: string[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    const accepted = acceptedFactors(step, policy.enabled);
+    const unmet = (reason: string): ChainResult => ({ satisfied: false, remaining: steps.slice(i), reason: `step ${i + 1} of ${steps.length} (${accepted.join('|')}) ${reason}` });
+    if (isSingleUse(step)) {
+      const grant = evidence.grants
+        .filter((g) => g.scope === scope && accepted.includes(g.factor) && g.expiresAt > now && g.createdAt >= floor && !usedEvents.has(g.eventId))
+        .sort((a, b) => a.createdAt - b.createdAt)[0];
+      if (!grant) return unmet('needs a fresh single-use verification for this operation');
+      floor = grant.createdAt;
+      usedEvents.add(grant.eventId);
+      grants.push(grant.id);
+      continue;
+    }
+    if (step.allowTrustedDevice && step.maxAge === undefined && context.deviceTrusted) continue;
+    const oldest = step.maxAge === undefined ? -Infinity : now - step.maxAge * 1000;
+    let drift: string | null = null;
+    const usable = evidence.verified
+      .filter((v) => accepted.includes(v.factor) && v.verifiedAt >= floor && !usedEvents.has(v.eventId))
+      .filter((v) => {
+        if (v.verifiedAt < oldest) return false;
+        const reason = hasDrifted(v.baseline, context, policy);
+        drift ??= reason;
+        return reason === null;
+      })
+      .sort((a, b) => a.verifiedAt - b.verifiedAt)[0];
+    if (!usable) return unmet(drift ? `was verified, but ${drift}` : step.maxAge !== undefined ? `needs a verification within ${step.maxAge}s` : 'is not verified in this session');
+    floor = usable.verifiedAt;
+    usedEvents.add(usable.eventId);
+  }
+  return { satisfied: true, grants };
+}

@@ -1,0 +1,63 @@
+import type { FactorType } from '../ports/mfa-store.port';
+
+/** A step as written in a policy: a factor name, "any", or an object. */
+export type StepSpec =
+  | 'any'
+  | FactorType
+  | { factor?: FactorType; anyOf?: FactorType[]; any?: true; maxAge?: number; allowTrustedDevice?: boolean };
+
+/** A requirement as written: "none", a step, or a chain of steps. */
+export type RequirementSpec = 'none' | StepSpec | { chain: StepSpec[] };
+
+/** Every listed condition must hold for the rule to apply (absent ones always hold). */
+export interface PolicyConditions {
+  services?: string[];
+  serviceGroups?: string[];
+  operations?: string[];
+  /** The user is in at least one of these groups. */
+  groups?: string[];
+  notGroups?: string[];
+  /** Country codes; "unknown" matches an unresolved country. */
+  countries?: string[];
+  notCountries?: string[];
+  minRisk?: number;
+  deviceTrusted?: boolean;
+  minDeviceTrust?: number;
+  /** The target carries at least one of these labels. */
+  sensitivity?: string[];
+  machine?: boolean;
+}
+
+export interface PolicyRule {
+  id: string;
+  description?: string;
+  when?: PolicyConditions;
+  require?: RequirementSpec;
+  deny?: true;
+}
+
+export interface OperationPolicy {
+  sensitivity?: string[];
+  require?: RequirementSpec;
+}
+
+export interface ServicePolicy {
+  group?: string;
+  sensitivity?: string[];
+  require?: RequirementSpec;
+  operations?: Record<string, OperationPolicy>;
+}
+
+/**
+ * The policy document a security team writes. Every matching requirement applies (AND),
+ * so the strictest one decides and there is no tie to break; a matching deny wins.
+ */
+export interface PolicyDocument {
+  methods?: { enabled?: FactorType[] };
+  defaults?: { unmapped?: RequirementSpec };
+  /** @default 'enforce' */
+  machinePrincipals?: 'exempt' | 'enforce';
+  continuous?: { countryChange?: boolean; riskIncrease?: number; trustDrop?: boolean };
+  services?: Record<string, ServicePolicy>;
+  rules?: PolicyRule[];
+}

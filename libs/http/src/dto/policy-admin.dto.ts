@@ -1,0 +1,35 @@
+import { Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+
+export class CreatePolicyVersionDto {
+  /** The policy document; validated field by field by the policy validator. */
+  @IsObject()
+  document: Record<string, unknown>;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  comment?: string;
+}
+
+export class ExplainTargetDto {
+  @IsOptional() @IsString() @Length(1, 64) service?: string;
+  @IsOptional() @IsString() @Length(1, 64) operation?: string;
+  @IsOptional() @IsArray() @IsString({ each: true }) sensitivity?: string[];
+}
+
+export class ExplainContextDto {
+  @IsOptional() @Matches(/^[A-Z]{2}$/) country?: string;
+  @IsOptional() @IsNumber() @Min(0) @Max(1) risk?: number;
+  @IsOptional() @IsBoolean() deviceTrusted?: boolean;
+  @IsOptional() @IsNumber() @Min(0) @Max(1) deviceTrust?: number;
+  @IsOptional() @IsBoolean() machine?: boolean;
+}
+
+/** "What would user U face on service S from country C with risk R, and why?" */
+export class ExplainDto {
+  @IsString() @Length(1, 191) userId: string;
+  @IsOptional() @IsArray() @IsString({ each: true }) groups?: string[];
+  @IsOptional() @ValidateNested() @Type(() => ExplainTargetDto) target?: ExplainTargetDto;
+  @IsOptional() @ValidateNested() @Type(() => ExplainContextDto) context?: ExplainContextDto;
+}

@@ -1,0 +1,129 @@
+import type { MfaEngine, MfaSubject, MfaTarget, RequestContext } from '../../core/src';
+import { MfaError } from '../../core/src';
+import { ConfirmEnrollmentDto } from './dto/confirm-enrollment.dto';
+import { CreatePolicyVersionDto, ExplainDto } from './dto/policy-admin.dto';
+import { StartEnrollmentDto } from './dto/start-enrollment.dto';
+import { VerifyChallengeDto } from './dto/verify-challenge.dto';
+import type { MfaOptions } from './mfa-options';
+import { resolveRequestContext } from './request-context.resolver';
+import { defaultResolveSubject, MfaRequest } from './subject-resolvers';
+import { validateBody } from './validate-body';
+
+/**
+ * Everything an MFA endpoint or guard does, once, for both adapters. The Nest controllers
+ * and the Express router only map routes to these methods and write the result.
+ */
+export class MfaHttpApi {
+  constructor(
+    private readonly engine: () => Promise<MfaEngine>,
+    private readonly options: MfaOptions,
+  ) {}
+
+  /** The guard / middleware: passes, or throws MFA_REQUIRED, MFA_DENIED, UNAUTHENTICATED. */
+  async guard(req: MfaRequest, target: MfaTarget): Promise<void> {
+    const engine = await this.engine();
+    const unmapped = target.service === undefined && target.operation === undefined && target.requirement === undefined;
+    if (unmapped && engine.unmappedRoutesOpen) return;
+    if (target.requirement && target.requirement.steps.length === 0) return; // @SkipMfa: the route opts out entirely
+    const subject = await this.resolveSubject(req);
+    if (!subject) {
+      if (unmapped) return; // anonymous requests on unmapped routes are the app's own business
+      throw new MfaError('UNAUTHENTICATED');
+    }
+    await engine.enforce(subject, target, await this.context(req, subject));
+  }
+
+  async verifyChallenge(req: MfaRequest) {
+    const { subject, context } = await this.caller(req);
+    const body = await validateBody(VerifyChallengeDto, req.body);
+    const result = await (await this.engine()).verifyChallenge(subject, String(req.params?.challengeId ?? ''), body.method, body.code, context);
+    return { verified: true as const, ...result };
+  }
+
+  async listEnrollments(req: MfaRequest) {
+    return (await this.engine()).listEnrollments((await this.caller(req)).subject);
+  }
+
+  async startTotpEnrollment(req: MfaRequest) {
+    const { subject, context } = await this.caller(req);
+    const body = await validateBody(StartEnrollmentDto, req.body);
+    return (await this.engine()).startTotpEnrollment(subject, body.label, context);
+  }
+
+  async confirmTotpEnrollment(req: MfaRequest) {
+    const { subject, context } = await this.caller(req);
+    const body = await validateBody(ConfirmEnrollmentDto, req.body);
+    return (await this.engine()).confirmTotpEnrollment(subject, String(req.params?.enrollmentId ?? ''), body.code, context);
+  }
+
+  async regenerateBackupCodes(req: MfaRequest) {
+    const { subject, context } = await this.caller(req);
+    return { backupCodes: await (await this.engine()).regenerateBackupCodes(subject, context) };
+  }
+
+  async listPolicyVersions(req: MfaRequest) {
+    await this.admin(req, false);
+    return { versions: await (await this.engine()).listPolicyVersions() };
+  }
+
+  async getPolicyVersion(req: MfaRequest) {
+    await this.admin(req, false);
+    return (await this.engine()).getPolicyVersion(versionParam(req));
+  }
+
+  async createPolicyVersion(req: MfaRequest) {
+    const admin = await this.admin(req, true);
+    const body = await validateBody(CreatePolicyVersionDto, req.body);
+    return (await this.engine()).createPolicyVersion(body.document, admin.userId, body.comment);
+  }
+
+  async activatePolicyVersion(req: MfaRequest) {
+    const admin = await this.admin(req, true);
+    return (await this.engine()).activatePolicyVersion(versionParam(req), admin.userId);
+  }
+
+  async rollbackPolicy(req: MfaRequest) {
+    const admin = await this.admin(req, true);
+    return (await this.engine()).rollbackPolicy(admin.userId);
+  }
+
+  /** No side effects: the decision, the rule, the version and the reasons. */
+  async explain(req: MfaRequest) {
+    await this.admin(req, false);
+    const body = await validateBody(ExplainDto, req.body);
+    const target = body.target ? { ...body.target } : {};
+    const decision = await (await this.engine()).explain({ userId: body.userId, groups: body.groups }, target, { ...(body.context ?? {}) });
+    return decision;
+  }
+
+  private resolveSubject(req: MfaRequest): Promise<MfaSubject | null> | MfaSubject | null {
+    return (this.options.resolveSubject ?? defaultResolveSubject)(req);
+  }
+
+  private async caller(req: MfaRequest): Promise<{ subject: MfaSubject; context: RequestContext }> {
+    const subject = await this.resolveSubject(req);
+    if (!subject) throw new MfaError('UNAUTHENTICATED');
+    return { subject, context: await this.context(req, subject) };
+  }
+
+  private context(req: MfaRequest, subject: MfaSubject): Promise<RequestContext> {
+    return resolveRequestContext(req, subject, this.options);
+  }
+
+  /** Admin rights come from the app's hook; changes also need the admin's own fresh verification. */
+  private async admin(req: MfaRequest, changes: boolean): Promise<MfaSubject> {
+    const { subject, context } = await this.caller(req);
+    if (!this.options.authorizeAdmin || !(await this.options.authorizeAdmin(req, subject))) throw new MfaError('MFA_ADMIN_FORBIDDEN');
+    if (changes) {
+      const reauth: MfaTarget = { service: 'mfa', operation: 'admin', requirement: { steps: [{ factors: 'any', maxAge: this.options.reauthMaxAge ?? 300 }] } };
+      await (await this.engine()).enforce(subject, reauth, context);
+    }
+    return subject;
+  }
+}
+
+function versionParam(req: MfaRequest): number {
+  const raw = String(req.params?.version ?? '');
+  if (!/^\d{1,9}$/.test(raw)) throw new MfaError('POLICY_VERSION_NOT_FOUND');
+  return Number(raw);
+}

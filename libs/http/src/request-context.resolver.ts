@@ -1,0 +1,27 @@
+import type { MfaSubject, RequestContext } from '../../core/src';
+import type { MfaOptions } from './mfa-options';
+import type { MfaRequest } from './subject-resolvers';
+
+function headerCountry(req: MfaRequest, header: string): string | undefined {
+  const value = req.headers?.[header.toLowerCase()];
+  const code = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
+  return code && /^[A-Z]{2}$/.test(code) && code !== 'XX' ? code : undefined;
+}
+
+/** Asks the app's hooks about this request; a hook that fails makes the request fail closed. */
+export async function resolveRequestContext(req: MfaRequest, subject: MfaSubject, options: MfaOptions): Promise<RequestContext> {
+  const context: RequestContext = {};
+  const country = options.location ? await options.location(req) : options.trustedCountryHeader ? headerCountry(req, options.trustedCountryHeader) : undefined;
+  if (country) context.country = country.toUpperCase();
+  if (options.deviceTrust) {
+    const trust = await options.deviceTrust(req, subject);
+    context.deviceTrusted = trust.trusted;
+    if (trust.score !== undefined) context.deviceTrust = trust.score;
+  }
+  if (options.riskSignal) {
+    const risk = await options.riskSignal(req, subject);
+    if (risk !== undefined) context.risk = risk;
+  }
+  if (options.isMachinePrincipal) context.machine = await options.isMachinePrincipal(req, subject);
+  return context;
+}

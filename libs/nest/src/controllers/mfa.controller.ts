@@ -1,0 +1,43 @@
+import { Controller, Get, Header, HttpCode, Inject, Post, Req, Type, UseFilters } from '@nestjs/common';
+import { MfaHttpApi, MfaRequest } from '../../../http/src';
+import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
+import { MFA_HTTP_API } from '../mfa.internal-tokens';
+
+/** Challenge and enrollment endpoints. Each maps a route to the shared `MfaHttpApi`; nothing more. */
+export function createMfaController(prefix: string): Type {
+  @Controller(prefix)
+  @UseFilters(MfaExceptionFilter)
+  class MfaController {
+    constructor(@Inject(MFA_HTTP_API) private readonly api: MfaHttpApi) {}
+
+    /** Answer a challenge; on success the client retries its request in the same session. */
+    @Post('challenges/:challengeId/verify') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    verify(@Req() req: MfaRequest) {
+      return this.api.verifyChallenge(req);
+    }
+
+    /** Metadata only: never a secret. */
+    @Get('enrollments') @Header('Cache-Control', 'no-store')
+    list(@Req() req: MfaRequest) {
+      return this.api.listEnrollments(req);
+    }
+
+    /** The only response that carries the TOTP seed (as a QR SVG, a URI and base32). */
+    @Post('totp/enrollments') @HttpCode(201) @Header('Cache-Control', 'no-store')
+    start(@Req() req: MfaRequest) {
+      return this.api.startTotpEnrollment(req);
+    }
+
+    @Post('totp/enrollments/:enrollmentId/confirm') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    confirm(@Req() req: MfaRequest) {
+      return this.api.confirmTotpEnrollment(req);
+    }
+
+    /** Voids the earlier set; needs a fresh verification. */
+    @Post('backup-codes/regenerate') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    regenerate(@Req() req: MfaRequest) {
+      return this.api.regenerateBackupCodes(req);
+    }
+  }
+  return MfaController;
+}
