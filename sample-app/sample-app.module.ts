@@ -11,18 +11,21 @@ import { UsersService } from './shared/demo-users';
 import { AdminController } from './routes/admin.controller';
 import { ProfileController } from './routes/profile.controller';
 import { WikiController } from './routes/wiki.controller';
+import { PaymentsController } from './routes/payments.controller';
+import { SAMPLE_MFA_DEFAULTS } from './shared/sample-mfa-policy';
 
 /** An existing passport + express-session app, with MFA added by one import and one guard. */
 @Module({})
 export class SampleAppModule {
-  static register(mfa: MfaModuleOptions, mode: 'sync' | 'async' = 'sync'): DynamicModule {
+  static register(options: MfaModuleOptions, mode: 'sync' | 'async' = 'sync'): DynamicModule {
+    const mfa = { ...SAMPLE_MFA_DEFAULTS, ...options } as MfaModuleOptions;
     return {
       module: SampleAppModule,
       imports: [
         PassportModule.register({ session: true }),
         mode === 'sync' ? MfaModule.forRoot(mfa) : MfaModule.forRootAsync({ useFactory: async () => mfa }),
       ],
-      controllers: [AuthController, WikiController, AdminController, ProfileController],
+      controllers: [AuthController, WikiController, AdminController, ProfileController, PaymentsController],
       providers: [UsersService, LocalStrategy, SessionSerializer, { provide: APP_GUARD, useClass: MfaGuard }],
     };
   }

@@ -4,6 +4,7 @@ import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { createMfa, MfaExpress, MfaExpressOptions } from '../../src/express';
 import { DemoUser, UsersService } from '../shared/demo-users';
+import { SAMPLE_MFA_DEFAULTS } from '../shared/sample-mfa-policy';
 
 /**
  * The same app as the Nest sample, in plain Express with passport-local and
@@ -17,7 +18,7 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
   passport.serializeUser<string>((user, done) => done(null, (user as DemoUser).id));
   passport.deserializeUser<string>((id, done) => done(null, users.findById(id) ?? false));
 
-  const mfa = createMfa(options);
+  const mfa = createMfa({ ...SAMPLE_MFA_DEFAULTS, ...options } as MfaExpressOptions);
   await mfa.ready;
 
   const app = express();
@@ -40,7 +41,10 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
   app.post('/auth/logout', (req, res, next) => req.logout((err) => (err ? next(err) : res.json({ signedOut: true }))));
 
   app.get('/wiki', (_req, res) => res.json({ page: 'Welcome to the wiki. No second factor needed here.' }));
-  app.get('/admin', mfa.stepUp({ maxAge: 300, factors: ['totp'] }), (req, res) => res.json({ area: 'admin', user: req.user }));
+  app.get('/admin', mfa.stepUp({ maxAge: 300, factors: ['totp'], service: 'admin' }), (req, res) => res.json({ area: 'admin', user: req.user }));
+  app.get('/payments', mfa.protect({ service: 'payments' }), (req, res) => res.json({ user: req.user, balance: 1250 }));
+  app.post('/payments/transfer', mfa.protect({ service: 'payments', operation: 'transfer' }), (_req, res) => res.json({ transferred: true }));
+  app.post('/payments/refund', mfa.protect({ service: 'payments', operation: 'refund' }), (_req, res) => res.json({ refunded: true }));
   app.get('/profile', signedIn, async (req, res, next) => {
     try {
       const user = req.user as DemoUser;

@@ -1,9 +1,10 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { StepUp } from '../../src';
+import { MfaService, StepUp } from '../../src';
 
 /** TOTP only, verified within the last 5 minutes of this session. */
 @Controller('admin')
+@MfaService('admin')
 @StepUp({ maxAge: 300, factors: ['totp'] })
 export class AdminController {
   @Get()

@@ -37,7 +37,7 @@ describe.each(BACKENDS.flatMap((b) => VARIANTS.map((adapter) => [b.name, adapter
       const guarded = await again.get('/admin').expect(401);
       expect(guarded.body).toMatchObject({
         code: 'MFA_REQUIRED',
-        challenge: { requirement: { steps: [{ factors: ['totp'], maxAge: 300 }] }, ruleId: 'route', policyVersion: 0 },
+        challenge: { requirement: { steps: [{ factors: ['totp'], maxAge: 300 }] }, ruleId: 'route', policyVersion: 1 },
       });
       expect(guarded.body.challenge.methods).toEqual([{ type: 'totp', enrollments: [{ id: start.body.enrollmentId, label: 'Phone' }] }]);
       expect(guarded.headers['www-authenticate']).toBe(

@@ -65,9 +65,10 @@ export function decide(policy: CompiledPolicy, target: MfaTarget, context: Reque
 
 export function applicableConstraints(policy: CompiledPolicy, target: MfaTarget, context: RequestContext, groups: readonly string[]): CompiledRule[] {
   const mapped = target.service !== undefined || target.operation !== undefined || target.requirement !== undefined;
+  // A route the app did not map to anything gets the documented default alone, never the rules.
+  if (!mapped) return policy.unmapped.steps.length ? [{ id: 'default', when: {}, requirement: policy.unmapped }] : [];
   const constraints: CompiledRule[] = [];
   if (target.requirement && target.requirement.steps.length) constraints.push({ id: 'route', when: {}, requirement: target.requirement });
-  if (!mapped && policy.unmapped.steps.length) constraints.push({ id: 'default', when: {}, requirement: policy.unmapped });
   const sensitivity = new Set([
     ...(target.sensitivity ?? []),
     ...(policy.serviceSensitivity.get(target.service ?? '') ?? []),

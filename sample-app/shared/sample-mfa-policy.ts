@@ -1,0 +1,36 @@
+import type { MfaOptions } from '../../libs/http/src';
+import type { PolicyDocument } from '../../src/core';
+
+/**
+ * The sample's policy, stored as version 1 on first boot. Admins change it at run time
+ * through /mfa/admin/policy/* (versioned, audited, with rollback).
+ */
+export const SAMPLE_POLICY: PolicyDocument = {
+  machinePrincipals: 'exempt',
+  continuous: { countryChange: true, riskIncrease: 0.4 },
+  services: {
+    admin: { group: 'back-office', sensitivity: ['high'] },
+    payments: {
+      group: 'money',
+      sensitivity: ['high'],
+      require: 'any',
+      operations: {
+        // TOTP in the session, then a fresh code for every single transfer or refund.
+        transfer: { require: { chain: [{ factor: 'totp' }, { anyOf: ['totp', 'backup_code'], maxAge: 0 }] } },
+        refund: { require: { chain: [{ factor: 'totp' }, { anyOf: ['totp', 'backup_code'], maxAge: 0 }] } },
+      },
+    },
+  },
+  rules: [
+    { id: 'embargoed-countries', description: 'No access from embargoed countries', when: { countries: ['KP'] }, deny: true },
+    { id: 'risky-session', description: 'A risky session re-verifies every minute', when: { minRisk: 0.7 }, require: { any: true, maxAge: 60 } },
+  ],
+};
+
+/** What both samples pass besides keys and storage: the policy, the edge's country header, who is an admin. */
+export const SAMPLE_MFA_DEFAULTS: Partial<MfaOptions> = {
+  policy: SAMPLE_POLICY,
+  // The sample assumes a Cloudflare-style edge that overwrites this header on every request.
+  trustedCountryHeader: 'cf-ipcountry',
+  authorizeAdmin: (_req, subject) => subject.groups?.includes('admins') ?? false,
+};
