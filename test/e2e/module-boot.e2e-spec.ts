@@ -16,6 +16,19 @@ describe('module boot', () => {
     await expect(boot).rejects.toMatchObject({ name: 'MfaConfigurationError' });
   });
 
+  it('an invalid policy in the options stops boot, naming the path', async () => {
+    const boot = Test.createTestingModule({
+      imports: [
+        MfaModule.forRoot({
+          encryption: { keys: [{ id: 'k1', key: randomBytes(32).toString('base64') }] },
+          database: { type: 'better-sqlite3', database: ':memory:' },
+          policy: { rules: [{ id: 'r', require: { factor: 'totp', maxAge: -1 } }] } as never,
+        }),
+      ],
+    }).compile();
+    await expect(boot).rejects.toThrow(/\$\.rules\[0\]\.require\.maxAge/);
+  });
+
   it('boots on the embedded default and serves the MFA routes under a custom prefix', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [

@@ -1,0 +1,42 @@
+// Invariant: a guarded request whose session already satisfies the policy costs at most one
+// store round trip (none with the process-local session cache). Counted, not timed.
+import { Logger as TypeOrmLogger } from 'typeorm';
+import { BACKENDS } from '../support/backends';
+import { signIn, signInEnrolled, startTestApp, TestApp } from '../support/test-app';
+
+class QueryCounter implements TypeOrmLogger {
+  count = 0;
+  logQuery(): void {
+    this.count++;
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+describe.each(BACKENDS.map((b) => [b.name, b] as const))('store round trips on %s', (_name, backend) => {
+  let t: TestApp;
+  const counter = new QueryCounter();
+  afterEach(() => t.close());
+
+  async function queriesFor(run: () => Promise<unknown>): Promise<number> {
+    counter.count = 0;
+    await run();
+    return counter.count;
+  }
+
+  it.each([
+    ['without the session cache', 0, 1],
+    ['with the session cache', 60, 0],
+  ])('a satisfied guarded request %s costs %#', async (_label, sessionCacheTtl, expected) => {
+    t = await startTestApp({ ...backend, options: { ...backend.options, logging: ['query'], logger: counter } as never }, 'nest', { sessionCacheTtl });
+    const { agent } = await signInEnrolled(t);
+    await agent.get('/payments').expect(200); // warms the policy and, when on, the cache
+    expect(await queriesFor(() => agent.get('/payments').expect(200))).toBe(expected);
+    expect(await queriesFor(() => agent.get('/profile/security').expect(200))).toBe(expected);
+    const anonymous = await signIn(t, 'bob');
+    expect(await queriesFor(() => anonymous.get('/wiki').expect(200))).toBe(0); // unmapped routes never touch the store
+  });
+});
