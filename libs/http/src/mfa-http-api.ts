@@ -5,7 +5,7 @@ import { CreatePolicyVersionDto, ExplainDto } from './dto/policy-admin.dto';
 import { StartEnrollmentDto } from './dto/start-enrollment.dto';
 import { VerifyChallengeDto } from './dto/verify-challenge.dto';
 import type { MfaOptions } from './mfa-options';
-import { resolveRequestContext } from './request-context.resolver';
+import { contextIsSynchronous, headerOnlyContext, resolveRequestContext } from './request-context.resolver';
 import { defaultResolveSubject, MfaRequest } from './subject-resolvers';
 import { validateBody } from './validate-body';
 
@@ -14,23 +14,32 @@ import { validateBody } from './validate-body';
  * and the Express router only map routes to these methods and write the result.
  */
 export class MfaHttpApi {
+  private readyEngine?: MfaEngine;
+  private readonly syncContext: boolean;
+
   constructor(
     private readonly engine: () => Promise<MfaEngine>,
     private readonly options: MfaOptions,
-  ) {}
+  ) {
+    this.syncContext = contextIsSynchronous(options);
+  }
 
   /** The guard / middleware: passes, or throws MFA_REQUIRED, MFA_DENIED, UNAUTHENTICATED. */
   async guard(req: MfaRequest, target: MfaTarget): Promise<void> {
-    const engine = await this.engine();
+    // The hot path (a satisfied session, cached state, no hooks) awaits nothing.
+    const engine = this.readyEngine ?? (this.readyEngine = await this.engine());
     const unmapped = target.service === undefined && target.operation === undefined && target.requirement === undefined;
     if (unmapped && engine.unmappedRoutesOpen) return;
     if (target.requirement && target.requirement.steps.length === 0) return; // @SkipMfa: the route opts out entirely
-    const subject = await this.resolveSubject(req);
+    const resolved = this.resolveSubject(req);
+    const subject = resolved instanceof Promise ? await resolved : resolved;
     if (!subject) {
       if (unmapped) return; // anonymous requests on unmapped routes are the app's own business
       throw new MfaError('UNAUTHENTICATED');
     }
-    await engine.enforce(subject, target, await this.context(req, subject));
+    const context = this.syncContext ? headerOnlyContext(req, this.options) : await this.context(req, subject);
+    if (engine.satisfiedFromCache(subject, target, context)) return;
+    await engine.enforce(subject, target, context);
   }
 
   async verifyChallenge(req: MfaRequest) {

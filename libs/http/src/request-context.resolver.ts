@@ -8,8 +8,20 @@ function headerCountry(req: MfaRequest, header: string): string | undefined {
   return code && /^[A-Z]{2}$/.test(code) && code !== 'XX' ? code : undefined;
 }
 
+/** True when every context signal can be read without calling an app hook. */
+export function contextIsSynchronous(options: MfaOptions): boolean {
+  return !options.location && !options.deviceTrust && !options.riskSignal && !options.isMachinePrincipal;
+}
+
+/** The context when no hooks are configured: at most the trusted country header. */
+export function headerOnlyContext(req: MfaRequest, options: MfaOptions): RequestContext {
+  const country = options.trustedCountryHeader ? headerCountry(req, options.trustedCountryHeader) : undefined;
+  return country ? { country } : {};
+}
+
 /** Asks the app's hooks about this request; a hook that fails makes the request fail closed. */
 export async function resolveRequestContext(req: MfaRequest, subject: MfaSubject, options: MfaOptions): Promise<RequestContext> {
+  if (contextIsSynchronous(options)) return headerOnlyContext(req, options);
   const context: RequestContext = {};
   const country = options.location ? await options.location(req) : options.trustedCountryHeader ? headerCountry(req, options.trustedCountryHeader) : undefined;
   if (country) context.country = country.toUpperCase();

@@ -10,10 +10,10 @@ function userIdOf(user: Record<string, any>): string | null {
 }
 
 function traits(req: MfaRequest, user: Record<string, any>): Pick<MfaSubject, 'groups' | 'accountName' | 'ip' | 'userAgent'> {
-  const groups = Array.isArray(user.groups) ? user.groups : Array.isArray(user.roles) ? user.roles : [];
+  const groups: unknown[] = Array.isArray(user.groups) ? user.groups : Array.isArray(user.roles) ? user.roles : [];
   const userAgent = req.headers?.['user-agent'];
   return {
-    groups: groups.map(String),
+    groups: groups.every((g) => typeof g === 'string') ? (groups as string[]) : groups.map(String),
     accountName: String(user.email ?? user.username ?? user.name ?? userIdOf(user)),
     ip: typeof req.ip === 'string' ? req.ip : undefined,
     userAgent: typeof userAgent === 'string' ? userAgent : undefined,

@@ -27,8 +27,20 @@ export class MfaGuard implements CanActivate {
     }
   }
 
+  private readonly targets = new WeakMap<object, WeakMap<object, MfaTarget>>();
+
   /** The route's service, operation, labels and own requirement; a handler's setting beats its class's. */
   protected getTarget(context: ExecutionContext): MfaTarget {
+    // Keyed by class, then handler: an inherited handler may sit under another class's metadata.
+    let byHandler = this.targets.get(context.getClass());
+    if (!byHandler) this.targets.set(context.getClass(), (byHandler = new WeakMap()));
+    let target = byHandler.get(context.getHandler());
+    if (!target) byHandler.set(context.getHandler(), (target = this.readTarget(context)));
+    return target;
+  }
+
+  /** Metadata is fixed at boot, so it is read once per handler. */
+  protected readTarget(context: ExecutionContext): MfaTarget {
     const read = <T>(key: string) => this.reflector.getAllAndOverride<T | undefined>(key, [context.getHandler(), context.getClass()]);
     const target: MfaTarget = {};
     const requirement = read<Requirement>(MFA_REQUIREMENT_KEY);

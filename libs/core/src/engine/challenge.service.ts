@@ -41,13 +41,25 @@ export class ChallengeService {
     private readonly policy: PolicyService,
   ) {}
 
+  /**
+   * Synchronous fast path: true when this process's cached session state already satisfies
+   * the target and no single-use grant has to be spent. False means "ask `enforce`", never "deny".
+   */
+  satisfiedFromCache(subject: MfaSubject, target: MfaTarget, context: RequestContext): boolean {
+    if (!this.policy.isLoaded || !this.ctx.sessionCache.enabled) return false;
+    const verified = this.ctx.sessionCache.get(subject.sessionId, subject.userId);
+    if (!verified) return false;
+    const decision = decide(this.policy.current(), target, context, { userId: subject.userId, groups: subject.groups ?? [], verified, grants: [] }, this.ctx.clock.now());
+    return decision.outcome === 'allow' && decision.consumeGrants.length === 0;
+  }
+
   /** Resolves when the request may proceed; throws MFA_REQUIRED (with a challenge) or MFA_DENIED. */
   async enforce(subject: MfaSubject, target: MfaTarget, context: RequestContext = {}): Promise<void> {
     if (!this.policy.isLoaded) await this.policy.init();
     const policy = this.policy.current();
     const now = this.ctx.clock.now();
     const sessionRef = sessionRefOf(subject.sessionId);
-    const evidence: Evidence = { userId: subject.userId, groups: subject.groups ?? [], verified: await this.verified(subject.userId, sessionRef), grants: [] };
+    const evidence: Evidence = { userId: subject.userId, groups: subject.groups ?? [], verified: await this.verified(subject, sessionRef), grants: [] };
     let decision = decide(policy, target, context, evidence, now);
     // Grants are read only when a single-use step is what is missing, so satisfied sessions cost one read.
     if (decision.outcome === 'challenge' && decision.remaining.some(isSingleUse)) {
@@ -105,7 +117,7 @@ export class ChallengeService {
   async recordVerification(subject: MfaSubject, factor: FactorType, now: number, context: RequestContext = {}): Promise<void> {
     const sessionRef = sessionRefOf(subject.sessionId);
     await this.ctx.store.recordSessionFactor({ sessionRef, userId: subject.userId, factor, verifiedAt: now, eventId: randomUUID(), baseline: baselineOf(context) });
-    this.ctx.sessionCache.invalidateSession(sessionRef);
+    this.ctx.sessionCache.invalidateSession(subject.sessionId);
   }
 
   private async grant(subject: MfaSubject, sessionRef: string, scope: string, factor: FactorType, now: number): Promise<void> {
@@ -123,12 +135,12 @@ export class ChallengeService {
     return true;
   }
 
-  private async verified(userId: string, sessionRef: string): Promise<VerifiedFactor[]> {
-    const cached = this.ctx.sessionCache.get(sessionRef, userId);
+  private async verified(subject: MfaSubject, sessionRef: string): Promise<VerifiedFactor[]> {
+    const cached = this.ctx.sessionCache.get(subject.sessionId, subject.userId);
     if (cached) return cached;
     const ticket = this.ctx.sessionCache.readTicket();
-    const records = await this.ctx.store.listSessionFactors(userId, sessionRef);
-    this.ctx.sessionCache.set(sessionRef, userId, records, ticket);
+    const records = await this.ctx.store.listSessionFactors(subject.userId, sessionRef);
+    this.ctx.sessionCache.set(subject.sessionId, subject.userId, records, ticket);
     return records;
   }
 

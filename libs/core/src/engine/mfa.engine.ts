@@ -47,6 +47,11 @@ export class MfaEngine {
     return this.policy.isLoaded && this.policy.current().unmapped.steps.length === 0;
   }
 
+  /** Synchronous and side-effect free: true when cached state already lets the request through. */
+  satisfiedFromCache(subject: MfaSubject, target: MfaTarget, context: RequestContext = {}): boolean {
+    return this.challenges.satisfiedFromCache(subject, target, context);
+  }
+
   /** Resolves when the request may proceed, else throws MFA_REQUIRED (with a challenge) or MFA_DENIED. */
   enforce(subject: MfaSubject, target: MfaTarget, context: RequestContext = {}): Promise<void> {
     return this.challenges.enforce(subject, target, context);

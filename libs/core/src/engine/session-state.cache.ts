@@ -29,11 +29,11 @@ export class SessionStateCache {
     return this.ttlMs > 0;
   }
 
-  get(sessionRef: string, userId: string): SessionFactorRecord[] | undefined {
-    const entry = this.entries.get(sessionRef);
+  get(sessionKey: string, userId: string): SessionFactorRecord[] | undefined {
+    const entry = this.entries.get(sessionKey);
     if (!entry) return undefined;
     if (entry.userId !== userId || entry.expiresAt <= this.clock.now()) {
-      this.entries.delete(sessionRef);
+      this.entries.delete(sessionKey);
       return undefined;
     }
     return entry.factors;
@@ -44,16 +44,16 @@ export class SessionStateCache {
     return this.invalidations;
   }
 
-  set(sessionRef: string, userId: string, factors: SessionFactorRecord[], ticket: number): void {
+  set(sessionKey: string, userId: string, factors: SessionFactorRecord[], ticket: number): void {
     if (!this.enabled || ticket !== this.invalidations) return;
-    this.entries.delete(sessionRef); // re-insert so eviction order follows recency of writes
-    this.entries.set(sessionRef, { userId, factors, expiresAt: this.clock.now() + this.ttlMs });
+    this.entries.delete(sessionKey); // re-insert so eviction order follows recency of writes
+    this.entries.set(sessionKey, { userId, factors, expiresAt: this.clock.now() + this.ttlMs });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
-  invalidateSession(sessionRef: string): void {
+  invalidateSession(sessionKey: string): void {
     this.invalidations++;
-    this.entries.delete(sessionRef);
+    this.entries.delete(sessionKey);
   }
 
   invalidateUser(userId: string): void {

@@ -119,7 +119,7 @@ function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, context
   const grants: string[] = [];
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
-    const accepted = acceptedFactors(step, policy.enabled);
+    const accepted = step.factors === 'any' ? policy.enabled : acceptedFactors(step, policy.enabled);
     const unmet = (reason: string): ChainResult => ({ satisfied: false, remaining: steps.slice(i), reason: `step ${i + 1} of ${steps.length} (${accepted.join('|')}) ${reason}` });
     if (isSingleUse(step)) {
       const grant = evidence.grants
@@ -134,15 +134,18 @@ function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, context
     if (step.allowTrustedDevice && step.maxAge === undefined && context.deviceTrusted) continue;
     const oldest = step.maxAge === undefined ? -Infinity : now - step.maxAge * 1000;
     let drift: string | null = null;
-    const usable = evidence.verified
-      .filter((v) => accepted.includes(v.factor) && v.verifiedAt >= floor && !usedEvents.has(v.eventId))
-      .filter((v) => {
-        if (v.verifiedAt < oldest) return false;
-        const reason = hasDrifted(v.baseline, context, policy);
+    let usable: VerifiedFactor | undefined;
+    // One pass, no allocations: this runs on every guarded request.
+    for (const v of evidence.verified) {
+      if (!accepted.includes(v.factor) || v.verifiedAt < floor || v.verifiedAt < oldest || usedEvents.has(v.eventId)) continue;
+      if (usable && usable.verifiedAt <= v.verifiedAt) continue;
+      const reason = hasDrifted(v.baseline, context, policy);
+      if (reason !== null) {
         drift ??= reason;
-        return reason === null;
-      })
-      .sort((a, b) => a.verifiedAt - b.verifiedAt)[0];
+        continue;
+      }
+      usable = v;
+    }
     if (!usable) return unmet(drift ? `was verified, but ${drift}` : step.maxAge !== undefined ? `needs a verification within ${step.maxAge}s` : 'is not verified in this session');
     floor = usable.verifiedAt;
     usedEvents.add(usable.eventId);
