@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { RequireMfa } from '../src';
 import { SampleAppModule, useSessions } from '../sample-app/sample-app.module';
 
-/** Two routes that differ only in the MFA requirement, plus this process's CPU counter. */
+/** Counts the store's SQL statements, for round trips per request (P4). */
+const queries = { count: 0 };
+const queryCounter = {
+  logQuery: () => void queries.count++,
+  logQueryError: () => undefined,
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
+
+/** Two routes that differ only in the MFA requirement, plus this process's CPU and query counters. */
 @Controller('bench')
 class BenchController {
   @Get('open')
@@ -25,7 +36,7 @@ class BenchController {
   @Get('cpu')
   cpu() {
     const { user, system } = process.cpuUsage();
-    return { micros: user + system };
+    return { micros: user + system, queries: queries.count };
   }
 }
 
@@ -35,7 +46,7 @@ async function main(): Promise<void> {
     imports: [
       SampleAppModule.register({
         encryption: { keys: [{ id: 'k1', key: randomBytes(32).toString('base64') }] },
-        database: { type: 'better-sqlite3', database },
+        database: { type: 'better-sqlite3', database, logging: ['query'], logger: queryCounter },
         audit: 'database',
       }),
     ],

@@ -46,6 +46,25 @@ async function transcript(adapter: Adapter): Promise<unknown[]> {
     note('admin', await fresh.get('/admin'));
     note('list', await fresh.get('/mfa/enrollments'));
     note('regenerate', await fresh.post('/mfa/backup-codes/regenerate'));
+    const transfer = await fresh.post('/payments/transfer');
+    note('transfer needs a single-use grant', transfer);
+    t.clock.advance(30);
+    note('grant', await fresh.post(`/mfa/challenges/${transfer.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(start.body.secret, t.clock) }));
+    note('refund is another operation', await fresh.post('/payments/refund'));
+    note('transfer', await fresh.post('/payments/transfer'));
+    note('transfer again', await fresh.post('/payments/transfer'));
+    note('embargo', await fresh.get('/payments').set('cf-ipcountry', 'KP'));
+    note('unknown baseline country, then DE', await fresh.get('/profile/security').set('cf-ipcountry', 'DE'));
+    const bob = await signIn(t, 'bob');
+    note('admin forbidden', await bob.get('/mfa/admin/policy/versions'));
+    note('versions', await fresh.get('/mfa/admin/policy/versions'));
+    note('invalid policy', await fresh.post('/mfa/admin/policy/versions').send({ document: { rules: [{ id: 'x' }] } }));
+    note('new version', await fresh.post('/mfa/admin/policy/versions').send({ document: { services: { payments: { require: 'totp' } } }, comment: 'c' }));
+    note('activate', await fresh.post('/mfa/admin/policy/versions/2/activate'));
+    note('rollback', await fresh.post('/mfa/admin/policy/rollback'));
+    note('unknown version', await fresh.post('/mfa/admin/policy/versions/abc/activate'));
+    note('explain', await fresh.post('/mfa/admin/policy/explain').send({ userId: 'u-bob', target: { service: 'payments', operation: 'transfer' }, context: { country: 'TR' } }));
+    note('explain bad body', await fresh.post('/mfa/admin/policy/explain').send({ userId: 5 }));
     await t.store.dataSource.destroy();
     note('store down', await fresh.get('/admin'));
     return lines;
@@ -57,7 +76,7 @@ async function transcript(adapter: Adapter): Promise<unknown[]> {
 describe('adapter parity', () => {
   it('Express 5 and Express 4 answer the whole script exactly as the Nest module does', async () => {
     const nest = await transcript('nest');
-    expect(nest).toHaveLength(20);
+    expect(nest).toHaveLength(36);
     expect(await transcript('express5')).toEqual(nest);
     expect(await transcript('express4')).toEqual(nest);
   });

@@ -80,4 +80,25 @@ describe('decide', () => {
     expect(decide(p, {}, {}, evidence([v('backup_code', 1000)]), now).outcome).toBe('allow');
     expect(decide(p, { requirement: buildRequirement({ factors: ['backup_code'] }) }, {}, evidence([v('totp', 1)]), now)).toMatchObject({ outcome: 'challenge', ruleId: 'route' });
   });
+
+  it('sensitivity labels come from the route and from the service or operation in the policy', () => {
+    const p = compilePolicy({
+      services: { hr: { sensitivity: ['pii'], operations: { export: { sensitivity: ['bulk'] } } } },
+      rules: [
+        { id: 'pii', when: { sensitivity: ['pii'] }, require: 'any' },
+        { id: 'bulk', when: { sensitivity: ['bulk', 'secret'] }, require: { factor: 'totp', maxAge: 120 } },
+      ],
+    }, 3);
+    expect(decide(p, { service: 'hr' }, {}, evidence([v('backup_code', 10)]), now)).toMatchObject({ outcome: 'allow', ruleIds: ['pii'] });
+    expect(decide(p, { service: 'hr', operation: 'export' }, {}, evidence([v('backup_code', 10)]), now)).toMatchObject({ outcome: 'challenge', ruleId: 'bulk' });
+    expect(decide(p, { service: 'wiki', sensitivity: ['secret'] }, {}, evidence([v('totp', 500)]), now)).toMatchObject({ outcome: 'challenge', ruleId: 'bulk' });
+    expect(decide(p, { service: 'wiki' }, {}, evidence(), now).outcome).toBe('allow');
+  });
+
+  it('group conditions match any listed group; notGroups excludes', () => {
+    const p = compilePolicy({ rules: [{ id: 'staff', when: { groups: ['staff', 'admins'], notGroups: ['contractors'] }, require: 'totp' }] }, 4);
+    expect(decide(p, { service: 's' }, {}, evidence([], [], ['admins']), now).outcome).toBe('challenge');
+    expect(decide(p, { service: 's' }, {}, evidence([], [], ['admins', 'contractors']), now).outcome).toBe('allow');
+    expect(decide(p, { service: 's' }, {}, evidence([], [], ['guests']), now).outcome).toBe('allow');
+  });
 });
