@@ -41,7 +41,8 @@ export async function startTestApp(
   if (!keepSchema) await resetDatabase(backend);
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const audit = new CapturingAuditSink();
-  const store = await TypeOrmMfaStore.connect(backend.options);
+  // With the app's own DataSource the adapter opens the store itself; the test only reads through this one.
+  const store = extra.dataSource ? new TypeOrmMfaStore(extra.dataSource) : await TypeOrmMfaStore.connect(backend.options);
   const options: MfaOptions = {
     issuer: 'nestjs-mfa tests',
     encryption: { keys: [{ id: 'k1', key: TEST_KEY }] },

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpCode, Inject, Post, Req, Type, UseFilters } from '@nestjs/common';
-import { MfaHttpApi, MfaRequest } from '../../../http/src';
+import { MfaHttpApi } from '../../../http/src';
+import type { MfaRequest } from '../../../http/src';
 import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
 import { MFA_HTTP_API } from '../mfa.internal-tokens';
 
