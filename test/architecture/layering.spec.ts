@@ -23,13 +23,15 @@ const RULES: Array<[string, (m: string) => boolean]> = [
   ['libs/core/src', (m) => isNest(m) || isExpress(m) || m.includes('libs/http') || m.includes('libs/typeorm') || m === 'typeorm'],
   ['libs/http/src', (m) => isNest(m) || isExpress(m)],
   ['libs/express/src', isNest],
+  ['libs/redis/src', (m) => isNest(m) || isExpress(m)],
+  ['libs/typeorm/src', (m) => isNest(m) || isExpress(m)],
   ['libs/nest/src', isExpress],
 ];
 
 describe.each(RULES)('%s', (dir, forbidden) => {
   const files = sourceFiles(join(root, dir));
 
-  it('has source files to check', () => expect(files.length).toBeGreaterThan(2));
+  it('has source files to check', () => expect(files.length).toBeGreaterThan(0));
 
   it.each(files.map((f) => [relative(root, f), f]))('%s stays in its layer', (_rel, file) => {
     expect(importsOf(file).filter(forbidden)).toEqual([]);

@@ -1,4 +1,7 @@
 // Invariant: when the store is unreachable MFA fails closed — 503 MFA_UNAVAILABLE, never 200, never 500.
+import Redis from 'ioredis';
+import { RedisCounterStore } from '../../libs/redis/src';
+import { BACKENDS } from '../support/backends';
 import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
 describe.each(MATRIX)('fail closed on %s', (_name, backend, adapter) => {
@@ -19,5 +22,45 @@ describe.each(MATRIX)('fail closed on %s', (_name, backend, adapter) => {
     expect(verify.body.code).toBe('MFA_UNAVAILABLE');
     await fresh.get('/admin').expect(503);
     await fresh.get('/wiki').expect(200); // routes without a requirement do not touch the store
+  });
+});
+
+// The counter backend is part of every verification: when it is unreachable, verification
+// answers 503 (nothing is evaluated uncounted), and it recovers by itself when Redis returns.
+const redisUrl = process.env.MFA_TEST_REDIS_URL;
+(redisUrl ? describe : describe.skip)('fail closed when Redis counters are unreachable', () => {
+  it('answers 503 on a closed port', async () => {
+    const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    down.on('error', () => undefined);
+    const t = await startTestApp(BACKENDS[0], 'nest', { counters: new RedisCounterStore(down) });
+    try {
+      const agent = await signIn(t);
+      const { body } = await agent.post('/mfa/totp/enrollments').send({}).expect(201); // no attempt is counted yet
+      const confirm = await agent.post(`/mfa/totp/enrollments/${body.enrollmentId}/confirm`).send({ code: totpAt(body.secret, t.clock) }).expect(503);
+      expect(confirm.body.code).toBe('MFA_UNAVAILABLE');
+    } finally {
+      await t.close();
+      down.disconnect();
+    }
+  });
+
+  it('answers 503 while Redis is paused and recovers when it resumes', async () => {
+    const counters = await RedisCounterStore.connect(redisUrl!, { commandTimeout: 300 });
+    const admin = new Redis(redisUrl!);
+    const t = await startTestApp(BACKENDS[0], 'nest', { counters });
+    try {
+      const { secret } = await signInEnrolled(t);
+      const agent = await signIn(t);
+      const id = await challengeFor(agent);
+      await admin.call('CLIENT', 'PAUSE', '10000', 'ALL');
+      const paused = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(503);
+      expect(paused.body.code).toBe('MFA_UNAVAILABLE');
+      await admin.call('CLIENT', 'UNPAUSE');
+      await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      await t.close();
+      admin.disconnect();
+    }
   });
 });

@@ -1,7 +1,7 @@
 export { MfaEngine } from './engine/mfa.engine';
 export type { ExplainSubject } from './engine/mfa.engine';
 export type { PolicyVersionView } from './engine/policy.service';
-export type { MfaCoreOptions, LockoutOptions } from './engine/mfa-options';
+export type { MfaCoreOptions, LockoutOptions, ChannelLockout, LockoutEvent } from './engine/mfa-options';
 export type { ChallengeView, MethodView, VerifyResult } from './engine/challenge.service';
 export type { TotpEnrollmentStart, FactorView, EnrollmentSummary } from './engine/enrollment.service';
 export { MfaError, isMfaError } from './errors/mfa.error';

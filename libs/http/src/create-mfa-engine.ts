@@ -1,4 +1,4 @@
-import { AuditSink, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine, MfaStore } from '../../core/src';
+import { AuditSink, CounterStore, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine, MfaStore } from '../../core/src';
 import type * as MfaTypeOrm from '../../typeorm/src';
 import { MfaOptions } from './mfa-options';
 
@@ -12,7 +12,7 @@ export async function createMfaEngine(options: MfaOptions): Promise<MfaEngine> {
   const embedded = !options.store && !options.dataSource && (options.database ?? DEFAULT_DATABASE).type === 'better-sqlite3';
   const sessionCacheTtl = options.sessionCacheTtl ?? (embedded ? 60 : 0);
   try {
-    const engine = new MfaEngine({ ...options, store, sessionCacheTtl, audit: auditSinkFor(options, store) });
+    const engine = new MfaEngine({ ...options, store, sessionCacheTtl, audit: auditSinkFor(options, store), counters: countersFor(options, store) });
     await engine.init(); // loads the active policy, or stores the one from the options as version 1
     return engine;
   } catch (err) {
@@ -41,4 +41,13 @@ function auditSinkFor(options: MfaOptions, store: MfaStore): AuditSink {
   if (!dataSource) throw new MfaConfigurationError("audit: 'database' needs the TypeORM store; pass an AuditSink instead.");
   const { TypeOrmAuditSink } = require('../../typeorm/src') as typeof MfaTypeOrm;
   return new TypeOrmAuditSink(dataSource as ConstructorParameters<typeof TypeOrmAuditSink>[0]);
+}
+
+function countersFor(options: MfaOptions, store: MfaStore): CounterStore | undefined {
+  if (options.counters === undefined || options.counters === 'memory') return undefined;
+  if (options.counters !== 'database') return options.counters;
+  const dataSource = (store as { dataSource?: unknown }).dataSource;
+  if (!dataSource) throw new MfaConfigurationError("counters: 'database' needs the TypeORM store; pass a CounterStore instead.");
+  const { TypeOrmCounterStore } = require('../../typeorm/src') as typeof MfaTypeOrm;
+  return new TypeOrmCounterStore(dataSource as ConstructorParameters<typeof TypeOrmCounterStore>[0]);
 }

@@ -1,9 +1,9 @@
 import type { DataSource, DataSourceOptions } from 'typeorm';
-import type { AuditSink, DeviceTrustSignal, LocationResolver, MachinePrincipalSignal, MfaCoreOptions, MfaStore, MfaSubject, RiskSignal } from '../../core/src';
+import type { AuditSink, CounterStore, DeviceTrustSignal, LocationResolver, MachinePrincipalSignal, MfaCoreOptions, MfaStore, MfaSubject, RiskSignal } from '../../core/src';
 import type { MfaRequest, ResolveSubject } from './subject-resolvers';
 
 /** The options both adapters take: `MfaModule.forRoot(options)` and `createMfa(options)`. */
-export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit'> {
+export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit' | 'counters'> {
   /** Your own store. When absent, MFA opens and migrates its own TypeORM DataSource from `database`. */
   store?: MfaStore;
   /**
@@ -22,6 +22,13 @@ export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit'> {
    * @default 'logger'
    */
   audit?: AuditSink | 'logger' | 'database';
+  /**
+   * Attempt counters: in-process (one instance), 'database' (the `mfa_counters` table of the
+   * TypeORM store, shared by every instance) or your CounterStore, e.g.
+   * `await RedisCounterStore.connect(url)` from `nestjs-mfa/redis`.
+   * @default 'memory'
+   */
+  counters?: CounterStore | 'memory' | 'database';
   /**
    * Maps a request to the signed-in subject, or null when nobody is signed in.
    * @default a JWT `sid` claim on req.user, else passport with express-session

@@ -11,3 +11,6 @@ export { MfaGrantEntity } from './entities/mfa-grant.entity';
 export { MfaPolicyVersionEntity } from './entities/mfa-policy-version.entity';
 export { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
 export { MfaPolicy1764000000000 } from './migrations/1764000000000-mfa-policy.migration';
+export { TypeOrmCounterStore } from './typeorm-counter.store';
+export { MfaCounterEntity } from './entities/mfa-counter.entity';
+export { MfaCounters1764100000000 } from './migrations/1764100000000-mfa-counters.migration';

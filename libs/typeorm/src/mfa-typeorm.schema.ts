@@ -5,6 +5,8 @@ import { MfaEnrollmentEntity } from './entities/mfa-enrollment.entity';
 import { MfaSessionFactorEntity } from './entities/mfa-session-factor.entity';
 import { MfaInit1763900000000 } from './migrations/1763900000000-mfa-init.migration';
 import { MfaPolicy1764000000000 } from './migrations/1764000000000-mfa-policy.migration';
+import { MfaCounters1764100000000 } from './migrations/1764100000000-mfa-counters.migration';
+import { MfaCounterEntity } from './entities/mfa-counter.entity';
 import { MfaGrantEntity } from './entities/mfa-grant.entity';
 import { MfaPolicyVersionEntity } from './entities/mfa-policy-version.entity';
 import { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
@@ -12,8 +14,8 @@ import { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.enti
 /** Add these to your own DataSource when MFA shares the app's database. */
 export const mfaEntities = [
   MfaEnrollmentEntity, MfaBackupCodeEntity, MfaChallengeEntity, MfaSessionFactorEntity, MfaAuditEventEntity,
-  MfaGrantEntity, MfaPolicyVersionEntity, MfaPolicyActivationEntity,
+  MfaGrantEntity, MfaPolicyVersionEntity, MfaPolicyActivationEntity, MfaCounterEntity,
 ];
-export const mfaMigrations = [MfaInit1763900000000, MfaPolicy1764000000000];
+export const mfaMigrations = [MfaInit1763900000000, MfaPolicy1764000000000, MfaCounters1764100000000];
 /** The migrations table of a DataSource the MFA store owns, apart from the app's own. */
 export const MFA_MIGRATIONS_TABLE = 'mfa_migrations';

@@ -13,14 +13,15 @@ export class AuditTrail {
     private readonly clock: Clock,
   ) {}
 
-  record(subject: MfaSubject | undefined, event: Omit<AuditEvent, 'at' | 'userId' | 'sessionRef' | 'ip' | 'userAgent'>): void {
+  /** `who` may lack a session (an admin action, a failure the app fed in). */
+  record(who: Partial<MfaSubject> | undefined, event: Omit<AuditEvent, 'at' | 'userId' | 'sessionRef' | 'ip' | 'userAgent'>): void {
     const full: AuditEvent = {
       ...event,
       at: this.clock.now(),
-      userId: subject?.userId,
-      sessionRef: subject ? sessionRefOf(subject.sessionId).slice(0, 16) : undefined,
-      ip: subject?.ip,
-      userAgent: subject?.userAgent,
+      userId: who?.userId,
+      sessionRef: who?.sessionId ? sessionRefOf(who.sessionId).slice(0, 16) : undefined,
+      ip: who?.ip,
+      userAgent: who?.userAgent,
     };
     try {
       Promise.resolve(this.sink.emit(full)).catch(reportSinkFailure);

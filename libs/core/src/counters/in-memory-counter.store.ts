@@ -24,6 +24,11 @@ export class InMemoryCounterStore implements CounterStore {
     return { allowed: window.count <= limit, count: window.count, retryAfterMs: window.endsAt - now };
   }
 
+  async peek(key: string, now: number): Promise<{ count: number; retryAfterMs: number }> {
+    const window = this.windows.get(key);
+    return window && window.endsAt > now ? { count: window.count, retryAfterMs: window.endsAt - now } : { count: 0, retryAfterMs: 0 };
+  }
+
   async reset(key: string): Promise<void> {
     this.windows.delete(key);
   }

@@ -13,11 +13,35 @@ import { MfaStore } from '../ports/mfa-store.port';
 import { SessionStateCache } from './session-state.cache';
 import type { PolicyDocument } from '../policy/policy-document';
 
-export interface LockoutOptions {
-  /** Failed attempts per user and channel before the channel locks. @default 5 */
+export interface ChannelLockout {
+  /** Failed attempts per user on this channel before it locks. @default 5 */
   maxAttempts?: number;
-  /** Seconds the count is kept and the lock lasts. @default 900 */
+  /** Seconds the first lock lasts (and the count is kept); each repeat doubles it. @default 900 */
   windowSeconds?: number;
+}
+
+export interface LockoutEvent {
+  userId: string;
+  /** A factor channel, or 'account' when the account-wide cap was reached. */
+  channel: string;
+  retryAfterSeconds: number;
+  /** How many times this channel locked within a day, this one included. */
+  strike: number;
+}
+
+export interface LockoutOptions extends ChannelLockout {
+  /** Per-channel overrides, e.g. `{ backup_code: { maxAttempts: 3 } }`. */
+  channels?: Record<string, ChannelLockout>;
+  /** Each repeated lock within a day lasts this many times longer. @default 2 */
+  growth?: number;
+  /** The longest a channel lock may grow to, in seconds. @default 86400 */
+  maxLockSeconds?: number;
+  /** Consecutive failures across all channels (and the app's own, fed in) before the account locks; NIST allows at most 100. @default 20 */
+  accountMaxAttempts?: number;
+  /** Seconds the account-wide count is kept and its lock lasts. @default 86400 */
+  accountWindowSeconds?: number;
+  /** Called when a channel or the account locks, so the app's own login protection can react. */
+  onLockout?: (event: LockoutEvent) => void;
 }
 
 /** Options of the framework-free core. The Nest module and Express adapter accept these too. */
@@ -56,6 +80,15 @@ export interface MfaCoreOptions {
 }
 
 /** Options merged with their defaults once, at construction. */
+export interface ResolvedLockout {
+  channel(channel: string): Required<ChannelLockout>;
+  growth: number;
+  maxLockMs: number;
+  accountMaxAttempts: number;
+  accountWindowMs: number;
+  onLockout?: (event: LockoutEvent) => void;
+}
+
 export interface ResolvedMfaContext {
   issuer: string;
   keyRing: KeyRing;
@@ -70,7 +103,7 @@ export interface ResolvedMfaContext {
   challengeTtlMs: number;
   enrollmentTtlMs: number;
   reauthMaxAge: number;
-  lockout: Required<LockoutOptions>;
+  lockout: ResolvedLockout;
   sessionCache: SessionStateCache;
   bootPolicy?: PolicyDocument;
   policyRefreshMs: number;
@@ -101,6 +134,20 @@ export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
     sessionCache: new SessionStateCache((options.sessionCacheTtl ?? 0) * 1000, clock),
     bootPolicy: options.policy,
     policyRefreshMs: (options.policyRefreshSeconds ?? 5) * 1000,
-    lockout: { maxAttempts: options.lockout?.maxAttempts ?? 5, windowSeconds: options.lockout?.windowSeconds ?? 900 },
+    lockout: resolveLockout(options.lockout ?? {}),
+  };
+}
+
+function resolveLockout(options: LockoutOptions): ResolvedLockout {
+  const base = { maxAttempts: options.maxAttempts ?? 5, windowSeconds: options.windowSeconds ?? 900 };
+  const accountMaxAttempts = options.accountMaxAttempts ?? 20;
+  if (accountMaxAttempts > 100) throw new MfaConfigurationError('lockout.accountMaxAttempts must be at most 100 (NIST 800-63B).');
+  return {
+    channel: (channel) => ({ ...base, ...options.channels?.[channel] }),
+    growth: options.growth ?? 2,
+    maxLockMs: (options.maxLockSeconds ?? 86_400) * 1000,
+    accountMaxAttempts,
+    accountWindowMs: (options.accountWindowSeconds ?? 86_400) * 1000,
+    onLockout: options.onLockout,
   };
 }

@@ -1,5 +1,6 @@
 import { AuditTrail } from '../audit/audit-trail';
 import { decide, Decision } from '../policy/decide';
+import { FACTOR_TYPES } from '../policy/requirement';
 import { MfaTarget, RequestContext } from '../policy/request-context';
 import { FactorType } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
@@ -25,12 +26,13 @@ export class MfaEngine {
   private readonly ctx: ResolvedMfaContext;
   private readonly challenges: ChallengeService;
   private readonly enrollments: EnrollmentService;
+  private readonly limiter: AttemptLimiter;
   readonly policy: PolicyService;
 
   constructor(options: MfaCoreOptions) {
     this.ctx = resolveMfaOptions(options);
     const audit = new AuditTrail(this.ctx.audit, this.ctx.clock);
-    const limiter = new AttemptLimiter(this.ctx, audit);
+    const limiter = (this.limiter = new AttemptLimiter(this.ctx, audit));
     const verifier = new FactorVerifier(this.ctx, audit);
     this.policy = new PolicyService(this.ctx, audit);
     this.challenges = new ChallengeService(this.ctx, audit, limiter, verifier, this.policy);
@@ -106,12 +108,30 @@ export class MfaEngine {
     return this.policy.rollback(actor);
   }
 
+  /**
+   * Feeds one of the app's own failures (a wrong password) into the account-wide count, so
+   * MFA lockout and login protection share one account state.
+   */
+  recordLoginFailure(userId: string, channel = 'password'): Promise<{ locked: boolean; retryAfterSeconds: number }> {
+    return this.limiter.recordExternalFailure(userId, channel);
+  }
+
+  /** Failures and remaining lock time per channel and account-wide, for the app or a help desk. */
+  lockoutStatus(userId: string): Promise<Record<string, { failures: number; lockedForSeconds: number }>> {
+    return this.limiter.status(userId, FACTOR_TYPES);
+  }
+
+  /** Lifts every lock and count of a user (an administrator's decision). */
+  clearLockout(userId: string): Promise<void> {
+    return this.limiter.clear(userId, [...FACTOR_TYPES, 'password']);
+  }
+
   /** Re-seals every TOTP secret under the current key. Safe to run while serving. */
   rotateEncryptionKeys(): Promise<number> {
     return rotateSealedSecrets(this.ctx);
   }
 
   async close(): Promise<void> {
-    await this.ctx.store.close?.();
+    await Promise.all([this.ctx.store.close?.(), this.ctx.counters.close?.()]);
   }
 }

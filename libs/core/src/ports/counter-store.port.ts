@@ -8,9 +8,14 @@ export interface CounterHit {
 
 /**
  * Attempt counters. `hit` counts BEFORE the attempt is evaluated and is atomic, so
- * N concurrent guesses against a limit of L evaluate at most L of them.
+ * N concurrent guesses against a limit of L evaluate at most L of them — on one instance
+ * (in-process) or across all of them (database, Redis). A window opens at the first hit
+ * and lasts `windowMs`; times come from the engine's clock, never the backend's.
  */
 export interface CounterStore {
   hit(key: string, limit: number, windowMs: number, now: number): Promise<CounterHit>;
+  /** The count in the key's live window (0 if none), without counting. */
+  peek(key: string, now: number): Promise<{ count: number; retryAfterMs: number }>;
   reset(key: string): Promise<void>;
+  close?(): Promise<void>;
 }

@@ -1,0 +1,1 @@
+export { RedisCounterStore } from './redis-counter.store';

@@ -1,0 +1,58 @@
+import Redis, { RedisOptions } from 'ioredis';
+import type { CounterHit, CounterStore } from '../../core/src';
+
+// One atomic step on the server: open the window if it ended, else count. Times are the
+// engine's clock (ARGV), so tests move time; the TTL only collects the key afterwards.
+const HIT = `
+local endsAt = tonumber(redis.call('HGET', KEYS[1], 'e') or '0')
+local now = tonumber(ARGV[3])
+local count
+if endsAt <= now then
+  endsAt = now + tonumber(ARGV[2])
+  redis.call('HSET', KEYS[1], 'c', 1, 'e', endsAt)
+  count = 1
+else
+  count = redis.call('HINCRBY', KEYS[1], 'c', 1)
+end
+redis.call('PEXPIRE', KEYS[1], endsAt - now + 60000)
+return {count, endsAt - now}
+`;
+
+/**
+ * CounterStore in Redis, shared by every instance: counters, cooldowns and locks hold
+ * cluster-wide. Use `connect()` (or equivalent options) so a Redis outage fails fast —
+ * MFA then answers 503 instead of hanging — and recovers by itself when Redis returns.
+ */
+export class RedisCounterStore implements CounterStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'nestjs-mfa:',
+    private readonly ownsClient = false,
+  ) {}
+
+  /** Connects a client that fails fast while Redis is unreachable and reconnects on its own. */
+  static async connect(url: string, options: RedisOptions = {}): Promise<RedisCounterStore> {
+    const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000, ...options });
+    redis.on('error', () => undefined); // surfaced per command as a 503; the client keeps reconnecting
+    await redis.connect();
+    return new RedisCounterStore(redis, 'nestjs-mfa:', true);
+  }
+
+  async hit(key: string, limit: number, windowMs: number, now: number): Promise<CounterHit> {
+    const [count, retryAfterMs] = (await this.redis.eval(HIT, 1, this.prefix + key, String(limit), String(windowMs), String(now))) as [number, number];
+    return { allowed: count <= limit, count, retryAfterMs };
+  }
+
+  async peek(key: string, now: number): Promise<{ count: number; retryAfterMs: number }> {
+    const [count, endsAt] = await this.redis.hmget(this.prefix + key, 'c', 'e');
+    return Number(endsAt) > now ? { count: Number(count), retryAfterMs: Number(endsAt) - now } : { count: 0, retryAfterMs: 0 };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) this.redis.disconnect();
+  }
+}
