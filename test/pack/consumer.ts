@@ -6,6 +6,7 @@ import { MfaEngine, MfaGuard, MfaModule, RequireMfa, SkipMfa, StepUp, MFA_ERROR_
 import { KeyRing } from 'nestjs-mfa/core';
 import { TypeOrmMfaStore, mfaEntities, mfaMigrations } from 'nestjs-mfa/typeorm';
 import { createMfa } from 'nestjs-mfa/express';
+import { RedisCounterStore } from 'nestjs-mfa/redis';
 import { randomBytes } from 'node:crypto';
 
 @Module({
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const engine = app.get(MfaEngine);
   const start = await engine.startTotpEnrollment({ userId: 'u1', sessionId: 's1' });
   if (!/^otpauth:\/\/totp\//.test(start.otpauthUri)) throw new Error('no otpauth URI');
-  const used = [MfaGuard, RequireMfa, StepUp, SkipMfa, KeyRing, TypeOrmMfaStore, mfaEntities, mfaMigrations, MFA_ERROR_CODES];
+  const used = [RedisCounterStore, MfaGuard, RequireMfa, StepUp, SkipMfa, KeyRing, TypeOrmMfaStore, mfaEntities, mfaMigrations, MFA_ERROR_CODES];
   if (used.some((x) => !x)) throw new Error('missing export');
   await app.close();
 

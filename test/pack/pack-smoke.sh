@@ -21,7 +21,7 @@ JSON
 # better-sqlite3 takes the project's own native build, so the check does not compile it a second time.
 sqlite_version="$(node -p "require('$root/node_modules/better-sqlite3/package.json').version")"
 npm install --no-audit --no-fund --ignore-scripts "$tarball" \
-  @nestjs/common@11.1.6 @nestjs/core@11.1.6 reflect-metadata rxjs typeorm@1.1.1 typescript@~6.0.3 @types/node@^20.19.0 express@^5.1.0 @types/express@^5.0.3 \
+  @nestjs/common@11.1.6 @nestjs/core@11.1.6 reflect-metadata rxjs typeorm@1.1.1 typescript@~6.0.3 @types/node@^20.19.0 express@^5.1.0 @types/express@^5.0.3 ioredis@^5.9.2 \
   "better-sqlite3@$sqlite_version" 2>&1 | grep -v nodedir
 cp -r "$root/node_modules/better-sqlite3/build" node_modules/better-sqlite3/
 test -f node_modules/nestjs-mfa/dist/src/index.d.ts

@@ -27,6 +27,8 @@ export class PolicyService {
   private loaded?: Promise<void>;
   private checkedAt = -Infinity;
   private refreshing = false;
+  /** Bumped by every activation here, so a refresh that read the store before it cannot undo it. */
+  private generation = 0;
 
   constructor(
     private readonly ctx: ResolvedMfaContext,
@@ -91,6 +93,7 @@ export class PolicyService {
     if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
     const compiled = compilePolicy(JSON.parse(record.document), record.version);
     await this.ctx.store.recordPolicyActivation({ version, actor, kind, activatedAt: this.ctx.clock.now() });
+    this.generation++;
     this.compiled = compiled;
     this.checkedAt = this.ctx.clock.now();
     this.audit.record(undefined, {
@@ -108,11 +111,12 @@ export class PolicyService {
   }
 
   private async load(boot: boolean): Promise<void> {
+    const generation = this.generation;
     const [active] = await this.ctx.store.listPolicyActivations(1);
     if (!active && boot && this.ctx.bootPolicy) return this.bootFromOptions(this.ctx.bootPolicy);
     if (active && active.version !== this.compiled.version) {
       const record = await this.ctx.store.findPolicyVersion(active.version);
-      if (record) this.compiled = compilePolicy(JSON.parse(record.document), record.version);
+      if (record && generation === this.generation) this.compiled = compilePolicy(JSON.parse(record.document), record.version);
     }
     this.checkedAt = this.ctx.clock.now();
   }
