@@ -36,7 +36,7 @@ export async function startTestApp(
   backend: Backend,
   adapter: Adapter = 'nest',
   extra: Partial<MfaOptions> = {},
-  { keepSchema = false } = {},
+  { keepSchema = false, logs = false } = {},
 ): Promise<TestApp> {
   if (!keepSchema) await resetDatabase(backend);
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
@@ -60,7 +60,7 @@ export async function startTestApp(
   const moduleRef = await Test.createTestingModule({
     imports: [SampleAppModule.register(options, adapter === 'nest-async' ? 'async' : 'sync')],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication({ logger: logs ? ['error', 'warn'] : false });
   useSessions(app, 'test-session-secret');
   await app.init();
   return {
