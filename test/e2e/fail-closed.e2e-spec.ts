@@ -1,7 +1,8 @@
 // Invariant: when the store is unreachable MFA fails closed — 503 MFA_UNAVAILABLE, never 200, never 500.
 import Redis from 'ioredis';
 import { RedisCounterStore } from '../../libs/redis/src';
-import { BACKENDS } from '../support/backends';
+import { Backend, BACKENDS } from '../support/backends';
+import { TcpProxy } from '../support/tcp-proxy';
 import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
 describe.each(MATRIX)('fail closed on %s', (_name, backend, adapter) => {
@@ -61,6 +62,35 @@ const redisUrl = process.env.MFA_TEST_REDIS_URL;
       await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
       await t.close();
       admin.disconnect();
+    }
+  });
+});
+
+// A real Postgres connection pool that loses its server: guarded routes answer 503 while it is
+// gone and pass again, with no restart, once it is back.
+const postgresUrl = process.env.MFA_TEST_POSTGRES_URL;
+(postgresUrl ? describe : describe.skip)('fail closed when Postgres goes away', () => {
+  it('answers 503 while the server is cut off and recovers by itself', async () => {
+    const target = new URL(postgresUrl!);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    const port = await proxy.start();
+    const viaProxy = new URL(postgresUrl!);
+    viaProxy.port = String(port);
+    const backend: Backend = { name: 'postgres-via-proxy', options: { type: 'postgres', url: viaProxy.toString(), connectTimeoutMS: 1000 } as Backend['options'] };
+    const t = await startTestApp(backend, 'nest');
+    try {
+      const { agent } = await signInEnrolled(t);
+      await agent.get('/profile/security').expect(200);
+      await proxy.stop();
+      const down = await agent.get('/profile/security').expect(503);
+      expect(down.body.code).toBe('MFA_UNAVAILABLE');
+      await proxy.start();
+      let status = 0;
+      for (let i = 0; i < 5 && status !== 200; i++) status = (await agent.get('/profile/security')).status; // the pool replaces dead clients
+      expect(status).toBe(200);
+    } finally {
+      await t.close().catch(() => undefined);
+      await proxy.stop();
     }
   });
 });
