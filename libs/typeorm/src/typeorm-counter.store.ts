@@ -42,9 +42,10 @@ export class TypeOrmCounterStore implements CounterStore {
         .set({ count: () => 'count + 1' })
         .where('counter_key = :key AND window_ends_at > :now AND count = :limit', { key, now, limit })
         .execute();
-      const { retryAfterMs } = await this.read(key, now);
-      if (retryAfterMs === 0) continue; // the window ended meanwhile
-      return { allowed: false, count: locking.affected === 1 ? limit + 1 : limit + 2, retryAfterMs };
+      const current = await this.read(key, now);
+      // The window ended, or another instance just reopened it below the limit: count again.
+      if (current.retryAfterMs === 0 || (locking.affected !== 1 && current.count < limit)) continue;
+      return { allowed: false, count: locking.affected === 1 ? limit + 1 : Math.max(current.count, limit + 2), retryAfterMs: current.retryAfterMs };
     }
     throw new Error('Attempt counter contention did not settle');
   }
