@@ -16,9 +16,14 @@ export type {
   ChallengeStatus, GrantRecord, PolicyVersionRecord, PolicyActivationRecord,
 } from './ports/mfa-store.port';
 export type { CounterStore, CounterHit } from './ports/counter-store.port';
-export type { AuditSink, AuditEvent, AuditSeverity } from './ports/audit-sink.port';
+export type { AuditSink, AuditEvent, AuditSeverity, AuditQuery, AuditPage, AuditReader } from './ports/audit-sink.port';
 export { InMemoryCounterStore } from './counters/in-memory-counter.store';
 export { LoggerAuditSink } from './audit/logger-audit.sink';
+export { SyslogAuditSink, formatSyslog } from './audit/syslog-audit.sink';
+export type { SyslogAuditSinkOptions } from './audit/syslog-audit.sink';
+export { WebhookAuditSink } from './audit/webhook-audit.sink';
+export type { WebhookAuditSinkOptions } from './audit/webhook-audit.sink';
+export { FanOutAuditSink } from './audit/fan-out-audit.sink';
 export { KeyRing } from './crypto/key-ring';
 export type { KeyRingOptions, EncryptionKey } from './crypto/key-ring';
 export { CodeHasher, DEFAULT_SCRYPT_COST } from './crypto/code-hasher';

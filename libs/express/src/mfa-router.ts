@@ -32,6 +32,7 @@ export function createMfaRouter(express: ExpressModule, prefix: string, api: Mfa
   routes.post('/admin/policy/versions/:version/activate', route(200, (req) => api.activatePolicyVersion(req)));
   routes.post('/admin/policy/rollback', route(200, (req) => api.rollbackPolicy(req)));
   routes.post('/admin/policy/explain', route(200, (req) => api.explain(req)));
+  routes.get('/admin/audit', route(200, (req) => api.queryAudit(req)));
 
   const router = express.Router();
   router.use(`/${prefix.replace(/^\/+|\/+$/g, '')}`, routes);

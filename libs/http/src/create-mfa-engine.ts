@@ -1,4 +1,4 @@
-import { AuditSink, CounterStore, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine, MfaStore } from '../../core/src';
+import { AuditReader, AuditSink, CounterStore, FanOutAuditSink, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine, MfaStore } from '../../core/src';
 import type * as MfaTypeOrm from '../../typeorm/src';
 import { MfaOptions } from './mfa-options';
 
@@ -12,7 +12,7 @@ export async function createMfaEngine(options: MfaOptions): Promise<MfaEngine> {
   const embedded = !options.store && !options.dataSource && (options.database ?? DEFAULT_DATABASE).type === 'better-sqlite3';
   const sessionCacheTtl = options.sessionCacheTtl ?? (embedded ? 60 : 0);
   try {
-    const engine = new MfaEngine({ ...options, store, sessionCacheTtl, audit: auditSinkFor(options, store), counters: countersFor(options, store) });
+    const engine = new MfaEngine({ ...options, store, sessionCacheTtl, ...auditSinkFor(options, store), counters: countersFor(options, store) });
     await engine.init(); // loads the active policy, or stores the one from the options as version 1
     return engine;
   } catch (err) {
@@ -34,13 +34,18 @@ async function openTypeOrmStore(options: MfaOptions): Promise<MfaStore> {
   return typeorm.TypeOrmMfaStore.connect(options.database ?? DEFAULT_DATABASE);
 }
 
-function auditSinkFor(options: MfaOptions, store: MfaStore): AuditSink {
-  if (options.audit === undefined || options.audit === 'logger') return new LoggerAuditSink();
-  if (options.audit !== 'database') return options.audit;
-  const dataSource = (store as { dataSource?: unknown }).dataSource;
-  if (!dataSource) throw new MfaConfigurationError("audit: 'database' needs the TypeORM store; pass an AuditSink instead.");
-  const { TypeOrmAuditSink } = require('../../typeorm/src') as typeof MfaTypeOrm;
-  return new TypeOrmAuditSink(dataSource as ConstructorParameters<typeof TypeOrmAuditSink>[0]);
+function auditSinkFor(options: MfaOptions, store: MfaStore): { audit: AuditSink; auditReader?: AuditReader } {
+  const targets = Array.isArray(options.audit) ? options.audit : [options.audit ?? 'logger'];
+  const sinks = targets.map((target): AuditSink => {
+    if (target === 'logger') return new LoggerAuditSink();
+    if (target !== 'database') return target;
+    const dataSource = (store as { dataSource?: unknown }).dataSource;
+    if (!dataSource) throw new MfaConfigurationError("audit: 'database' needs the TypeORM store; pass an AuditSink instead.");
+    const { TypeOrmAuditSink } = require('../../typeorm/src') as typeof MfaTypeOrm;
+    return new TypeOrmAuditSink(dataSource as ConstructorParameters<typeof TypeOrmAuditSink>[0]);
+  });
+  const auditReader = sinks.find((sink): sink is AuditSink & AuditReader => typeof (sink as Partial<AuditReader>).query === 'function');
+  return { audit: sinks.length === 1 ? sinks[0] : new FanOutAuditSink(sinks), auditReader };
 }
 
 function countersFor(options: MfaOptions, store: MfaStore): CounterStore | undefined {

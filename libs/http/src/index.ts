@@ -1,5 +1,5 @@
 /** Framework-free HTTP contract shared by the Nest and Express adapters. */
-export type { MfaOptions } from './mfa-options';
+export type { MfaOptions, AuditTarget } from './mfa-options';
 export { createMfaEngine } from './create-mfa-engine';
 export { toMfaErrorResponse } from './mfa-error-response';
 export type { MfaErrorResponse, ErrorLogger } from './mfa-error-response';

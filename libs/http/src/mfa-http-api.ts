@@ -2,6 +2,7 @@ import type { MfaEngine, MfaSubject, MfaTarget, RequestContext } from '../../cor
 import { MfaError } from '../../core/src';
 import { ConfirmEnrollmentDto } from './dto/confirm-enrollment.dto';
 import { CreatePolicyVersionDto, ExplainDto } from './dto/policy-admin.dto';
+import { AuditQueryDto } from './dto/audit-query.dto';
 import { StartEnrollmentDto } from './dto/start-enrollment.dto';
 import { VerifyChallengeDto } from './dto/verify-challenge.dto';
 import type { MfaOptions } from './mfa-options';
@@ -103,6 +104,16 @@ export class MfaHttpApi {
     const target = body.target ? { ...body.target } : {};
     const decision = await (await this.engine()).explain({ userId: body.userId, groups: body.groups }, target, { ...(body.context ?? {}) });
     return decision;
+  }
+
+  /** The audit trail, newest first: `?userId=&type=&from=&to=&limit=&cursor=`. */
+  async queryAudit(req: MfaRequest) {
+    await this.admin(req, false);
+    const q = await validateBody(AuditQueryDto, { ...(req.query ?? {}) });
+    return (await this.engine()).queryAudit({
+      userId: q.userId, type: q.type, cursor: q.cursor,
+      from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, limit: q.limit ? Number(q.limit) : undefined,
+    });
   }
 
   private resolveSubject(req: MfaRequest): Promise<MfaSubject | null> | MfaSubject | null {

@@ -3,6 +3,8 @@ import type { AuditSink, CounterStore, DeviceTrustSignal, LocationResolver, Mach
 import type { MfaRequest, ResolveSubject } from './subject-resolvers';
 
 /** The options both adapters take: `MfaModule.forRoot(options)` and `createMfa(options)`. */
+export type AuditTarget = AuditSink | 'logger' | 'database';
+
 export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit' | 'counters'> {
   /** Your own store. When absent, MFA opens and migrates its own TypeORM DataSource from `database`. */
   store?: MfaStore;
@@ -17,11 +19,12 @@ export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit' | 'co
    */
   database?: DataSourceOptions;
   /**
-   * Where audit events go: a sink of yours, 'logger' (JSON lines on stdout) or
-   * 'database' (the `mfa_audit_events` table of the TypeORM store).
+   * Where audit events go: a sink of yours (e.g. `SyslogAuditSink`, `WebhookAuditSink`),
+   * 'logger' (JSON lines on stdout), 'database' (the `mfa_audit_events` table, searchable
+   * through `/mfa/admin/audit`), or a list of these, all of which receive every event.
    * @default 'logger'
    */
-  audit?: AuditSink | 'logger' | 'database';
+  audit?: AuditTarget | AuditTarget[];
   /**
    * Attempt counters: in-process (one instance), 'database' (the `mfa_counters` table of the
    * TypeORM store, shared by every instance) or your CounterStore, e.g.

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { AuditEvent, AuditSink } from '../../core/src';
+import type { AuditEvent, AuditPage, AuditQuery, AuditReader, AuditSink } from '../../core/src';
 import { MfaAuditEventEntity } from './entities/mfa-audit-event.entity';
 
-/** Audit events as rows of `mfa_audit_events`. */
-export class TypeOrmAuditSink implements AuditSink {
+/** Audit events as rows of `mfa_audit_events`, searchable for the admin audit API. */
+export class TypeOrmAuditSink implements AuditSink, AuditReader {
   constructor(private readonly dataSource: DataSource) {}
 
   async emit(e: AuditEvent): Promise<void> {
@@ -15,5 +15,27 @@ export class TypeOrmAuditSink implements AuditSink {
       ip: e.ip?.slice(0, 64) ?? null, userAgent: e.userAgent?.slice(0, 512) ?? null,
       policyVersion: e.policyVersion ?? null, ruleId: e.ruleId ?? null, actor: e.actor ?? null,
     });
+  }
+
+  async query(q: AuditQuery): Promise<AuditPage> {
+    const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
+    const qb = this.dataSource.getRepository(MfaAuditEventEntity).createQueryBuilder('e');
+    if (q.userId) qb.andWhere('e.user_id = :userId', { userId: q.userId });
+    if (q.type) qb.andWhere('e.type = :type', { type: q.type });
+    if (q.from !== undefined) qb.andWhere('e.at >= :from', { from: q.from });
+    if (q.to !== undefined) qb.andWhere('e.at < :to', { to: q.to });
+    const [at, id] = (q.cursor ?? '').split(':');
+    if (q.cursor && /^\d+$/.test(at) && id) qb.andWhere('(e.at < :cAt OR (e.at = :cAt AND e.id < :cId))', { cAt: Number(at), cId: id });
+    const rows = await qb.orderBy('e.at', 'DESC').addOrderBy('e.id', 'DESC').limit(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const events = page.map((r) => {
+      const event: AuditEvent & { id: string } = { id: r.id, at: r.at, type: r.type, severity: r.severity as AuditEvent['severity'] };
+      for (const key of ['userId', 'sessionRef', 'channel', 'outcome', 'reason', 'challengeId', 'enrollmentId', 'ip', 'userAgent', 'policyVersion', 'ruleId', 'actor'] as const) {
+        if (r[key] !== null && r[key] !== undefined) (event as unknown as Record<string, unknown>)[key] = r[key];
+      }
+      return event;
+    });
+    const last = page.at(-1);
+    return { events, nextCursor: rows.length > limit && last ? `${last.at}:${last.id}` : null };
   }
 }

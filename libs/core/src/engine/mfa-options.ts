@@ -7,7 +7,7 @@ import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 import { BackupCodeFactor, BackupCodeOptions } from '../factors/backup-code.factor';
 import { TotpFactor, TotpFactorOptions } from '../factors/totp.factor';
 import { DEFAULT_TOTP_PROFILE, TotpProfile } from '../factors/totp-profile';
-import { AuditSink } from '../ports/audit-sink.port';
+import { AuditReader, AuditSink } from '../ports/audit-sink.port';
 import { CounterStore } from '../ports/counter-store.port';
 import { MfaStore } from '../ports/mfa-store.port';
 import { SessionStateCache } from './session-state.cache';
@@ -55,6 +55,8 @@ export interface MfaCoreOptions {
   counters?: CounterStore;
   /** @default LoggerAuditSink (JSON lines on stdout) */
   audit?: AuditSink;
+  /** Where the admin audit API searches, e.g. the TypeORM audit sink. */
+  auditReader?: AuditReader;
   /** @default the system clock */
   clock?: Clock;
   totp?: TotpFactorOptions & { profile?: Partial<TotpProfile> };
@@ -95,6 +97,7 @@ export interface ResolvedMfaContext {
   store: MfaStore;
   counters: CounterStore;
   audit: AuditSink;
+  auditReader?: AuditReader;
   clock: Clock;
   totp: TotpFactor;
   totpProfile: TotpProfile;
@@ -123,6 +126,7 @@ export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
     store: options.store,
     counters: options.counters ?? new InMemoryCounterStore(),
     audit: options.audit ?? new LoggerAuditSink(),
+    auditReader: options.auditReader,
     clock,
     totp: new TotpFactor(options.totp),
     totpProfile,

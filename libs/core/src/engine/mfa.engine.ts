@@ -3,6 +3,8 @@ import { decide, Decision } from '../policy/decide';
 import { FACTOR_TYPES } from '../policy/requirement';
 import { MfaTarget, RequestContext } from '../policy/request-context';
 import { FactorType } from '../ports/mfa-store.port';
+import { AuditPage, AuditQuery } from '../ports/audit-sink.port';
+import { MfaError } from '../errors/mfa.error';
 import { MfaSubject } from '../subject';
 import { AttemptLimiter } from './attempt-limiter';
 import { ChallengeService, VerifyResult } from './challenge.service';
@@ -124,6 +126,12 @@ export class MfaEngine {
   /** Lifts every lock and count of a user (an administrator's decision). */
   clearLockout(userId: string): Promise<void> {
     return this.limiter.clear(userId, [...FACTOR_TYPES, 'password']);
+  }
+
+  /** Searches the audit trail (newest first, paginated) when the sink can be searched. */
+  queryAudit(query: AuditQuery): Promise<AuditPage> {
+    if (!this.ctx.auditReader) return Promise.reject(new MfaError('AUDIT_QUERY_UNAVAILABLE'));
+    return this.ctx.auditReader.query(query);
   }
 
   /** Re-seals every TOTP secret under the current key. Safe to run while serving. */

@@ -25,3 +25,26 @@ export interface AuditEvent {
 export interface AuditSink {
   emit(event: AuditEvent): Promise<void> | void;
 }
+
+export interface AuditQuery {
+  userId?: string;
+  type?: string;
+  /** Epoch milliseconds, inclusive. */
+  from?: number;
+  /** Epoch milliseconds, exclusive. */
+  to?: number;
+  /** @default 50, at most 200 */
+  limit?: number;
+  /** From the previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface AuditPage {
+  events: Array<AuditEvent & { id: string }>;
+  nextCursor: string | null;
+}
+
+/** A sink whose events can be searched (the database table), for the admin audit API. */
+export interface AuditReader {
+  query(query: AuditQuery): Promise<AuditPage>;
+}

@@ -4,43 +4,49 @@ import type { MfaRequest } from '../../../http/src';
 import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
 import { MFA_HTTP_API } from '../mfa.internal-tokens';
 
-/** Policy versions, activation, rollback and explain, for admins (the app's `authorizeAdmin` hook). */
-export function createPolicyAdminController(prefix: string): Type {
-  @Controller(`${prefix}/admin/policy`)
+/** Policy versions, activation, rollback, explain and the audit trail, for admins (the app's `authorizeAdmin` hook). */
+export function createAdminController(prefix: string): Type {
+  @Controller(`${prefix}/admin`)
   @UseFilters(MfaExceptionFilter)
-  class MfaPolicyAdminController {
+  class MfaAdminController {
     constructor(@Inject(MFA_HTTP_API) private readonly api: MfaHttpApi) {}
 
-    @Get('versions') @Header('Cache-Control', 'no-store')
+    @Get('policy/versions') @Header('Cache-Control', 'no-store')
     versions(@Req() req: MfaRequest) {
       return this.api.listPolicyVersions(req);
     }
 
-    @Get('versions/:version') @Header('Cache-Control', 'no-store')
+    @Get('policy/versions/:version') @Header('Cache-Control', 'no-store')
     version(@Req() req: MfaRequest) {
       return this.api.getPolicyVersion(req);
     }
 
-    @Post('versions') @HttpCode(201) @Header('Cache-Control', 'no-store')
+    @Post('policy/versions') @HttpCode(201) @Header('Cache-Control', 'no-store')
     create(@Req() req: MfaRequest) {
       return this.api.createPolicyVersion(req);
     }
 
-    @Post('versions/:version/activate') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('policy/versions/:version/activate') @HttpCode(200) @Header('Cache-Control', 'no-store')
     activate(@Req() req: MfaRequest) {
       return this.api.activatePolicyVersion(req);
     }
 
-    @Post('rollback') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('policy/rollback') @HttpCode(200) @Header('Cache-Control', 'no-store')
     rollback(@Req() req: MfaRequest) {
       return this.api.rollbackPolicy(req);
     }
 
     /** No side effects: what a user would face, by which rule of which version, and why. */
-    @Post('explain') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('policy/explain') @HttpCode(200) @Header('Cache-Control', 'no-store')
     explain(@Req() req: MfaRequest) {
       return this.api.explain(req);
     }
+
+    /** Newest first, filtered by user, type and time, paginated with `cursor`. */
+    @Get('audit') @Header('Cache-Control', 'no-store')
+    audit(@Req() req: MfaRequest) {
+      return this.api.queryAudit(req);
+    }
   }
-  return MfaPolicyAdminController;
+  return MfaAdminController;
 }
