@@ -2,7 +2,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { createMfa, MfaExpress, MfaExpressOptions } from '../../src/express';
+import { createMfa, MfaExpress, MfaExpressOptions, passportSessionSubject } from '../../src/express';
 import { DemoUser, UsersService } from '../shared/demo-users';
 import { SAMPLE_MFA_DEFAULTS } from '../shared/sample-mfa-policy';
 
@@ -47,10 +47,9 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
   app.post('/payments/refund', mfa.protect({ service: 'payments', operation: 'refund' }), (_req, res) => res.json({ refunded: true }));
   app.get('/profile', signedIn, async (req, res, next) => {
     try {
-      const user = req.user as DemoUser;
       res.json({
-        user,
-        mfa: await (await mfa.ready).listEnrollments({ userId: user.id, sessionId: req.sessionID }),
+        user: req.user,
+        mfa: await (await mfa.ready).listEnrollments((await passportSessionSubject(req))!), // signedIn ran: there is a subject
         next: { enroll: 'POST /mfa/totp/enrollments', confirm: 'POST /mfa/totp/enrollments/:id/confirm' },
       });
     } catch (err) {

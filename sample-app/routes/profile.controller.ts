@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
-import { MfaEngine, RequireMfa, SkipMfa } from '../../src';
+import { MfaEngine, passportSessionSubject, RequireMfa, SkipMfa } from '../../src';
 import { SignedInGuard } from '../auth/auth.guards';
 
 /**
@@ -16,11 +16,9 @@ export class ProfileController {
   @Get()
   @SkipMfa()
   async show(@Req() req: Request) {
-    const user = req.user as { id: string; username: string };
-    const subject = { userId: user.id, sessionId: req.sessionID };
     return {
-      user,
-      mfa: await this.mfa.listEnrollments(subject),
+      user: req.user,
+      mfa: await this.mfa.listEnrollments((await passportSessionSubject(req))!), // SignedInGuard ran: there is a subject
       next: { enroll: 'POST /mfa/totp/enrollments', confirm: 'POST /mfa/totp/enrollments/:id/confirm' },
     };
   }

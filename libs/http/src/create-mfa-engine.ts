@@ -26,6 +26,7 @@ async function openTypeOrmStore(options: MfaOptions): Promise<MfaStore> {
   try {
     typeorm = require('../../typeorm/src');
   } catch (err) {
+    if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND') throw err;
     throw new MfaConfigurationError(
       'The default MFA store needs TypeORM: run `npm install typeorm better-sqlite3` (or pg / mysql2), or pass `store`.',
     );

@@ -102,8 +102,7 @@ export class MfaHttpApi {
     await this.admin(req, false);
     const body = await validateBody(ExplainDto, req.body);
     const target = body.target ? { ...body.target } : {};
-    const decision = await (await this.engine()).explain({ userId: body.userId, groups: body.groups }, target, { ...(body.context ?? {}) });
-    return decision;
+    return (await this.engine()).explain({ userId: body.userId, groups: body.groups }, target, { ...(body.context ?? {}) });
   }
 
   /** The audit trail, newest first: `?userId=&type=&from=&to=&limit=&cursor=`. */

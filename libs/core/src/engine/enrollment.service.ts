@@ -3,6 +3,7 @@ import * as QRCode from 'qrcode';
 import { AuditTrail } from '../audit/audit-trail';
 import { MfaError } from '../errors/mfa.error';
 import { MfaSubject } from '../subject';
+import { toBase32 } from '../factors/base32';
 import { MfaTarget, RequestContext } from '../policy/request-context';
 import { AttemptLimiter } from './attempt-limiter';
 import { ChallengeService } from './challenge.service';
@@ -60,7 +61,7 @@ export class EnrollmentService {
     });
     const otpauthUri = this.ctx.totp.otpauthUri(secret, this.ctx.issuer, subject.accountName ?? subject.userId, profile);
     const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    const manualSecret = otpauthUri.match(/[?&]secret=([A-Z2-7]+)/)![1];
+    const manualSecret = toBase32(secret);
     secret.fill(0);
     this.audit.record(subject, { type: 'enrollment.started', severity: 'info', channel: 'totp', enrollmentId: id });
     return { enrollmentId: id, secret: manualSecret, otpauthUri, qrSvg, expiresAt: new Date(now + this.ctx.enrollmentTtlMs).toISOString() };
