@@ -6,7 +6,7 @@ const BAD_VERIFY_BODIES: unknown[] = [
   {},
   { method: 'totp' },
   { code: '123456' },
-  { method: 'sms', code: '123456' },
+  { method: 'webauthn', code: '123456' },
   { method: 'totp', code: 123456 },
   { method: 'totp', code: '' },
   { method: 'totp', code: '1'.repeat(65) },

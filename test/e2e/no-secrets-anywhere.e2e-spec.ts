@@ -55,7 +55,7 @@ describe.each(BACKENDS.flatMap((b) => ADAPTERS.map((a) => [`${b.name} via ${a}`,
     seen(await fresh.post('/payments/transfer'));
     seen(await fresh.get('/mfa/admin/policy/versions').expect(200));
     seen(await fresh.post('/mfa/admin/policy/explain').send({ userId: 'u-bob', target: { service: 'payments' } }).expect(200));
-    seen(await fresh.post('/mfa/admin/policy/versions').send({ document: { rules: [{ id: 'bad', require: 'sms' }] } }).expect(400));
+    seen(await fresh.post('/mfa/admin/policy/versions').send({ document: { rules: [{ id: 'bad', require: 'webauthn' }] } }).expect(400));
 
     const bob = await signIn(t, 'bob');
     seen(await bob.get('/admin'));

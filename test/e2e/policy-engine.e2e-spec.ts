@@ -108,7 +108,7 @@ describe.each(MATRIX)('policy engine on %s', (_name, backend, adapter) => {
       const forbidden = await bob.post('/mfa/admin/policy/versions').send({ document: {} }).expect(403);
       expect(forbidden.body.code).toBe('MFA_ADMIN_FORBIDDEN');
 
-      const bad = await admin.post('/mfa/admin/policy/versions').send({ document: { rules: [{ id: 'x', require: { chain: ['totp', { factor: 'sms' }] } }] } }).expect(400);
+      const bad = await admin.post('/mfa/admin/policy/versions').send({ document: { rules: [{ id: 'x', require: { chain: ['totp', { factor: 'webauthn' }] } }] } }).expect(400);
       expect(bad.body).toMatchObject({ code: 'POLICY_INVALID', errors: [{ path: '$.rules[0].require.chain[1].factor', message: expect.stringContaining('unknown factor') }] });
       expect((await admin.get('/mfa/admin/policy/versions').expect(200)).body.versions).toEqual([expect.objectContaining({ version: 1, active: true })]);
 

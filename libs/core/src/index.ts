@@ -1,9 +1,9 @@
 export { MfaEngine } from './engine/mfa.engine';
 export type { ExplainSubject } from './engine/mfa.engine';
 export type { PolicyVersionView } from './engine/policy.service';
-export type { MfaCoreOptions, LockoutOptions, ChannelLockout, LockoutEvent } from './engine/mfa-options';
+export type { MfaCoreOptions, LockoutOptions, ChannelLockout, LockoutEvent, DeliveryOptions } from './engine/mfa-options';
 export type { ChallengeView, MethodView, VerifyResult } from './engine/challenge.service';
-export type { TotpEnrollmentStart, FactorView, EnrollmentSummary } from './engine/enrollment.service';
+export type { TotpEnrollmentStart, FactorView, EnrollmentSummary, DeliveryEnrollmentStart } from './engine/enrollment.service';
 export { MfaError, isMfaError } from './errors/mfa.error';
 export { MfaConfigurationError } from './errors/mfa-configuration.error';
 export { MFA_ERROR_CODES } from './errors/mfa-error-code';
@@ -13,8 +13,29 @@ export { systemClock, ManualClock } from './clock/clock';
 export type { Clock } from './clock/clock';
 export type {
   MfaStore, EnrollmentRecord, BackupCodeRecord, ChallengeRecord, ChallengeDemand, SessionFactorRecord, FactorType, EnrollmentStatus,
-  ChallengeStatus, GrantRecord, PolicyVersionRecord, PolicyActivationRecord,
+  ChallengeStatus, GrantRecord, PolicyVersionRecord, PolicyActivationRecord, EnrollmentType, OtpCodeRecord,
 } from './ports/mfa-store.port';
+export type {
+  SmsSender, EmailSender, SmsMessage, EmailMessage, DeliveryReceipt, DeliveryStatusReport, StatusCallbackRequest,
+} from './ports/delivery.port';
+export type { Notifier, MfaNotification } from './ports/notifier.port';
+export { DeliveryError } from './errors/delivery.error';
+export { maskTarget, maskPhone, maskEmail } from './delivery/mask-target';
+export { toE164, normalizeEmail, parseDeliveryTarget } from './delivery/delivery-target';
+export { resolveMessages, fillTemplate, MFA_MESSAGE_LOCALES } from './delivery/otp-messages';
+export type { MfaMessageStrings } from './delivery/otp-messages';
+export { EmailNotifier } from './delivery/email.notifier';
+export { HttpSmsSender } from './delivery/http-sms.sender';
+export type { HttpSmsTemplate, HttpSmsSenderOptions } from './delivery/http-sms.sender';
+export { SMS_PRESETS, smsPreset, twilioSignature } from './delivery/sms-presets';
+export type { SmsPresetOptions, TwilioOptions, VonageOptions, InfobipOptions, MessageBirdOptions, PlivoOptions } from './delivery/sms-presets';
+export { SmtpEmailSender } from './delivery/smtp-email.sender';
+export type { SmtpEmailSenderOptions } from './delivery/smtp-email.sender';
+export { DevOutbox } from './delivery/dev-outbox';
+export type { OutboxMessage } from './delivery/dev-outbox';
+export { OtpCodeFactor, DEFAULT_OTP_PROFILE } from './factors/otp-code.factor';
+export type { OtpProfile } from './factors/otp-code.factor';
+export type { CodeSent, DeliveryChannel } from './engine/otp-delivery.service';
 export type { CounterStore, CounterHit } from './ports/counter-store.port';
 export type { AuditSink, AuditEvent, AuditSeverity, AuditQuery, AuditPage, AuditReader } from './ports/audit-sink.port';
 export { InMemoryCounterStore } from './counters/in-memory-counter.store';
@@ -45,6 +66,6 @@ export { compilePolicy, policyHash, EMPTY_POLICY } from './policy/compile-policy
 export type { CompiledPolicy, CompiledRule } from './policy/compile-policy';
 export { decide } from './policy/decide';
 export type { Decision, Evidence, VerifiedFactor, UnspentGrant } from './policy/decide';
-export { totpSecretAad } from './engine/secret-aad';
+export { totpSecretAad, deliveryTargetAad } from './engine/secret-aad';
 export { toBase32, fromBase32 } from './factors/base32';
 export type { LocationResolver, DeviceTrustSignal, RiskSignal, MachinePrincipalSignal } from './ports/context-signals.port';

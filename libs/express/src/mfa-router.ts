@@ -17,11 +17,20 @@ export function createMfaRouter(express: ExpressModule, prefix: string, api: Mfa
   const routes = express.Router();
   // Parses only if the host app has not already; a broken body goes to the host's error handler, as in Nest.
   routes.use(express.json({ limit: '64kb' }));
+  routes.use(express.urlencoded({ extended: false, limit: '64kb' })); // provider delivery reports are forms
   routes.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
   routes.post('/challenges/:challengeId/verify', route(200, (req) => api.verifyChallenge(req)));
+  routes.post('/challenges/:challengeId/send', route(200, (req) => api.sendChallengeCode(req)));
+  for (const channel of ['sms', 'email'] as const) {
+    routes.post(`/${channel}/enrollments`, route(201, (req) => api.startDeliveryEnrollment(req, channel)));
+    routes.post(`/${channel}/enrollments/:enrollmentId/resend`, route(200, (req) => api.resendDeliveryEnrollment(req, channel)));
+    routes.post(`/${channel}/enrollments/:enrollmentId/confirm`, route(200, (req) => api.confirmDeliveryEnrollment(req, channel)));
+  }
+  routes.post('/delivery/:provider/status', route(200, (req) => api.deliveryStatus(req)));
+  routes.get('/delivery/:provider/status', route(200, (req) => api.deliveryStatus(req)));
   routes.get('/enrollments', route(200, (req) => api.listEnrollments(req)));
   routes.post('/totp/enrollments', route(201, (req) => api.startTotpEnrollment(req)));
   routes.post('/totp/enrollments/:enrollmentId/confirm', route(200, (req) => api.confirmTotpEnrollment(req)));

@@ -1,4 +1,10 @@
-import { AuditReader, AuditSink, CounterStore, FanOutAuditSink, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine, MfaStore } from '../../core/src';
+import {
+  AuditReader, AuditSink, CounterStore, EmailSender, FanOutAuditSink, HttpSmsSender, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine,
+  MfaStore, SmsSender, smsPreset, SmtpEmailSender,
+} from '../../core/src';
+import type {
+  HttpSmsSenderOptions, SmsPresetOptions,
+} from '../../core/src';
 import type * as MfaTypeOrm from '../../typeorm/src';
 import { MfaOptions } from './mfa-options';
 
@@ -12,7 +18,10 @@ export async function createMfaEngine(options: MfaOptions): Promise<MfaEngine> {
   const embedded = !options.store && !options.dataSource && (options.database ?? DEFAULT_DATABASE).type === 'better-sqlite3';
   const sessionCacheTtl = options.sessionCacheTtl ?? (embedded ? 60 : 0);
   try {
-    const engine = new MfaEngine({ ...options, store, sessionCacheTtl, ...auditSinkFor(options, store), counters: countersFor(options, store) });
+    const engine = new MfaEngine({
+      ...options, store, sessionCacheTtl, ...auditSinkFor(options, store), counters: countersFor(options, store),
+      sms: smsSenderFor(options), email: emailSenderFor(options),
+    });
     await engine.init(); // loads the active policy, or stores the one from the options as version 1
     return engine;
   } catch (err) {
@@ -56,4 +65,18 @@ function countersFor(options: MfaOptions, store: MfaStore): CounterStore | undef
   if (!dataSource) throw new MfaConfigurationError("counters: 'database' needs the TypeORM store; pass a CounterStore instead.");
   const { TypeOrmCounterStore } = require('../../typeorm/src') as typeof MfaTypeOrm;
   return new TypeOrmCounterStore(dataSource as ConstructorParameters<typeof TypeOrmCounterStore>[0]);
+}
+
+/** An SmsSender as given, else a preset or a generic HTTP template. */
+function smsSenderFor(options: MfaOptions): SmsSender | undefined {
+  const sms = options.sms;
+  if (!sms || typeof (sms as SmsSender).send === 'function') return sms as SmsSender | undefined;
+  const config = sms as SmsPresetOptions | HttpSmsSenderOptions;
+  return new HttpSmsSender('preset' in config ? smsPreset(config) : config);
+}
+
+function emailSenderFor(options: MfaOptions): EmailSender | undefined {
+  const email = options.email;
+  if (!email || typeof (email as EmailSender).send === 'function') return email as EmailSender | undefined;
+  return new SmtpEmailSender(email as ConstructorParameters<typeof SmtpEmailSender>[0]);
 }

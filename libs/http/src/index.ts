@@ -13,3 +13,4 @@ export { StartEnrollmentDto } from './dto/start-enrollment.dto';
 export { MfaHttpApi } from './mfa-http-api';
 export { resolveRequestContext } from './request-context.resolver';
 export { CreatePolicyVersionDto, ExplainDto } from './dto/policy-admin.dto';
+export { StartSmsEnrollmentDto, StartEmailEnrollmentDto, SendChallengeCodeDto } from './dto/delivery.dto';

@@ -5,6 +5,7 @@ import { CreatePolicyVersionDto, ExplainDto } from './dto/policy-admin.dto';
 import { AuditQueryDto } from './dto/audit-query.dto';
 import { StartEnrollmentDto } from './dto/start-enrollment.dto';
 import { VerifyChallengeDto } from './dto/verify-challenge.dto';
+import { SendChallengeCodeDto, StartEmailEnrollmentDto, StartSmsEnrollmentDto } from './dto/delivery.dto';
 import type { MfaOptions } from './mfa-options';
 import { contextIsSynchronous, headerOnlyContext, resolveRequestContext } from './request-context.resolver';
 import { defaultResolveSubject, MfaRequest } from './subject-resolvers';
@@ -48,6 +49,41 @@ export class MfaHttpApi {
     const body = await validateBody(VerifyChallengeDto, req.body);
     const result = await (await this.engine()).verifyChallenge(subject, String(req.params?.challengeId ?? ''), body.method, body.code, context);
     return { verified: true as const, ...result };
+  }
+
+  /** Sends, or re-sends, an SMS or email code for a challenge of this session. */
+  async sendChallengeCode(req: MfaRequest) {
+    const { subject } = await this.caller(req);
+    const body = await validateBody(SendChallengeCodeDto, req.body);
+    return (await this.engine()).sendChallengeCode(subject, String(req.params?.challengeId ?? ''), body.method, body.enrollmentId);
+  }
+
+  async startDeliveryEnrollment(req: MfaRequest, channel: 'sms' | 'email') {
+    const { subject, context } = await this.caller(req);
+    const target =
+      channel === 'sms' ? (await validateBody(StartSmsEnrollmentDto, req.body)) : (await validateBody(StartEmailEnrollmentDto, req.body));
+    const raw = 'phone' in target ? target.phone : target.email;
+    return (await this.engine()).startDeliveryEnrollment(subject, channel, raw, target.label, context);
+  }
+
+  async resendDeliveryEnrollment(req: MfaRequest, channel: 'sms' | 'email') {
+    const { subject } = await this.caller(req);
+    return (await this.engine()).resendDeliveryEnrollment(subject, channel, String(req.params?.enrollmentId ?? ''));
+  }
+
+  async confirmDeliveryEnrollment(req: MfaRequest, channel: 'sms' | 'email') {
+    const { subject, context } = await this.caller(req);
+    const body = await validateBody(ConfirmEnrollmentDto, req.body);
+    return (await this.engine()).confirmDeliveryEnrollment(subject, channel, String(req.params?.enrollmentId ?? ''), body.code, context);
+  }
+
+  /**
+   * A provider's delivery report. No session: the SMS sender authenticates it (Twilio's
+   * signature, Vonage's URL token) or it is refused with 403.
+   */
+  async deliveryStatus(req: MfaRequest) {
+    const headers = (req as { headers?: Record<string, string | undefined> }).headers ?? {};
+    return (await this.engine()).recordDeliveryStatus(String(req.params?.provider ?? ''), { query: strings(req.query), body: strings(req.body), headers });
   }
 
   async listEnrollments(req: MfaRequest) {
@@ -139,6 +175,14 @@ export class MfaHttpApi {
     }
     return subject;
   }
+}
+
+function strings(source: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (source && typeof source === 'object') {
+    for (const [key, value] of Object.entries(source as Record<string, unknown>)) if (typeof value === 'string') out[key] = value;
+  }
+  return out;
 }
 
 function versionParam(req: MfaRequest): number {

@@ -1,11 +1,20 @@
 import type { DataSource, DataSourceOptions } from 'typeorm';
+import type { EmailSender, HttpSmsSenderOptions, SmsPresetOptions, SmsSender, SmtpEmailSenderOptions } from '../../core/src';
 import type { AuditSink, CounterStore, DeviceTrustSignal, LocationResolver, MachinePrincipalSignal, MfaCoreOptions, MfaStore, MfaSubject, RiskSignal } from '../../core/src';
 import type { MfaRequest, ResolveSubject } from './subject-resolvers';
 
 /** The options both adapters take: `MfaModule.forRoot(options)` and `createMfa(options)`. */
 export type AuditTarget = AuditSink | 'logger' | 'database';
 
-export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit' | 'counters'> {
+export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit' | 'counters' | 'sms' | 'email'> {
+  /**
+   * SMS codes: a preset (`{ preset: 'twilio', accountSid, authToken, from }`; also
+   * 'vonage', 'infobip', 'messagebird', 'plivo'), a generic HTTP template
+   * (`{ provider, url, auth, body, ... }`), or your own SmsSender.
+   */
+  sms?: SmsSender | SmsPresetOptions | HttpSmsSenderOptions;
+  /** Email codes and notifications: `{ transport: <nodemailer SMTP options>, from }` or your own EmailSender. */
+  email?: EmailSender | SmtpEmailSenderOptions;
   /** Your own store. When absent, MFA opens and migrates its own TypeORM DataSource from `database`. */
   store?: MfaStore;
   /**

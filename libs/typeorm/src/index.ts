@@ -14,3 +14,5 @@ export { MfaPolicy1764000000000 } from './migrations/1764000000000-mfa-policy.mi
 export { TypeOrmCounterStore } from './typeorm-counter.store';
 export { MfaCounterEntity } from './entities/mfa-counter.entity';
 export { MfaCounters1764100000000 } from './migrations/1764100000000-mfa-counters.migration';
+export { MfaOtpCodeEntity } from './entities/mfa-otp-code.entity';
+export { MfaDelivery1764200000000 } from './migrations/1764200000000-mfa-delivery.migration';

@@ -7,6 +7,8 @@ import { MfaInit1763900000000 } from './migrations/1763900000000-mfa-init.migrat
 import { MfaPolicy1764000000000 } from './migrations/1764000000000-mfa-policy.migration';
 import { MfaCounters1764100000000 } from './migrations/1764100000000-mfa-counters.migration';
 import { MfaCounterEntity } from './entities/mfa-counter.entity';
+import { MfaOtpCodeEntity } from './entities/mfa-otp-code.entity';
+import { MfaDelivery1764200000000 } from './migrations/1764200000000-mfa-delivery.migration';
 import { MfaGrantEntity } from './entities/mfa-grant.entity';
 import { MfaPolicyVersionEntity } from './entities/mfa-policy-version.entity';
 import { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
@@ -14,8 +16,8 @@ import { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.enti
 /** Add these to your own DataSource when MFA shares the app's database. */
 export const mfaEntities = [
   MfaEnrollmentEntity, MfaBackupCodeEntity, MfaChallengeEntity, MfaSessionFactorEntity, MfaAuditEventEntity,
-  MfaGrantEntity, MfaPolicyVersionEntity, MfaPolicyActivationEntity, MfaCounterEntity,
+  MfaGrantEntity, MfaPolicyVersionEntity, MfaPolicyActivationEntity, MfaCounterEntity, MfaOtpCodeEntity,
 ];
-export const mfaMigrations = [MfaInit1763900000000, MfaPolicy1764000000000, MfaCounters1764100000000];
+export const mfaMigrations = [MfaInit1763900000000, MfaPolicy1764000000000, MfaCounters1764100000000, MfaDelivery1764200000000];
 /** The migrations table of a DataSource the MFA store owns, apart from the app's own. */
 export const MFA_MIGRATIONS_TABLE = 'mfa_migrations';

@@ -1,7 +1,7 @@
 import { DataSource, DataSourceOptions, EntityTarget, ObjectLiteral } from 'typeorm';
 import { MfaConfigurationError } from '../../core/src';
 import type {
-  BackupCodeRecord, ChallengeRecord, EnrollmentRecord, GrantRecord, MfaStore, PolicyActivationRecord, PolicyVersionRecord,
+  BackupCodeRecord, ChallengeRecord, EnrollmentRecord, EnrollmentType, GrantRecord, OtpCodeRecord, MfaStore, PolicyActivationRecord, PolicyVersionRecord,
   SessionFactorRecord,
 } from '../../core/src';
 import { MfaGrantEntity } from './entities/mfa-grant.entity';
@@ -11,6 +11,7 @@ import { MfaBackupCodeEntity } from './entities/mfa-backup-code.entity';
 import { MfaChallengeEntity } from './entities/mfa-challenge.entity';
 import { MfaEnrollmentEntity } from './entities/mfa-enrollment.entity';
 import { MfaSessionFactorEntity } from './entities/mfa-session-factor.entity';
+import { MfaOtpCodeEntity } from './entities/mfa-otp-code.entity';
 import { MFA_MIGRATIONS_TABLE, mfaEntities, mfaMigrations } from './mfa-typeorm.schema';
 import { toChallengeRecord, toEnrollmentRecord } from './typeorm-record.mappers';
 
@@ -70,8 +71,9 @@ export class TypeOrmMfaStore implements MfaStore {
   async createEnrollment(r: EnrollmentRecord): Promise<void> {
     await this.dataSource.getRepository(MfaEnrollmentEntity).insert({
       id: r.id, userId: r.userId, type: r.type, status: r.status, label: r.label, sealedSecret: r.sealedSecret,
-      keyId: r.keyId, algorithm: r.profile.algorithm, digits: r.profile.digits, period: r.profile.period,
-      lastStep: r.lastStep, createdAt: r.createdAt, confirmedAt: r.confirmedAt, lastUsedAt: r.lastUsedAt,
+      // SMS and email rows carry no TOTP profile; the columns predate them and stay non-null.
+      keyId: r.keyId, algorithm: r.profile?.algorithm ?? '', digits: r.profile?.digits ?? 0, period: r.profile?.period ?? 0,
+      maskedTarget: r.maskedTarget, lastStep: r.lastStep, createdAt: r.createdAt, confirmedAt: r.confirmedAt, lastUsedAt: r.lastUsedAt,
     });
   }
 
@@ -85,17 +87,16 @@ export class TypeOrmMfaStore implements MfaStore {
     return rows.map(toEnrollmentRecord);
   }
 
-  async deletePendingEnrollments(userId: string): Promise<void> {
-    await this.dataSource.getRepository(MfaEnrollmentEntity).delete({ userId, status: 'pending' });
+  async deletePendingEnrollments(userId: string, type: EnrollmentType): Promise<void> {
+    await this.dataSource.getRepository(MfaEnrollmentEntity).delete({ userId, type, status: 'pending' });
   }
 
-  async activateEnrollment(userId: string, id: string, step: number, now: number): Promise<boolean> {
-    const result = await this.update(MfaEnrollmentEntity)
-      .set({ status: 'active', lastStep: step, confirmedAt: now, lastUsedAt: now })
-      .where('id = :id AND user_id = :userId AND status = :pending', { id, userId, pending: 'pending' })
-      .andWhere('(last_step IS NULL OR last_step < :step)', { step })
-      .execute();
-    return result.affected === 1;
+  async activateEnrollment(userId: string, id: string, step: number | null, now: number): Promise<boolean> {
+    const query = this.update(MfaEnrollmentEntity)
+      .set(step === null ? { status: 'active', confirmedAt: now, lastUsedAt: now } : { status: 'active', lastStep: step, confirmedAt: now, lastUsedAt: now })
+      .where('id = :id AND user_id = :userId AND status = :pending', { id, userId, pending: 'pending' });
+    if (step !== null) query.andWhere('(last_step IS NULL OR last_step < :step)', { step });
+    return (await query.execute()).affected === 1;
   }
 
   async acceptTotpStep(userId: string, id: string, step: number, now: number): Promise<boolean> {
@@ -140,6 +141,50 @@ export class TypeOrmMfaStore implements MfaStore {
       .where('id = :id AND user_id = :userId AND used_at IS NULL', { id, userId })
       .execute();
     return result.affected === 1;
+  }
+
+  async replaceOtpCode(r: OtpCodeRecord, now: number): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const killed = await em.createQueryBuilder().update(MfaOtpCodeEntity)
+        .set({ consumedAt: now })
+        .where('user_id = :userId AND purpose = :purpose AND consumed_at IS NULL', { userId: r.userId, purpose: r.purpose })
+        .execute();
+      await em.insert(MfaOtpCodeEntity, { ...r, consumedAt: null, provider: null, messageId: null, deliveryStatus: null, statusAt: null });
+      return killed.affected ?? 0;
+    });
+  }
+
+  async findLiveOtpCode(userId: string, purpose: string, channel: 'sms' | 'email', now: number): Promise<OtpCodeRecord | null> {
+    const row = await this.dataSource.getRepository(MfaOtpCodeEntity).createQueryBuilder('c')
+      .where('c.user_id = :userId AND c.purpose = :purpose AND c.channel = :channel', { userId, purpose, channel })
+      .andWhere('c.consumed_at IS NULL AND c.expires_at > :now', { now })
+      .orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').getOne();
+    if (!row) return null;
+    const { id, enrollmentId, codeDigest, createdAt, expiresAt } = row;
+    return { id, userId, channel, enrollmentId, purpose, codeDigest, createdAt, expiresAt };
+  }
+
+  async consumeOtpCode(userId: string, id: string, now: number): Promise<boolean> {
+    const result = await this.update(MfaOtpCodeEntity)
+      .set({ consumedAt: now })
+      .where('id = :id AND user_id = :userId AND consumed_at IS NULL AND expires_at > :now', { id, userId, now })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async recordOtpDelivery(id: string, provider: string, messageId: string | null, status: string | null): Promise<void> {
+    await this.update(MfaOtpCodeEntity)
+      .set({ provider: provider.slice(0, 32), messageId: messageId?.slice(0, 191) ?? null, deliveryStatus: status?.slice(0, 32) ?? null })
+      .where('id = :id', { id })
+      .execute();
+  }
+
+  async updateDeliveryStatus(provider: string, messageId: string, status: string, now: number): Promise<{ userId: string; channel: string } | null> {
+    const repo = this.dataSource.getRepository(MfaOtpCodeEntity);
+    const row = await repo.findOne({ where: { provider, messageId }, select: { id: true, userId: true, channel: true } });
+    if (!row) return null;
+    await this.update(MfaOtpCodeEntity).set({ deliveryStatus: status, statusAt: now }).where('id = :id', { id: row.id }).execute();
+    return { userId: row.userId, channel: row.channel };
   }
 
   async findPendingChallenge(userId: string, sessionRef: string, purpose: string, now: number): Promise<ChallengeRecord | null> {

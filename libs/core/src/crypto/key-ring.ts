@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 
 export interface EncryptionKey {
@@ -68,6 +68,30 @@ export class KeyRing {
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);
+  }
+
+  /**
+   * A keyed digest for low-entropy values kept only to be compared later (a six-digit
+   * code, a phone number as a rate-limit key): without the key, a leaked table cannot be
+   * brute-forced offline. Tagged with the key id, so a rotation does not void live codes.
+   */
+  digest(data: string): string {
+    return `${this.currentKeyId}.${this.mac(this.currentKeyId, data)}`;
+  }
+
+  /** Constant-time comparison of `data` against a digest made by `digest`. */
+  digestMatches(digest: string, data: string): boolean {
+    const [keyId, mac] = digest.split('.');
+    if (!mac || !this.keys.has(keyId)) return false;
+    const expected = Buffer.from(this.mac(keyId, data), 'base64url');
+    const given = Buffer.from(mac, 'base64url');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  private mac(keyId: string, data: string): string {
+    // A subkey of its own, so the encryption key is never used as a MAC key directly.
+    const subkey = createHmac('sha256', this.keys.get(keyId)!).update('nestjs-mfa|digest-key').digest();
+    return createHmac('sha256', subkey).update(data, 'utf8').digest('base64url');
   }
 
   keyIdOf(envelope: string): string {

@@ -10,8 +10,12 @@ import { AttemptLimiter } from './attempt-limiter';
 import { FactorVerifier } from './factor-verifier';
 import { ResolvedMfaContext } from './mfa-options';
 import { PolicyService } from './policy.service';
+import { CodeSent, DeliveryChannel, OtpDeliveryService } from './otp-delivery.service';
 
-export type MethodView = { type: 'totp'; enrollments: Array<{ id: string; label: string | null }> } | { type: 'backup_code'; remaining: number };
+export type MethodView =
+  | { type: 'totp'; enrollments: Array<{ id: string; label: string | null }> }
+  | { type: 'sms' | 'email'; enrollments: Array<{ id: string; label: string | null; maskedTarget: string | null }> }
+  | { type: 'backup_code'; remaining: number };
 
 /** What the client sees of a challenge: never a secret, only what remains and how it may answer. */
 export interface ChallengeView {
@@ -39,6 +43,7 @@ export class ChallengeService {
     private readonly limiter: AttemptLimiter,
     private readonly verifier: FactorVerifier,
     private readonly policy: PolicyService,
+    private readonly delivery: OtpDeliveryService,
   ) {}
 
   /**
@@ -89,17 +94,10 @@ export class ChallengeService {
     const sessionRef = sessionRefOf(subject.sessionId);
     const enabled = this.policy.current().enabled;
     const challenge = await this.limiter.attempt(subject, method, async () => {
-      const found = challengeId.length <= 64 ? await this.ctx.store.findChallenge(challengeId) : null;
       // Unknown, foreign, expired, spent and wrong-method challenges all fail like a wrong code: no oracle.
-      const usable =
-        found &&
-        found.userId === subject.userId &&
-        found.sessionRef === sessionRef &&
-        found.status === 'pending' &&
-        found.expiresAt > now &&
-        acceptedFactors(found.requirement.steps[0], enabled).includes(method);
-      if (!usable) return null;
-      return (await this.verifier.verify(subject, method, code, now)) ? found : null;
+      const found = await this.usableChallenge(subject, sessionRef, challengeId, method, enabled, now);
+      if (!found) return null;
+      return (await this.verifier.verify(subject, method, code, now, found.id)) ? found : null;
     });
     const demand = challenge.requirement;
     const singleUse = isSingleUse(demand.steps[0]);
@@ -111,6 +109,33 @@ export class ChallengeService {
       policyVersion: demand.policyVersion, ruleId: demand.ruleId, reason: singleUse ? `single-use grant for ${demand.scope}` : undefined,
     });
     return { method, verifiedAt: new Date(now).toISOString(), singleUse };
+  }
+
+  /**
+   * Sends (or re-sends, replacing the earlier code) an SMS or email code for a pending
+   * challenge of this session, to one of the user's bound targets of that channel.
+   */
+  async sendCode(subject: MfaSubject, challengeId: string, method: DeliveryChannel, enrollmentId?: string): Promise<CodeSent> {
+    if (!this.policy.isLoaded) await this.policy.init();
+    const now = this.ctx.clock.now();
+    const found = await this.usableChallenge(subject, sessionRefOf(subject.sessionId), challengeId, method, this.policy.current().enabled, now);
+    if (!found) throw new MfaError('CHALLENGE_NOT_FOUND');
+    const bound = (await this.ctx.store.listEnrollments(subject.userId)).filter((e) => e.type === method && e.status === 'active');
+    const enrollment = enrollmentId ? bound.find((e) => e.id === enrollmentId) : bound[0];
+    if (!enrollment) throw new MfaError(enrollmentId ? 'ENROLLMENT_NOT_FOUND' : 'FACTOR_UNAVAILABLE', { method });
+    return this.delivery.send(subject, enrollment, `challenge:${found.id}`);
+  }
+
+  private async usableChallenge(subject: MfaSubject, sessionRef: string, challengeId: string, method: FactorType, enabled: readonly FactorType[], now: number): Promise<ChallengeRecord | null> {
+    const found = challengeId.length <= 64 ? await this.ctx.store.findChallenge(challengeId) : null;
+    const usable =
+      found &&
+      found.userId === subject.userId &&
+      found.sessionRef === sessionRef &&
+      found.status === 'pending' &&
+      found.expiresAt > now &&
+      acceptedFactors(found.requirement.steps[0], enabled).includes(method);
+    return usable ? found : null;
   }
 
   /** The one place a session's verification is written, so the cache never misses a write of ours. */
@@ -171,9 +196,14 @@ export class ChallengeService {
 
   private async availableMethods(userId: string, accepted: readonly FactorType[]): Promise<MethodView[]> {
     const methods: MethodView[] = [];
+    const bound = accepted.some((f) => f !== 'backup_code') ? (await this.ctx.store.listEnrollments(userId)).filter((e) => e.status === 'active') : [];
     if (accepted.includes('totp')) {
-      const totp = (await this.ctx.store.listEnrollments(userId)).filter((e) => e.status === 'active' && e.type === 'totp');
+      const totp = bound.filter((e) => e.type === 'totp');
       if (totp.length) methods.push({ type: 'totp', enrollments: totp.map((e) => ({ id: e.id, label: e.label })) });
+    }
+    for (const channel of ['sms', 'email'] as const) {
+      const targets = accepted.includes(channel) && this.delivery.available(channel) ? bound.filter((e) => e.type === channel) : [];
+      if (targets.length) methods.push({ type: channel, enrollments: targets.map((e) => ({ id: e.id, label: e.label, maskedTarget: e.maskedTarget })) });
     }
     // Backup codes are a recovery path for an enrolled user, never a factor on their own.
     if (accepted.includes('backup_code') && (methods.length || accepted.length === 1)) {

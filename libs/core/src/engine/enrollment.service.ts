@@ -9,7 +9,12 @@ import { AttemptLimiter } from './attempt-limiter';
 import { ChallengeService } from './challenge.service';
 import { FactorVerifier } from './factor-verifier';
 import { ResolvedMfaContext } from './mfa-options';
-import { totpSecretAad } from './secret-aad';
+import { deliveryTargetAad, totpSecretAad } from './secret-aad';
+import { CodeSent, DeliveryChannel, OtpDeliveryService } from './otp-delivery.service';
+import { NotificationService } from './notification.service';
+import { maskTarget } from '../delivery/mask-target';
+import { parseDeliveryTarget } from '../delivery/delivery-target';
+import { EnrollmentRecord, EnrollmentType } from '../ports/mfa-store.port';
 
 /** Shown once, at enrollment start: the only response that ever carries the seed. */
 export interface TotpEnrollmentStart {
@@ -20,10 +25,17 @@ export interface TotpEnrollmentStart {
   expiresAt: string;
 }
 
+/** What binding a phone or address answers: never the full target, only where the code went. */
+export interface DeliveryEnrollmentStart extends CodeSent {
+  enrollmentId: string;
+}
+
 export interface FactorView {
   id: string;
-  type: 'totp';
+  type: EnrollmentType;
   label: string | null;
+  /** SMS and email: `+90 *** *** **12`, `y***@example.com`. */
+  maskedTarget?: string;
   status: 'pending' | 'active';
   createdAt: string;
   confirmedAt: string | null;
@@ -45,19 +57,21 @@ export class EnrollmentService {
     private readonly limiter: AttemptLimiter,
     private readonly verifier: FactorVerifier,
     private readonly challenges: ChallengeService,
+    private readonly delivery: OtpDeliveryService,
+    private readonly notifications: NotificationService,
   ) {}
 
   async startTotp(subject: MfaSubject, label?: string, context: RequestContext = {}): Promise<TotpEnrollmentStart> {
     await this.requireReauthIfEnrolled(subject, context);
     const now = this.ctx.clock.now();
-    await this.ctx.store.deletePendingEnrollments(subject.userId);
+    await this.ctx.store.deletePendingEnrollments(subject.userId, 'totp');
     const id = randomUUID();
     const secret = this.ctx.totp.createSecret();
     const sealedSecret = this.ctx.keyRing.seal(secret, totpSecretAad(subject.userId, id));
     const profile = this.ctx.totpProfile;
     await this.ctx.store.createEnrollment({
       id, userId: subject.userId, type: 'totp', status: 'pending', label: label ?? null, sealedSecret,
-      keyId: this.ctx.keyRing.currentKeyId, profile, lastStep: null, createdAt: now, confirmedAt: null, lastUsedAt: null,
+      keyId: this.ctx.keyRing.currentKeyId, profile, maskedTarget: null, lastStep: null, createdAt: now, confirmedAt: null, lastUsedAt: null,
     });
     const otpauthUri = this.ctx.totp.otpauthUri(secret, this.ctx.issuer, subject.accountName ?? subject.userId, profile);
     const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
@@ -70,15 +84,65 @@ export class EnrollmentService {
   /** Activates the enrollment with a valid code; the first factor also gets its backup codes, once. */
   async confirmTotp(subject: MfaSubject, enrollmentId: string, code: string, context: RequestContext = {}): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     const now = this.ctx.clock.now();
-    const enrollment = await this.ctx.store.findEnrollment(subject.userId, enrollmentId);
-    if (!enrollment || enrollment.status !== 'pending' || enrollment.createdAt + this.ctx.enrollmentTtlMs <= now) {
-      throw new MfaError('ENROLLMENT_NOT_FOUND');
-    }
+    const enrollment = await this.pendingEnrollment(subject, 'totp', enrollmentId, now);
     await this.limiter.attempt(subject, 'totp', async () =>
       (await this.verifier.spendTotp(subject, enrollment, code, now, true)) ? true : null,
     );
-    await this.challenges.recordVerification(subject, 'totp', now, context);
-    this.audit.record(subject, { type: 'enrollment.confirmed', severity: 'warning', channel: 'totp', outcome: 'success', enrollmentId });
+    return this.finishEnrollment(subject, enrollment, now, context);
+  }
+
+  /**
+   * Binds a phone number or email address: validated (E.164 for phones), sealed at rest,
+   * and usable as a factor only after the code sent to it comes back. A user who already
+   * has a factor needs a fresh verification first: a new target is a new factor.
+   */
+  async startDelivery(subject: MfaSubject, channel: DeliveryChannel, rawTarget: string, label?: string, context: RequestContext = {}): Promise<DeliveryEnrollmentStart> {
+    const target = parseDeliveryTarget(channel, rawTarget, this.ctx.delivery.defaultCountry);
+    if (!this.delivery.available(channel)) throw new MfaError('FACTOR_UNAVAILABLE', { method: channel });
+    await this.requireReauthIfEnrolled(subject, context);
+    const now = this.ctx.clock.now();
+    await this.ctx.store.deletePendingEnrollments(subject.userId, channel);
+    const id = randomUUID();
+    const enrollment: EnrollmentRecord = {
+      id, userId: subject.userId, type: channel, status: 'pending', label: label ?? null,
+      sealedSecret: this.ctx.keyRing.seal(Buffer.from(target, 'utf8'), deliveryTargetAad(channel, subject.userId, id)),
+      keyId: this.ctx.keyRing.currentKeyId, profile: null, maskedTarget: maskTarget(channel, target), lastStep: null,
+      createdAt: now, confirmedAt: null, lastUsedAt: null,
+    };
+    await this.ctx.store.createEnrollment(enrollment);
+    this.audit.record(subject, { type: 'enrollment.started', severity: 'info', channel, enrollmentId: id, reason: `to ${enrollment.maskedTarget}` });
+    return { enrollmentId: id, ...(await this.delivery.send(subject, enrollment, `enroll:${id}`)) };
+  }
+
+  /** A new code for a pending binding; the earlier one dies, failure counts stay. */
+  async resendDelivery(subject: MfaSubject, channel: DeliveryChannel, enrollmentId: string): Promise<DeliveryEnrollmentStart> {
+    const enrollment = await this.pendingEnrollment(subject, channel, enrollmentId, this.ctx.clock.now());
+    return { enrollmentId, ...(await this.delivery.send(subject, enrollment, `enroll:${enrollmentId}`)) };
+  }
+
+  async confirmDelivery(subject: MfaSubject, channel: DeliveryChannel, enrollmentId: string, code: string, context: RequestContext = {}): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+    const now = this.ctx.clock.now();
+    const enrollment = await this.pendingEnrollment(subject, channel, enrollmentId, now);
+    await this.limiter.attempt(subject, channel, async () => {
+      if ((await this.delivery.spend(subject, channel, `enroll:${enrollmentId}`, code, now)) !== enrollmentId) return null;
+      return (await this.ctx.store.activateEnrollment(subject.userId, enrollmentId, null, now)) ? true : null;
+    });
+    return this.finishEnrollment(subject, enrollment, now, context);
+  }
+
+  private async pendingEnrollment(subject: MfaSubject, type: EnrollmentType, enrollmentId: string, now: number): Promise<EnrollmentRecord> {
+    const enrollment = enrollmentId.length <= 64 ? await this.ctx.store.findEnrollment(subject.userId, enrollmentId) : null;
+    if (!enrollment || enrollment.type !== type || enrollment.status !== 'pending' || enrollment.createdAt + this.ctx.enrollmentTtlMs <= now) {
+      throw new MfaError('ENROLLMENT_NOT_FOUND');
+    }
+    return enrollment;
+  }
+
+  /** A confirmed factor verifies this session, tells the user elsewhere, and brings the first backup codes. */
+  private async finishEnrollment(subject: MfaSubject, enrollment: EnrollmentRecord, now: number, context: RequestContext): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+    await this.challenges.recordVerification(subject, enrollment.type, now, context);
+    this.audit.record(subject, { type: 'enrollment.confirmed', severity: 'warning', channel: enrollment.type, outcome: 'success', enrollmentId: enrollment.id });
+    this.notifications.notify(subject, { type: 'factor.added', channel: enrollment.type, maskedTarget: enrollment.maskedTarget ?? undefined, enrollmentId: enrollment.id });
     const hasCodes = (await this.ctx.store.listUnusedBackupCodes(subject.userId)).length > 0;
     const backupCodes = hasCodes ? undefined : await this.issueBackupCodes(subject);
     const factor = toView({ ...enrollment, status: 'active', confirmedAt: now, lastUsedAt: now });
@@ -95,7 +159,9 @@ export class EnrollmentService {
 
   async regenerateBackupCodes(subject: MfaSubject, context: RequestContext = {}): Promise<string[]> {
     await this.challenges.enforce(subject, this.reauthTarget(), context);
-    return this.issueBackupCodes(subject);
+    const codes = await this.issueBackupCodes(subject);
+    this.notifications.notify(subject, { type: 'backup_codes.regenerated', channel: 'backup_code' });
+    return codes;
   }
 
   private async issueBackupCodes(subject: MfaSubject): Promise<string[]> {
@@ -119,6 +185,8 @@ export class EnrollmentService {
   }
 }
 
-function toView(e: { id: string; label: string | null; status: 'pending' | 'active'; createdAt: number; confirmedAt: number | null; lastUsedAt: number | null }): FactorView {
-  return { id: e.id, type: 'totp', label: e.label, status: e.status, createdAt: iso(e.createdAt)!, confirmedAt: iso(e.confirmedAt), lastUsedAt: iso(e.lastUsedAt) };
+function toView(e: EnrollmentRecord): FactorView {
+  const view: FactorView = { id: e.id, type: e.type, label: e.label, status: e.status, createdAt: iso(e.createdAt)!, confirmedAt: iso(e.confirmedAt), lastUsedAt: iso(e.lastUsedAt) };
+  if (e.maskedTarget) view.maskedTarget = e.maskedTarget;
+  return view;
 }

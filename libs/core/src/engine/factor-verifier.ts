@@ -2,6 +2,7 @@ import { AuditTrail } from '../audit/audit-trail';
 import { FactorType, EnrollmentRecord } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { ResolvedMfaContext } from './mfa-options';
+import { OtpDeliveryService } from './otp-delivery.service';
 import { totpSecretAad } from './secret-aad';
 
 /**
@@ -12,17 +13,27 @@ export class FactorVerifier {
   constructor(
     private readonly ctx: ResolvedMfaContext,
     private readonly audit: AuditTrail,
+    private readonly delivery: OtpDeliveryService,
   ) {}
 
-  verify(subject: MfaSubject, method: FactorType, code: string, now: number): Promise<boolean> {
-    return method === 'totp' ? this.verifyTotp(subject, code, now) : this.redeemBackupCode(subject, code, now);
+  /** `challengeId` binds SMS and email codes: a code sent for one challenge fits no other. */
+  async verify(subject: MfaSubject, method: FactorType, code: string, now: number, challengeId: string): Promise<boolean> {
+    switch (method) {
+      case 'totp':
+        return this.verifyTotp(subject, code, now);
+      case 'backup_code':
+        return this.redeemBackupCode(subject, code, now);
+      case 'sms':
+      case 'email':
+        return (await this.delivery.spend(subject, method, `challenge:${challengeId}`, code, now)) !== null;
+    }
   }
 
   /** Matches the code's time step; true only if this call is the one that advanced `last_step`. */
   async spendTotp(subject: MfaSubject, enrollment: EnrollmentRecord, code: string, now: number, activate = false): Promise<boolean> {
     const secret = this.openSecret(subject, enrollment);
     if (!secret) return false;
-    const step = this.ctx.totp.matchStep(secret, code, enrollment.profile, now);
+    const step = this.ctx.totp.matchStep(secret, code, enrollment.profile!, now);
     secret.fill(0);
     if (step === null) return false;
     const spent = activate
@@ -48,7 +59,7 @@ export class FactorVerifier {
   private async verifyTotp(subject: MfaSubject, code: string, now: number): Promise<boolean> {
     const enrollments = await this.ctx.store.listEnrollments(subject.userId);
     for (const enrollment of enrollments) {
-      if (enrollment.status === 'active' && (await this.spendTotp(subject, enrollment, code, now))) return true;
+      if (enrollment.type === 'totp' && enrollment.status === 'active' && (await this.spendTotp(subject, enrollment, code, now))) return true;
     }
     return false;
   }

@@ -11,6 +11,10 @@ import { AuditReader, AuditSink } from '../ports/audit-sink.port';
 import { CounterStore } from '../ports/counter-store.port';
 import { MfaStore } from '../ports/mfa-store.port';
 import { SessionStateCache } from './session-state.cache';
+import { OtpCodeFactor, OtpProfile, resolveOtpProfile } from '../factors/otp-code.factor';
+import { EmailSender, SmsSender } from '../ports/delivery.port';
+import { Notifier } from '../ports/notifier.port';
+import { MfaMessageStrings, resolveMessages } from '../delivery/otp-messages';
 import type { PolicyDocument } from '../policy/policy-document';
 
 export interface ChannelLockout {
@@ -44,6 +48,24 @@ export interface LockoutOptions extends ChannelLockout {
   onLockout?: (event: LockoutEvent) => void;
 }
 
+/** Sending codes by SMS and email: cooldown, cost caps against SMS pumping, words. */
+export interface DeliveryOptions {
+  /** Seconds before a code for the same challenge or enrollment may be sent again. @default 30 */
+  resendCooldownSeconds?: number;
+  /** Codes sent to one user per hour / per day, all channels. @default 10 / 30 */
+  perUserHour?: number;
+  perUserDay?: number;
+  /** Codes sent to one phone number or address per hour / per day, whoever asks. @default 5 / 15 */
+  perDestinationHour?: number;
+  perDestinationDay?: number;
+  /** Country for phone numbers typed without `+` (ISO 3166 alpha-2, e.g. 'TR'). @default none: `+` required */
+  defaultCountry?: string;
+  /** Built-in words: 'en', 'tr', 'de'. @default 'en' */
+  locale?: string;
+  /** Your own words over the locale's; see MfaMessageStrings for the placeholders. */
+  messages?: Partial<MfaMessageStrings>;
+}
+
 /** Options of the framework-free core. The Nest module and Express adapter accept these too. */
 export interface MfaCoreOptions {
   /** Issuer shown in authenticator apps. @default 'nestjs-mfa' */
@@ -61,6 +83,15 @@ export interface MfaCoreOptions {
   clock?: Clock;
   totp?: TotpFactorOptions & { profile?: Partial<TotpProfile> };
   backupCodes?: BackupCodeOptions & { scrypt?: ScryptCost };
+  /** Codes sent by SMS and email: length, grouping, validity; per channel under `sms` / `email`. */
+  otp?: Partial<OtpProfile> & { sms?: Partial<OtpProfile>; email?: Partial<OtpProfile> };
+  /** Sends SMS codes; without one, SMS cannot be enrolled. */
+  sms?: SmsSender;
+  /** Sends email codes and, by default, notifications; without one, email cannot be enrolled. */
+  email?: EmailSender;
+  /** Tells users of factor changes. @default email to the user's bound addresses, when `email` is set */
+  notifier?: Notifier;
+  delivery?: DeliveryOptions;
   /** Seconds a challenge stays open. @default 600 */
   challengeTtl?: number;
   /** Seconds a started enrollment may wait for its confirming code. @default 600 */
@@ -91,6 +122,16 @@ export interface ResolvedLockout {
   onLockout?: (event: LockoutEvent) => void;
 }
 
+export interface ResolvedDelivery {
+  cooldownMs: number;
+  perUserHour: number;
+  perUserDay: number;
+  perDestinationHour: number;
+  perDestinationDay: number;
+  defaultCountry?: string;
+  messages: MfaMessageStrings;
+}
+
 export interface ResolvedMfaContext {
   issuer: string;
   keyRing: KeyRing;
@@ -103,6 +144,12 @@ export interface ResolvedMfaContext {
   totpProfile: TotpProfile;
   backupCodes: BackupCodeFactor;
   hasher: CodeHasher;
+  otp: OtpCodeFactor;
+  otpProfiles: { sms: OtpProfile; email: OtpProfile };
+  sms?: SmsSender;
+  email?: EmailSender;
+  notifier?: Notifier;
+  delivery: ResolvedDelivery;
   challengeTtlMs: number;
   enrollmentTtlMs: number;
   reauthMaxAge: number;
@@ -132,6 +179,12 @@ export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
     totpProfile,
     backupCodes: new BackupCodeFactor(options.backupCodes),
     hasher: new CodeHasher(options.backupCodes?.scrypt),
+    otp: new OtpCodeFactor(),
+    otpProfiles: { sms: resolveOtpProfile(options.otp, options.otp?.sms), email: resolveOtpProfile(options.otp, options.otp?.email) },
+    sms: options.sms,
+    email: options.email,
+    notifier: options.notifier,
+    delivery: resolveDelivery(options.delivery ?? {}),
     challengeTtlMs: (options.challengeTtl ?? 600) * 1000,
     enrollmentTtlMs: (options.enrollmentTtl ?? 600) * 1000,
     reauthMaxAge: options.reauthMaxAge ?? 300,
@@ -139,6 +192,25 @@ export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
     bootPolicy: options.policy,
     policyRefreshMs: (options.policyRefreshSeconds ?? 5) * 1000,
     lockout: resolveLockout(options.lockout ?? {}),
+  };
+}
+
+function resolveDelivery(options: DeliveryOptions): ResolvedDelivery {
+  const count = (name: keyof DeliveryOptions, fallback: number): number => {
+    const value = (options[name] as number | undefined) ?? fallback;
+    if (!Number.isInteger(value) || value < 1) throw new MfaConfigurationError(`delivery.${name} must be a whole number, 1 or more (got ${value}).`);
+    return value;
+  };
+  const cooldown = options.resendCooldownSeconds ?? 30;
+  if (!Number.isInteger(cooldown) || cooldown < 0) throw new MfaConfigurationError(`delivery.resendCooldownSeconds must be 0 or more (got ${cooldown}).`);
+  return {
+    cooldownMs: cooldown * 1000,
+    perUserHour: count('perUserHour', 10),
+    perUserDay: count('perUserDay', 30),
+    perDestinationHour: count('perDestinationHour', 5),
+    perDestinationDay: count('perDestinationDay', 15),
+    defaultCountry: options.defaultCountry,
+    messages: resolveMessages(options.locale, options.messages),
   };
 }
 

@@ -13,6 +13,10 @@ import { FactorVerifier } from './factor-verifier';
 import { MfaCoreOptions, ResolvedMfaContext, resolveMfaOptions } from './mfa-options';
 import { PolicyService, PolicyVersionView } from './policy.service';
 import { rotateSealedSecrets } from './rotate-secrets';
+import { CodeSent, DeliveryChannel, OtpDeliveryService } from './otp-delivery.service';
+import { NotificationService } from './notification.service';
+import { DeliveryEnrollmentStart } from './enrollment.service';
+import { StatusCallbackRequest } from '../ports/delivery.port';
 
 /** Who `explain` asks about: no session is needed, since nothing is verified or written. */
 export interface ExplainSubject {
@@ -29,16 +33,20 @@ export class MfaEngine {
   private readonly challenges: ChallengeService;
   private readonly enrollments: EnrollmentService;
   private readonly limiter: AttemptLimiter;
+  private readonly delivery: OtpDeliveryService;
+  private readonly notifications: NotificationService;
   readonly policy: PolicyService;
 
   constructor(options: MfaCoreOptions) {
     this.ctx = resolveMfaOptions(options);
     const audit = new AuditTrail(this.ctx.audit, this.ctx.clock);
     const limiter = (this.limiter = new AttemptLimiter(this.ctx, audit));
-    const verifier = new FactorVerifier(this.ctx, audit);
+    const delivery = (this.delivery = new OtpDeliveryService(this.ctx, audit));
+    this.notifications = new NotificationService(this.ctx, audit, delivery);
+    const verifier = new FactorVerifier(this.ctx, audit, delivery);
     this.policy = new PolicyService(this.ctx, audit);
-    this.challenges = new ChallengeService(this.ctx, audit, limiter, verifier, this.policy);
-    this.enrollments = new EnrollmentService(this.ctx, audit, limiter, verifier, this.challenges);
+    this.challenges = new ChallengeService(this.ctx, audit, limiter, verifier, this.policy, delivery);
+    this.enrollments = new EnrollmentService(this.ctx, audit, limiter, verifier, this.challenges, delivery, this.notifications);
   }
 
   /** Loads (or boots) the policy. Adapters call it at start-up; other calls also do it on first use. */
@@ -80,6 +88,39 @@ export class MfaEngine {
 
   confirmTotpEnrollment(subject: MfaSubject, enrollmentId: string, code: string, context: RequestContext = {}): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     return this.enrollments.confirmTotp(subject, enrollmentId, code, context);
+  }
+
+  /** Sends (or re-sends) an SMS or email code for a pending challenge; 429 RESEND_TOO_SOON inside the cooldown. */
+  sendChallengeCode(subject: MfaSubject, challengeId: string, method: DeliveryChannel, enrollmentId?: string): Promise<CodeSent> {
+    return this.challenges.sendCode(subject, challengeId, method, enrollmentId);
+  }
+
+  /** Binds a phone number (E.164) or email address; the code sent to it confirms the binding. */
+  startDeliveryEnrollment(subject: MfaSubject, channel: DeliveryChannel, target: string, label?: string, context: RequestContext = {}): Promise<DeliveryEnrollmentStart> {
+    return this.enrollments.startDelivery(subject, channel, target, label, context);
+  }
+
+  resendDeliveryEnrollment(subject: MfaSubject, channel: DeliveryChannel, enrollmentId: string): Promise<DeliveryEnrollmentStart> {
+    return this.enrollments.resendDelivery(subject, channel, enrollmentId);
+  }
+
+  confirmDeliveryEnrollment(subject: MfaSubject, channel: DeliveryChannel, enrollmentId: string, code: string, context: RequestContext = {}): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+    return this.enrollments.confirmDelivery(subject, channel, enrollmentId, code, context);
+  }
+
+  /**
+   * A provider's delivery report (Twilio StatusCallback, Vonage DLR). The SMS sender
+   * authenticates it; a request it cannot authenticate is refused.
+   */
+  async recordDeliveryStatus(provider: string, request: StatusCallbackRequest): Promise<{ recorded: boolean }> {
+    const report = this.ctx.sms?.parseStatusCallback?.(provider, request) ?? null;
+    if (!report) throw new MfaError('DELIVERY_CALLBACK_REJECTED');
+    return { recorded: await this.delivery.recordStatus(report) };
+  }
+
+  /** Resolves when every notification started so far has been handed over (or failed). */
+  notificationsSettled(): Promise<void> {
+    return this.notifications.settled();
   }
 
   listEnrollments(subject: MfaSubject): Promise<EnrollmentSummary> {

@@ -1,5 +1,5 @@
 import { ResolvedMfaContext } from './mfa-options';
-import { totpSecretAad } from './secret-aad';
+import { sealedAadOf } from './secret-aad';
 
 /** Re-encrypts secrets sealed under older keys; returns how many moved to the current key. */
 export async function rotateSealedSecrets(ctx: ResolvedMfaContext, batchSize = 100): Promise<number> {
@@ -9,7 +9,7 @@ export async function rotateSealedSecrets(ctx: ResolvedMfaContext, batchSize = 1
     const batch = await store.listEnrollmentsNotSealedWith(keyRing.currentKeyId, batchSize);
     if (batch.length === 0) return moved;
     for (const enrollment of batch) {
-      const aad = totpSecretAad(enrollment.userId, enrollment.id);
+      const aad = sealedAadOf(enrollment);
       const secret = keyRing.open(enrollment.sealedSecret, aad);
       const resealed = keyRing.seal(secret, aad);
       secret.fill(0);

@@ -15,6 +15,14 @@ export const MFA_ERROR_CODES = {
   UNAUTHENTICATED: { status: 401, message: 'Sign in before using multi-factor authentication.' },
   VALIDATION_FAILED: { status: 400, message: 'The request body is malformed.' },
   ENROLLMENT_NOT_FOUND: { status: 404, message: 'No pending enrollment with this id.' },
+  CHALLENGE_NOT_FOUND: { status: 404, message: 'No pending challenge with this id in this session.' },
+  INVALID_PHONE_NUMBER: { status: 400, message: 'The phone number is not valid: use international format, e.g. +905321234567.' },
+  INVALID_EMAIL_ADDRESS: { status: 400, message: 'The email address is not valid.' },
+  FACTOR_UNAVAILABLE: { status: 400, message: 'This factor is not available: it is not configured here or not bound to the account.' },
+  RESEND_TOO_SOON: { status: 429, message: 'A code was sent moments ago. Wait before asking for another.' },
+  DELIVERY_LIMIT_REACHED: { status: 429, message: 'Too many codes were sent. Try again later.' },
+  DELIVERY_FAILED: { status: 503, message: 'The code could not be sent. Try again in a moment.' },
+  DELIVERY_CALLBACK_REJECTED: { status: 403, message: 'The delivery report could not be authenticated.' },
   MFA_UNAVAILABLE: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
 } as const;
 

@@ -1,7 +1,7 @@
 import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 import type { FactorType } from '../ports/mfa-store.port';
 
-export const FACTOR_TYPES: readonly FactorType[] = ['totp', 'backup_code'];
+export const FACTOR_TYPES: readonly FactorType[] = ['totp', 'sms', 'email', 'backup_code'];
 
 /**
  * One step of a requirement. `maxAge` (seconds) is the sudo window; `maxAge: 0` is a

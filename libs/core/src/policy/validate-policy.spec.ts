@@ -27,7 +27,7 @@ describe('validatePolicy', () => {
   it.each([
     ['not an object', [], '$', 'expected an object'],
     ['unknown top-level field', { rule: [] }, '$.rule', 'unknown field'],
-    ['unknown factor', { rules: [{ id: 'a', require: 'sms' }] }, '$.rules[0].require', 'unknown factor "sms"'],
+    ['unknown factor', { rules: [{ id: 'a', require: 'webauthn' }] }, '$.rules[0].require', 'unknown factor "webauthn"'],
     ['negative maxAge in a chain', { rules: [{ id: 'a', require: { chain: ['totp', { anyOf: ['backup_code'], maxAge: -1 }] } }] }, '$.rules[0].require.chain[1].maxAge', 'whole seconds'],
     ['two forms in one step', { rules: [{ id: 'a', require: { factor: 'totp', any: true } }] }, '$.rules[0].require', 'exactly one of'],
     ['require and deny together', { rules: [{ id: 'a', require: 'any', deny: true }] }, '$.rules[0]', 'exactly one of: require, deny'],

@@ -2,19 +2,24 @@ import { TotpProfile } from '../factors/totp-profile';
 import type { RequirementStep } from '../policy/requirement';
 import type { VerificationBaseline } from '../policy/request-context';
 
-export type FactorType = 'totp' | 'backup_code';
+export type FactorType = 'totp' | 'sms' | 'email' | 'backup_code';
+/** Factors bound by enrollment; backup codes are issued, not enrolled. */
+export type EnrollmentType = 'totp' | 'sms' | 'email';
 export type EnrollmentStatus = 'pending' | 'active';
 
 export interface EnrollmentRecord {
   id: string;
   userId: string;
-  type: 'totp';
+  type: EnrollmentType;
   status: EnrollmentStatus;
   label: string | null;
-  /** AES-GCM envelope from the key ring; never the plain secret. */
+  /** AES-GCM envelope from the key ring: the TOTP seed, or the phone number / address. */
   sealedSecret: string;
   keyId: string;
-  profile: TotpProfile;
+  /** TOTP only. */
+  profile: TotpProfile | null;
+  /** SMS and email only: what a client may see of the target (`y***@example.com`). */
+  maskedTarget: string | null;
   /** The last accepted TOTP time step; null until the first acceptance. */
   lastStep: number | null;
   createdAt: number;
@@ -26,6 +31,21 @@ export interface BackupCodeRecord {
   id: string;
   userId: string;
   codeHash: string;
+}
+
+/**
+ * A code sent by SMS or email, bound to one user, channel and purpose
+ * (`challenge:<id>` or `enroll:<enrollmentId>`). Only its keyed digest is stored.
+ */
+export interface OtpCodeRecord {
+  id: string;
+  userId: string;
+  channel: 'sms' | 'email';
+  enrollmentId: string;
+  purpose: string;
+  codeDigest: string;
+  createdAt: number;
+  expiresAt: number;
 }
 
 export type ChallengeStatus = 'pending' | 'completed';
@@ -98,9 +118,10 @@ export interface MfaStore {
   createEnrollment(record: EnrollmentRecord): Promise<void>;
   findEnrollment(userId: string, enrollmentId: string): Promise<EnrollmentRecord | null>;
   listEnrollments(userId: string): Promise<EnrollmentRecord[]>;
-  deletePendingEnrollments(userId: string): Promise<void>;
-  /** pending → active, only if `step` is later than any step seen on it. */
-  activateEnrollment(userId: string, enrollmentId: string, step: number, now: number): Promise<boolean>;
+  /** Drops the user's unconfirmed enrollments of one type. */
+  deletePendingEnrollments(userId: string, type: EnrollmentType): Promise<void>;
+  /** pending → active; for TOTP (`step` given) only if `step` is later than any step seen on it. */
+  activateEnrollment(userId: string, enrollmentId: string, step: number | null, now: number): Promise<boolean>;
   /** Records `step` as used, only if it is later than the last accepted step. */
   acceptTotpStep(userId: string, enrollmentId: string, step: number, now: number): Promise<boolean>;
   /** For key rotation: enrollments whose secret is sealed under a key other than `keyId`. */
@@ -112,6 +133,16 @@ export interface MfaStore {
   replaceBackupCodes(userId: string, codeHashes: Array<{ id: string; codeHash: string }>, now: number): Promise<void>;
   listUnusedBackupCodes(userId: string): Promise<BackupCodeRecord[]>;
   consumeBackupCode(userId: string, codeId: string, now: number): Promise<boolean>;
+
+  /** Kills every live code of the user for `purpose` (a resend replaces), then stores `record`. Returns how many died. */
+  replaceOtpCode(record: OtpCodeRecord, now: number): Promise<number>;
+  /** The newest live (unspent, unexpired, not replaced) code for the purpose and channel. */
+  findLiveOtpCode(userId: string, purpose: string, channel: 'sms' | 'email', now: number): Promise<OtpCodeRecord | null>;
+  consumeOtpCode(userId: string, codeId: string, now: number): Promise<boolean>;
+  /** The provider's message id and status when it took the message. */
+  recordOtpDelivery(codeId: string, provider: string, messageId: string | null, status: string | null): Promise<void>;
+  /** A provider's later delivery report; returns the code's user, or null for an unknown message. */
+  updateDeliveryStatus(provider: string, messageId: string, status: string, now: number): Promise<{ userId: string; channel: string } | null>;
 
   findPendingChallenge(userId: string, sessionRef: string, purpose: string, now: number): Promise<ChallengeRecord | null>;
   createChallenge(record: ChallengeRecord): Promise<void>;

@@ -2,7 +2,7 @@ import { IsIn, IsString, Length } from 'class-validator';
 import type { FactorType } from '../../../core/src';
 
 export class VerifyChallengeDto {
-  @IsIn(['totp', 'backup_code'])
+  @IsIn(['totp', 'sms', 'email', 'backup_code'])
   method: FactorType;
 
   @IsString()

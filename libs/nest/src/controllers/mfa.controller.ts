@@ -17,6 +17,54 @@ export function createMfaController(prefix: string): Type {
       return this.api.verifyChallenge(req);
     }
 
+    /** Sends or re-sends an SMS / email code; 429 RESEND_TOO_SOON with Retry-After inside the cooldown. */
+    @Post('challenges/:challengeId/send') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    send(@Req() req: MfaRequest) {
+      return this.api.sendChallengeCode(req);
+    }
+
+    /** Binds a phone number: the code sent to it confirms; the answer shows it masked. */
+    @Post('sms/enrollments') @HttpCode(201) @Header('Cache-Control', 'no-store')
+    startSms(@Req() req: MfaRequest) {
+      return this.api.startDeliveryEnrollment(req, 'sms');
+    }
+
+    @Post('sms/enrollments/:enrollmentId/resend') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    resendSms(@Req() req: MfaRequest) {
+      return this.api.resendDeliveryEnrollment(req, 'sms');
+    }
+
+    @Post('sms/enrollments/:enrollmentId/confirm') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    confirmSms(@Req() req: MfaRequest) {
+      return this.api.confirmDeliveryEnrollment(req, 'sms');
+    }
+
+    @Post('email/enrollments') @HttpCode(201) @Header('Cache-Control', 'no-store')
+    startEmail(@Req() req: MfaRequest) {
+      return this.api.startDeliveryEnrollment(req, 'email');
+    }
+
+    @Post('email/enrollments/:enrollmentId/resend') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    resendEmail(@Req() req: MfaRequest) {
+      return this.api.resendDeliveryEnrollment(req, 'email');
+    }
+
+    @Post('email/enrollments/:enrollmentId/confirm') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    confirmEmail(@Req() req: MfaRequest) {
+      return this.api.confirmDeliveryEnrollment(req, 'email');
+    }
+
+    /** Provider delivery reports (Twilio StatusCallback posts; Vonage DLR may GET or POST). No session. */
+    @Post('delivery/:provider/status') @HttpCode(200)
+    deliveryStatus(@Req() req: MfaRequest) {
+      return this.api.deliveryStatus(req);
+    }
+
+    @Get('delivery/:provider/status')
+    deliveryStatusByGet(@Req() req: MfaRequest) {
+      return this.api.deliveryStatus(req);
+    }
+
     /** Metadata only: never a secret. */
     @Get('enrollments') @Header('Cache-Control', 'no-store')
     list(@Req() req: MfaRequest) {

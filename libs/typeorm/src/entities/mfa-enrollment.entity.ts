@@ -14,6 +14,7 @@ export class MfaEnrollmentEntity {
   @Column({ type: 'varchar', length: 16 }) algorithm: string;
   @Column({ type: 'int' }) digits: number;
   @Column({ type: 'int' }) period: number;
+  @Column({ name: 'masked_target', type: 'varchar', length: 255, nullable: true }) maskedTarget: string | null;
   @Column({ name: 'last_step', type: 'bigint', nullable: true, transformer: epochMs }) lastStep: number | null;
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs }) createdAt: number;
   @Column({ name: 'confirmed_at', type: 'bigint', nullable: true, transformer: epochMs }) confirmedAt: number | null;

@@ -1,0 +1,69 @@
+/** The words of every message MFA sends. `{{code}}`, `{{minutes}}`, `{{issuer}}` and `{{what}}` are filled in. */
+export interface MfaMessageStrings {
+  smsText: string;
+  emailSubject: string;
+  emailText: string;
+  emailHtml: string;
+  notificationSubject: string;
+  notificationText: string;
+  /** `{{what}}` of a notification, per notification type. */
+  factorAdded: string;
+  backupCodesRegenerated: string;
+}
+
+const EN: MfaMessageStrings = {
+  smsText: '{{code}} is your {{issuer}} verification code. It expires in {{minutes}} minutes. Never share it.',
+  emailSubject: 'Your {{issuer}} verification code',
+  emailText: 'Your verification code is {{code}}.\n\nIt expires in {{minutes}} minutes. If you did not ask for it, ignore this message and never share the code.',
+  emailHtml:
+    '<p>Your verification code is</p><p style="font-size:24px;font-weight:bold;letter-spacing:4px">{{code}}</p>' +
+    '<p>It expires in {{minutes}} minutes. If you did not ask for it, ignore this message and never share the code.</p>',
+  notificationSubject: 'Security change on your {{issuer}} account',
+  notificationText: '{{what}}\n\nIf this was not you, contact support right away: someone may have access to your account.',
+  factorAdded: 'A new sign-in method was added to your account: {{channel}} {{target}}.',
+  backupCodesRegenerated: 'New backup codes were generated for your account; the earlier ones no longer work.',
+};
+
+const TR: MfaMessageStrings = {
+  smsText: '{{issuer}} doğrulama kodunuz: {{code}}. {{minutes}} dakika geçerlidir. Kimseyle paylaşmayın.',
+  emailSubject: '{{issuer}} doğrulama kodunuz',
+  emailText: 'Doğrulama kodunuz: {{code}}\n\n{{minutes}} dakika geçerlidir. Bu kodu siz istemediyseniz bu iletiyi yok sayın ve kodu kimseyle paylaşmayın.',
+  emailHtml:
+    '<p>Doğrulama kodunuz</p><p style="font-size:24px;font-weight:bold;letter-spacing:4px">{{code}}</p>' +
+    '<p>{{minutes}} dakika geçerlidir. Bu kodu siz istemediyseniz bu iletiyi yok sayın ve kodu kimseyle paylaşmayın.</p>',
+  notificationSubject: '{{issuer}} hesabınızda güvenlik değişikliği',
+  notificationText: '{{what}}\n\nBunu siz yapmadıysanız hemen destek ekibine başvurun.',
+  factorAdded: 'Hesabınıza yeni bir giriş yöntemi eklendi: {{channel}} {{target}}.',
+  backupCodesRegenerated: 'Hesabınız için yeni yedek kodlar üretildi; eskileri artık geçersiz.',
+};
+
+const DE: MfaMessageStrings = {
+  smsText: '{{code}} ist Ihr {{issuer}}-Bestätigungscode. Er ist {{minutes}} Minuten gültig. Geben Sie ihn niemals weiter.',
+  emailSubject: 'Ihr {{issuer}}-Bestätigungscode',
+  emailText: 'Ihr Bestätigungscode lautet {{code}}.\n\nEr ist {{minutes}} Minuten gültig. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese Nachricht.',
+  emailHtml:
+    '<p>Ihr Bestätigungscode lautet</p><p style="font-size:24px;font-weight:bold;letter-spacing:4px">{{code}}</p>' +
+    '<p>Er ist {{minutes}} Minuten gültig. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese Nachricht.</p>',
+  notificationSubject: 'Sicherheitsänderung an Ihrem {{issuer}}-Konto',
+  notificationText: '{{what}}\n\nWenn Sie das nicht waren, wenden Sie sich sofort an den Support.',
+  factorAdded: 'Ihrem Konto wurde eine neue Anmeldemethode hinzugefügt: {{channel}} {{target}}.',
+  backupCodesRegenerated: 'Für Ihr Konto wurden neue Backup-Codes erzeugt; die alten gelten nicht mehr.',
+};
+
+export const MFA_MESSAGE_LOCALES: Record<string, MfaMessageStrings> = { en: EN, tr: TR, de: DE };
+
+/** A built-in locale (falling back to English), with the app's own strings over it. */
+export function resolveMessages(locale = 'en', overrides: Partial<MfaMessageStrings> = {}): MfaMessageStrings {
+  return { ...(MFA_MESSAGE_LOCALES[locale] ?? EN), ...overrides };
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Fills `{{name}}` placeholders; `html` escapes the values, never the template. */
+export function fillTemplate(template: string, values: Record<string, string>, html = false): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) return whole;
+    return html ? value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]) : value;
+  });
+}

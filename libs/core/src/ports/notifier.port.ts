@@ -1,0 +1,21 @@
+/**
+ * Something changed on the user's factors. NIST 800-63B r4 asks that the user hear of
+ * it through a channel other than the one that changed, so a stolen session cannot bind
+ * an attacker's phone in silence.
+ */
+export interface MfaNotification {
+  type: 'factor.added' | 'backup_codes.regenerated';
+  userId: string;
+  at: number;
+  /** The factor the change is about. */
+  channel?: string;
+  /** Masked, never the full target. */
+  maskedTarget?: string;
+  /** The enrollment that changed: the notifier does not write to the channel being added. */
+  enrollmentId?: string;
+}
+
+/** Tells the user. Throwing is reported in the audit trail and never undoes the change. */
+export interface Notifier {
+  notify(notification: MfaNotification): Promise<'sent' | 'skipped'>;
+}
