@@ -45,7 +45,7 @@ export class OtpDeliveryService {
     const { counters, clock, delivery, keyRing, store } = this.ctx;
     const now = clock.now();
     const masked = enrollment.maskedTarget ?? '***';
-    const cooldownKey = `otp:${subject.userId}:${purpose}:cooldown`;
+    const cooldownKey = `otp:${subject.userId}:${purpose}:${channel}:cooldown`;
     if (delivery.cooldownMs > 0) {
       const cooldown = await counters.hit(cooldownKey, 1, delivery.cooldownMs, now);
       if (!cooldown.allowed) {
