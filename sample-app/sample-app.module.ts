@@ -13,29 +13,33 @@ import { ProfileController } from './routes/profile.controller';
 import { WikiController } from './routes/wiki.controller';
 import { PaymentsController } from './routes/payments.controller';
 import { SAMPLE_MFA_DEFAULTS } from './shared/sample-mfa-policy';
+import { DEV_OUTBOX, devOutboxEnabled } from './shared/dev-outbox';
+import { DevOutboxController } from './routes/dev-outbox.controller';
 
 /** An existing passport + express-session app, with MFA added by one import and one guard. */
 @Module({})
 export class SampleAppModule {
   static register(options: MfaModuleOptions, mode: 'sync' | 'async' = 'sync'): DynamicModule {
-    const mfa = { ...SAMPLE_MFA_DEFAULTS, ...options } as MfaModuleOptions;
+    const outbox = devOutboxEnabled();
+    const mfa = { ...SAMPLE_MFA_DEFAULTS, ...(outbox ? { sms: DEV_OUTBOX.sms, email: DEV_OUTBOX.email } : {}), ...options } as MfaModuleOptions;
     return {
       module: SampleAppModule,
       imports: [
         PassportModule.register({ session: true }),
         mode === 'sync' ? MfaModule.forRoot(mfa) : MfaModule.forRootAsync({ useFactory: async () => mfa }),
       ],
-      controllers: [AuthController, WikiController, AdminController, ProfileController, PaymentsController],
+      controllers: [AuthController, WikiController, AdminController, ProfileController, PaymentsController, ...(outbox ? [DevOutboxController] : [])],
       providers: [UsersService, LocalStrategy, SessionSerializer, { provide: APP_GUARD, useClass: MfaGuard }],
     };
   }
 }
 
-/** The app's own session middleware; MFA keys its state by this session's id. */
-export function useSessions(app: INestApplication, secret: string): void {
+/** The app's own session middleware; MFA keys its state by this session's id. `store`: shared by instances (default: memory). */
+export function useSessions(app: INestApplication, secret: string, store?: session.Store): void {
   app.use(
     session({
       secret,
+      store,
       resave: false,
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: process.env.NODE_ENV === 'production' },

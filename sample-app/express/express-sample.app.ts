@@ -5,6 +5,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import { createMfa, MfaExpress, MfaExpressOptions, passportSessionSubject } from '../../src/express';
 import { DemoUser, UsersService } from '../shared/demo-users';
 import { SAMPLE_MFA_DEFAULTS } from '../shared/sample-mfa-policy';
+import { DEV_OUTBOX, devOutboxEnabled, outboxPage, PROFILE_NEXT_STEPS } from '../shared/dev-outbox';
 
 /**
  * The same app as the Nest sample, in plain Express with passport-local and
@@ -18,7 +19,8 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
   passport.serializeUser<string>((user, done) => done(null, (user as DemoUser).id));
   passport.deserializeUser<string>((id, done) => done(null, users.findById(id) ?? false));
 
-  const mfa = createMfa({ ...SAMPLE_MFA_DEFAULTS, ...options } as MfaExpressOptions);
+  const outbox = devOutboxEnabled();
+  const mfa = createMfa({ ...SAMPLE_MFA_DEFAULTS, ...(outbox ? { sms: DEV_OUTBOX.sms, email: DEV_OUTBOX.email } : {}), ...options } as MfaExpressOptions);
   await mfa.ready;
 
   const app = express();
@@ -40,6 +42,7 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
   );
   app.post('/auth/logout', (req, res, next) => req.logout((err) => (err ? next(err) : res.json({ signedOut: true }))));
 
+  if (outbox) app.get('/dev/outbox', (_req, res) => res.json(outboxPage()));
   app.get('/wiki', (_req, res) => res.json({ page: 'Welcome to the wiki. No second factor needed here.' }));
   app.get('/admin', mfa.stepUp({ maxAge: 300, factors: ['totp'], service: 'admin' }), (req, res) => res.json({ area: 'admin', user: req.user }));
   app.get('/payments', mfa.protect({ service: 'payments' }), (req, res) => res.json({ user: req.user, balance: 1250 }));
@@ -50,7 +53,7 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
       res.json({
         user: req.user,
         mfa: await (await mfa.ready).listEnrollments((await passportSessionSubject(req))!), // signedIn ran: there is a subject
-        next: { enroll: 'POST /mfa/totp/enrollments', confirm: 'POST /mfa/totp/enrollments/:id/confirm' },
+        next: PROFILE_NEXT_STEPS,
       });
     } catch (err) {
       next(err);

@@ -1,3 +1,4 @@
+import { PROFILE_NEXT_STEPS } from '../shared/dev-outbox';
 import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { MfaEngine, passportSessionSubject, RequireMfa, SkipMfa } from '../../src';
@@ -19,7 +20,7 @@ export class ProfileController {
     return {
       user: req.user,
       mfa: await this.mfa.listEnrollments((await passportSessionSubject(req))!), // SignedInGuard ran: there is a subject
-      next: { enroll: 'POST /mfa/totp/enrollments', confirm: 'POST /mfa/totp/enrollments/:id/confirm' },
+      next: PROFILE_NEXT_STEPS,
     };
   }
 
