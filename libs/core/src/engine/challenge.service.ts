@@ -17,6 +17,8 @@ export type MethodView =
   | { type: 'sms' | 'email'; enrollments: Array<{ id: string; label: string | null; maskedTarget: string | null }> }
   | { type: 'backup_code'; remaining: number };
 
+const primaryFailuresKey = (challengeId: string) => `mfa:challenge:${challengeId}:primary-failures`;
+
 /** What the client sees of a challenge: never a secret, only what remains and how it may answer. */
 export interface ChallengeView {
   id: string;
@@ -97,7 +99,11 @@ export class ChallengeService {
       // Unknown, foreign, expired, spent and wrong-method challenges all fail like a wrong code: no oracle.
       const found = await this.usableChallenge(subject, sessionRef, challengeId, method, enabled, now);
       if (!found) return null;
-      return (await this.verifier.verify(subject, method, code, now, found.id)) ? found : null;
+      if (await this.verifier.verify(subject, method, code, now, found.id)) return found;
+      if (method !== 'email' && this.policy.current().emailFallbackAfter !== null) {
+        await this.ctx.counters.hit(primaryFailuresKey(found.id), Number.MAX_SAFE_INTEGER, Math.max(1, found.expiresAt - now), now);
+      }
+      return null;
     });
     const demand = challenge.requirement;
     const singleUse = isSingleUse(demand.steps[0]);
@@ -135,7 +141,24 @@ export class ChallengeService {
       found.status === 'pending' &&
       found.expiresAt > now &&
       acceptedFactors(found.requirement.steps[0], enabled).includes(method);
-    return usable ? found : null;
+    if (!usable) return null;
+    return method !== 'email' || (await this.emailOffered(found, enabled, now)) ? found : null;
+  }
+
+  /**
+   * The fallback rule (off by default): where a step also accepts another factor, email
+   * codes open only after `emailFallbackAfter` failed attempts with the others on this
+   * challenge, so the weaker channel is not the first door an attacker tries.
+   */
+  private async emailOffered(challenge: Pick<ChallengeRecord, 'id' | 'userId' | 'requirement'>, enabled: readonly FactorType[], now: number): Promise<boolean> {
+    const after = this.policy.current().emailFallbackAfter;
+    if (after === null) return true;
+    const primaries: FactorType[] = acceptedFactors(challenge.requirement.steps[0], enabled).filter((f) => f !== 'email' && f !== 'backup_code');
+    if (primaries.length === 0) return true;
+    // A user with no other factor bound has nothing to fall back from.
+    const bound = await this.ctx.store.listEnrollments(challenge.userId);
+    if (!bound.some((e) => e.status === 'active' && primaries.includes(e.type))) return true;
+    return (await this.ctx.counters.peek(primaryFailuresKey(challenge.id), now)).count >= after;
   }
 
   /** The one place a session's verification is written, so the cache never misses a write of ours. */
@@ -188,8 +211,9 @@ export class ChallengeService {
         policyVersion: decision.policyVersion, ruleId: decision.ruleId, reason: decision.reasons.at(-1),
       });
     }
+    const offered = methods.some((m) => m.type === 'email') && !(await this.emailOffered(challenge, enabled, now)) ? methods.filter((m) => m.type !== 'email') : methods;
     return {
-      id: challenge.id, expiresAt: new Date(challenge.expiresAt).toISOString(), requirement: { steps: decision.remaining }, methods,
+      id: challenge.id, expiresAt: new Date(challenge.expiresAt).toISOString(), requirement: { steps: decision.remaining }, methods: offered,
       ruleId: decision.ruleId, policyVersion: decision.policyVersion,
     };
   }

@@ -15,6 +15,8 @@ export interface CompiledPolicy {
   version: number;
   contentHash: string;
   enabled: readonly FactorType[];
+  /** Failed primary attempts on a challenge before email is offered; null: email is a factor like any. */
+  emailFallbackAfter: number | null;
   unmapped: Requirement;
   machineExempt: boolean;
   continuous: { countryChange: boolean; riskIncrease?: number; trustDrop: boolean };
@@ -75,6 +77,7 @@ export function compilePolicy(doc: PolicyDocument, version: number): CompiledPol
     version,
     contentHash: policyHash(doc),
     enabled: doc.methods?.enabled ?? FACTOR_TYPES,
+    emailFallbackAfter: doc.methods?.emailFallbackAfter ?? null,
     unmapped: compileRequirement(doc.defaults?.unmapped ?? 'none'),
     machineExempt: doc.machinePrincipals === 'exempt',
     continuous: {

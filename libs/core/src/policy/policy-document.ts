@@ -53,7 +53,15 @@ export interface ServicePolicy {
  * so the strictest one decides and there is no tie to break; a matching deny wins.
  */
 export interface PolicyDocument {
-  methods?: { enabled?: FactorType[] };
+  methods?: {
+    enabled?: FactorType[];
+    /**
+     * Email codes as a fallback only: a challenge that also accepts another factor offers
+     * email after this many failed attempts with the other factors on that challenge.
+     * @default off (email is offered like any factor)
+     */
+    emailFallbackAfter?: number;
+  };
   defaults?: { unmapped?: RequirementSpec };
   /** @default 'enforce' */
   machinePrincipals?: 'exempt' | 'enforce';

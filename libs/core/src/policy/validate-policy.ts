@@ -71,10 +71,14 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
   };
 
   if (!keys(doc, '$', ['methods', 'defaults', 'machinePrincipals', 'continuous', 'services', 'rules'])) return problems;
-  if (doc.methods !== undefined && keys(doc.methods, '$.methods', ['enabled']) && doc.methods.enabled !== undefined) {
+  if (doc.methods !== undefined && keys(doc.methods, '$.methods', ['enabled', 'emailFallbackAfter'])) {
     const enabled = doc.methods.enabled;
-    if (!Array.isArray(enabled) || enabled.length === 0) fail('$.methods.enabled', 'expected a non-empty array of factors');
-    else enabled.forEach((f, i) => factor(f, `$.methods.enabled[${i}]`));
+    if (enabled !== undefined && (!Array.isArray(enabled) || enabled.length === 0)) fail('$.methods.enabled', 'expected a non-empty array of factors');
+    else enabled?.forEach((f, i) => factor(f, `$.methods.enabled[${i}]`));
+    const after = doc.methods.emailFallbackAfter;
+    if (after !== undefined && !(Number.isInteger(after) && (after as number) >= 1 && (after as number) <= 20)) {
+      fail('$.methods.emailFallbackAfter', 'expected a whole number of failed attempts from 1 to 20');
+    }
   }
   if (doc.defaults !== undefined && keys(doc.defaults, '$.defaults', ['unmapped']) && doc.defaults.unmapped !== undefined) {
     requirement(doc.defaults.unmapped, '$.defaults.unmapped');
