@@ -74,6 +74,12 @@ describe.each(MATRIX)('recipient disclosure on %s', (_name, backend, adapter) =>
       expect(surface).not.toContain(EMAIL);
       for (const digits of PHONE_DIGITS) expect(surface).not.toContain(digits);
     }
+    // Nor does any code that was sent (whole numbers only: a timestamp may contain any six digits).
+    const codes = [...gateway.requests.map((r) => r.body.Body as string), ...inbox.messages.map((m) => m.text ?? '')].flatMap((text) => text.match(/\d{6}/g) ?? []);
+    expect(codes.length).toBeGreaterThanOrEqual(4);
+    for (const surface of [answers.join('\n'), JSON.stringify(audit.events), logs.join('')]) {
+      for (const code of codes) expect(surface).not.toMatch(new RegExp(`(?<![\\d-])${code}(?![\\d-])`));
+    }
     // The store keeps the targets sealed: the plain number is in no column.
     const rows = JSON.stringify(await t.store.dataSource.query('SELECT * FROM mfa_enrollments'));
     expect(rows).not.toContain('5321234512');

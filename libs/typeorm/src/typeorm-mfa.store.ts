@@ -18,6 +18,37 @@ import { toChallengeRecord, toEnrollmentRecord } from './typeorm-record.mappers'
 const SESSION_FACTORS_SQL = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
 const SESSION_FACTORS_SQL_PG = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
 
+// Any fixed number; it only has to be the same in every instance of this library.
+const MIGRATION_LOCK_ID = 7_340_217_001;
+const MIGRATION_LOCK_NAME = 'nestjs_mfa_migrations';
+
+/**
+ * Instances that boot together (a rolling deploy) must not run the same migration twice:
+ * a session-level advisory lock (PostgreSQL) or named lock (MySQL/MariaDB), held on one
+ * connection for the whole run, lets one migrate while the others wait and then find
+ * nothing left to do. SQLite serialises writers on its own.
+ */
+async function withMigrationLock<T>(dataSource: DataSource, run: () => Promise<T>): Promise<T> {
+  const type = dataSource.options.type;
+  if (type !== 'postgres' && type !== 'mysql' && type !== 'mariadb') return run();
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    if (type === 'postgres') await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    else {
+      const [row] = await runner.query('SELECT GET_LOCK(?, 120) AS got', [MIGRATION_LOCK_NAME]);
+      if (Number(row?.got) !== 1) throw new Error('Timed out waiting for another instance to finish the MFA migrations');
+    }
+    try {
+      return await run();
+    } finally {
+      await (type === 'postgres' ? runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]) : runner.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK_NAME]));
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
 /**
  * MfaStore on TypeORM (SQLite, PostgreSQL, MySQL/MariaDB). Each spending method is a
  * single `UPDATE … WHERE <still unspent>` and reports success only when exactly one
@@ -42,7 +73,12 @@ export class TypeOrmMfaStore implements MfaStore {
       migrationsRun: false,
     } as DataSourceOptions);
     await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    try {
+      await withMigrationLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
+    } catch (err) {
+      await dataSource.destroy();
+      throw err;
+    }
     return new TypeOrmMfaStore(dataSource, true);
   }
 

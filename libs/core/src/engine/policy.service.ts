@@ -126,10 +126,23 @@ export class PolicyService {
     if (problems.length) {
       throw new MfaConfigurationError(`The policy in the options is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
     }
-    const created = await this.create(document, 'boot', 'from module options').catch(async () => null);
-    const [active] = await this.ctx.store.listPolicyActivations(1);
-    if (!active && created) await this.activate(created.version, 'boot', 'boot');
-    else await this.load(false); // another instance booted it first
+    // Exactly version 1, so instances booting together agree on one version: the one whose
+    // insert wins activates it, the others wait for that activation instead of adding their own.
+    const record: PolicyVersionRecord = {
+      version: 1, author: 'boot', comment: 'from module options', createdAt: this.ctx.clock.now(), contentHash: policyHash(document), document: JSON.stringify(document),
+    };
+    if (await this.ctx.store.insertPolicyVersion(record)) {
+      this.audit.record(undefined, { type: 'policy.version_created', severity: 'warning', actor: 'boot', policyVersion: 1, reason: record.comment ?? undefined });
+      await this.activate(1, 'boot', 'boot');
+      return;
+    }
+    for (let wait = 0; wait < 50; wait++) {
+      if ((await this.ctx.store.listPolicyActivations(1)).length) return this.load(false);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // Versions exist but none was ever activated (stored by hand): boot ours on top of them.
+    const created = await this.create(document, 'boot', 'from module options');
+    await this.activate(created.version, 'boot', 'boot');
   }
 
   private view(record: PolicyVersionRecord, active: boolean, withDocument: boolean): PolicyVersionView {
