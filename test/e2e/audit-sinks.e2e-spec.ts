@@ -111,6 +111,9 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('audit trail on %s', (_
         const id = await challengeFor(s);
         await s.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
       }
+      // Audit writes are fire-and-forget (a sink never holds up a decision): wait until all three have landed.
+      const all = async () => (await admin.get('/mfa/admin/audit').query({ userId: 'u-alice', type: 'challenge.verified' }).expect(200)).body.events.length;
+      for (let tries = 0; tries < 50 && (await all()) < 3; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
       const first = await admin.get('/mfa/admin/audit').query({ userId: 'u-alice', type: 'challenge.verified', limit: 2 }).expect(200);
       expect(first.body.events).toHaveLength(2);
       expect(first.body.events.every((e: AuditEvent) => e.type === 'challenge.verified' && e.userId === 'u-alice')).toBe(true);

@@ -44,7 +44,7 @@ export function createMfa(options: MfaExpressOptions): MfaExpress {
   const api = new MfaHttpApi(() => ready, options);
 
   const guard = (target: MfaTarget): RequestHandler => (req, res, next) => {
-    api.guard(req, target).then(() => next(), (err) => sendMfaError(res, err));
+    api.guard(req, target, res).then(() => next(), (err) => sendMfaError(res, err));
   };
   const targetOf = ({ service, operation, sensitivity }: MfaRouteMapping, requirement?: RequirementInput): MfaTarget => {
     const target: MfaTarget = {};

@@ -3,12 +3,12 @@ import { MfaHttpApi } from '../../http/src';
 import { sendMfaError } from './send-mfa-error';
 
 type ExpressModule = typeof import('express');
-type ApiMethod = (req: Request) => Promise<unknown>;
+type ApiMethod = (req: Request, res: Response) => Promise<unknown>;
 
 /** Express 4 does not catch rejected promises; every route answers its own errors. */
 function route(status: number, run: ApiMethod): RequestHandler {
   return (req: Request, res: Response, _next: NextFunction) => {
-    run(req).then((body) => res.status(status).json(body)).catch((err) => sendMfaError(res, err));
+    run(req, res).then((body) => res.status(status).json(body)).catch((err) => sendMfaError(res, err));
   };
 }
 
@@ -22,7 +22,7 @@ export function createMfaRouter(express: ExpressModule, prefix: string, api: Mfa
     res.set('Cache-Control', 'no-store');
     next();
   });
-  routes.post('/challenges/:challengeId/verify', route(200, (req) => api.verifyChallenge(req)));
+  routes.post('/challenges/:challengeId/verify', route(200, (req, res) => api.verifyChallenge(req, res)));
   routes.post('/challenges/:challengeId/send', route(200, (req) => api.sendChallengeCode(req)));
   for (const channel of ['sms', 'email'] as const) {
     routes.post(`/${channel}/enrollments`, route(201, (req) => api.startDeliveryEnrollment(req, channel)));
@@ -32,6 +32,11 @@ export function createMfaRouter(express: ExpressModule, prefix: string, api: Mfa
   routes.post('/delivery/:provider/status', route(200, (req) => api.deliveryStatus(req)));
   routes.get('/delivery/:provider/status', route(200, (req) => api.deliveryStatus(req)));
   routes.get('/enrollments', route(200, (req) => api.listEnrollments(req)));
+  routes.delete('/enrollments/:enrollmentId', route(200, (req) => api.removeFactor(req)));
+  routes.get('/devices', route(200, (req) => api.listDevices(req)));
+  routes.delete('/devices/:deviceId', route(200, (req) => api.revokeDevice(req)));
+  routes.delete('/devices', route(200, (req) => api.revokeDevices(req)));
+  routes.post('/recovery/redeem', route(200, (req) => api.redeemRecoveryTicket(req)));
   routes.post('/totp/enrollments', route(201, (req) => api.startTotpEnrollment(req)));
   routes.post('/totp/enrollments/:enrollmentId/confirm', route(200, (req) => api.confirmTotpEnrollment(req)));
   routes.post('/backup-codes/regenerate', route(200, (req) => api.regenerateBackupCodes(req)));
@@ -42,6 +47,14 @@ export function createMfaRouter(express: ExpressModule, prefix: string, api: Mfa
   routes.post('/admin/policy/rollback', route(200, (req) => api.rollbackPolicy(req)));
   routes.post('/admin/policy/explain', route(200, (req) => api.explain(req)));
   routes.get('/admin/audit', route(200, (req) => api.queryAudit(req)));
+  routes.get('/admin/users/:userId', route(200, (req) => api.adminViewUser(req)));
+  routes.post('/admin/users/:userId/reenrollment', route(200, (req) => api.adminForceReenrollment(req)));
+  routes.delete('/admin/users/:userId/enrollments/:enrollmentId', route(200, (req) => api.adminResetFactor(req)));
+  routes.delete('/admin/users/:userId/devices/:deviceId', route(200, (req) => api.adminRevokeDevice(req)));
+  routes.delete('/admin/users/:userId/devices', route(200, (req) => api.adminRevokeDevices(req)));
+  routes.post('/admin/users/:userId/backup-codes', route(200, (req) => api.adminRegenerateBackupCodes(req)));
+  routes.post('/admin/users/:userId/recovery-tickets', route(201, (req) => api.adminIssueRecoveryTicket(req)));
+  routes.delete('/admin/users/:userId/lockout', route(200, (req) => api.adminClearLockout(req)));
 
   const router = express.Router();
   router.use(`/${prefix.replace(/^\/+|\/+$/g, '')}`, routes);

@@ -14,3 +14,6 @@ export { MfaHttpApi } from './mfa-http-api';
 export { resolveRequestContext } from './request-context.resolver';
 export { CreatePolicyVersionDto, ExplainDto } from './dto/policy-admin.dto';
 export { StartSmsEnrollmentDto, StartEmailEnrollmentDto, SendChallengeCodeDto } from './dto/delivery.dto';
+export { readCookie } from './cookies';
+export type { MfaResponse } from './cookies';
+export { RedeemRecoveryTicketDto, IssueRecoveryTicketDto } from './dto/lifecycle.dto';

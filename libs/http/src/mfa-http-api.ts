@@ -10,6 +10,9 @@ import type { MfaOptions } from './mfa-options';
 import { contextIsSynchronous, headerOnlyContext, resolveRequestContext } from './request-context.resolver';
 import { defaultResolveSubject, MfaRequest } from './subject-resolvers';
 import { validateBody } from './validate-body';
+import { MfaResponse } from './cookies';
+import { deviceCookieName } from './request-context.resolver';
+import { IssueRecoveryTicketDto, RedeemRecoveryTicketDto } from './dto/lifecycle.dto';
 
 /**
  * Everything an MFA endpoint or guard does, once, for both adapters. The Nest controllers
@@ -26,8 +29,8 @@ export class MfaHttpApi {
     this.syncContext = contextIsSynchronous(options);
   }
 
-  /** The guard / middleware: passes, or throws MFA_REQUIRED, MFA_DENIED, UNAUTHENTICATED. */
-  async guard(req: MfaRequest, target: MfaTarget): Promise<void> {
+  /** The guard / middleware: passes, or throws MFA_REQUIRED, MFA_DENIED, MFA_ENROLLMENT_REQUIRED, UNAUTHENTICATED. */
+  async guard(req: MfaRequest, target: MfaTarget, res?: MfaResponse): Promise<void> {
     // The hot path (a satisfied session, cached state, no hooks) awaits nothing.
     const engine = this.readyEngine ?? (this.readyEngine = await this.engine());
     const unmapped = target.service === undefined && target.operation === undefined && target.requirement === undefined;
@@ -41,24 +44,38 @@ export class MfaHttpApi {
     }
     const context = this.syncContext ? headerOnlyContext(req, this.options) : await this.context(req, subject);
     if (engine.satisfiedFromCache(subject, target, context)) return;
-    await engine.enforce(subject, target, context);
+    const outcome = await engine.enforce(subject, target, context);
+    // Mandatory enrollment: the client learns how long it may still defer.
+    if (outcome.enrollmentGraceSeconds !== undefined) res?.setHeader?.('MFA-Enrollment-Grace', String(outcome.enrollmentGraceSeconds));
   }
 
-  async verifyChallenge(req: MfaRequest) {
+  /** With `rememberDevice: true`, also sets the trusted-device cookie (where the policy allows). */
+  async verifyChallenge(req: MfaRequest, res?: MfaResponse) {
+    this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     const body = await validateBody(VerifyChallengeDto, req.body);
-    const result = await (await this.engine()).verifyChallenge(subject, String(req.params?.challengeId ?? ''), body.method, body.code, context);
-    return { verified: true as const, ...result };
+    const { trustedDevice, ...result } = await (await this.engine()).verifyChallenge(
+      subject, String(req.params?.challengeId ?? ''), body.method, body.code, context, body.rememberDevice === true,
+    );
+    if (!trustedDevice) return { verified: true as const, ...result };
+    const cookie = this.options.trustedDeviceCookie ?? {};
+    res?.cookie?.(deviceCookieName(this.options), trustedDevice.cookieValue, {
+      httpOnly: true, secure: cookie.secure ?? true, sameSite: cookie.sameSite ?? 'lax', path: cookie.path ?? '/',
+      maxAge: trustedDevice.maxAgeSeconds * 1000, ...(cookie.domain ? { domain: cookie.domain } : {}),
+    });
+    return { verified: true as const, ...result, trustedDevice: trustedDevice.device };
   }
 
   /** Sends, or re-sends, an SMS or email code for a challenge of this session. */
   async sendChallengeCode(req: MfaRequest) {
+    this.sameOrigin(req);
     const { subject } = await this.caller(req);
     const body = await validateBody(SendChallengeCodeDto, req.body);
     return (await this.engine()).sendChallengeCode(subject, String(req.params?.challengeId ?? ''), body.method, body.enrollmentId);
   }
 
   async startDeliveryEnrollment(req: MfaRequest, channel: 'sms' | 'email') {
+    this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     const target =
       channel === 'sms' ? (await validateBody(StartSmsEnrollmentDto, req.body)) : (await validateBody(StartEmailEnrollmentDto, req.body));
@@ -67,11 +84,13 @@ export class MfaHttpApi {
   }
 
   async resendDeliveryEnrollment(req: MfaRequest, channel: 'sms' | 'email') {
+    this.sameOrigin(req);
     const { subject } = await this.caller(req);
     return (await this.engine()).resendDeliveryEnrollment(subject, channel, String(req.params?.enrollmentId ?? ''));
   }
 
   async confirmDeliveryEnrollment(req: MfaRequest, channel: 'sms' | 'email') {
+    this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     const body = await validateBody(ConfirmEnrollmentDto, req.body);
     return (await this.engine()).confirmDeliveryEnrollment(subject, channel, String(req.params?.enrollmentId ?? ''), body.code, context);
@@ -91,20 +110,102 @@ export class MfaHttpApi {
   }
 
   async startTotpEnrollment(req: MfaRequest) {
+    this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     const body = await validateBody(StartEnrollmentDto, req.body);
     return (await this.engine()).startTotpEnrollment(subject, body.label, context);
   }
 
   async confirmTotpEnrollment(req: MfaRequest) {
+    this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     const body = await validateBody(ConfirmEnrollmentDto, req.body);
     return (await this.engine()).confirmTotpEnrollment(subject, String(req.params?.enrollmentId ?? ''), body.code, context);
   }
 
   async regenerateBackupCodes(req: MfaRequest) {
+    this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     return { backupCodes: await (await this.engine()).regenerateBackupCodes(subject, context) };
+  }
+
+  async removeFactor(req: MfaRequest) {
+    this.sameOrigin(req);
+    const { subject, context } = await this.caller(req);
+    await (await this.engine()).removeFactor(subject, String(req.params?.enrollmentId ?? ''), context);
+    return { removed: true as const };
+  }
+
+  async listDevices(req: MfaRequest) {
+    const { subject } = await this.caller(req);
+    return { devices: await (await this.engine()).listTrustedDevices(subject.userId, this.deviceCookie(req)) };
+  }
+
+  async revokeDevice(req: MfaRequest) {
+    this.sameOrigin(req);
+    const { subject, context } = await this.caller(req);
+    await (await this.engine()).revokeOwnDevice(subject, String(req.params?.deviceId ?? ''), context);
+    return { revoked: 1 };
+  }
+
+  async revokeDevices(req: MfaRequest) {
+    this.sameOrigin(req);
+    const { subject, context } = await this.caller(req);
+    return { revoked: await (await this.engine()).revokeOwnDevices(subject, context) };
+  }
+
+  /** A help-desk ticket, redeemed by the signed-in user it was issued for. */
+  async redeemRecoveryTicket(req: MfaRequest) {
+    this.sameOrigin(req);
+    const { subject } = await this.caller(req);
+    const body = await validateBody(RedeemRecoveryTicketDto, req.body);
+    await (await this.engine()).redeemRecoveryTicket(subject, body.ticket);
+    return { redeemed: true as const, next: 'enroll a factor: it is your only one now' };
+  }
+
+  async adminViewUser(req: MfaRequest) {
+    await this.admin(req, false);
+    return (await this.engine()).adminViewUser(userParam(req));
+  }
+
+  async adminForceReenrollment(req: MfaRequest) {
+    const admin = await this.admin(req, true);
+    await (await this.engine()).adminForceReenrollment(admin, userParam(req));
+    return { reenrollmentForced: true as const };
+  }
+
+  async adminResetFactor(req: MfaRequest) {
+    const admin = await this.admin(req, true);
+    await (await this.engine()).adminResetFactor(admin, userParam(req), String(req.params?.enrollmentId ?? ''));
+    return { removed: true as const };
+  }
+
+  async adminRevokeDevice(req: MfaRequest) {
+    const admin = await this.admin(req, true);
+    await (await this.engine()).adminRevokeDevice(admin, userParam(req), String(req.params?.deviceId ?? ''));
+    return { revoked: 1 };
+  }
+
+  async adminRevokeDevices(req: MfaRequest) {
+    const admin = await this.admin(req, true);
+    return { revoked: await (await this.engine()).adminRevokeDevices(admin, userParam(req)) };
+  }
+
+  async adminRegenerateBackupCodes(req: MfaRequest) {
+    const admin = await this.admin(req, true);
+    return { backupCodes: await (await this.engine()).adminRegenerateBackupCodes(admin, userParam(req)) };
+  }
+
+  async adminIssueRecoveryTicket(req: MfaRequest) {
+    const admin = await this.admin(req, true);
+    const body = await validateBody(IssueRecoveryTicketDto, req.body ?? {});
+    return (await this.engine()).adminIssueRecoveryTicket(admin, userParam(req), body.reason, body.ttlHours);
+  }
+
+  async adminClearLockout(req: MfaRequest) {
+    const admin = await this.admin(req, true);
+    await (await this.engine()).adminClearLockout(admin, userParam(req));
+    return { cleared: true as const };
   }
 
   async listPolicyVersions(req: MfaRequest) {
@@ -118,17 +219,20 @@ export class MfaHttpApi {
   }
 
   async createPolicyVersion(req: MfaRequest) {
+    this.sameOrigin(req);
     const admin = await this.admin(req, true);
     const body = await validateBody(CreatePolicyVersionDto, req.body);
     return (await this.engine()).createPolicyVersion(body.document, admin.userId, body.comment);
   }
 
   async activatePolicyVersion(req: MfaRequest) {
+    this.sameOrigin(req);
     const admin = await this.admin(req, true);
     return (await this.engine()).activatePolicyVersion(versionParam(req), admin.userId);
   }
 
   async rollbackPolicy(req: MfaRequest) {
+    this.sameOrigin(req);
     const admin = await this.admin(req, true);
     return (await this.engine()).rollbackPolicy(admin.userId);
   }
@@ -165,8 +269,37 @@ export class MfaHttpApi {
     return resolveRequestContext(req, subject, this.options);
   }
 
+  private deviceCookie(req: MfaRequest): string | undefined {
+    return headerOnlyContext(req, this.options).deviceCookie;
+  }
+
+  /**
+   * CSRF defence for cookie-authenticated changes: browsers mark cross-site requests with
+   * `Sec-Fetch-Site` and send `Origin` on every cross-origin POST/DELETE, and neither can
+   * be set by a page. Clients that are not browsers send neither and carry no ambient cookie.
+   */
+  private sameOrigin(req: MfaRequest): void {
+    const csrf = this.options.csrf ?? {};
+    if (csrf.enabled === false) return;
+    const headers = req.headers ?? {};
+    const origin = typeof headers.origin === 'string' ? headers.origin : undefined;
+    const allowed = (o: string) => csrf.allowedOrigins?.includes(o) ?? false;
+    if (origin && origin !== 'null') {
+      let host: string | undefined;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        throw new MfaError('CSRF_REJECTED');
+      }
+      if (host === headers.host || allowed(origin)) return;
+      throw new MfaError('CSRF_REJECTED');
+    }
+    if (origin === 'null' || headers['sec-fetch-site'] === 'cross-site') throw new MfaError('CSRF_REJECTED');
+  }
+
   /** Admin rights come from the app's hook; changes also need the admin's own fresh verification. */
   private async admin(req: MfaRequest, changes: boolean): Promise<MfaSubject> {
+    if (changes) this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     if (!this.options.authorizeAdmin || !(await this.options.authorizeAdmin(req, subject))) throw new MfaError('MFA_ADMIN_FORBIDDEN');
     if (changes) {
@@ -183,6 +316,12 @@ function strings(source: unknown): Record<string, string> {
     for (const [key, value] of Object.entries(source as Record<string, unknown>)) if (typeof value === 'string') out[key] = value;
   }
   return out;
+}
+
+function userParam(req: MfaRequest): string {
+  const raw = String(req.params?.userId ?? '');
+  if (raw.length < 1 || raw.length > 191) throw new MfaError('VALIDATION_FAILED', { errors: [{ field: 'userId', problems: ['1 to 191 characters'] }] });
+  return raw;
 }
 
 function versionParam(req: MfaRequest): number {

@@ -66,6 +66,17 @@ export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit' | 'co
   deviceTrust?: DeviceTrustSignal;
   /** Session risk, 0..1, for `minRisk` conditions and `continuous.riskIncrease`. @default 0 */
   riskSignal?: RiskSignal;
+  /**
+   * The trusted-device cookie. `secure: false` only for local HTTP in development.
+   * @default { name: 'mfa_device', secure: true, sameSite: 'lax', path: '/' }
+   */
+  trustedDeviceCookie?: { name?: string; secure?: boolean; sameSite?: 'lax' | 'strict'; domain?: string; path?: string };
+  /**
+   * Cross-site request protection for MFA's state-changing endpoints: a browser request
+   * marked `Sec-Fetch-Site: cross-site`, or whose `Origin` is neither this host nor one of
+   * `allowedOrigins`, is refused with 403 CSRF_REJECTED. @default on, same host only
+   */
+  csrf?: { allowedOrigins?: string[]; enabled?: boolean };
   /** Is this subject a machine (API key, service account)? @default false */
   isMachinePrincipal?: MachinePrincipalSignal;
 }

@@ -1,4 +1,5 @@
 import type { MfaSubject, RequestContext } from '../../core/src';
+import { readCookie } from './cookies';
 import type { MfaOptions } from './mfa-options';
 import type { MfaRequest } from './subject-resolvers';
 
@@ -16,7 +17,18 @@ export function contextIsSynchronous(options: MfaOptions): boolean {
 /** The context when no hooks are configured: at most the trusted country header. */
 export function headerOnlyContext(req: MfaRequest, options: MfaOptions): RequestContext {
   const country = options.trustedCountryHeader ? headerCountry(req, options.trustedCountryHeader) : undefined;
-  return country ? { country } : {};
+  const context: RequestContext = country ? { country } : {};
+  return withDeviceCookie(req, options, context);
+}
+
+export function deviceCookieName(options: MfaOptions): string {
+  return options.trustedDeviceCookie?.name ?? 'mfa_device';
+}
+
+function withDeviceCookie(req: MfaRequest, options: MfaOptions, context: RequestContext): RequestContext {
+  const cookie = readCookie(req, deviceCookieName(options));
+  if (cookie) context.deviceCookie = cookie;
+  return context;
 }
 
 /** Asks the app's hooks about this request; a hook that fails makes the request fail closed. */
@@ -35,5 +47,5 @@ export async function resolveRequestContext(req: MfaRequest, subject: MfaSubject
     if (risk !== undefined) context.risk = risk;
   }
   if (options.isMachinePrincipal) context.machine = await options.isMachinePrincipal(req, subject);
-  return context;
+  return withDeviceCookie(req, options, context);
 }

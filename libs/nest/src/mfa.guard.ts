@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { MfaTarget, Requirement } from '../../core/src';
-import { MfaHttpApi, MfaRequest } from '../../http/src';
+import { MfaHttpApi, MfaRequest, MfaResponse } from '../../http/src';
 import { MFA_OPERATION_KEY, MFA_REQUIREMENT_KEY, MFA_SENSITIVITY_KEY, MFA_SERVICE_KEY } from './decorators/mfa-metadata';
 import { toMfaHttpException } from './errors/mfa-http.exception';
 import { MFA_HTTP_API } from './mfa.internal-tokens';
@@ -20,7 +20,7 @@ export class MfaGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     try {
-      await this.api.guard(this.getRequest(context), this.getTarget(context));
+      await this.api.guard(this.getRequest(context), this.getTarget(context), this.getResponse(context));
       return true;
     } catch (err) {
       this.throwMfaRequired(err, context);
@@ -56,6 +56,11 @@ export class MfaGuard implements CanActivate {
 
   protected getRequest(context: ExecutionContext): MfaRequest {
     return context.switchToHttp().getRequest();
+  }
+
+  /** Where response headers go (the enrollment grace period); undefined for transports without one. */
+  protected getResponse(context: ExecutionContext): MfaResponse | undefined {
+    return context.getType() === 'http' ? context.switchToHttp().getResponse() : undefined;
   }
 
   /** Turns a refusal (or a failure, which fails closed) into the HTTP answer. */

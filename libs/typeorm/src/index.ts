@@ -16,3 +16,7 @@ export { MfaCounterEntity } from './entities/mfa-counter.entity';
 export { MfaCounters1764100000000 } from './migrations/1764100000000-mfa-counters.migration';
 export { MfaOtpCodeEntity } from './entities/mfa-otp-code.entity';
 export { MfaDelivery1764200000000 } from './migrations/1764200000000-mfa-delivery.migration';
+export { MfaTrustedDeviceEntity } from './entities/mfa-trusted-device.entity';
+export { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
+export { MfaUserStateEntity } from './entities/mfa-user-state.entity';
+export { MfaLifecycle1764300000000 } from './migrations/1764300000000-mfa-lifecycle.migration';

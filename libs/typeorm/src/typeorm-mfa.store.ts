@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions, EntityTarget, ObjectLiteral } from 'type
 import { MfaConfigurationError } from '../../core/src';
 import type {
   BackupCodeRecord, ChallengeRecord, EnrollmentRecord, EnrollmentType, GrantRecord, OtpCodeRecord, MfaStore, PolicyActivationRecord, PolicyVersionRecord,
+  RecoveryTicketRecord, TrustedDeviceRecord, UserMfaState,
   SessionFactorRecord,
 } from '../../core/src';
 import { MfaGrantEntity } from './entities/mfa-grant.entity';
@@ -12,6 +13,9 @@ import { MfaChallengeEntity } from './entities/mfa-challenge.entity';
 import { MfaEnrollmentEntity } from './entities/mfa-enrollment.entity';
 import { MfaSessionFactorEntity } from './entities/mfa-session-factor.entity';
 import { MfaOtpCodeEntity } from './entities/mfa-otp-code.entity';
+import { MfaTrustedDeviceEntity } from './entities/mfa-trusted-device.entity';
+import { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
+import { MfaUserStateEntity } from './entities/mfa-user-state.entity';
 import { MFA_MIGRATIONS_TABLE, mfaEntities, mfaMigrations } from './mfa-typeorm.schema';
 import { toChallengeRecord, toEnrollmentRecord } from './typeorm-record.mappers';
 
@@ -223,6 +227,89 @@ export class TypeOrmMfaStore implements MfaStore {
     return { userId: row.userId, channel: row.channel };
   }
 
+  async deleteEnrollment(userId: string, id: string): Promise<boolean> {
+    const result = await this.dataSource.createQueryBuilder().delete().from(MfaEnrollmentEntity)
+      .where('id = :id AND user_id = :userId', { id, userId }).execute();
+    return result.affected === 1;
+  }
+
+  async createTrustedDevice(r: TrustedDeviceRecord): Promise<void> {
+    await this.dataSource.getRepository(MfaTrustedDeviceEntity).insert(r);
+  }
+
+  async findTrustedDevice(id: string): Promise<TrustedDeviceRecord | null> {
+    return this.dataSource.getRepository(MfaTrustedDeviceEntity).findOneBy({ id });
+  }
+
+  async listTrustedDevices(userId: string): Promise<TrustedDeviceRecord[]> {
+    return this.dataSource.getRepository(MfaTrustedDeviceEntity).find({ where: { userId }, order: { createdAt: 'ASC' } });
+  }
+
+  async touchTrustedDevice(id: string, now: number): Promise<void> {
+    await this.update(MfaTrustedDeviceEntity).set({ lastSeenAt: now }).where('id = :id', { id }).execute();
+  }
+
+  async revokeTrustedDevice(userId: string, id: string, now: number, reason: string): Promise<boolean> {
+    const result = await this.update(MfaTrustedDeviceEntity)
+      .set({ revokedAt: now, revokedReason: reason.slice(0, 191) })
+      .where('id = :id AND user_id = :userId AND revoked_at IS NULL', { id, userId })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async revokeTrustedDevices(userId: string, now: number, reason: string): Promise<number> {
+    const result = await this.update(MfaTrustedDeviceEntity)
+      .set({ revokedAt: now, revokedReason: reason.slice(0, 191) })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  async createRecoveryTicket(r: RecoveryTicketRecord): Promise<void> {
+    await this.dataSource.getRepository(MfaRecoveryTicketEntity).insert(r);
+  }
+
+  async findRecoveryTicket(id: string): Promise<RecoveryTicketRecord | null> {
+    return this.dataSource.getRepository(MfaRecoveryTicketEntity).findOneBy({ id });
+  }
+
+  async redeemRecoveryTicket(id: string, now: number): Promise<boolean> {
+    const result = await this.update(MfaRecoveryTicketEntity)
+      .set({ redeemedAt: now })
+      .where('id = :id AND redeemed_at IS NULL AND expires_at > :now', { id, now })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async findUserState(userId: string): Promise<UserMfaState | null> {
+    return this.dataSource.getRepository(MfaUserStateEntity).findOneBy({ userId });
+  }
+
+  async markEnrollmentRequired(userId: string, now: number): Promise<number> {
+    const repo = this.dataSource.getRepository(MfaUserStateEntity);
+    // Only the first time counts: set it where it is still empty, insert where there is no row.
+    await this.update(MfaUserStateEntity).set({ enrollmentRequiredSince: now })
+      .where('user_id = :userId AND enrollment_required_since IS NULL', { userId }).execute();
+    const existing = await repo.findOneBy({ userId });
+    if (existing?.enrollmentRequiredSince != null) return existing.enrollmentRequiredSince;
+    try {
+      await repo.insert({ userId, enrollmentRequiredSince: now, reenrollmentForcedAt: null });
+      return now;
+    } catch {
+      return (await repo.findOneBy({ userId }))?.enrollmentRequiredSince ?? now; // a concurrent request inserted it first
+    }
+  }
+
+  async setReenrollmentForced(userId: string, at: number | null): Promise<void> {
+    const updated = await this.update(MfaUserStateEntity).set({ reenrollmentForcedAt: at }).where('user_id = :userId', { userId }).execute();
+    if (updated.affected) return;
+    try {
+      await this.dataSource.getRepository(MfaUserStateEntity).insert({ userId, enrollmentRequiredSince: null, reenrollmentForcedAt: at });
+    } catch {
+      await this.update(MfaUserStateEntity).set({ reenrollmentForcedAt: at }).where('user_id = :userId', { userId }).execute();
+    }
+  }
+
   async findPendingChallenge(userId: string, sessionRef: string, purpose: string, now: number): Promise<ChallengeRecord | null> {
     const row = await this.dataSource.getRepository(MfaChallengeEntity).createQueryBuilder('c')
       .where('c.session_ref = :sessionRef AND c.purpose = :purpose AND c.user_id = :userId', { sessionRef, purpose, userId })
@@ -281,6 +368,10 @@ export class TypeOrmMfaStore implements MfaStore {
     } catch {
       await refresh(); // a concurrent verify inserted the row first
     }
+  }
+
+  async deleteSessionFactors(userId: string): Promise<void> {
+    await this.dataSource.getRepository(MfaSessionFactorEntity).delete({ userId });
   }
 
   async createGrant(r: GrantRecord): Promise<void> {

@@ -9,6 +9,7 @@ import { MfaNotification, Notifier } from '../ports/notifier.port';
 export class EmailNotifier implements Notifier {
   constructor(
     private readonly sender: EmailSender,
+    /** The user's bound addresses (not the one being added) and the app's own contact address for them. */
     private readonly addressesOf: (userId: string, exceptEnrollmentId?: string) => Promise<string[]>,
     private readonly messages: MfaMessageStrings,
     private readonly issuer: string,
@@ -18,10 +19,17 @@ export class EmailNotifier implements Notifier {
     const addresses = await this.addressesOf(n.userId, n.enrollmentId);
     if (addresses.length === 0) return 'skipped';
     const channelName = { totp: 'authenticator app', sms: 'SMS', email: 'email' }[n.channel ?? ''] ?? n.channel ?? '';
-    const what =
-      n.type === 'factor.added'
-        ? fillTemplate(this.messages.factorAdded, { channel: channelName, target: n.maskedTarget ?? '' }).replace(/\s+\./, '.')
-        : this.messages.backupCodesRegenerated;
+    const template = {
+      'factor.added': this.messages.factorAdded,
+      'factor.removed': this.messages.factorRemoved,
+      'backup_codes.regenerated': this.messages.backupCodesRegenerated,
+      'backup_code.used': this.messages.backupCodeUsed,
+      'device.trusted': this.messages.deviceTrusted,
+      'device.revoked': this.messages.deviceRevoked,
+      'recovery.issued': this.messages.recoveryIssued,
+      'recovery.redeemed': this.messages.recoveryRedeemed,
+    }[n.type];
+    const what = fillTemplate(template, { channel: channelName, target: n.maskedTarget ?? '', detail: n.detail ?? '' }).replace(/\s+\./, '.');
     const values = { issuer: this.issuer, what };
     await Promise.all(
       addresses.map((to) =>

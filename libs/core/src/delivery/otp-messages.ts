@@ -8,7 +8,13 @@ export interface MfaMessageStrings {
   notificationText: string;
   /** `{{what}}` of a notification, per notification type. */
   factorAdded: string;
+  factorRemoved: string;
   backupCodesRegenerated: string;
+  backupCodeUsed: string;
+  deviceTrusted: string;
+  deviceRevoked: string;
+  recoveryIssued: string;
+  recoveryRedeemed: string;
 }
 
 const EN: MfaMessageStrings = {
@@ -22,6 +28,12 @@ const EN: MfaMessageStrings = {
   notificationText: '{{what}}\n\nIf this was not you, contact support right away: someone may have access to your account.',
   factorAdded: 'A new sign-in method was added to your account: {{channel}} {{target}}.',
   backupCodesRegenerated: 'New backup codes were generated for your account; the earlier ones no longer work.',
+  factorRemoved: 'A sign-in method was removed from your account: {{channel}} {{target}}.',
+  backupCodeUsed: 'One of your backup codes was just used to sign in.',
+  deviceTrusted: 'A browser is now trusted to skip some sign-in checks: {{detail}}.',
+  deviceRevoked: 'A trusted browser was revoked: {{detail}}.',
+  recoveryIssued: 'Support issued a recovery ticket for your account, valid for a limited time.',
+  recoveryRedeemed: 'A recovery ticket was used on your account; all earlier sign-in methods were removed.',
 };
 
 const TR: MfaMessageStrings = {
@@ -35,6 +47,12 @@ const TR: MfaMessageStrings = {
   notificationText: '{{what}}\n\nBunu siz yapmadıysanız hemen destek ekibine başvurun.',
   factorAdded: 'Hesabınıza yeni bir giriş yöntemi eklendi: {{channel}} {{target}}.',
   backupCodesRegenerated: 'Hesabınız için yeni yedek kodlar üretildi; eskileri artık geçersiz.',
+  factorRemoved: 'Hesabınızdan bir giriş yöntemi kaldırıldı: {{channel}} {{target}}.',
+  backupCodeUsed: 'Yedek kodlarınızdan biri az önce giriş için kullanıldı.',
+  deviceTrusted: 'Bir tarayıcı artık bazı giriş adımlarını atlayabilir: {{detail}}.',
+  deviceRevoked: 'Güvenilen bir tarayıcı iptal edildi: {{detail}}.',
+  recoveryIssued: 'Destek ekibi hesabınız için süreli bir kurtarma bileti oluşturdu.',
+  recoveryRedeemed: 'Hesabınızda bir kurtarma bileti kullanıldı; önceki tüm giriş yöntemleri kaldırıldı.',
 };
 
 const DE: MfaMessageStrings = {
@@ -48,6 +66,12 @@ const DE: MfaMessageStrings = {
   notificationText: '{{what}}\n\nWenn Sie das nicht waren, wenden Sie sich sofort an den Support.',
   factorAdded: 'Ihrem Konto wurde eine neue Anmeldemethode hinzugefügt: {{channel}} {{target}}.',
   backupCodesRegenerated: 'Für Ihr Konto wurden neue Backup-Codes erzeugt; die alten gelten nicht mehr.',
+  factorRemoved: 'Eine Anmeldemethode wurde von Ihrem Konto entfernt: {{channel}} {{target}}.',
+  backupCodeUsed: 'Einer Ihrer Backup-Codes wurde soeben zur Anmeldung verwendet.',
+  deviceTrusted: 'Ein Browser darf nun einige Anmeldeschritte überspringen: {{detail}}.',
+  deviceRevoked: 'Ein vertrauenswürdiger Browser wurde widerrufen: {{detail}}.',
+  recoveryIssued: 'Der Support hat ein zeitlich begrenztes Wiederherstellungsticket für Ihr Konto ausgestellt.',
+  recoveryRedeemed: 'Ein Wiederherstellungsticket wurde verwendet; alle bisherigen Anmeldemethoden wurden entfernt.',
 };
 
 export const MFA_MESSAGE_LOCALES: Record<string, MfaMessageStrings> = { en: EN, tr: TR, de: DE };

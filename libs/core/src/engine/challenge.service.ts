@@ -11,6 +11,7 @@ import { FactorVerifier } from './factor-verifier';
 import { ResolvedMfaContext } from './mfa-options';
 import { PolicyService } from './policy.service';
 import { CodeSent, DeliveryChannel, OtpDeliveryService } from './otp-delivery.service';
+import { IssuedDevice, TrustedDeviceService } from './trusted-device.service';
 
 export type MethodView =
   | { type: 'totp'; enrollments: Array<{ id: string; label: string | null }> }
@@ -18,6 +19,12 @@ export type MethodView =
   | { type: 'backup_code'; remaining: number };
 
 const primaryFailuresKey = (challengeId: string) => `mfa:challenge:${challengeId}:primary-failures`;
+
+/** What a request that may proceed should also tell the client. */
+export interface EnforceOutcome {
+  /** Mandatory enrollment: seconds left before guarded routes refuse this user until they enroll. */
+  enrollmentGraceSeconds?: number;
+}
 
 /** What the client sees of a challenge: never a secret, only what remains and how it may answer. */
 export interface ChallengeView {
@@ -35,6 +42,8 @@ export interface VerifyResult {
   verifiedAt: string;
   /** True when this verification is a single-use grant for one operation. */
   singleUse: boolean;
+  /** Set when the user asked to trust this browser and the policy allows it; the adapter sets the cookie. */
+  trustedDevice?: IssuedDevice;
 }
 
 /** evaluate → challenge → verify → grant, over server-side session state only. */
@@ -46,6 +55,7 @@ export class ChallengeService {
     private readonly verifier: FactorVerifier,
     private readonly policy: PolicyService,
     private readonly delivery: OtpDeliveryService,
+    private readonly devices: TrustedDeviceService,
   ) {}
 
   /**
@@ -61,20 +71,30 @@ export class ChallengeService {
   }
 
   /** Resolves when the request may proceed; throws MFA_REQUIRED (with a challenge) or MFA_DENIED. */
-  async enforce(subject: MfaSubject, target: MfaTarget, context: RequestContext = {}): Promise<void> {
+  async enforce(subject: MfaSubject, target: MfaTarget, context: RequestContext = {}): Promise<EnforceOutcome> {
     if (!this.policy.isLoaded) await this.policy.init();
     const policy = this.policy.current();
     const now = this.ctx.clock.now();
     const sessionRef = sessionRefOf(subject.sessionId);
     const evidence: Evidence = { userId: subject.userId, groups: subject.groups ?? [], verified: await this.verified(subject, sessionRef), grants: [] };
+    // Someone verified in this session has a factor; only the others can owe an enrollment.
+    const mapped = target.service !== undefined || target.operation !== undefined || target.requirement !== undefined;
+    const outcome = evidence.verified.length === 0 && (policy.enrollment || mapped) ? await this.enrollmentGate(subject, now) : {};
     let decision = decide(policy, target, context, evidence, now);
+    // The trusted-device cookie is read only when a missing step would accept a device.
+    if (decision.outcome === 'challenge' && context.deviceCookie && !context.deviceTrusted && decision.remaining.some((s) => s.allowTrustedDevice)) {
+      if (await this.devices.check(subject, context.deviceCookie, context)) {
+        context = { ...context, deviceTrusted: true };
+        decision = decide(policy, target, context, evidence, now);
+      }
+    }
     // Grants are read only when a single-use step is what is missing, so satisfied sessions cost one read.
     if (decision.outcome === 'challenge' && decision.remaining.some(isSingleUse)) {
       evidence.grants = await this.ctx.store.listUnspentGrants(subject.userId, sessionRef, decision.scope, now);
       decision = decide(policy, target, context, evidence, now);
     }
     if (decision.outcome === 'allow') {
-      if (await this.spendGrants(subject, decision)) return;
+      if (await this.spendGrants(subject, decision)) return outcome;
       evidence.grants = []; // another request spent the grant first: ask again
       decision = decide(policy, target, context, evidence, now);
     }
@@ -82,7 +102,7 @@ export class ChallengeService {
       this.audit.record(subject, { type: 'decision.denied', severity: 'warning', outcome: 'refused', policyVersion: decision.policyVersion, ruleId: decision.ruleId });
       throw new MfaError('MFA_DENIED', { ruleId: decision.ruleId, policyVersion: decision.policyVersion });
     }
-    if (decision.outcome === 'allow') return;
+    if (decision.outcome === 'allow') return outcome;
     if (decision.reasons.some((r) => r.includes('was verified, but'))) {
       this.audit.record(subject, { type: 'session.drift', severity: 'high', outcome: 'challenge', ruleId: decision.ruleId, policyVersion: decision.policyVersion, reason: decision.reasons.at(-1) });
     }
@@ -90,7 +110,7 @@ export class ChallengeService {
     throw new MfaError('MFA_REQUIRED', { challenge });
   }
 
-  async verify(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}): Promise<VerifyResult> {
+  async verify(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}, rememberDevice = false): Promise<VerifyResult> {
     if (!this.policy.isLoaded) await this.policy.init();
     const now = this.ctx.clock.now();
     const sessionRef = sessionRefOf(subject.sessionId);
@@ -114,7 +134,33 @@ export class ChallengeService {
       type: 'challenge.verified', severity: 'info', channel: method, outcome: 'success', challengeId: challenge.id,
       policyVersion: demand.policyVersion, ruleId: demand.ruleId, reason: singleUse ? `single-use grant for ${demand.scope}` : undefined,
     });
-    return { method, verifiedAt: new Date(now).toISOString(), singleUse };
+    const result: VerifyResult = { method, verifiedAt: new Date(now).toISOString(), singleUse };
+    // A device earned by a single-use grant would outlive what the grant was for.
+    if (rememberDevice && !singleUse) {
+      const issued = await this.devices.issue(subject);
+      if (issued) result.trustedDevice = issued;
+    }
+    return result;
+  }
+
+  /**
+   * Mandatory enrollment. A user the policy's `enrollment` covers, who has no factor, may
+   * go on for the grace period (counted from the first request it applied to) and is told
+   * how long is left; after it, and at once after an admin forced re-enrollment, every
+   * guarded route answers MFA_ENROLLMENT_REQUIRED until a factor is bound.
+   */
+  private async enrollmentGate(subject: MfaSubject, now: number): Promise<EnforceOutcome> {
+    const rule = this.policy.current().enrollment;
+    const [enrollments, state] = await Promise.all([this.ctx.store.listEnrollments(subject.userId), this.ctx.store.findUserState(subject.userId)]);
+    if (enrollments.some((e) => e.status === 'active')) return {};
+    const forced = state?.reenrollmentForcedAt ?? null;
+    const applies = rule !== null && (rule.everyone || (subject.groups ?? []).some((g) => rule.groups.includes(g)));
+    if (forced === null && !applies) return {};
+    const since = forced === null ? (state?.enrollmentRequiredSince ?? (await this.ctx.store.markEnrollmentRequired(subject.userId, now))) : null;
+    const remainingMs = since === null ? 0 : since + rule!.graceMs - now;
+    if (remainingMs > 0) return { enrollmentGraceSeconds: Math.ceil(remainingMs / 1000) };
+    this.audit.record(subject, { type: 'enrollment.required', severity: 'warning', outcome: 'refused', reason: forced !== null ? 're-enrollment forced by an administrator' : 'grace period ended' });
+    throw new MfaError('MFA_ENROLLMENT_REQUIRED', { reason: forced !== null ? 'reenrollment_forced' : 'grace_period_ended' });
   }
 
   /**

@@ -141,6 +141,7 @@ export class EnrollmentService {
   /** A confirmed factor verifies this session, tells the user elsewhere, and brings the first backup codes. */
   private async finishEnrollment(subject: MfaSubject, enrollment: EnrollmentRecord, now: number, context: RequestContext): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     await this.challenges.recordVerification(subject, enrollment.type, now, context);
+    if ((await this.ctx.store.findUserState(subject.userId))?.reenrollmentForcedAt != null) await this.ctx.store.setReenrollmentForced(subject.userId, null);
     this.audit.record(subject, { type: 'enrollment.confirmed', severity: 'warning', channel: enrollment.type, outcome: 'success', enrollmentId: enrollment.id });
     this.notifications.notify(subject, { type: 'factor.added', channel: enrollment.type, maskedTarget: enrollment.maskedTarget ?? undefined, enrollmentId: enrollment.id });
     const hasCodes = (await this.ctx.store.listUnusedBackupCodes(subject.userId)).length > 0;
@@ -164,14 +165,28 @@ export class EnrollmentService {
     return codes;
   }
 
-  private async issueBackupCodes(subject: MfaSubject): Promise<string[]> {
+  /** An admin's regeneration for a user: audited with the admin, the user is told. */
+  async regenerateFor(admin: MfaSubject, userId: string): Promise<string[]> {
+    const active = (await this.ctx.store.listEnrollments(userId)).some((e) => e.status === 'active');
+    if (!active) throw new MfaError('ENROLLMENT_NOT_FOUND', { reason: 'backup codes recover a factor; this user has none' });
+    const codes = await this.issueBackupCodes({ userId }, admin.userId);
+    this.notifications.notify({ userId }, { type: 'backup_codes.regenerated', channel: 'backup_code' });
+    return codes;
+  }
+
+  private async issueBackupCodes(subject: Partial<MfaSubject> & { userId: string }, actor?: string): Promise<string[]> {
     const codes = this.ctx.backupCodes.generateSet();
     const hashed = await Promise.all(
       codes.map(async (code) => ({ id: randomUUID(), codeHash: await this.ctx.hasher.hash(this.ctx.backupCodes.normalize(code)!) })),
     );
     await this.ctx.store.replaceBackupCodes(subject.userId, hashed, this.ctx.clock.now());
-    this.audit.record(subject, { type: 'backup_codes.issued', severity: 'warning', channel: 'backup_code', outcome: 'success' });
+    this.audit.record(subject, { type: 'backup_codes.issued', severity: 'warning', channel: 'backup_code', outcome: 'success', actor });
     return codes;
+  }
+
+  /** Changes to factors and devices need a verification within `reauthMaxAge`. */
+  async requireFreshVerification(subject: MfaSubject, context: RequestContext): Promise<void> {
+    await this.challenges.enforce(subject, this.reauthTarget(), context);
   }
 
   private async requireReauthIfEnrolled(subject: MfaSubject, context: RequestContext): Promise<void> {

@@ -3,6 +3,7 @@ import { FactorType, EnrollmentRecord } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { ResolvedMfaContext } from './mfa-options';
 import { OtpDeliveryService } from './otp-delivery.service';
+import { NotificationService } from './notification.service';
 import { totpSecretAad } from './secret-aad';
 
 /**
@@ -14,6 +15,7 @@ export class FactorVerifier {
     private readonly ctx: ResolvedMfaContext,
     private readonly audit: AuditTrail,
     private readonly delivery: OtpDeliveryService,
+    private readonly notifications: NotificationService,
   ) {}
 
   /** `challengeId` binds SMS and email codes: a code sent for one challenge fits no other. */
@@ -72,7 +74,10 @@ export class FactorVerifier {
     const match = unused[matches.indexOf(true)];
     if (!match) return false;
     const spent = await this.ctx.store.consumeBackupCode(subject.userId, match.id, now);
-    if (spent) this.audit.record(subject, { type: 'backup_code.used', severity: 'warning', channel: 'backup_code', outcome: 'success', reason: `${unused.length - 1} left` });
+    if (spent) {
+      this.audit.record(subject, { type: 'backup_code.used', severity: 'warning', channel: 'backup_code', outcome: 'success', reason: `${unused.length - 1} left` });
+      this.notifications.notify(subject, { type: 'backup_code.used', channel: 'backup_code', detail: `${unused.length - 1} left` });
+    }
     return spent;
   }
 }

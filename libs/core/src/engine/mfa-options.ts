@@ -91,6 +91,11 @@ export interface MfaCoreOptions {
   email?: EmailSender;
   /** Tells users of factor changes. @default email to the user's bound addresses, when `email` is set */
   notifier?: Notifier;
+  /**
+   * The account's own email address, which the default notifier also writes to — so a
+   * user with no email factor still hears of changes. @default bound email factors only
+   */
+  contactEmail?: (userId: string) => Promise<string | null> | string | null;
   delivery?: DeliveryOptions;
   /** Seconds a challenge stays open. @default 600 */
   challengeTtl?: number;
@@ -149,6 +154,7 @@ export interface ResolvedMfaContext {
   sms?: SmsSender;
   email?: EmailSender;
   notifier?: Notifier;
+  contactEmail?: (userId: string) => Promise<string | null> | string | null;
   delivery: ResolvedDelivery;
   challengeTtlMs: number;
   enrollmentTtlMs: number;
@@ -184,6 +190,7 @@ export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
     sms: options.sms,
     email: options.email,
     notifier: options.notifier,
+    contactEmail: options.contactEmail,
     delivery: resolveDelivery(options.delivery ?? {}),
     challengeTtlMs: (options.challengeTtl ?? 600) * 1000,
     enrollmentTtlMs: (options.enrollmentTtl ?? 600) * 1000,

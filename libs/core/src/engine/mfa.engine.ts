@@ -7,7 +7,9 @@ import { AuditPage, AuditQuery } from '../ports/audit-sink.port';
 import { MfaError } from '../errors/mfa.error';
 import { MfaSubject } from '../subject';
 import { AttemptLimiter } from './attempt-limiter';
-import { ChallengeService, VerifyResult } from './challenge.service';
+import { ChallengeService, EnforceOutcome, VerifyResult } from './challenge.service';
+import { TrustedDeviceService, TrustedDeviceView } from './trusted-device.service';
+import { LifecycleService, RecoveryTicketIssued, UserMfaView } from './lifecycle.service';
 import { EnrollmentService, EnrollmentSummary, FactorView, TotpEnrollmentStart } from './enrollment.service';
 import { FactorVerifier } from './factor-verifier';
 import { MfaCoreOptions, ResolvedMfaContext, resolveMfaOptions } from './mfa-options';
@@ -35,18 +37,23 @@ export class MfaEngine {
   private readonly limiter: AttemptLimiter;
   private readonly delivery: OtpDeliveryService;
   private readonly notifications: NotificationService;
+  private readonly devices: TrustedDeviceService;
+  private readonly lifecycle: LifecycleService;
+  private readonly audit: AuditTrail;
   readonly policy: PolicyService;
 
   constructor(options: MfaCoreOptions) {
     this.ctx = resolveMfaOptions(options);
-    const audit = new AuditTrail(this.ctx.audit, this.ctx.clock);
+    const audit = (this.audit = new AuditTrail(this.ctx.audit, this.ctx.clock));
     const limiter = (this.limiter = new AttemptLimiter(this.ctx, audit));
     const delivery = (this.delivery = new OtpDeliveryService(this.ctx, audit));
     this.notifications = new NotificationService(this.ctx, audit, delivery);
-    const verifier = new FactorVerifier(this.ctx, audit, delivery);
+    const verifier = new FactorVerifier(this.ctx, audit, delivery, this.notifications);
     this.policy = new PolicyService(this.ctx, audit);
-    this.challenges = new ChallengeService(this.ctx, audit, limiter, verifier, this.policy, delivery);
+    this.devices = new TrustedDeviceService(this.ctx, audit, this.policy, this.notifications);
+    this.challenges = new ChallengeService(this.ctx, audit, limiter, verifier, this.policy, delivery, this.devices);
     this.enrollments = new EnrollmentService(this.ctx, audit, limiter, verifier, this.challenges, delivery, this.notifications);
+    this.lifecycle = new LifecycleService(this.ctx, audit, this.policy, this.challenges, this.enrollments, this.devices, this.notifications);
   }
 
   /** Loads (or boots) the policy. Adapters call it at start-up; other calls also do it on first use. */
@@ -56,7 +63,9 @@ export class MfaEngine {
 
   /** True when an unmapped route needs nothing, so adapters may skip resolving the subject at all. */
   get unmappedRoutesOpen(): boolean {
-    return this.policy.isLoaded && this.policy.current().unmapped.steps.length === 0;
+    if (!this.policy.isLoaded) return false;
+    const policy = this.policy.current();
+    return policy.unmapped.steps.length === 0 && policy.enrollment === null;
   }
 
   /** Synchronous and side-effect free: true when cached state already lets the request through. */
@@ -64,13 +73,79 @@ export class MfaEngine {
     return this.challenges.satisfiedFromCache(subject, target, context);
   }
 
-  /** Resolves when the request may proceed, else throws MFA_REQUIRED (with a challenge) or MFA_DENIED. */
-  enforce(subject: MfaSubject, target: MfaTarget, context: RequestContext = {}): Promise<void> {
+  /**
+   * Resolves when the request may proceed (with what to tell the client, e.g. the time left
+   * to enroll), else throws MFA_REQUIRED (with a challenge), MFA_DENIED or MFA_ENROLLMENT_REQUIRED.
+   */
+  enforce(subject: MfaSubject, target: MfaTarget, context: RequestContext = {}): Promise<EnforceOutcome> {
     return this.challenges.enforce(subject, target, context);
   }
 
-  verifyChallenge(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}): Promise<VerifyResult> {
-    return this.challenges.verify(subject, challengeId, method, code, context);
+  /** `rememberDevice`: trust this browser afterwards, if the policy lets users opt in (see `trustedDevice` in the result). */
+  verifyChallenge(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}, rememberDevice = false): Promise<VerifyResult> {
+    return this.challenges.verify(subject, challengeId, method, code, context, rememberDevice);
+  }
+
+  /** The user's live trusted devices; `currentCookie` marks the one the request came from. */
+  listTrustedDevices(userId: string, currentCookie?: string): Promise<TrustedDeviceView[]> {
+    return this.devices.list(userId, currentCookie);
+  }
+
+  /** The user revokes one of their devices (needs a fresh verification). */
+  async revokeOwnDevice(subject: MfaSubject, deviceId: string, context: RequestContext = {}): Promise<void> {
+    await this.enrollments.requireFreshVerification(subject, context);
+    await this.lifecycle.revokeDevice(subject, deviceId, 'user');
+  }
+
+  /** The user revokes all their devices (needs a fresh verification). */
+  async revokeOwnDevices(subject: MfaSubject, context: RequestContext = {}): Promise<number> {
+    await this.enrollments.requireFreshVerification(subject, context);
+    return this.devices.revokeAll(subject, 'user');
+  }
+
+  /** Removes one of the user's factors (needs a fresh verification; never the last while enrollment is mandatory). */
+  removeFactor(subject: MfaSubject, enrollmentId: string, context: RequestContext = {}): Promise<void> {
+    return this.lifecycle.removeOwnFactor(subject, enrollmentId, context);
+  }
+
+  /** Call when the user's password changes: their trusted devices are voided. Returns how many. */
+  passwordChanged(userId: string): Promise<number> {
+    return this.lifecycle.passwordChanged(userId);
+  }
+
+  /** Spends a help-desk recovery ticket issued for this user; their old factors are removed so they can enroll anew. */
+  redeemRecoveryTicket(subject: MfaSubject, ticket: string): Promise<void> {
+    return this.lifecycle.redeemRecoveryTicket(subject, ticket);
+  }
+
+  /** Admin: a user's MFA metadata (factors, backup codes left, devices, lockout, enrollment state). */
+  async adminViewUser(userId: string): Promise<UserMfaView> {
+    return this.lifecycle.viewUser(userId, await this.lockoutStatus(userId));
+  }
+
+  adminResetFactor(admin: MfaSubject, userId: string, enrollmentId: string): Promise<void> {
+    return this.lifecycle.resetFactor(admin, userId, enrollmentId);
+  }
+
+  adminForceReenrollment(admin: MfaSubject, userId: string): Promise<void> {
+    return this.lifecycle.forceReenrollment(admin, userId);
+  }
+
+  adminRevokeDevice(admin: MfaSubject, userId: string, deviceId: string): Promise<void> {
+    return this.lifecycle.revokeDevice({ userId }, deviceId, `admin:${admin.userId}`, admin.userId);
+  }
+
+  adminRevokeDevices(admin: MfaSubject, userId: string): Promise<number> {
+    return this.devices.revokeAll({ userId }, `admin:${admin.userId}`, admin.userId);
+  }
+
+  /** A new backup-code set for the user, returned once to the admin (who hands it over out of band). */
+  adminRegenerateBackupCodes(admin: MfaSubject, userId: string): Promise<string[]> {
+    return this.enrollments.regenerateFor(admin, userId);
+  }
+
+  adminIssueRecoveryTicket(admin: MfaSubject, userId: string, reason?: string, ttlHours?: number): Promise<RecoveryTicketIssued> {
+    return this.lifecycle.issueRecoveryTicket(admin, userId, reason, ttlHours);
   }
 
   /**
@@ -116,6 +191,12 @@ export class MfaEngine {
     const report = this.ctx.sms?.parseStatusCallback?.(provider, request) ?? null;
     if (!report) throw new MfaError('DELIVERY_CALLBACK_REJECTED');
     return { recorded: await this.delivery.recordStatus(report) };
+  }
+
+  /** An administrator lifts every lock and count of a user; audited with the admin. */
+  async adminClearLockout(admin: MfaSubject, userId: string): Promise<void> {
+    await this.clearLockout(userId);
+    this.audit.record({ userId }, { type: 'admin.lockout_cleared', severity: 'warning', outcome: 'success', actor: admin.userId });
   }
 
   /** Resolves when every notification started so far has been handed over (or failed). */

@@ -23,7 +23,9 @@ export class NotificationService {
       (ctx.email
         ? new EmailNotifier(ctx.email, async (userId, except) => {
             const enrollments = await ctx.store.listEnrollments(userId);
-            return enrollments.filter((e) => e.type === 'email' && e.status === 'active' && e.id !== except).map((e) => delivery.openTarget(e));
+            const bound = enrollments.filter((e) => e.type === 'email' && e.status === 'active' && e.id !== except).map((e) => delivery.openTarget(e));
+            const contact = (await ctx.contactEmail?.(userId)) ?? null;
+            return [...new Set(contact ? [contact, ...bound] : bound)];
           }, ctx.delivery.messages, ctx.issuer)
         : undefined);
   }

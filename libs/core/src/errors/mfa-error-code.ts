@@ -23,6 +23,10 @@ export const MFA_ERROR_CODES = {
   DELIVERY_LIMIT_REACHED: { status: 429, message: 'Too many codes were sent. Try again later.' },
   DELIVERY_FAILED: { status: 503, message: 'The code could not be sent. Try again in a moment.' },
   DELIVERY_CALLBACK_REJECTED: { status: 403, message: 'The delivery report could not be authenticated.' },
+  LAST_FACTOR_REQUIRED: { status: 409, message: 'This is your last factor and enrollment is mandatory for you: add another before removing it.' },
+  DEVICE_NOT_FOUND: { status: 404, message: 'No trusted device with this id.' },
+  RECOVERY_TICKET_INVALID: { status: 401, message: 'The recovery ticket is invalid, used or expired.' },
+  CSRF_REJECTED: { status: 403, message: 'Cross-site requests may not change MFA settings.' },
   MFA_UNAVAILABLE: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
 } as const;
 

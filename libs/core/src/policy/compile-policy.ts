@@ -18,6 +18,9 @@ export interface CompiledPolicy {
   /** Failed primary attempts on a challenge before email is offered; null: email is a factor like any. */
   emailFallbackAfter: number | null;
   unmapped: Requirement;
+  devices: { remember: boolean; trustMs: number; revokeAtRisk: number | null };
+  /** null: enrollment is not mandatory. */
+  enrollment: { everyone: boolean; groups: string[]; graceMs: number } | null;
   machineExempt: boolean;
   continuous: { countryChange: boolean; riskIncrease?: number; trustDrop: boolean };
   serviceGroup: ReadonlyMap<string, string>;
@@ -79,6 +82,18 @@ export function compilePolicy(doc: PolicyDocument, version: number): CompiledPol
     enabled: doc.methods?.enabled ?? FACTOR_TYPES,
     emailFallbackAfter: doc.methods?.emailFallbackAfter ?? null,
     unmapped: compileRequirement(doc.defaults?.unmapped ?? 'none'),
+    devices: {
+      remember: doc.devices?.remember ?? true,
+      trustMs: (doc.devices?.trustDays ?? 30) * 86_400_000,
+      revokeAtRisk: doc.devices?.revokeAtRisk ?? null,
+    },
+    enrollment: doc.enrollment
+      ? {
+          everyone: doc.enrollment.required === 'everyone',
+          groups: doc.enrollment.required === 'everyone' ? [] : doc.enrollment.required.groups,
+          graceMs: (doc.enrollment.graceDays ?? 7) * 86_400_000,
+        }
+      : null,
     machineExempt: doc.machinePrincipals === 'exempt',
     continuous: {
       countryChange: doc.continuous?.countryChange ?? false,

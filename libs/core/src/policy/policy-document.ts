@@ -63,6 +63,22 @@ export interface PolicyDocument {
     emailFallbackAfter?: number;
   };
   defaults?: { unmapped?: RequirementSpec };
+  /** Trusted devices ("remember this browser"). */
+  devices?: {
+    /** May users opt in to trust a browser after a verification? @default true */
+    remember?: boolean;
+    /** Days a device stays trusted. @default 30 */
+    trustDays?: number;
+    /** A request at or above this risk (0..1) revokes the device it presents. @default never */
+    revokeAtRisk?: number;
+  };
+  /** Mandatory enrollment: who must bind a factor, and how long they have. */
+  enrollment?: {
+    /** 'everyone', or the users in at least one of these groups. */
+    required: 'everyone' | { groups: string[] };
+    /** Days from when the requirement first applied to the user. @default 7 */
+    graceDays?: number;
+  };
   /** @default 'enforce' */
   machinePrincipals?: 'exempt' | 'enforce';
   continuous?: { countryChange?: boolean; riskIncrease?: number; trustDrop?: boolean };

@@ -13,6 +13,11 @@ export interface RequestContext {
   risk?: number;
   /** An API key or service account rather than a person. */
   machine?: boolean;
+  /**
+   * The raw trusted-device cookie, when the browser sent one. Checked only when a
+   * missing step allows a trusted device; never stored, logged or used as a baseline.
+   */
+  deviceCookie?: string;
 }
 
 /** The protected thing: a service, an operation inside it, its sensitivity labels, and the route's own demand. */

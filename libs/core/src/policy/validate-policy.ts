@@ -70,7 +70,24 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
     for (const k of ['deviceTrusted', 'machine']) if (v[k] !== undefined) bool(v[k], `${path}.${k}`);
   };
 
-  if (!keys(doc, '$', ['methods', 'defaults', 'machinePrincipals', 'continuous', 'services', 'rules'])) return problems;
+  if (!keys(doc, '$', ['methods', 'defaults', 'devices', 'enrollment', 'machinePrincipals', 'continuous', 'services', 'rules'])) return problems;
+  if (doc.devices !== undefined && keys(doc.devices, '$.devices', ['remember', 'trustDays', 'revokeAtRisk'])) {
+    const d = doc.devices;
+    if (d.remember !== undefined) bool(d.remember, '$.devices.remember');
+    if (d.trustDays !== undefined && !(Number.isInteger(d.trustDays) && (d.trustDays as number) >= 1 && (d.trustDays as number) <= 365)) {
+      fail('$.devices.trustDays', 'expected a whole number of days from 1 to 365');
+    }
+    if (d.revokeAtRisk !== undefined) unit(d.revokeAtRisk, '$.devices.revokeAtRisk');
+  }
+  if (doc.enrollment !== undefined && keys(doc.enrollment, '$.enrollment', ['required', 'graceDays'])) {
+    const e = doc.enrollment;
+    if (e.required !== 'everyone' && !(e.required && typeof e.required === 'object' && keys(e.required, '$.enrollment.required', ['groups']) && Array.isArray(e.required.groups) && e.required.groups.length > 0)) {
+      fail('$.enrollment.required', 'expected "everyone" or { "groups": [ … ] }');
+    } else if (e.required !== 'everyone') stringList(NAME, 'names')(e.required.groups, '$.enrollment.required.groups');
+    if (e.graceDays !== undefined && !(Number.isInteger(e.graceDays) && (e.graceDays as number) >= 0 && (e.graceDays as number) <= 365)) {
+      fail('$.enrollment.graceDays', 'expected a whole number of days from 0 to 365');
+    }
+  }
   if (doc.methods !== undefined && keys(doc.methods, '$.methods', ['enabled', 'emailFallbackAfter'])) {
     const enabled = doc.methods.enabled;
     if (enabled !== undefined && (!Array.isArray(enabled) || enabled.length === 0)) fail('$.methods.enabled', 'expected a non-empty array of factors');

@@ -48,6 +48,41 @@ export interface OtpCodeRecord {
   expiresAt: number;
 }
 
+/** A browser the user chose to trust. Only digests of its token and traits are kept. */
+export interface TrustedDeviceRecord {
+  id: string;
+  userId: string;
+  tokenDigest: string;
+  fingerprintDigest: string;
+  /** "Firefox on Linux". */
+  label: string;
+  createdAt: number;
+  expiresAt: number;
+  lastSeenAt: number;
+  revokedAt: number | null;
+  /** Who revoked it and why: 'user', 'admin:<id>', 'password-change', 'fingerprint', 'risk', 'factor-reset'. */
+  revokedReason: string | null;
+}
+
+/** An admin-issued, single-use, time-limited ticket that lets a user who lost every factor enroll anew. */
+export interface RecoveryTicketRecord {
+  id: string;
+  userId: string;
+  codeDigest: string;
+  issuedBy: string;
+  reason: string | null;
+  createdAt: number;
+  expiresAt: number;
+  redeemedAt: number | null;
+}
+
+/** Per-user lifecycle state: when mandatory enrollment first applied, and an admin's forced re-enrollment. */
+export interface UserMfaState {
+  userId: string;
+  enrollmentRequiredSince: number | null;
+  reenrollmentForcedAt: number | null;
+}
+
 export type ChallengeStatus = 'pending' | 'completed';
 
 /** What a challenge asks for: the steps still missing, for which scope, by which rule and policy version. */
@@ -144,6 +179,29 @@ export interface MfaStore {
   /** A provider's later delivery report; returns the code's user, or null for an unknown message. */
   updateDeliveryStatus(provider: string, messageId: string, status: string, now: number): Promise<{ userId: string; channel: string } | null>;
 
+  /** Removes one factor of the user; false when it was not there. */
+  deleteEnrollment(userId: string, enrollmentId: string): Promise<boolean>;
+
+  createTrustedDevice(record: TrustedDeviceRecord): Promise<void>;
+  findTrustedDevice(deviceId: string): Promise<TrustedDeviceRecord | null>;
+  listTrustedDevices(userId: string): Promise<TrustedDeviceRecord[]>;
+  touchTrustedDevice(deviceId: string, now: number): Promise<void>;
+  /** Revokes one live device of the user; false if it was unknown or already revoked. */
+  revokeTrustedDevice(userId: string, deviceId: string, now: number, reason: string): Promise<boolean>;
+  /** Revokes every live device of the user; returns how many. */
+  revokeTrustedDevices(userId: string, now: number, reason: string): Promise<number>;
+
+  createRecoveryTicket(record: RecoveryTicketRecord): Promise<void>;
+  findRecoveryTicket(ticketId: string): Promise<RecoveryTicketRecord | null>;
+  /** Spends the ticket if unspent and unexpired: one conditional write. */
+  redeemRecoveryTicket(ticketId: string, now: number): Promise<boolean>;
+
+  findUserState(userId: string): Promise<UserMfaState | null>;
+  /** Records when mandatory enrollment first applied (kept if already set); returns the stored time. */
+  markEnrollmentRequired(userId: string, now: number): Promise<number>;
+  /** Sets or clears an admin's forced re-enrollment. */
+  setReenrollmentForced(userId: string, at: number | null): Promise<void>;
+
   findPendingChallenge(userId: string, sessionRef: string, purpose: string, now: number): Promise<ChallengeRecord | null>;
   createChallenge(record: ChallengeRecord): Promise<void>;
   findChallenge(challengeId: string): Promise<ChallengeRecord | null>;
@@ -151,6 +209,8 @@ export interface MfaStore {
 
   listSessionFactors(userId: string, sessionRef: string): Promise<SessionFactorRecord[]>;
   recordSessionFactor(record: SessionFactorRecord): Promise<void>;
+  /** Forgets every session's verifications of the user (factors reset, password changed). */
+  deleteSessionFactors(userId: string): Promise<void>;
 
   createGrant(record: GrantRecord): Promise<void>;
   listUnspentGrants(userId: string, sessionRef: string, scope: string, now: number): Promise<GrantRecord[]>;

@@ -4,7 +4,15 @@
  * an attacker's phone in silence.
  */
 export interface MfaNotification {
-  type: 'factor.added' | 'backup_codes.regenerated';
+  type:
+    | 'factor.added'
+    | 'factor.removed'
+    | 'backup_codes.regenerated'
+    | 'backup_code.used'
+    | 'device.trusted'
+    | 'device.revoked'
+    | 'recovery.issued'
+    | 'recovery.redeemed';
   userId: string;
   at: number;
   /** The factor the change is about. */
@@ -13,6 +21,8 @@ export interface MfaNotification {
   maskedTarget?: string;
   /** The enrollment that changed: the notifier does not write to the channel being added. */
   enrollmentId?: string;
+  /** A trusted device's label ("Firefox on Linux"), or who acted ("an administrator"). */
+  detail?: string;
 }
 
 /** Tells the user. Throwing is reported in the audit trail and never undoes the change. */

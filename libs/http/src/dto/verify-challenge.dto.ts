@@ -1,4 +1,4 @@
-import { IsIn, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { FactorType } from '../../../core/src';
 
 export class VerifyChallengeDto {
@@ -8,4 +8,9 @@ export class VerifyChallengeDto {
   @IsString()
   @Length(1, 64)
   code: string;
+
+  /** Trust this browser afterwards (a cookie), where the policy allows it. */
+  @IsOptional()
+  @IsBoolean()
+  rememberDevice?: boolean;
 }

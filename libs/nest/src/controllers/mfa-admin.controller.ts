@@ -1,4 +1,5 @@
-import { Controller, Get, Header, HttpCode, Inject, Post, Req, Type, UseFilters } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Inject, Post, Req, Type, UseFilters } from '@nestjs/common';
+import { SkipMfa } from '../decorators/skip-mfa.decorator';
 import { MfaHttpApi } from '../../../http/src';
 import type { MfaRequest } from '../../../http/src';
 import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
@@ -8,6 +9,7 @@ import { MFA_HTTP_API } from '../mfa.internal-tokens';
 export function createAdminController(prefix: string): Type {
   @Controller(`${prefix}/admin`)
   @UseFilters(MfaExceptionFilter)
+  @SkipMfa()
   class MfaAdminController {
     constructor(@Inject(MFA_HTTP_API) private readonly api: MfaHttpApi) {}
 
@@ -40,6 +42,49 @@ export function createAdminController(prefix: string): Type {
     @Post('policy/explain') @HttpCode(200) @Header('Cache-Control', 'no-store')
     explain(@Req() req: MfaRequest) {
       return this.api.explain(req);
+    }
+
+    /** A user's MFA metadata: factors, backup codes left, trusted devices, lockout, enrollment state. */
+    @Get('users/:userId') @Header('Cache-Control', 'no-store')
+    user(@Req() req: MfaRequest) {
+      return this.api.adminViewUser(req);
+    }
+
+    @Post('users/:userId/reenrollment') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    forceReenrollment(@Req() req: MfaRequest) {
+      return this.api.adminForceReenrollment(req);
+    }
+
+    @Delete('users/:userId/enrollments/:enrollmentId') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    resetFactor(@Req() req: MfaRequest) {
+      return this.api.adminResetFactor(req);
+    }
+
+    @Delete('users/:userId/devices/:deviceId') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    revokeDevice(@Req() req: MfaRequest) {
+      return this.api.adminRevokeDevice(req);
+    }
+
+    @Delete('users/:userId/devices') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    revokeDevices(@Req() req: MfaRequest) {
+      return this.api.adminRevokeDevices(req);
+    }
+
+    /** Returned once, to hand to the user out of band. */
+    @Post('users/:userId/backup-codes') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    backupCodes(@Req() req: MfaRequest) {
+      return this.api.adminRegenerateBackupCodes(req);
+    }
+
+    /** After verifying the user's identity out of band: a single-use, time-limited ticket, returned once. */
+    @Post('users/:userId/recovery-tickets') @HttpCode(201) @Header('Cache-Control', 'no-store')
+    recoveryTicket(@Req() req: MfaRequest) {
+      return this.api.adminIssueRecoveryTicket(req);
+    }
+
+    @Delete('users/:userId/lockout') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    clearLockout(@Req() req: MfaRequest) {
+      return this.api.adminClearLockout(req);
     }
 
     /** Newest first, filtered by user, type and time, paginated with `cursor`. */

@@ -1,20 +1,23 @@
-import { Controller, Get, Header, HttpCode, Inject, Post, Req, Type, UseFilters } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Inject, Post, Req, Res, Type, UseFilters } from '@nestjs/common';
 import { MfaHttpApi } from '../../../http/src';
-import type { MfaRequest } from '../../../http/src';
+import type { MfaRequest, MfaResponse } from '../../../http/src';
+import { SkipMfa } from '../decorators/skip-mfa.decorator';
 import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
 import { MFA_HTTP_API } from '../mfa.internal-tokens';
 
 /** Challenge and enrollment endpoints. Each maps a route to the shared `MfaHttpApi`; nothing more. */
 export function createMfaController(prefix: string): Type {
+  // MFA's own endpoints decide for themselves (and stay open to a user who must still enroll).
   @Controller(prefix)
   @UseFilters(MfaExceptionFilter)
+  @SkipMfa()
   class MfaController {
     constructor(@Inject(MFA_HTTP_API) private readonly api: MfaHttpApi) {}
 
     /** Answer a challenge; on success the client retries its request in the same session. */
     @Post('challenges/:challengeId/verify') @HttpCode(200) @Header('Cache-Control', 'no-store')
-    verify(@Req() req: MfaRequest) {
-      return this.api.verifyChallenge(req);
+    verify(@Req() req: MfaRequest, @Res({ passthrough: true }) res: MfaResponse) {
+      return this.api.verifyChallenge(req, res);
     }
 
     /** Sends or re-sends an SMS / email code; 429 RESEND_TOO_SOON with Retry-After inside the cooldown. */
@@ -63,6 +66,32 @@ export function createMfaController(prefix: string): Type {
     @Get('delivery/:provider/status')
     deliveryStatusByGet(@Req() req: MfaRequest) {
       return this.api.deliveryStatus(req);
+    }
+
+    /** Needs a fresh verification; never the last factor while enrollment is mandatory. */
+    @Delete('enrollments/:enrollmentId') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    remove(@Req() req: MfaRequest) {
+      return this.api.removeFactor(req);
+    }
+
+    @Get('devices') @Header('Cache-Control', 'no-store')
+    devices(@Req() req: MfaRequest) {
+      return this.api.listDevices(req);
+    }
+
+    @Delete('devices/:deviceId') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    revokeDevice(@Req() req: MfaRequest) {
+      return this.api.revokeDevice(req);
+    }
+
+    @Delete('devices') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    revokeDevices(@Req() req: MfaRequest) {
+      return this.api.revokeDevices(req);
+    }
+
+    @Post('recovery/redeem') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    redeem(@Req() req: MfaRequest) {
+      return this.api.redeemRecoveryTicket(req);
     }
 
     /** Metadata only: never a secret. */
