@@ -41,8 +41,11 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
     })(req, res, next),
   );
   app.post('/auth/logout', (req, res, next) => req.logout((err) => (err ? next(err) : res.json({ signedOut: true }))));
-
+  // Like the Nest sample's global guard: every route below gets the policy's default for
+  // unmapped routes and mandatory enrollment (signing in and out and the outbox stay open).
   if (outbox) app.get('/dev/outbox', (_req, res) => res.json(outboxPage()));
+  app.use(mfa.protect({}));
+
   app.get('/wiki', (_req, res) => res.json({ page: 'Welcome to the wiki. No second factor needed here.' }));
   app.get('/admin', mfa.stepUp({ maxAge: 300, factors: ['totp'], service: 'admin' }), (req, res) => res.json({ area: 'admin', user: req.user }));
   app.get('/payments', mfa.protect({ service: 'payments' }), (req, res) => res.json({ user: req.user, balance: 1250 }));

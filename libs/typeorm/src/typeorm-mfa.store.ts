@@ -1,7 +1,7 @@
 import { DataSource, DataSourceOptions, EntityTarget, ObjectLiteral } from 'typeorm';
 import { MfaConfigurationError } from '../../core/src';
 import type {
-  BackupCodeRecord, ChallengeRecord, EnrollmentRecord, EnrollmentType, GrantRecord, OtpCodeRecord, MfaStore, PolicyActivationRecord, PolicyVersionRecord,
+  BackupCodeRecord, ChallengeRecord, EnrollmentRecord, EnrollmentType, FactorType, GrantRecord, OtpCodeRecord, MfaStore, PolicyActivationRecord, PolicyVersionRecord,
   RecoveryTicketRecord, TrustedDeviceRecord, UserMfaState,
   SessionFactorRecord,
 } from '../../core/src';
@@ -370,8 +370,8 @@ export class TypeOrmMfaStore implements MfaStore {
     }
   }
 
-  async deleteSessionFactors(userId: string): Promise<void> {
-    await this.dataSource.getRepository(MfaSessionFactorEntity).delete({ userId });
+  async deleteSessionFactors(userId: string, factor?: FactorType): Promise<void> {
+    await this.dataSource.getRepository(MfaSessionFactorEntity).delete(factor ? { userId, factor } : { userId });
   }
 
   async createGrant(r: GrantRecord): Promise<void> {

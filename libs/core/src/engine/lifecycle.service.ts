@@ -138,7 +138,9 @@ export class LifecycleService {
     const left = (await this.ctx.store.listEnrollments(who.userId)).filter((e) => e.status === 'active');
     if (left.length === 0) await this.ctx.store.replaceBackupCodes(who.userId, [], now);
     await this.devices.revokeAll(who, `factor-reset (${by})`, actor);
-    await this.forgetSessions(who.userId);
+    // Verifications made with a kind of factor the user no longer has stop counting; the others stand.
+    if (left.length === 0) await this.forgetSessions(who.userId);
+    else if (!left.some((e) => e.type === target.type)) await this.forgetSessions(who.userId, target.type);
     this.audit.record(who, { type: 'enrollment.removed', severity: 'warning', channel: target.type, outcome: 'success', enrollmentId: target.id, actor });
     this.notifications.notify(who, { type: 'factor.removed', channel: target.type, maskedTarget: target.maskedTarget ?? undefined });
   }
@@ -154,8 +156,8 @@ export class LifecycleService {
   }
 
   /** Verifications made with a factor that is gone must not keep opening doors. */
-  private async forgetSessions(userId: string): Promise<void> {
-    await this.ctx.store.deleteSessionFactors(userId);
+  private async forgetSessions(userId: string, factor?: EnrollmentRecord['type']): Promise<void> {
+    await this.ctx.store.deleteSessionFactors(userId, factor);
     this.ctx.sessionCache.invalidateUser(userId);
   }
 }

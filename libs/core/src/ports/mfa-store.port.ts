@@ -209,8 +209,8 @@ export interface MfaStore {
 
   listSessionFactors(userId: string, sessionRef: string): Promise<SessionFactorRecord[]>;
   recordSessionFactor(record: SessionFactorRecord): Promise<void>;
-  /** Forgets every session's verifications of the user (factors reset, password changed). */
-  deleteSessionFactors(userId: string): Promise<void>;
+  /** Forgets every session's verifications of the user, or only those made with `factor`. */
+  deleteSessionFactors(userId: string, factor?: FactorType): Promise<void>;
 
   createGrant(record: GrantRecord): Promise<void>;
   listUnspentGrants(userId: string, sessionRef: string, scope: string, now: number): Promise<GrantRecord[]>;
