@@ -15,6 +15,8 @@ async function bootstrap(): Promise<void> {
       database: env.database,
       counters: env.counters,
       audit: 'database',
+      // Plain HTTP on localhost while developing; HTTPS-only cookies in production.
+      trustedDeviceCookie: { secure: process.env.NODE_ENV === 'production' },
     }),
   );
   useSessions(app, devSecret('SESSION_SECRET', dataDir), env.sessionStore);

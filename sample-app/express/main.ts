@@ -10,6 +10,8 @@ async function main(): Promise<void> {
     encryption: { keys: [{ id: 'k1', key: devSecret('MFA_ENCRYPTION_KEY', dataDir) }] },
     database: { type: 'better-sqlite3', database: process.env.MFA_DB ?? join(dataDir, 'mfa-express.sqlite') },
     audit: 'database',
+    // Plain HTTP on localhost while developing; HTTPS-only cookies in production.
+    trustedDeviceCookie: { secure: process.env.NODE_ENV === 'production' },
     sessionSecret: devSecret('SESSION_SECRET', dataDir),
   });
   const port = Number(process.env.PORT ?? 3000);

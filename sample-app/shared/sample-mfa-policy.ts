@@ -7,13 +7,15 @@ import type { PolicyDocument } from '../../src/core';
  */
 export const SAMPLE_POLICY: PolicyDocument = {
   machinePrincipals: 'exempt',
+  devices: { remember: true, trustDays: 30, revokeAtRisk: 0.8 },
   continuous: { countryChange: true, riskIncrease: 0.4 },
   services: {
     admin: { group: 'back-office', sensitivity: ['high'] },
     payments: {
       group: 'money',
       sensitivity: ['high'],
-      require: 'any',
+      // Looking at the balance: any factor, or a browser the user chose to trust.
+      require: { any: true, allowTrustedDevice: true },
       operations: {
         // TOTP in the session, then a fresh code for every single transfer or refund.
         transfer: { require: { chain: [{ factor: 'totp' }, { anyOf: ['totp', 'backup_code'], maxAge: 0 }] } },

@@ -35,7 +35,8 @@ describe.each(MATRIX)('policy engine on %s', (_name, backend, adapter) => {
       const session = await signIn(t);
 
       const first = await session.post('/payments/transfer').expect(401);
-      expect(first.body.challenge).toMatchObject({ ruleId: 'service:payments', policyVersion: 1 });
+      // The app's device-trust hook waives the balance's own step (it allows a trusted device); the transfer's chain does not.
+      expect(first.body.challenge).toMatchObject({ ruleId: 'operation:payments/transfer', policyVersion: 1 });
       await verifyWith(session, first.body.challenge.id, secret);
       await session.get('/payments').expect(200);
 
