@@ -1,5 +1,6 @@
-// Invariant: no TOTP seed, no issued code, no backup code and no full email address appears in
-// any log line, audit row, MFA response body or error — outside the one-time enrollment payload.
+// Invariant: no TOTP seed, no issued code, no backup code, no trusted-device token, no recovery
+// ticket and no full email address appears in any log line, audit row, MFA response body or
+// error — outside the one-time payloads that hand them over.
 import request, { Response } from 'supertest';
 import { fromBase32 } from '../../libs/core/src';
 import { BACKENDS } from '../support/backends';
@@ -14,7 +15,7 @@ describe.each(BACKENDS.flatMap((b) => ADAPTERS.map((a) => [`${b.name} via ${a}`,
     logs.length = 0;
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (logs.push(String(chunk)), writes.out(chunk, ...(rest as []))) ) as typeof process.stdout.write;
     process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (logs.push(String(chunk)), writes.err(chunk, ...(rest as []))) ) as typeof process.stderr.write;
-    t = await startTestApp(backend, adapter, { audit: 'database', lockout: { maxAttempts: 3 } }, { logs: true });
+    t = await startTestApp(backend, adapter, { audit: 'database', lockout: { maxAttempts: 3 }, trustedDeviceCookie: { secure: false } }, { logs: true });
   });
   afterEach(async () => {
     process.stdout.write = writes.out;
@@ -48,6 +49,20 @@ describe.each(BACKENDS.flatMap((b) => ADAPTERS.map((a) => [`${b.name} via ${a}`,
     seen(await fresh.get('/mfa/enrollments').expect(200));
     const other = await signIn(t, 'alice');
     const second = seen(await other.get('/profile/security').expect(401));
+    t.clock.advance(30);
+    const keeper = await signIn(t, 'alice');
+    const toRemember = seen(await keeper.get('/profile/security').expect(401));
+    const remembered = await keeper.post(`/mfa/challenges/${toRemember.body.challenge.id}/verify`).send({ method: 'totp', code: code(start.body.secret), rememberDevice: true }).expect(200);
+    const deviceCookie = /mfa_device=([^;]+)/.exec(String(remembered.headers['set-cookie']))![1];
+    secrets.push(deviceCookie, deviceCookie.split('.')[1]);
+    seen(remembered);
+    seen(await keeper.get('/mfa/devices').expect(200));
+    // Help-desk recovery: the ticket is handed over once (to the admin), then never shown again.
+    const ticket: string = (await fresh.post('/mfa/admin/users/u-bob/recovery-tickets').send({ reason: 'checked by phone' }).expect(201)).body.ticket;
+    secrets.push(ticket, ticket.split('.')[1]);
+    const redeemer = await signIn(t, 'bob');
+    seen(await redeemer.post('/mfa/recovery/redeem').send({ ticket }).expect(200));
+    seen(await redeemer.post('/mfa/recovery/redeem').send({ ticket }).expect(401));
     seen(await other.post(`/mfa/challenges/${second.body.challenge.id}/verify`).send({ method: 'backup_code', code: confirm.body.backupCodes[0] }).expect(200));
     seen(await other.post(`/mfa/challenges/${second.body.challenge.id}/verify`).send({ method: 'backup_code', code: confirm.body.backupCodes[0] }));
     const regenerated = await fresh.post('/mfa/backup-codes/regenerate').expect(200);
