@@ -1,26 +1,25 @@
 /**
  * P1, guard overhead: server CPU per request and req/s of a route guarded by
  * @RequireMfa() whose session is already satisfied, against the same route unguarded,
- * in the same app and run. Interleaved A/B rounds; medians reported.
+ * in the same app and run. Interleaved A/B rounds; medians reported. Two deployments:
+ * the embedded default (SQLite + in-process counters) and PostgreSQL + Redis.
  *   npm run bench:guard   (MFA_BENCH_ROUNDS, MFA_BENCH_SECONDS tune it)
  */
-import autocannon from 'autocannon';
-import { fork } from 'node:child_process';
-import { join } from 'node:path';
 import { DEFAULT_TOTP_PROFILE, fromBase32, TotpFactor } from '../libs/core/src';
-
-const ROUNDS = Number(process.env.MFA_BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.MFA_BENCH_SECONDS ?? 5);
-const CONNECTIONS = 10;
+import { CONNECTIONS, fmt, median, POSTGRES_URL, REDIS_URL, ROUNDS, SECONDS } from './lib/bench-env';
+import { assertClean, measure, RunResult } from './lib/load';
+import { Report, runBench } from './lib/report';
+import { BenchServer, NEST_SERVER, startServer } from './lib/servers';
+import { resetPostgres, resetRedis, services } from './lib/services';
 
 async function http(base: string, path: string, init: RequestInit & { cookie?: string } = {}) {
   const res = await fetch(base + path, { ...init, headers: { 'content-type': 'application/json', ...(init.cookie ? { cookie: init.cookie } : {}) } });
   return { status: res.status, body: (await res.json()) as any, setCookie: res.headers.get('set-cookie') };
 }
 
-/** Signs in, enrolls and confirms TOTP: that session now satisfies @RequireMfa(). */
-async function satisfiedSession(base: string): Promise<string> {
-  const login = await http(base, '/auth/login', { method: 'POST', body: JSON.stringify({ username: 'alice', password: 'alice-password' }) });
+/** Signs in, enrolls and confirms TOTP over HTTP: that session now satisfies @RequireMfa(). */
+async function satisfiedSession(base: string, username = 'alice'): Promise<string> {
+  const login = await http(base, '/auth/login', { method: 'POST', body: JSON.stringify({ username, password: `${username}-password` }) });
   const cookie = login.setCookie!.split(';')[0];
   const start = await http(base, '/mfa/totp/enrollments', { method: 'POST', body: '{}', cookie });
   const code = new TotpFactor().generate(fromBase32(start.body.secret), DEFAULT_TOTP_PROFILE, Date.now());
@@ -31,48 +30,81 @@ async function satisfiedSession(base: string): Promise<string> {
   return cookie;
 }
 
-async function measure(base: string, path: string, cookie: string) {
-  const before = (await http(base, '/bench/cpu')).body;
-  const result = await autocannon({ url: base + path, connections: CONNECTIONS, duration: SECONDS, headers: { cookie } });
-  const after = (await http(base, '/bench/cpu')).body;
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  const total = result.requests.total;
-  return { rps: result.requests.average, cpuPerRequest: (after.micros - before.micros) / total, queriesPerRequest: (after.queries - before.queries) / total };
+async function startGuardServer(name: string, deployment: 'embedded' | 'postgres-redis'): Promise<BenchServer> {
+  if (deployment === 'postgres-redis') {
+    await resetPostgres(POSTGRES_URL);
+    await resetRedis();
+  }
+  return startServer(
+    name,
+    NEST_SERVER,
+    deployment === 'embedded' ? { MFA_BENCH_DB: 'sqlite' } : { MFA_BENCH_DB: 'postgres', MFA_BENCH_COUNTERS: 'redis', MFA_BENCH_POSTGRES_URL: POSTGRES_URL, MFA_BENCH_REDIS_URL: REDIS_URL },
+  );
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function run(server: BenchServer, path: string, cookie: string, seconds = SECONDS): Promise<RunResult> {
+  const r = await measure(server, { request: { path, headers: { cookie } }, seconds, expect: (status) => status === 200 });
+  assertClean(path, r);
+  return r;
+}
 
-async function main(): Promise<void> {
-  const server = fork(join(__dirname, 'guard-bench.server.js'), { stdio: 'inherit' });
+async function benchDeployment(report: Report, deployment: 'embedded' | 'postgres-redis', title: string): Promise<void> {
+  const server = await startGuardServer(`p1-${deployment}`, deployment);
   try {
-    const { port } = await new Promise<{ port: number }>((resolve) => server.once('message', resolve as never));
-    const base = `http://127.0.0.1:${port}`;
-    const cookie = await satisfiedSession(base);
-    await measure(base, '/bench/open', cookie); // warm-up
-    await measure(base, '/bench/guarded', cookie);
-    const open: Array<{ rps: number; cpuPerRequest: number; queriesPerRequest: number }> = [];
-    const guarded: typeof open = [];
+    const cookie = await satisfiedSession(server.base);
+    await run(server, '/bench/open', cookie, Math.min(SECONDS, 2)); // warm-up
+    await run(server, '/bench/guarded', cookie, Math.min(SECONDS, 2));
+    const open: RunResult[] = [];
+    const guarded: RunResult[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      open.push(await measure(base, '/bench/open', cookie));
-      guarded.push(await measure(base, '/bench/guarded', cookie));
-      console.log(`round ${round + 1}: open ${open[round].rps.toFixed(0)} req/s ${open[round].cpuPerRequest.toFixed(1)} µs CPU/req | guarded ${guarded[round].rps.toFixed(0)} req/s ${guarded[round].cpuPerRequest.toFixed(1)} µs CPU/req`);
+      // A/B then B/A, so a drift in machine load falls on both sides.
+      if (round % 2) {
+        guarded.push(await run(server, '/bench/guarded', cookie));
+        open.push(await run(server, '/bench/open', cookie));
+      } else {
+        open.push(await run(server, '/bench/open', cookie));
+        guarded.push(await run(server, '/bench/guarded', cookie));
+      }
+      report.log(`${deployment} round ${round + 1}: open ${fmt(open[round].rps)} req/s ${fmt(open[round].cpuPerRequest, 1)} µs/req | guarded ${fmt(guarded[round].rps)} req/s ${fmt(guarded[round].cpuPerRequest, 1)} µs/req`);
     }
-    const cpuOpen = median(open.map((r) => r.cpuPerRequest));
-    const cpuGuarded = median(guarded.map((r) => r.cpuPerRequest));
-    const rpsOpen = median(open.map((r) => r.rps));
-    const rpsGuarded = median(guarded.map((r) => r.rps));
-    console.log(`\nP1 guard overhead, embedded default (SQLite + in-process counters), ${ROUNDS} rounds × ${SECONDS}s, ${CONNECTIONS} connections`);
-    console.log(`  CPU per request: guarded ${cpuGuarded.toFixed(1)} µs / open ${cpuOpen.toFixed(1)} µs = ${(cpuGuarded / cpuOpen).toFixed(3)} (goal ≤ 1.05)`);
-    const pairedCpu = median(guarded.map((g, i) => g.cpuPerRequest / open[i].cpuPerRequest));
-    console.log(`  CPU ratio, median of per-round pairs: ${pairedCpu.toFixed(3)}`);
-    console.log(`  store round trips per request (P4): guarded ${median(guarded.map((r) => r.queriesPerRequest)).toFixed(3)}, open ${median(open.map((r) => r.queriesPerRequest)).toFixed(3)} (goal ≤ 1; the policy refresh adds one query per 5 s)`);
-    console.log(`  req/s:           open ${rpsOpen.toFixed(0)} / guarded ${rpsGuarded.toFixed(0)} = ${(rpsOpen / rpsGuarded).toFixed(3)}`);
+    const m = (rs: RunResult[], k: keyof RunResult) => median(rs.map((r) => r[k] as number));
+    const cpuRatio = m(guarded, 'cpuPerRequest') / m(open, 'cpuPerRequest');
+    const rpsRatio = m(open, 'rps') / m(guarded, 'rps');
+    const paired = median(guarded.map((g, i) => g.cpuPerRequest / open[i].cpuPerRequest));
+    report.text(`### ${title}`);
+    report.text();
+    report.table(
+      ['', 'unguarded', 'guarded, satisfied', 'guarded ÷ unguarded'],
+      [
+        ['server CPU µs/request', fmt(m(open, 'cpuPerRequest'), 1), fmt(m(guarded, 'cpuPerRequest'), 1), `**${fmt(cpuRatio, 3)}**`],
+        ['req/s', fmt(m(open, 'rps')), fmt(m(guarded, 'rps')), `${fmt(rpsRatio, 3)} (unguarded ÷ guarded)`],
+        ['SQL statements/request', fmt(m(open, 'queriesPerRequest'), 3), fmt(m(guarded, 'queriesPerRequest'), 3), ''],
+        ['Redis commands/request', fmt(m(open, 'redisPerRequest'), 3), fmt(m(guarded, 'redisPerRequest'), 3), ''],
+      ],
+    );
+    report.text(
+      `Medians of ${ROUNDS} interleaved rounds × ${SECONDS} s, ${CONNECTIONS} connections, one signed-in session with TOTP verified over HTTP. ` +
+        `CPU ratio, median of per-round pairs: ${fmt(paired, 3)}; per round: ${guarded.map((g, i) => fmt(g.cpuPerRequest / open[i].cpuPerRequest, 3)).join(', ')}. ` +
+        'The policy refresh adds one query per instance every 5 s, spread over all requests.',
+    );
+    report.text();
+    report.figure({ id: 'P1', label: `guard overhead, ${title}: CPU/request guarded ÷ unguarded`, value: fmt(cpuRatio, 3), goal: '≤ 1.05', met: cpuRatio <= 1.05 });
+    report.figure({ id: 'P1', label: `guard overhead, ${title}: req/s unguarded ÷ guarded`, value: fmt(rpsRatio, 3), goal: '≤ 1.05', met: rpsRatio <= 1.05 });
   } finally {
-    server.kill();
+    await server.stop();
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
+runBench(async () => {
+  const report = new Report('P1', 'guard overhead of a satisfied session', 'bench:guard');
+  report.text(
+    'The Nest sample app (passport-local, express-session, `MfaGuard` as `APP_GUARD`, the sample policy, `audit: \'database\'`) with two routes that differ ' +
+      'only in `@RequireMfa()` (`bench/guard-bench.server.ts`). The session cache is at its default: 60 s on the embedded SQLite store, 0 (off) with PostgreSQL.',
+  );
+  report.text();
+  await benchDeployment(report, 'embedded', 'embedded default (SQLite + in-process counters)');
+  const svc = await services();
+  if (svc.postgres || svc.redis) report.skip('P1 on PostgreSQL + Redis', (svc.postgres ?? svc.redis)!);
+  else await benchDeployment(report, 'postgres-redis', 'PostgreSQL + Redis counters');
+  report.save();
 });
