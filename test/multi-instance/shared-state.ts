@@ -64,7 +64,7 @@ export class SharedState {
 
   /** Every counter key of the user with its remaining time to live (-1: no expiry, -2: gone). */
   async counterTtls(userId: string): Promise<Record<string, number>> {
-    const keys = await this.redis.keys(`${COUNTER_PREFIX}mfa:${userId}:*`);
+    const keys = await this.redis.keys(`${COUNTER_PREFIX}mfa:{${userId}}:*`);
     const ttls = await Promise.all(keys.map((key) => this.redis.pttl(key)));
     return Object.fromEntries(keys.map((key, i) => [key.slice(COUNTER_PREFIX.length), ttls[i]]));
   }

@@ -20,6 +20,7 @@ export type {
   SmsSender, EmailSender, SmsMessage, EmailMessage, DeliveryReceipt, DeliveryStatusReport, StatusCallbackRequest,
 } from './ports/delivery.port';
 export type { Notifier, MfaNotification } from './ports/notifier.port';
+export type { SessionInvalidationBus, SessionInvalidation } from './ports/session-invalidation.port';
 export { DeliveryError } from './errors/delivery.error';
 export { maskTarget, maskPhone, maskEmail } from './delivery/mask-target';
 export { toE164, normalizeEmail, parseDeliveryTarget } from './delivery/delivery-target';

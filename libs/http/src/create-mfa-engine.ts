@@ -1,6 +1,6 @@
 import {
   AuditReader, AuditSink, CounterStore, EmailSender, FanOutAuditSink, HttpSmsSender, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine,
-  MfaStore, SmsSender, smsPreset, SmtpEmailSender,
+  MfaStore, SessionInvalidationBus, SmsSender, smsPreset, SmtpEmailSender,
 } from '../../core/src';
 import type {
   HttpSmsSenderOptions, SmsPresetOptions,
@@ -16,10 +16,13 @@ export async function createMfaEngine(options: MfaOptions): Promise<MfaEngine> {
   const store = options.store ?? (await openTypeOrmStore(options));
   // The embedded SQLite database belongs to this one process, so its session cache is exact.
   const embedded = !options.store && !options.dataSource && (options.database ?? DEFAULT_DATABASE).type === 'better-sqlite3';
-  const sessionCacheTtl = options.sessionCacheTtl ?? (embedded ? 60 : 0);
+  // Redis counters bring a pub/sub bus that keeps every instance's cache exact.
+  const counters = options.counters as { sessionInvalidation?: () => SessionInvalidationBus } | undefined;
+  const sessionInvalidation = options.sessionInvalidation ?? counters?.sessionInvalidation?.();
+  const sessionCacheTtl = options.sessionCacheTtl ?? (embedded || sessionInvalidation ? 60 : 0);
   try {
     const engine = new MfaEngine({
-      ...options, store, sessionCacheTtl, ...auditSinkFor(options, store), counters: countersFor(options, store),
+      ...options, store, sessionCacheTtl, sessionInvalidation, ...auditSinkFor(options, store), counters: countersFor(options, store),
       sms: smsSenderFor(options), email: emailSenderFor(options),
     });
     await engine.init(); // loads the active policy, or stores the one from the options as version 1

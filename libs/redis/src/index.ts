@@ -1,1 +1,2 @@
 export { RedisCounterStore } from './redis-counter.store';
+export { RedisSessionInvalidation } from './redis-session-invalidation';

@@ -1,5 +1,6 @@
 import Redis, { RedisOptions } from 'ioredis';
 import type { CounterHit, CounterStore } from '../../core/src';
+import { RedisSessionInvalidation } from './redis-session-invalidation';
 
 // One atomic step on the server: open the window if it ended, else count. Times are the
 // engine's clock (ARGV), so tests move time; the TTL only collects the key afterwards.
@@ -16,6 +17,28 @@ else
 end
 redis.call('PEXPIRE', KEYS[1], endsAt - now + 60000)
 return {count, endsAt - now}
+`;
+
+// HIT for each key in turn (ARGV: now, then limit and window per key), in one round trip.
+const HIT_MANY = `
+local now = tonumber(ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local window = tonumber(ARGV[1 + i * 2])
+  local endsAt = tonumber(redis.call('HGET', key, 'e') or '0')
+  local count
+  if endsAt <= now then
+    endsAt = now + window
+    redis.call('HSET', key, 'c', 1, 'e', endsAt)
+    count = 1
+  else
+    count = redis.call('HINCRBY', key, 'c', 1)
+  end
+  redis.call('PEXPIRE', key, endsAt - now + 60000)
+  out[#out + 1] = count
+  out[#out + 1] = endsAt - now
+end
+return out
 `;
 
 /**
@@ -50,6 +73,25 @@ export class RedisCounterStore implements CounterStore {
 
   async reset(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);
+  }
+
+  async hitMany(hits: Array<{ key: string; limit: number; windowMs: number }>, now: number): Promise<CounterHit[]> {
+    const args = [String(now), ...hits.flatMap((h) => [String(h.limit), String(h.windowMs)])];
+    const out = (await this.redis.eval(HIT_MANY, hits.length, ...hits.map((h) => this.prefix + h.key), ...args)) as number[];
+    return hits.map((h, i) => ({ allowed: out[i * 2] <= h.limit, count: out[i * 2], retryAfterMs: out[i * 2 + 1] }));
+  }
+
+  async resetMany(keys: string[]): Promise<void> {
+    await this.redis.del(...keys.map((k) => this.prefix + k));
+  }
+
+  /**
+   * A session-invalidation bus on the same Redis: with it, every instance's session cache
+   * stays exact, and `createMfaEngine` turns the cache on (a satisfied request then costs
+   * no store round trip on PostgreSQL or MySQL either).
+   */
+  sessionInvalidation(): RedisSessionInvalidation {
+    return new RedisSessionInvalidation(this.redis);
   }
 
   async close(): Promise<void> {

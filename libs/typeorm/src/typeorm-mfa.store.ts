@@ -17,8 +17,16 @@ import { MfaTrustedDeviceEntity } from './entities/mfa-trusted-device.entity';
 import { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
 import { MfaUserStateEntity } from './entities/mfa-user-state.entity';
 import { MFA_MIGRATIONS_TABLE, mfaEntities, mfaMigrations } from './mfa-typeorm.schema';
-import { toChallengeRecord, toEnrollmentRecord } from './typeorm-record.mappers';
+import { ChallengeRow, challengeFromRow, EnrollmentRow, enrollmentFromRow, toChallengeRecord, toEnrollmentRecord } from './typeorm-record.mappers';
 
+const SESSION_FACTOR_UPSERT =
+  'INSERT INTO mfa_session_factors (session_ref, factor, user_id, verified_at, event_id, baseline) VALUES (?, ?, ?, ?, ?, ?) ' +
+  'ON CONFLICT (session_ref, factor) DO UPDATE SET user_id = excluded.user_id, verified_at = excluded.verified_at, event_id = excluded.event_id, baseline = excluded.baseline';
+const SESSION_FACTOR_UPSERT_MYSQL =
+  'INSERT INTO mfa_session_factors (session_ref, factor, user_id, verified_at, event_id, baseline) VALUES (?, ?, ?, ?, ?, ?) ' +
+  'ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), verified_at = VALUES(verified_at), event_id = VALUES(event_id), baseline = VALUES(baseline)';
+const ENROLLMENT_COLUMNS =
+  'id, user_id, type, status, label, sealed_secret, key_id, algorithm, digits, period, masked_target, last_step, created_at, confirmed_at, last_used_at';
 const SESSION_FACTORS_SQL = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
 const SESSION_FACTORS_SQL_PG = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
 
@@ -104,6 +112,44 @@ export class TypeOrmMfaStore implements MfaStore {
     return new TypeOrmMfaStore(dataSource, false);
   }
 
+  private readonly texts = new Map<string, string>();
+
+  private get postgres(): boolean {
+    return this.dataSource.options.type === 'postgres';
+  }
+
+  private get mysql(): boolean {
+    return this.dataSource.options.type === 'mysql' || this.dataSource.options.type === 'mariadb';
+  }
+
+  /**
+   * The hot paths run fixed, parameterised SQL: no query building or entity mapping per
+   * request, and the same text every time, so drivers reuse their prepared statements.
+   */
+  private text(sql: string): string {
+    if (!this.postgres) return sql;
+    let numbered = this.texts.get(sql);
+    if (!numbered) {
+      let n = 0;
+      this.texts.set(sql, (numbered = sql.replace(/\?/g, () => `$${++n}`)));
+    }
+    return numbered;
+  }
+
+  private select<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.dataSource.query(this.text(sql), params);
+  }
+
+  /** Runs a write and returns the affected-row count, the answer of every spending method. */
+  private async write(sql: string, params: unknown[]): Promise<number> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return (await runner.query(this.text(sql), params, true)).affected ?? 0;
+    } finally {
+      await runner.release();
+    }
+  }
+
   private update<T extends ObjectLiteral>(entity: EntityTarget<T>) {
     return this.dataSource.createQueryBuilder().update(entity);
   }
@@ -118,13 +164,13 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async findEnrollment(userId: string, id: string): Promise<EnrollmentRecord | null> {
-    const row = await this.dataSource.getRepository(MfaEnrollmentEntity).findOneBy({ id, userId });
-    return row ? toEnrollmentRecord(row) : null;
+    const rows = await this.select<EnrollmentRow>(`SELECT ${ENROLLMENT_COLUMNS} FROM mfa_enrollments WHERE id = ? AND user_id = ?`, [id, userId]);
+    return rows.length ? enrollmentFromRow(rows[0]) : null;
   }
 
   async listEnrollments(userId: string): Promise<EnrollmentRecord[]> {
-    const rows = await this.dataSource.getRepository(MfaEnrollmentEntity).find({ where: { userId }, order: { createdAt: 'ASC' } });
-    return rows.map(toEnrollmentRecord);
+    const rows = await this.select<EnrollmentRow>(`SELECT ${ENROLLMENT_COLUMNS} FROM mfa_enrollments WHERE user_id = ? ORDER BY created_at, id`, [userId]);
+    return rows.map(enrollmentFromRow);
   }
 
   async deletePendingEnrollments(userId: string, type: EnrollmentType): Promise<void> {
@@ -140,12 +186,8 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async acceptTotpStep(userId: string, id: string, step: number, now: number): Promise<boolean> {
-    const result = await this.update(MfaEnrollmentEntity)
-      .set({ lastStep: step, lastUsedAt: now })
-      .where('id = :id AND user_id = :userId AND status = :active', { id, userId, active: 'active' })
-      .andWhere('(last_step IS NULL OR last_step < :step)', { step })
-      .execute();
-    return result.affected === 1;
+    const sql = "UPDATE mfa_enrollments SET last_step = ?, last_used_at = ? WHERE id = ? AND user_id = ? AND status = 'active' AND (last_step IS NULL OR last_step < ?)";
+    return (await this.write(sql, [step, now, id, userId, step])) === 1;
   }
 
   async listEnrollmentsNotSealedWith(keyId: string, limit: number): Promise<EnrollmentRecord[]> {
@@ -170,17 +212,12 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async listUnusedBackupCodes(userId: string): Promise<BackupCodeRecord[]> {
-    const rows = await this.dataSource.getRepository(MfaBackupCodeEntity)
-      .createQueryBuilder('c').where('c.user_id = :userId AND c.used_at IS NULL', { userId }).getMany();
-    return rows.map(({ id, codeHash }) => ({ id, userId, codeHash }));
+    const rows = await this.select<{ id: string; code_hash: string }>('SELECT id, code_hash FROM mfa_backup_codes WHERE user_id = ? AND used_at IS NULL', [userId]);
+    return rows.map((r) => ({ id: r.id, userId, codeHash: r.code_hash }));
   }
 
   async consumeBackupCode(userId: string, id: string, now: number): Promise<boolean> {
-    const result = await this.update(MfaBackupCodeEntity)
-      .set({ usedAt: now })
-      .where('id = :id AND user_id = :userId AND used_at IS NULL', { id, userId })
-      .execute();
-    return result.affected === 1;
+    return (await this.write('UPDATE mfa_backup_codes SET used_at = ? WHERE id = ? AND user_id = ? AND used_at IS NULL', [now, id, userId])) === 1;
   }
 
   async replaceOtpCode(r: OtpCodeRecord, now: number): Promise<number> {
@@ -325,16 +362,12 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async findChallenge(id: string): Promise<ChallengeRecord | null> {
-    const row = await this.dataSource.getRepository(MfaChallengeEntity).findOneBy({ id });
-    return row ? toChallengeRecord(row) : null;
+    const rows = await this.select<ChallengeRow>('SELECT id, user_id, session_ref, purpose, requirement, status, created_at, expires_at FROM mfa_challenges WHERE id = ?', [id]);
+    return rows.length ? challengeFromRow(rows[0]) : null;
   }
 
   async completeChallenge(id: string, now: number): Promise<boolean> {
-    const result = await this.update(MfaChallengeEntity)
-      .set({ status: 'completed', completedAt: now })
-      .where('id = :id AND status = :pending', { id, pending: 'pending' })
-      .execute();
-    return result.affected === 1;
+    return (await this.write("UPDATE mfa_challenges SET status = 'completed', completed_at = ? WHERE id = ? AND status = 'pending'", [now, id])) === 1;
   }
 
   /**
@@ -355,19 +388,10 @@ export class TypeOrmMfaStore implements MfaStore {
     }));
   }
 
+  /** One upsert: the verification of this factor in this session, newest wins. */
   async recordSessionFactor(r: SessionFactorRecord): Promise<void> {
-    const values = { userId: r.userId, verifiedAt: r.verifiedAt, eventId: r.eventId, baseline: r.baseline ? JSON.stringify(r.baseline) : null };
-    const refresh = () =>
-      this.update(MfaSessionFactorEntity)
-        .set(values)
-        .where('session_ref = :sessionRef AND factor = :factor', { sessionRef: r.sessionRef, factor: r.factor })
-        .execute();
-    if ((await refresh()).affected) return;
-    try {
-      await this.dataSource.getRepository(MfaSessionFactorEntity).insert({ sessionRef: r.sessionRef, factor: r.factor, ...values });
-    } catch {
-      await refresh(); // a concurrent verify inserted the row first
-    }
+    const params = [r.sessionRef, r.factor, r.userId, r.verifiedAt, r.eventId, r.baseline ? JSON.stringify(r.baseline) : null];
+    await this.write(this.mysql ? SESSION_FACTOR_UPSERT_MYSQL : SESSION_FACTOR_UPSERT, params);
   }
 
   async deleteSessionFactors(userId: string, factor?: FactorType): Promise<void> {

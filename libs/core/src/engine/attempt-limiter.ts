@@ -6,11 +6,15 @@ import { MfaSubject } from '../subject';
 const DAY_MS = 86_400_000;
 export const ACCOUNT_CHANNEL = 'account';
 
-/** Counter keys hang off the resolved user id, never the login name the client typed. */
+/**
+ * Counter keys hang off the resolved user id, never the login name the client typed. The
+ * braces are a Redis hash tag: all of one user's counters live in one cluster slot, so
+ * they can be counted together in one script.
+ */
 export const lockoutKeys = (userId: string, channel: string) => ({
-  channel: `mfa:${userId}:${channel}`,
-  strikes: `mfa:${userId}:${channel}:strikes`,
-  account: `mfa:${userId}:${ACCOUNT_CHANNEL}`,
+  channel: `mfa:{${userId}}:${channel}`,
+  strikes: `mfa:{${userId}}:${channel}:strikes`,
+  account: `mfa:{${userId}}:${ACCOUNT_CHANNEL}`,
 });
 
 /**
@@ -32,10 +36,13 @@ export class AttemptLimiter {
     const { maxAttempts, windowSeconds } = lockout.channel(channel);
     const strikes = (await counters.peek(keys.strikes, now)).count;
     const lockMs = Math.min(windowSeconds * 1000 * lockout.growth ** strikes, lockout.maxLockMs);
-    const [onChannel, onAccount] = await Promise.all([
-      counters.hit(keys.channel, maxAttempts, lockMs, now),
-      counters.hit(keys.account, lockout.accountMaxAttempts, lockout.accountWindowMs, now),
-    ]);
+    const hits = [
+      { key: keys.channel, limit: maxAttempts, windowMs: lockMs },
+      { key: keys.account, limit: lockout.accountMaxAttempts, windowMs: lockout.accountWindowMs },
+    ];
+    const [onChannel, onAccount] = counters.hitMany
+      ? await counters.hitMany(hits, now)
+      : await Promise.all(hits.map((h) => counters.hit(h.key, h.limit, h.windowMs, now)));
     if (!onChannel.allowed || !onAccount.allowed) {
       // The first refused attempt of a window is the moment the lock begins.
       if (onChannel.count === maxAttempts + 1) await this.locked(subject, channel, onChannel.retryAfterMs, strikes + 1, keys.strikes);
@@ -50,7 +57,8 @@ export class AttemptLimiter {
       this.audit.record(subject, { type: 'attempt.failed', severity, channel, outcome: 'failure' });
       throw new MfaError('INVALID_CODE');
     }
-    await Promise.all([counters.reset(keys.channel), counters.reset(keys.account)]);
+    if (counters.resetMany) await counters.resetMany([keys.channel, keys.account]);
+    else await Promise.all([counters.reset(keys.channel), counters.reset(keys.account)]);
     return result;
   }
 

@@ -211,7 +211,9 @@ export class ChallengeService {
   async recordVerification(subject: MfaSubject, factor: FactorType, now: number, context: RequestContext = {}): Promise<void> {
     const sessionRef = sessionRefOf(subject.sessionId);
     await this.ctx.store.recordSessionFactor({ sessionRef, userId: subject.userId, factor, verifiedAt: now, eventId: randomUUID(), baseline: baselineOf(context) });
-    this.ctx.sessionCache.invalidateSession(subject.sessionId);
+    // Other instances hold at worst an older "not yet verified" until the message lands; that
+    // only asks again, so a failed publish must not fail the verification.
+    await this.ctx.sessionCache.invalidateSession(subject.sessionId).catch(() => undefined);
   }
 
   private async grant(subject: MfaSubject, sessionRef: string, scope: string, factor: FactorType, now: number): Promise<void> {

@@ -158,7 +158,7 @@ export class LifecycleService {
   /** Verifications made with a factor that is gone must not keep opening doors. */
   private async forgetSessions(userId: string, factor?: EnrollmentRecord['type']): Promise<void> {
     await this.ctx.store.deleteSessionFactors(userId, factor);
-    this.ctx.sessionCache.invalidateUser(userId);
+    await this.ctx.sessionCache.invalidateUser(userId); // a revocation other instances must not miss: errors surface
   }
 }
 

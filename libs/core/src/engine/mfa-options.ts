@@ -14,6 +14,7 @@ import { SessionStateCache } from './session-state.cache';
 import { OtpCodeFactor, OtpProfile, resolveOtpProfile } from '../factors/otp-code.factor';
 import { EmailSender, SmsSender } from '../ports/delivery.port';
 import { Notifier } from '../ports/notifier.port';
+import { SessionInvalidationBus } from '../ports/session-invalidation.port';
 import { MfaMessageStrings, resolveMessages } from '../delivery/otp-messages';
 import type { PolicyDocument } from '../policy/policy-document';
 
@@ -111,6 +112,11 @@ export interface MfaCoreOptions {
    * @default 0 (the Nest module turns it on for its own embedded SQLite database)
    */
   sessionCacheTtl?: number;
+  /**
+   * Carries session-cache invalidations between instances, making the cache exact across
+   * them (e.g. `redisCounters.sessionInvalidation()` from `nestjs-mfa/redis`).
+   */
+  sessionInvalidation?: SessionInvalidationBus;
   /** The first policy version, stored as version 1 when the store holds none yet. */
   policy?: PolicyDocument;
   /** Seconds between checks for a version activated by another instance. @default 5 */
@@ -161,6 +167,7 @@ export interface ResolvedMfaContext {
   reauthMaxAge: number;
   lockout: ResolvedLockout;
   sessionCache: SessionStateCache;
+  sessionInvalidation?: SessionInvalidationBus;
   bootPolicy?: PolicyDocument;
   policyRefreshMs: number;
 }
@@ -195,7 +202,8 @@ export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
     challengeTtlMs: (options.challengeTtl ?? 600) * 1000,
     enrollmentTtlMs: (options.enrollmentTtl ?? 600) * 1000,
     reauthMaxAge: options.reauthMaxAge ?? 300,
-    sessionCache: new SessionStateCache((options.sessionCacheTtl ?? 0) * 1000, clock),
+    sessionCache: new SessionStateCache((options.sessionCacheTtl ?? 0) * 1000, clock, 50_000, options.sessionInvalidation),
+    sessionInvalidation: options.sessionInvalidation,
     bootPolicy: options.policy,
     policyRefreshMs: (options.policyRefreshSeconds ?? 5) * 1000,
     lockout: resolveLockout(options.lockout ?? {}),

@@ -57,8 +57,8 @@ export class MfaEngine {
   }
 
   /** Loads (or boots) the policy. Adapters call it at start-up; other calls also do it on first use. */
-  init(): Promise<void> {
-    return this.policy.init();
+  async init(): Promise<void> {
+    await Promise.all([this.policy.init(), this.ctx.sessionCache.connect()]);
   }
 
   /** True when an unmapped route needs nothing, so adapters may skip resolving the subject at all. */
@@ -262,6 +262,6 @@ export class MfaEngine {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.ctx.store.close?.(), this.ctx.counters.close?.()]);
+    await Promise.all([this.ctx.store.close?.(), this.ctx.counters.close?.(), this.ctx.sessionInvalidation?.close?.()]);
   }
 }

@@ -17,5 +17,13 @@ export interface CounterStore {
   /** The count in the key's live window (0 if none), without counting. */
   peek(key: string, now: number): Promise<{ count: number; retryAfterMs: number }>;
   reset(key: string): Promise<void>;
+  /**
+   * Optional: several `hit`s in one round trip (each still atomic on its own key). Keys
+   * passed together belong to one user and share a `{hash tag}`, so a Redis Cluster keeps
+   * them in one slot. Without it, the engine calls `hit` once per key.
+   */
+  hitMany?(hits: Array<{ key: string; limit: number; windowMs: number }>, now: number): Promise<CounterHit[]>;
+  /** Optional: several `reset`s in one round trip. */
+  resetMany?(keys: string[]): Promise<void>;
   close?(): Promise<void>;
 }

@@ -1,0 +1,55 @@
+import type Redis from 'ioredis';
+import type { SessionInvalidation, SessionInvalidationBus } from '../../core/src';
+
+/**
+ * Session-cache invalidations over Redis pub/sub: publishes on the shared client,
+ * listens on a dedicated one (a subscribed connection can do nothing else). While the
+ * listener is not subscribed, `connected` is false and the caches serve nothing; after a
+ * reconnect they are cleared, since messages sent meanwhile are lost.
+ */
+export class RedisSessionInvalidation implements SessionInvalidationBus {
+  private readonly subscriber: Redis;
+  private subscribed = false;
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly channel = 'nestjs-mfa:session-invalidation',
+  ) {
+    this.subscriber = publisher.duplicate({ enableOfflineQueue: true, autoResubscribe: true });
+    this.subscriber.on('error', () => undefined); // reconnects on its own; `connected` tells the cache
+  }
+
+  get connected(): boolean {
+    return this.subscribed && this.subscriber.status === 'ready';
+  }
+
+  async publish(event: SessionInvalidation): Promise<void> {
+    await this.publisher.publish(this.channel, JSON.stringify(event));
+  }
+
+  async subscribe(onEvent: (event: SessionInvalidation) => void, onResync: () => void): Promise<void> {
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      try {
+        const event = JSON.parse(message) as SessionInvalidation;
+        if (event && (typeof (event as { sessionRef?: unknown }).sessionRef === 'string' || typeof (event as { userId?: unknown }).userId === 'string')) onEvent(event);
+      } catch {
+        onResync(); // an unreadable message may have been an invalidation: forget everything
+      }
+    });
+    this.subscriber.on('close', () => (this.subscribed = false));
+    this.subscriber.on('ready', () => {
+      // ioredis resubscribes by itself; whatever was published while we were away is lost.
+      if (!this.subscribed) {
+        onResync();
+        this.subscribed = true;
+      }
+    });
+    await this.subscriber.subscribe(this.channel);
+    this.subscribed = true;
+  }
+
+  async close(): Promise<void> {
+    this.subscriber.disconnect();
+  }
+}
