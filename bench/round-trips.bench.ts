@@ -74,8 +74,23 @@ const OPERATIONS: Operation[] = [
   { label: 'TOTP verify, right code', goal: 3, measure: (side) => verifyWith(side, true, SMOKE ? 2 : 5) },
   { label: 'TOTP verify, wrong code', measure: (side) => verifyWith(side, false, SMOKE ? 2 : 5) },
   {
-    label: 'SMS send',
-    unavailable: 'not yet available — SMS/email OTP is being built in libs/ right now; add its `measure` here (seed an SMS enrollment, trace the send request) once the endpoint exists',
+    label: 'SMS send (a challenge code, to the dev outbox)',
+    async measure(side) {
+      // A verified session binds a phone over HTTP (the code comes from the outbox); other sessions then ask for codes.
+      const seeded = await side.server.post<{ users: Array<{ sessions: Array<{ cookie: string }> }> }>('/bench/seed', { users: 1, sessionsPerUser: SMOKE ? 2 : 4, enroll: false, challenge: false });
+      const [first, ...others] = seeded.users[0].sessions.map((s) => s.cookie);
+      const post = (path: string, cookie: string, body: unknown) => fetch(side.server.base + path, { method: 'POST', headers: { ...json, cookie }, body: JSON.stringify(body) });
+      const start = await expectStatus(await post('/mfa/sms/enrollments', first, { phone: '+905321234512' }), 201, 'bind phone');
+      const outbox = (await (await fetch(`${side.server.base}/bench/outbox`)).json()) as { last: { text: string } };
+      const code = /\d{6}/.exec(outbox.last.text)![0];
+      await expectStatus(await post(`/mfa/sms/enrollments/${start.enrollmentId}/confirm`, first, { code }), 200, 'confirm phone');
+      const out: Trace[] = [];
+      for (const cookie of others) {
+        const challenge = await expectStatus(await fetch(`${side.server.base}/bench/guarded`, { headers: { cookie } }), 401, 'guarded');
+        out.push(await traced(side, async () => void (await expectStatus(await post(`/mfa/challenges/${challenge.challenge.id}/send`, cookie, { method: 'sms' }), 200, 'send'))));
+      }
+      return out;
+    },
   },
   {
     label: 'backup-code redemption',

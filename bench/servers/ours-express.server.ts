@@ -21,7 +21,7 @@ import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { DataSourceOptions } from 'typeorm';
-import { buildRequirement, DEFAULT_TOTP_PROFILE, isMfaError, KeyRing, MfaEngine, totpSecretAad, TotpFactor } from '../../libs/core/src';
+import { buildRequirement, DEFAULT_TOTP_PROFILE, DevOutbox, isMfaError, KeyRing, MfaEngine, totpSecretAad, TotpFactor } from '../../libs/core/src';
 import type { CounterStore, MfaStore } from '../../libs/core/src';
 import { RedisCounterStore } from '../../libs/redis/src';
 import { createMfa } from '../../src/express';
@@ -93,7 +93,11 @@ async function main(): Promise<void> {
   const lockMax = Number(process.env.MFA_BENCH_LOCK_MAX ?? 5);
   const sessionCacheTtl = process.env.MFA_BENCH_SESSION_CACHE_TTL === undefined ? undefined : Number(process.env.MFA_BENCH_SESSION_CACHE_TTL);
 
+  // SMS codes go to an in-memory outbox (no provider): P5 counts the store and counter work of a send.
+  const outbox = new DevOutbox();
   const mfa = createMfa({
+    sms: outbox.sms,
+    delivery: { resendCooldownSeconds: 0, perUserHour: 1_000_000, perUserDay: 1_000_000, perDestinationHour: 1_000_000, perDestinationDay: 1_000_000 },
     issuer: 'nestjs-mfa bench',
     encryption: { keys: [{ id: 'k1', key: KEY }] },
     database: databaseOptions(),
@@ -127,6 +131,9 @@ async function main(): Promise<void> {
   app.set('etag', false);
 
   // --- internal endpoints, before any middleware -------------------------------------------
+  app.get('/bench/outbox', (_req, res) => {
+    res.json({ last: outbox.messages()[0] ?? null });
+  });
   app.get('/bench/hello', (_req, res) => {
     res.json({ hello: 'world' });
   });

@@ -24,6 +24,8 @@ function shared(backend: Backend): { backend: Backend; cleanup: () => void } {
   return { backend: { name: 'sqlite-file', options: { type: 'better-sqlite3', database: file } }, cleanup: () => rmSync(file, { force: true }) };
 }
 
+const busOf = (engine: MfaEngine) => (engine as unknown as { ctx: { sessionInvalidation: { connected: boolean; close(): Promise<void> } } }).ctx.sessionInvalidation;
+
 const until = async (condition: () => boolean, ms = 3000) => {
   for (const end = Date.now() + ms; !condition() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
   return condition();
@@ -53,6 +55,8 @@ const until = async (condition: () => boolean, ms = 3000) => {
     const a = await instance(s.backend, withBus);
     const b = await instance(s.backend, withBus);
     engines.push(a, b);
+    // Subscribing never holds up boot; the caches turn on once each instance listens.
+    if (withBus) expect(await until(() => busOf(a).connected && busOf(b).connected)).toBe(true);
     // The user enrolls through A; B then serves a request of that session and caches it.
     const start = await a.startTotpEnrollment(USER);
     await a.confirmTotpEnrollment(USER, start.enrollmentId, new TotpFactor().generate(fromBase32(start.secret), DEFAULT_TOTP_PROFILE, clock.now()));
@@ -87,8 +91,7 @@ const until = async (condition: () => boolean, ms = 3000) => {
 
   it('serves nothing from the cache while the invalidation channel is down', async () => {
     const [, b] = await twoInstances(true);
-    const bus = (b as unknown as { ctx: { sessionInvalidation: { close(): Promise<void> } } }).ctx.sessionInvalidation;
-    await bus.close();
+    await busOf(b).close();
     expect(await until(() => !b.satisfiedFromCache(USER, TARGET))).toBe(true);
     await b.enforce(USER, TARGET); // still allowed, from the store
   });

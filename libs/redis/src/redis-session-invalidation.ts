@@ -15,7 +15,7 @@ export class RedisSessionInvalidation implements SessionInvalidationBus {
     private readonly publisher: Redis,
     private readonly channel = 'nestjs-mfa:session-invalidation',
   ) {
-    this.subscriber = publisher.duplicate({ enableOfflineQueue: true, autoResubscribe: true });
+    this.subscriber = publisher.duplicate({ enableOfflineQueue: false, autoResubscribe: false });
     this.subscriber.on('error', () => undefined); // reconnects on its own; `connected` tells the cache
   }
 
@@ -27,6 +27,10 @@ export class RedisSessionInvalidation implements SessionInvalidationBus {
     await this.publisher.publish(this.channel, JSON.stringify(event));
   }
 
+  /**
+   * Never blocks or fails boot: while Redis is unreachable the caches simply stay off
+   * (`connected` is false) and the subscription is made when the connection comes up.
+   */
   async subscribe(onEvent: (event: SessionInvalidation) => void, onResync: () => void): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
@@ -38,15 +42,20 @@ export class RedisSessionInvalidation implements SessionInvalidationBus {
       }
     });
     this.subscriber.on('close', () => (this.subscribed = false));
-    this.subscriber.on('ready', () => {
-      // ioredis resubscribes by itself; whatever was published while we were away is lost.
-      if (!this.subscribed) {
-        onResync();
-        this.subscribed = true;
-      }
-    });
-    await this.subscriber.subscribe(this.channel);
-    this.subscribed = true;
+    // Whatever was published while we were away is lost: start from an empty cache.
+    const join = () => {
+      if (this.subscribed) return;
+      this.subscriber.subscribe(this.channel).then(
+        () => {
+          onResync();
+          this.subscribed = true;
+        },
+        () => undefined, // the next 'ready' tries again
+      );
+    };
+    this.subscriber.on('ready', join);
+    if (this.subscriber.status === 'ready') join();
+    else if (this.subscriber.status === 'wait') this.subscriber.connect().catch(() => undefined); // a lazyConnect client
   }
 
   async close(): Promise<void> {
