@@ -99,7 +99,7 @@ runBench(async () => {
   const report = new Report('P1', 'guard overhead of a satisfied session', 'bench:guard');
   report.text(
     'The Nest sample app (passport-local, express-session, `MfaGuard` as `APP_GUARD`, the sample policy, `audit: \'database\'`) with two routes that differ ' +
-      'only in `@RequireMfa()` (`bench/guard-bench.server.ts`). The session cache is at its default: 60 s on the embedded SQLite store, 0 (off) with PostgreSQL.',
+      'only in `@RequireMfa()` (`bench/guard-bench.server.ts`). The session cache is at its default: 60 s on the embedded SQLite store, and 60 s with PostgreSQL + Redis counters, where Redis pub/sub keeps the cache of every instance exact (without Redis counters it is off on PostgreSQL).',
   );
   report.text();
   await benchDeployment(report, 'embedded', 'embedded default (SQLite + in-process counters)');

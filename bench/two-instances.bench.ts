@@ -2,7 +2,7 @@
  * P6, two instances on PostgreSQL + Redis against one, on loopback, same total connections.
  *   npm run bench:instances
  * Workloads: completing TOTP challenges (writes) and satisfied guarded requests (the read path,
- * session cache off as is the default with PostgreSQL). Sessions are sticky (each instance
+ * session cache on, kept exact across instances by Redis pub/sub, the default with Redis counters). Sessions are sticky (each instance
  * serves the sessions it created); MFA state is shared through PostgreSQL and Redis.
  * Also splits CPU per request between the Node instances, the PostgreSQL backends and Redis.
  */
@@ -92,7 +92,7 @@ runBench(async () => {
     const verifyRatio = m(two.verify, 'rps') / m(one.verify, 'rps');
     const guardedRatio = m(two.guarded, 'rps') / m(one.guarded, 'rps');
     report.text(
-      `Two instances of nestjs-mfa's Express bench app (PostgreSQL store, Redis counters, shared encryption key; session cache off, the default with PostgreSQL) ` +
+      `Two instances of nestjs-mfa's Express bench app (PostgreSQL store, Redis counters, shared encryption key; session cache on and kept exact across instances by Redis pub/sub, the default with Redis counters) ` +
         `against one, on loopback, with the same total load: ${CONNECTIONS} connections to one instance, or ${half} to each of two; sticky sessions. ` +
         `**This machine has 2 cores** shared by the instances, PostgreSQL, Redis and the load generator, so the ratio measures contention, not scale-out.`,
     );
