@@ -1,27 +1,17 @@
 // Help-desk and admin operations: rights come from the app's hook, changes need the
 // admin's own fresh verification, every action is audited with the acting admin, the
 // user is told, and nothing an admin sees is a secret.
-import { LocalSmsGateway, deliveryOptions } from '../support/sms-gateway';
-import { SmtpInbox } from '../support/smtp-inbox';
+import { deliveryOptions } from '../support/sms-gateway';
+import { useDeliveryServers } from '../support/delivery-servers';
 import { DEVICE_POLICY, rememberThisBrowser, signInAgain } from '../support/devices';
 import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
 describe.each(MATRIX)('admin lifecycle on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  let gateway: LocalSmsGateway;
-  let inbox: SmtpInbox;
-
-  beforeAll(async () => {
-    gateway = await LocalSmsGateway.start();
-    inbox = await SmtpInbox.start();
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await inbox.close();
-  });
+  const servers = useDeliveryServers();
   beforeEach(async () => {
     t = await startTestApp(backend, adapter, {
-      ...deliveryOptions(gateway, inbox), policy: DEVICE_POLICY, trustedDeviceCookie: { secure: false },
+      ...deliveryOptions(servers.gateway, servers.inbox), policy: DEVICE_POLICY, trustedDeviceCookie: { secure: false },
       contactEmail: (userId) => `${userId}@accounts.example`,
     });
   });
@@ -84,7 +74,7 @@ describe.each(MATRIX)('admin lifecycle on %s', (_name, backend, adapter) => {
       expect(t.audit.ofType(type).filter((e) => e.userId === 'u-bob' && e.actor === 'u-alice')).toHaveLength(1);
     }
     await t.engine.notificationsSettled();
-    const told = (await inbox.waitFor('u-bob@accounts.example', 4)).map((m) => m.text ?? '');
+    const told = (await servers.inbox.waitFor('u-bob@accounts.example', 4)).map((m) => m.text ?? '');
     expect(told.join('\n')).toContain('A trusted browser was revoked');
     expect(told.join('\n')).toContain('New backup codes were generated');
     expect(told.join('\n')).toContain('One of your backup codes was just used');

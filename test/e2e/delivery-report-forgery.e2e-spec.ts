@@ -2,8 +2,8 @@
 // with a valid X-Twilio-Signature over the configured URL, Vonage's only with the URL
 // token. A forged report changes nothing and is refused with 403.
 import { twilioSignature } from '../../libs/core/src';
-import { LocalSmsGateway, deliveryOptions } from '../support/sms-gateway';
-import { SmtpInbox } from '../support/smtp-inbox';
+import { deliveryOptions } from '../support/sms-gateway';
+import { useDeliveryServers } from '../support/delivery-servers';
 import { MATRIX, TestApp, signIn, startTestApp } from '../support/test-app';
 import request from 'supertest';
 
@@ -11,31 +11,21 @@ const CALLBACK_URL = 'https://app.example.test/mfa/delivery/twilio/status';
 
 describe.each(MATRIX)('delivery report forgery on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  let gateway: LocalSmsGateway;
-  let inbox: SmtpInbox;
-
-  beforeAll(async () => {
-    gateway = await LocalSmsGateway.start();
-    inbox = await SmtpInbox.start();
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await inbox.close();
-  });
+  const servers = useDeliveryServers();
   afterEach(() => t.close());
 
   async function sentSid(): Promise<string> {
     const agent = await signIn(t);
     await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512' }).expect(201);
-    return `SM${gateway.requests.length}`;
+    return `SM${servers.gateway.requests.length}`;
   }
 
   const status = async () => (await t.store.dataSource.query('SELECT delivery_status FROM mfa_otp_codes'))[0].delivery_status;
 
   it("records a Twilio report with a valid signature and refuses a forged one", async () => {
-    t = await startTestApp(backend, adapter, deliveryOptions(gateway, inbox));
+    t = await startTestApp(backend, adapter, deliveryOptions(servers.gateway, servers.inbox));
     const sid = await sentSid();
-    expect(gateway.requests.at(-1)!.body.StatusCallback).toBe(CALLBACK_URL);
+    expect(servers.gateway.requests.at(-1)!.body.StatusCallback).toBe(CALLBACK_URL);
     expect(await status()).toBe('queued');
 
     const report = { MessageSid: sid, MessageStatus: 'undelivered', AccountSid: 'AC0123456789', ErrorCode: '30003' };
@@ -54,13 +44,13 @@ describe.each(MATRIX)('delivery report forgery on %s', (_name, backend, adapter)
 
   it('accepts a Vonage receipt only with the URL token, by GET or POST', async () => {
     t = await startTestApp(backend, adapter, {
-      ...deliveryOptions(gateway, inbox),
-      sms: { preset: 'vonage', apiKey: 'k', apiSecret: 's', from: 'Acme', baseUrl: gateway.url, callbackUrl: 'https://app.example.test/mfa/delivery/vonage/status?token=dlr-secret', callbackToken: 'dlr-secret' },
+      ...deliveryOptions(servers.gateway, servers.inbox),
+      sms: { preset: 'vonage', apiKey: 'k', apiSecret: 's', from: 'Acme', baseUrl: servers.gateway.url, callbackUrl: 'https://app.example.test/mfa/delivery/vonage/status?token=dlr-secret', callbackToken: 'dlr-secret' },
     });
-    gateway.answer = () => ({ status: 200, body: { messages: [{ 'message-id': 'V-77', status: '0' }] } });
+    servers.gateway.answer = () => ({ status: 200, body: { messages: [{ 'message-id': 'V-77', status: '0' }] } });
     const agent = await signIn(t);
     await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512' }).expect(201);
-    gateway.answer = () => ({ status: 201, body: { sid: 'SM1', status: 'queued' } });
+    servers.gateway.answer = () => ({ status: 201, body: { sid: 'SM1', status: 'queued' } });
 
     await request(t.http).get('/mfa/delivery/vonage/status').query({ token: 'nope', messageId: 'V-77', status: 'delivered' }).expect(403);
     await request(t.http).get('/mfa/delivery/vonage/status').query({ token: 'dlr-secret', messageId: 'V-77', status: 'delivered' }).expect(200);
@@ -73,7 +63,7 @@ describe.each(MATRIX)('delivery report forgery on %s', (_name, backend, adapter)
   });
 
   it('refuses reports for a provider the app does not use', async () => {
-    t = await startTestApp(backend, adapter, deliveryOptions(gateway, inbox));
+    t = await startTestApp(backend, adapter, deliveryOptions(servers.gateway, servers.inbox));
     const res = await request(t.http).post('/mfa/delivery/plivo/status').send({ MessageUUID: 'x', Status: 'delivered' }).expect(403);
     expect(res.body.code).toBe('DELIVERY_CALLBACK_REJECTED');
   });

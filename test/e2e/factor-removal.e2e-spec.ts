@@ -1,34 +1,24 @@
 // Self-service changes to factors: the list shows metadata only, removing a factor needs
 // a fresh verification, the last factor cannot go while enrollment is mandatory, and the
 // user hears of every change through another channel.
-import { LocalSmsGateway, deliveryOptions } from '../support/sms-gateway';
-import { SmtpInbox } from '../support/smtp-inbox';
+import { deliveryOptions } from '../support/sms-gateway';
+import { useDeliveryServers } from '../support/delivery-servers';
 import { SAMPLE_POLICY } from '../../sample-app/shared/sample-mfa-policy';
 import { MATRIX, TestApp, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
 describe.each(MATRIX)('factor removal on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  let gateway: LocalSmsGateway;
-  let inbox: SmtpInbox;
-
-  beforeAll(async () => {
-    gateway = await LocalSmsGateway.start();
-    inbox = await SmtpInbox.start();
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await inbox.close();
-  });
+  const servers = useDeliveryServers();
   afterEach(() => t.close());
 
   const start = async (policy = SAMPLE_POLICY) =>
-    (t = await startTestApp(backend, adapter, { ...deliveryOptions(gateway, inbox), policy, contactEmail: (id) => `${id}@accounts.example` }));
+    (t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), policy, contactEmail: (id) => `${id}@accounts.example` }));
 
   it('lists metadata only, and removes a factor after a fresh verification', async () => {
     await start();
     const { agent, secret } = await signInEnrolled(t, 'bob');
     const sms = await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512', label: 'Phone' }).expect(201);
-    await agent.post(`/mfa/sms/enrollments/${sms.body.enrollmentId}/confirm`).send({ code: gateway.lastCode() }).expect(200);
+    await agent.post(`/mfa/sms/enrollments/${sms.body.enrollmentId}/confirm`).send({ code: servers.gateway.lastCode() }).expect(200);
     const list = (await agent.get('/mfa/enrollments').expect(200)).body;
     expect(list.factors).toEqual([
       expect.objectContaining({ type: 'totp', status: 'active', createdAt: expect.any(String), lastUsedAt: expect.any(String) }),
@@ -45,7 +35,7 @@ describe.each(MATRIX)('factor removal on %s', (_name, backend, adapter) => {
     expect((await agent.get('/mfa/enrollments').expect(200)).body.factors).toHaveLength(1);
 
     await t.engine.notificationsSettled();
-    const told = (await inbox.waitFor('u-bob@accounts.example', 3)).map((m) => m.text).join('\n');
+    const told = (await servers.inbox.waitFor('u-bob@accounts.example', 3)).map((m) => m.text).join('\n');
     expect(told).toContain('A new sign-in method was added to your account: SMS +90 *** *** **12.');
     expect(told).toContain('A sign-in method was removed from your account: SMS +90 *** *** **12.');
   });

@@ -1,38 +1,28 @@
 // Invariant: an SMS or email code works once, for the one user, channel and purpose it
 // was sent for — not twice under concurrency, not on another challenge, another user's
 // challenge, or a binding it was not sent for.
-import { LocalSmsGateway, deliveryOptions } from '../support/sms-gateway';
-import { SmtpInbox } from '../support/smtp-inbox';
+import { deliveryOptions } from '../support/sms-gateway';
+import { useDeliveryServers } from '../support/delivery-servers';
 import { MATRIX, TestApp, challengeFor, signIn, startTestApp } from '../support/test-app';
 import TestAgent from 'supertest/lib/agent';
 
 describe.each(MATRIX)('SMS/email code reuse on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  let gateway: LocalSmsGateway;
-  let inbox: SmtpInbox;
-
-  beforeAll(async () => {
-    gateway = await LocalSmsGateway.start();
-    inbox = await SmtpInbox.start();
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await inbox.close();
-  });
-  beforeEach(async () => (t = await startTestApp(backend, adapter, { ...deliveryOptions(gateway, inbox), lockout: { maxAttempts: 100 } })));
+  const servers = useDeliveryServers();
+  beforeEach(async () => (t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), lockout: { maxAttempts: 100 } })));
   afterEach(() => t.close());
 
   async function bindSms(username: string, phone: string): Promise<void> {
     const agent = await signIn(t, username);
     const start = await agent.post('/mfa/sms/enrollments').send({ phone }).expect(201);
-    await agent.post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`).send({ code: gateway.lastCode() }).expect(200);
+    await agent.post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`).send({ code: servers.gateway.lastCode() }).expect(200);
   }
 
   async function smsChallenge(username = 'alice'): Promise<{ agent: TestAgent; id: string; code: string }> {
     const agent = await signIn(t, username);
     const id = await challengeFor(agent);
     await agent.post(`/mfa/challenges/${id}/send`).send({ method: 'sms' }).expect(200);
-    return { agent, id, code: gateway.lastCode() };
+    return { agent, id, code: servers.gateway.lastCode() };
   }
 
   it('accepts one of 25 concurrent verifications carrying the same code', async () => {
@@ -79,12 +69,12 @@ describe.each(MATRIX)('SMS/email code reuse on %s', (_name, backend, adapter) =>
     await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'sms', code: challengeCode }).expect(200);
     // A second phone: its binding code must not open a challenge, and a challenge code must not confirm it.
     const start = await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234599' }).expect(201);
-    const bindingCode = gateway.lastCode();
+    const bindingCode = servers.gateway.lastCode();
     const fresh = await signIn(t);
     const freshId = await challengeFor(fresh);
     await fresh.post(`/mfa/challenges/${freshId}/verify`).send({ method: 'sms', code: bindingCode }).expect(401);
     await fresh.post(`/mfa/challenges/${freshId}/send`).send({ method: 'sms' }).expect(200);
-    await agent.post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`).send({ code: gateway.lastCode() }).expect(401);
+    await agent.post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`).send({ code: servers.gateway.lastCode() }).expect(401);
     await agent.post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`).send({ code: bindingCode }).expect(200);
   });
 

@@ -1,24 +1,14 @@
 // Help-desk recovery: an admin (with their own fresh verification, after checking the
 // user's identity out of band) issues a ticket; it works once, for that user, until it
 // expires. Issuing and redeeming are audited and the user is told.
-import { LocalSmsGateway, deliveryOptions } from '../support/sms-gateway';
-import { SmtpInbox } from '../support/smtp-inbox';
+import { deliveryOptions } from '../support/sms-gateway';
+import { useDeliveryServers } from '../support/delivery-servers';
 import { MATRIX, TestApp, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
 describe.each(MATRIX)('recovery tickets on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  let gateway: LocalSmsGateway;
-  let inbox: SmtpInbox;
-
-  beforeAll(async () => {
-    gateway = await LocalSmsGateway.start();
-    inbox = await SmtpInbox.start();
-  });
-  afterAll(async () => {
-    await gateway.close();
-    await inbox.close();
-  });
-  beforeEach(async () => (t = await startTestApp(backend, adapter, { ...deliveryOptions(gateway, inbox), contactEmail: (id) => `${id}@accounts.example` })));
+  const servers = useDeliveryServers();
+  beforeEach(async () => (t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), contactEmail: (id) => `${id}@accounts.example` })));
   afterEach(() => t.close());
 
   async function issue(body: { reason?: string; ttlHours?: number } = { reason: 'identity checked by video call, ticket #4711' }): Promise<string> {
@@ -43,7 +33,7 @@ describe.each(MATRIX)('recovery tickets on %s', (_name, backend, adapter) => {
     expect(t.audit.ofType('recovery.ticket_issued')[0]).toMatchObject({ userId: 'u-bob', actor: 'u-alice', severity: 'critical', reason: expect.stringContaining('#4711') });
     expect(t.audit.ofType('recovery.ticket_redeemed')[0]).toMatchObject({ userId: 'u-bob', reason: 'issued by u-alice' });
     await t.engine.notificationsSettled();
-    const told = (await inbox.waitFor('u-bob@accounts.example', 2)).map((m) => m.text).join('\n');
+    const told = (await servers.inbox.waitFor('u-bob@accounts.example', 2)).map((m) => m.text).join('\n');
     expect(told).toContain('Support issued a recovery ticket');
     expect(told).toContain('A recovery ticket was used on your account');
   });

@@ -17,7 +17,7 @@ import { MfaTrustedDeviceEntity } from './entities/mfa-trusted-device.entity';
 import { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
 import { MfaUserStateEntity } from './entities/mfa-user-state.entity';
 import { MFA_MIGRATIONS_TABLE, mfaEntities, mfaMigrations } from './mfa-typeorm.schema';
-import { ChallengeRow, challengeFromRow, EnrollmentRow, enrollmentFromRow, toChallengeRecord, toEnrollmentRecord } from './typeorm-record.mappers';
+import { ChallengeRow, challengeFromRow, EnrollmentRow, enrollmentFromRow } from './typeorm-record.mappers';
 
 const SESSION_FACTOR_UPSERT =
   'INSERT INTO mfa_session_factors (session_ref, factor, user_id, verified_at, event_id, baseline) VALUES (?, ?, ?, ?, ?, ?) ' +
@@ -27,6 +27,7 @@ const SESSION_FACTOR_UPSERT_MYSQL =
   'ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), verified_at = VALUES(verified_at), event_id = VALUES(event_id), baseline = VALUES(baseline)';
 const ENROLLMENT_COLUMNS =
   'id, user_id, type, status, label, sealed_secret, key_id, algorithm, digits, period, masked_target, last_step, created_at, confirmed_at, last_used_at';
+const CHALLENGE_COLUMNS = 'id, user_id, session_ref, purpose, requirement, status, created_at, expires_at';
 const SESSION_FACTORS_SQL = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
 const SESSION_FACTORS_SQL_PG = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
 
@@ -191,9 +192,8 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async listEnrollmentsNotSealedWith(keyId: string, limit: number): Promise<EnrollmentRecord[]> {
-    const rows = await this.dataSource.getRepository(MfaEnrollmentEntity)
-      .createQueryBuilder('e').where('e.key_id <> :keyId', { keyId }).orderBy('e.id').limit(limit).getMany();
-    return rows.map(toEnrollmentRecord);
+    const rows = await this.select<EnrollmentRow>(`SELECT ${ENROLLMENT_COLUMNS} FROM mfa_enrollments WHERE key_id <> ? ORDER BY id LIMIT ?`, [keyId, limit]);
+    return rows.map(enrollmentFromRow);
   }
 
   async replaceSealedSecret(id: string, expectedSealed: string, sealed: string, keyId: string): Promise<boolean> {
@@ -242,11 +242,8 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async consumeOtpCode(userId: string, id: string, now: number): Promise<boolean> {
-    const result = await this.update(MfaOtpCodeEntity)
-      .set({ consumedAt: now })
-      .where('id = :id AND user_id = :userId AND consumed_at IS NULL AND expires_at > :now', { id, userId, now })
-      .execute();
-    return result.affected === 1;
+    const sql = 'UPDATE mfa_otp_codes SET consumed_at = ? WHERE id = ? AND user_id = ? AND consumed_at IS NULL AND expires_at > ?';
+    return (await this.write(sql, [now, id, userId, now])) === 1;
   }
 
   async recordOtpDelivery(id: string, provider: string, messageId: string | null, status: string | null): Promise<void> {
@@ -348,11 +345,11 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async findPendingChallenge(userId: string, sessionRef: string, purpose: string, now: number): Promise<ChallengeRecord | null> {
-    const row = await this.dataSource.getRepository(MfaChallengeEntity).createQueryBuilder('c')
-      .where('c.session_ref = :sessionRef AND c.purpose = :purpose AND c.user_id = :userId', { sessionRef, purpose, userId })
-      .andWhere('c.status = :pending AND c.expires_at > :now', { pending: 'pending', now })
-      .orderBy('c.created_at', 'DESC').getOne();
-    return row ? toChallengeRecord(row) : null;
+    const rows = await this.select<ChallengeRow>(
+      `SELECT ${CHALLENGE_COLUMNS} FROM mfa_challenges WHERE session_ref = ? AND purpose = ? AND user_id = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC LIMIT 1`,
+      [sessionRef, purpose, userId, now],
+    );
+    return rows.length ? challengeFromRow(rows[0]) : null;
   }
 
   async createChallenge(r: ChallengeRecord): Promise<void> {
@@ -362,7 +359,7 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async findChallenge(id: string): Promise<ChallengeRecord | null> {
-    const rows = await this.select<ChallengeRow>('SELECT id, user_id, session_ref, purpose, requirement, status, created_at, expires_at FROM mfa_challenges WHERE id = ?', [id]);
+    const rows = await this.select<ChallengeRow>(`SELECT ${CHALLENGE_COLUMNS} FROM mfa_challenges WHERE id = ?`, [id]);
     return rows.length ? challengeFromRow(rows[0]) : null;
   }
 

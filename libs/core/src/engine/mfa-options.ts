@@ -107,9 +107,10 @@ export interface MfaCoreOptions {
   lockout?: LockoutOptions;
   /**
    * Seconds this process may reuse a session's verification state without asking the
-   * store. Exact for writes made by this process; other instances' writes show up after
-   * at most this long. Keep 0 with several instances unless that delay is acceptable.
-   * @default 0 (the Nest module turns it on for its own embedded SQLite database)
+   * store. Exact for writes made by this process; other instances' writes arrive through
+   * `sessionInvalidation` when given, else show up after at most this long — keep 0 with
+   * several instances and no bus unless that delay is acceptable.
+   * @default 0 (both adapters turn it on for their embedded SQLite database and with Redis counters)
    */
   sessionCacheTtl?: number;
   /**
