@@ -1,3 +1,5 @@
+// class-transformer reads decorator metadata at load time; a plain Express app has loaded no polyfill.
+import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import { MfaError } from '../../core/src';

@@ -27,6 +27,7 @@ export const MFA_ERROR_CODES = {
   DEVICE_NOT_FOUND: { status: 404, message: 'No trusted device with this id.' },
   RECOVERY_TICKET_INVALID: { status: 401, message: 'The recovery ticket is invalid, used or expired.' },
   CSRF_REJECTED: { status: 403, message: 'Cross-site requests may not change MFA settings.' },
+  BACKUP_CODES_NEED_FACTOR: { status: 409, message: 'This user has no factor yet: backup codes are issued with the first factor.' },
   MFA_UNAVAILABLE: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
 } as const;
 

@@ -1,3 +1,5 @@
+// class-transformer reads decorator metadata at load time; a plain Express app has loaded no polyfill.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 
