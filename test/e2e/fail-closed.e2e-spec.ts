@@ -19,6 +19,7 @@ describe.each(MATRIX)('fail closed on %s', (_name, backend, adapter) => {
     await t.store.dataSource.destroy();
     const guarded = await verifiedSession.get('/profile/security').expect(503);
     expect(guarded.body.code).toBe('MFA_UNAVAILABLE');
+    expect(guarded.headers['retry-after']).toBe('5'); // clients back off instead of hammering a store that is down
     const verify = await fresh.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(503);
     expect(verify.body.code).toBe('MFA_UNAVAILABLE');
     await fresh.get('/admin').expect(503);

@@ -7,7 +7,7 @@ import { MfaModule } from '../../libs/nest/src';
 describe('module boot', () => {
   it.each([
     ['missing', undefined, /needs an encryption key.*randomBytes\(32\)/],
-    ['short', { keys: [{ id: 'k1', key: randomBytes(16).toString('base64') }] }, /must be 32 bytes of base64 \(got 16 bytes\)/],
+    ['short', { keys: [{ id: 'k1', key: randomBytes(16).toString('base64') }] }, /must be 32 bytes, written as base64.*got 16 bytes reading it as base64/],
   ])('%s key → MfaConfigurationError', async (_label, encryption, message) => {
     const boot = Test.createTestingModule({
       imports: [MfaModule.forRoot({ encryption: encryption as never, database: { type: 'better-sqlite3', database: ':memory:' } })],

@@ -7,6 +7,8 @@ import type {
 } from '../../core/src';
 import type * as MfaTypeOrm from '../../typeorm/src';
 import { MfaOptions } from './mfa-options';
+import { connectWithRetry } from './connect-with-retry';
+import { formatDelay, isTransientStoreError, storeAddress, storeConnectionError, storeErrorTag } from './store-connection.errors';
 
 const DEFAULT_DATABASE = { type: 'better-sqlite3', database: 'mfa.sqlite' } as const;
 
@@ -43,8 +45,22 @@ async function openTypeOrmStore(options: MfaOptions): Promise<MfaStore> {
       'The default MFA store needs TypeORM: run `npm install typeorm better-sqlite3` (or pg / mysql2), or pass `store`.',
     );
   }
-  if (options.dataSource) return typeorm.TypeOrmMfaStore.attach(options.dataSource);
-  return typeorm.TypeOrmMfaStore.connect(options.database ?? DEFAULT_DATABASE);
+  const { dataSource } = options;
+  const database = dataSource?.options ?? options.database ?? DEFAULT_DATABASE;
+  const open = () => (dataSource ? typeorm.TypeOrmMfaStore.attach(dataSource) : typeorm.TypeOrmMfaStore.connect(database));
+  const started = Date.now();
+  let retried = false;
+  try {
+    return await connectWithRetry(open, options.databaseConnectRetry, {
+      isTransient: isTransientStoreError,
+      onRetry: (err, delayMs) => {
+        retried = true;
+        process.stderr.write(`nestjs-mfa: store ${storeAddress(database)} unreachable (${storeErrorTag(err)}), retrying in ${formatDelay(delayMs)}\n`);
+      },
+    });
+  } catch (err) {
+    throw storeConnectionError(err, database, { retriedMs: retried ? Date.now() - started : 0, shared: !!dataSource });
+  }
 }
 
 function auditSinkFor(options: MfaOptions, store: MfaStore): { audit: AuditSink; auditReader?: AuditReader } {

@@ -11,6 +11,10 @@ export type ErrorLogger = (message: string) => void;
 
 const stderrLogger: ErrorLogger = (message) => process.stderr.write(`nestjs-mfa: ${message}\n`);
 
+// A store that is down rarely comes back within a second: ask clients to pause instead of
+// hammering it, while keeping the wait short enough for a quick recovery to be felt.
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * The single translation from core refusals to HTTP. Anything that is not a known
  * refusal (a store that is down, a bug) becomes 503 MFA_UNAVAILABLE: MFA fails closed
@@ -33,7 +37,8 @@ export function toMfaErrorResponse(err: unknown, log: ErrorLogger = stderrLogger
 
 function headersFor(err: MfaError): Record<string, string> {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
-  if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);
+  const retryAfter = err.retryAfterSeconds ?? (err.code === 'MFA_UNAVAILABLE' ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
+  if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
   if (err.code === 'MFA_REQUIRED') {
     // In the spirit of RFC 9470 (OAuth step-up): say what is missing and how fresh it must be.
     const challenge = err.details.challenge as ChallengeView;

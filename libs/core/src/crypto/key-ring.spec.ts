@@ -17,6 +17,27 @@ describe('KeyRing', () => {
     }
   });
 
+  it('reads a key written as base64, base64url or 64 hex characters, all as the same 32 bytes', () => {
+    const raw = randomBytes(32);
+    const sealed = new KeyRing({ keys: [{ id: 'k1', key: raw.toString('base64') }] }).seal(Buffer.from('seed'), 'aad');
+    for (const key of [raw.toString('base64url'), raw.toString('hex'), raw.toString('hex').toUpperCase(), `${raw.toString('base64')}\n`]) {
+      expect(new KeyRing({ keys: [{ id: 'k1', key }] }).open(sealed, 'aad').toString()).toBe('seed');
+    }
+  });
+
+  it.each([
+    ['48 hex characters', randomBytes(24).toString('hex'), /got 24 bytes reading it as hex/],
+    ['16 bytes of base64', randomBytes(16).toString('base64'), /got 16 bytes reading it as base64/],
+    ['64 bytes of base64', randomBytes(64).toString('base64'), /got 64 bytes reading it as base64/],
+    ['a passphrase', 'correct horse battery staple!', /neither base64 nor hex/],
+  ])('refuses %s, naming the accepted encodings and how to make a key', (_label, key, got) => {
+    const boot = () => new KeyRing({ keys: [{ id: 'k1', key }] });
+    expect(boot).toThrow(got);
+    expect(boot).toThrow(/base64 \(44 characters\), base64url \(43\) or hex \(64\)/);
+    expect(boot).toThrow(/openssl rand -hex 32/);
+    expect(boot).not.toThrow(key); // the key itself never lands in a log
+  });
+
   it('seals with a fresh IV each time and opens only with the same associated data', () => {
     const ring = new KeyRing({ keys: [{ id: 'k1', key: key() }] });
     const secret = randomBytes(20);

@@ -4,7 +4,7 @@ import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 export interface EncryptionKey {
   /** A short stable id stored next to each ciphertext, so old keys can still read. */
   id: string;
-  /** 32 bytes, base64 encoded. */
+  /** 32 bytes as base64 (44 characters), base64url (43) or hex (64). */
   key: string;
 }
 
@@ -17,7 +17,10 @@ export interface KeyRingOptions {
 const ENVELOPE_VERSION = 'v1';
 const HOW_TO_FIX =
   'Generate a key with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))" ' +
-  "and pass it as encryption: { keys: [{ id: 'k1', key: '<base64>' }] }.";
+  "(or `openssl rand -base64 32`, or `openssl rand -hex 32`) and pass it as encryption: { keys: [{ id: 'k1', key: '<key>' }] }.";
+const HEX = /^[0-9a-fA-F]*$/;
+// Both alphabets and optional padding: Buffer would silently skip any other character.
+const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /**
  * AES-256-GCM sealing for secrets at rest. Every seal uses a fresh 96-bit IV, and the
@@ -35,12 +38,7 @@ export class KeyRing {
       if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
         throw new MfaConfigurationError(`Encryption key id "${id}" is invalid: use 1-32 letters, digits, "_" or "-".`);
       }
-      const bytes = Buffer.from(key ?? '', 'base64');
-      if (bytes.length !== 32) {
-        throw new MfaConfigurationError(
-          `Encryption key "${id}" must be 32 bytes of base64 (got ${bytes.length} bytes). ${HOW_TO_FIX}`,
-        );
-      }
+      const bytes = decodeKey(id, key);
       if (this.keys.has(id)) throw new MfaConfigurationError(`Encryption key id "${id}" is listed twice.`);
       this.keys.set(id, bytes);
     }
@@ -97,4 +95,21 @@ export class KeyRing {
   keyIdOf(envelope: string): string {
     return envelope.split('.')[1];
   }
+}
+
+/**
+ * 64 hex characters are read as hex, not base64 (where they would be 48 bytes), since that
+ * is what `openssl rand -hex 32` prints. The message never echoes the key itself.
+ */
+function decodeKey(id: string, key: string | undefined): Buffer {
+  const text = (key ?? '').trim();
+  const asHex = HEX.test(text) && text.length % 2 === 0 && text.length > 0;
+  if (asHex && text.length === 64) return Buffer.from(text, 'hex');
+  const encoding = asHex ? 'hex' : BASE64.test(text) ? 'base64' : undefined;
+  const bytes = encoding ? Buffer.from(text, encoding) : undefined;
+  if (encoding === 'base64' && bytes!.length === 32) return bytes!;
+  const got = bytes ? `got ${bytes.length} bytes reading it as ${encoding}` : 'got characters that are neither base64 nor hex';
+  throw new MfaConfigurationError(
+    `Encryption key "${id}" must be 32 bytes, written as base64 (44 characters), base64url (43) or hex (64): ${got}. ${HOW_TO_FIX}`,
+  );
 }
