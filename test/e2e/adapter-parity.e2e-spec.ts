@@ -45,6 +45,8 @@ async function transcript(adapter: Adapter): Promise<unknown[]> {
     note('verify', await fresh.post(`/mfa/challenges/${again.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(start.body.secret, t.clock) }));
     note('admin', await fresh.get('/admin'));
     note('list', await fresh.get('/mfa/enrollments'));
+    note('rename', await fresh.patch(`/mfa/enrollments/${start.body.enrollmentId}`).send({ label: ' Work phone ' }));
+    note('rename bad label', await fresh.patch(`/mfa/enrollments/${start.body.enrollmentId}`).send({ label: 'a\u202Eb' }));
     note('regenerate', await fresh.post('/mfa/backup-codes/regenerate'));
     const transfer = await fresh.post('/payments/transfer');
     note('transfer needs a single-use grant', transfer);
@@ -78,7 +80,7 @@ async function transcript(adapter: Adapter): Promise<unknown[]> {
 describe('adapter parity', () => {
   it('Express 5 and Express 4 answer the whole script exactly as the Nest module does', async () => {
     const nest = await transcript('nest');
-    expect(nest).toHaveLength(38);
+    expect(nest).toHaveLength(40);
     expect(await transcript('express5')).toEqual(nest);
     expect(await transcript('express4')).toEqual(nest);
   });

@@ -16,6 +16,7 @@ describe.each(MATRIX)('cross-site requests on %s', (_name, backend, adapter) => 
       agent.post('/mfa/totp/enrollments').set(evil).send({}),
       agent.delete('/mfa/devices').set(evil),
       agent.delete('/mfa/enrollments/x').set(evil),
+      agent.patch('/mfa/enrollments/x').set(evil).send({ label: 'Mine now' }),
       agent.post('/mfa/challenges/x/verify').set(evil).send({ method: 'totp', code: '123456' }),
       agent.post('/mfa/recovery/redeem').set(evil).send({ ticket: 'x.y' }),
     ];

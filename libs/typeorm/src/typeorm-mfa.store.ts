@@ -1,7 +1,7 @@
-import { DataSource, DataSourceOptions, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, DataSourceOptions, EntityTarget, In, ObjectLiteral } from 'typeorm';
 import { MfaConfigurationError } from '../../core/src';
 import type {
-  BackupCodeRecord, ChallengeRecord, EnrollmentRecord, EnrollmentType, FactorType, GrantRecord, OtpCodeRecord, MfaStore, PolicyActivationRecord, PolicyVersionRecord,
+  BackupCodeRecord, ChallengeRecord, EnrollmentRecord, FactorType, GrantRecord, OtpCodeRecord, MfaStore, PolicyActivationRecord, PolicyVersionRecord,
   RecoveryTicketRecord, TrustedDeviceRecord, UserMfaState,
   SessionFactorRecord,
 } from '../../core/src';
@@ -174,8 +174,15 @@ export class TypeOrmMfaStore implements MfaStore {
     return rows.map(enrollmentFromRow);
   }
 
-  async deletePendingEnrollments(userId: string, type: EnrollmentType): Promise<void> {
-    await this.dataSource.getRepository(MfaEnrollmentEntity).delete({ userId, type, status: 'pending' });
+  async dropPendingEnrollments(userId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.getRepository(MfaEnrollmentEntity).delete({ userId, status: 'pending', id: In([...ids]) });
+  }
+
+  async setEnrollmentLabel(userId: string, id: string, label: string): Promise<boolean> {
+    // MySQL/MariaDB count matched rows here (mysql2 sets FOUND_ROWS), so an unchanged label is still found.
+    const sql = "UPDATE mfa_enrollments SET label = ? WHERE id = ? AND user_id = ? AND status = 'active'";
+    return (await this.write(sql, [label, id, userId])) === 1;
   }
 
   async activateEnrollment(userId: string, id: string, step: number | null, now: number): Promise<boolean> {

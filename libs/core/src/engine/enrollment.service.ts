@@ -15,6 +15,7 @@ import { NotificationService } from './notification.service';
 import { maskTarget } from '../delivery/mask-target';
 import { parseDeliveryTarget } from '../delivery/delivery-target';
 import { EnrollmentRecord, EnrollmentType } from '../ports/mfa-store.port';
+import { defaultTotpLabel, optionalLabel } from './factor-label';
 
 /** Shown once, at enrollment start: the only response that ever carries the seed. */
 export interface TotpEnrollmentStart {
@@ -48,6 +49,8 @@ export interface EnrollmentSummary {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** Unconfirmed enrollments one user may hold per type: enough for a double click and a second tab. */
+const MAX_PENDING_PER_TYPE = 5;
 
 /** Binding and managing factors. Only a user with no factor may enroll on password alone. */
 export class EnrollmentService {
@@ -61,16 +64,17 @@ export class EnrollmentService {
     private readonly notifications: NotificationService,
   ) {}
 
-  async startTotp(subject: MfaSubject, label?: string, context: RequestContext = {}): Promise<TotpEnrollmentStart> {
-    await this.requireReauthIfEnrolled(subject, context);
+  async startTotp(subject: MfaSubject, rawLabel?: string, context: RequestContext = {}): Promise<TotpEnrollmentStart> {
+    const label = optionalLabel(rawLabel);
+    const enrollments = await this.requireReauthIfEnrolled(subject, context);
     const now = this.ctx.clock.now();
-    await this.ctx.store.deletePendingEnrollments(subject.userId, 'totp');
+    await this.prunePending(subject.userId, enrollments, 'totp', now);
     const id = randomUUID();
     const secret = this.ctx.totp.createSecret();
     const sealedSecret = this.ctx.keyRing.seal(secret, totpSecretAad(subject.userId, id));
     const profile = this.ctx.totpProfile;
     await this.ctx.store.createEnrollment({
-      id, userId: subject.userId, type: 'totp', status: 'pending', label: label ?? null, sealedSecret,
+      id, userId: subject.userId, type: 'totp', status: 'pending', label, sealedSecret,
       keyId: this.ctx.keyRing.currentKeyId, profile, maskedTarget: null, lastStep: null, createdAt: now, confirmedAt: null, lastUsedAt: null,
     });
     const otpauthUri = this.ctx.totp.otpauthUri(secret, this.ctx.issuer, subject.accountName ?? subject.userId, profile);
@@ -96,15 +100,16 @@ export class EnrollmentService {
    * and usable as a factor only after the code sent to it comes back. A user who already
    * has a factor needs a fresh verification first: a new target is a new factor.
    */
-  async startDelivery(subject: MfaSubject, channel: DeliveryChannel, rawTarget: string, label?: string, context: RequestContext = {}): Promise<DeliveryEnrollmentStart> {
+  async startDelivery(subject: MfaSubject, channel: DeliveryChannel, rawTarget: string, rawLabel?: string, context: RequestContext = {}): Promise<DeliveryEnrollmentStart> {
     const target = parseDeliveryTarget(channel, rawTarget, this.ctx.delivery.defaultCountry);
+    const label = optionalLabel(rawLabel);
     if (!this.delivery.available(channel)) throw new MfaError('FACTOR_UNAVAILABLE', { method: channel });
-    await this.requireReauthIfEnrolled(subject, context);
+    const enrollments = await this.requireReauthIfEnrolled(subject, context);
     const now = this.ctx.clock.now();
-    await this.ctx.store.deletePendingEnrollments(subject.userId, channel);
+    await this.prunePending(subject.userId, enrollments, channel, now);
     const id = randomUUID();
     const enrollment: EnrollmentRecord = {
-      id, userId: subject.userId, type: channel, status: 'pending', label: label ?? null,
+      id, userId: subject.userId, type: channel, status: 'pending', label,
       sealedSecret: this.ctx.keyRing.seal(Buffer.from(target, 'utf8'), deliveryTargetAad(channel, subject.userId, id)),
       keyId: this.ctx.keyRing.currentKeyId, profile: null, maskedTarget: maskTarget(channel, target), lastStep: null,
       createdAt: now, confirmedAt: null, lastUsedAt: null,
@@ -138,8 +143,29 @@ export class EnrollmentService {
     return enrollment;
   }
 
+  /**
+   * A double click or a second tab must not void a QR code already scanned, so pending
+   * enrollments coexist, each confirmable until it expires. Expired ones go, and so do the
+   * oldest of this type beyond the bound, so repeated starts cannot grow the table.
+   */
+  private async prunePending(userId: string, enrollments: EnrollmentRecord[], type: EnrollmentType, now: number): Promise<void> {
+    const pending = enrollments.filter((e) => e.status === 'pending');
+    const expired = pending.filter((e) => e.createdAt + this.ctx.enrollmentTtlMs <= now);
+    const live = pending.filter((e) => e.type === type && !expired.includes(e)); // oldest first, as listed
+    const surplus = live.slice(0, Math.max(0, live.length - (MAX_PENDING_PER_TYPE - 1)));
+    await this.ctx.store.dropPendingEnrollments(userId, [...expired, ...surplus].map((e) => e.id));
+  }
+
+  /** An unnamed app gets a name no other active app of the user has, so a challenge can tell them apart. */
+  private async nameUnnamedApp(userId: string, enrollmentId: string): Promise<string | null> {
+    const taken = (await this.ctx.store.listEnrollments(userId)).filter((e) => e.type === 'totp' && e.status === 'active' && e.id !== enrollmentId);
+    const label = defaultTotpLabel(taken.map((e) => e.label));
+    return (await this.ctx.store.setEnrollmentLabel(userId, enrollmentId, label)) ? label : null;
+  }
+
   /** A confirmed factor verifies this session, tells the user elsewhere, and brings the first backup codes. */
   private async finishEnrollment(subject: MfaSubject, enrollment: EnrollmentRecord, now: number, context: RequestContext): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+    if (enrollment.type === 'totp' && enrollment.label === null) enrollment = { ...enrollment, label: await this.nameUnnamedApp(subject.userId, enrollment.id) };
     await this.challenges.recordVerification(subject, enrollment.type, now, context);
     if ((await this.ctx.store.findUserState(subject.userId))?.reenrollmentForcedAt != null) await this.ctx.store.setReenrollmentForced(subject.userId, null);
     this.audit.record(subject, { type: 'enrollment.confirmed', severity: 'warning', channel: enrollment.type, outcome: 'success', enrollmentId: enrollment.id });
@@ -159,6 +185,8 @@ export class EnrollmentService {
   }
 
   async regenerateBackupCodes(subject: MfaSubject, context: RequestContext = {}): Promise<string[]> {
+    // Checked first: with no factor the user cannot step up either, and would only hear "enroll".
+    await this.requireFactor(subject.userId);
     await this.challenges.enforce(subject, this.reauthTarget(), context);
     const codes = await this.issueBackupCodes(subject);
     this.notifications.notify(subject, { type: 'backup_codes.regenerated', channel: 'backup_code' });
@@ -167,11 +195,16 @@ export class EnrollmentService {
 
   /** An admin's regeneration for a user: audited with the admin, the user is told. */
   async regenerateFor(admin: MfaSubject, userId: string): Promise<string[]> {
-    const active = (await this.ctx.store.listEnrollments(userId)).some((e) => e.status === 'active');
-    if (!active) throw new MfaError('ENROLLMENT_NOT_FOUND', { reason: 'backup codes recover a factor; this user has none' });
+    await this.requireFactor(userId);
     const codes = await this.issueBackupCodes({ userId }, admin.userId);
     this.notifications.notify({ userId }, { type: 'backup_codes.regenerated', channel: 'backup_code' });
     return codes;
+  }
+
+  /** Backup codes recover a factor, they are not one: a user with none gets them with the first. */
+  private async requireFactor(userId: string): Promise<void> {
+    const active = (await this.ctx.store.listEnrollments(userId)).some((e) => e.status === 'active');
+    if (!active) throw new MfaError('BACKUP_CODES_NEED_FACTOR');
   }
 
   private async issueBackupCodes(subject: Partial<MfaSubject> & { userId: string }, actor?: string): Promise<string[]> {
@@ -189,9 +222,11 @@ export class EnrollmentService {
     await this.challenges.enforce(subject, this.reauthTarget(), context);
   }
 
-  private async requireReauthIfEnrolled(subject: MfaSubject, context: RequestContext): Promise<void> {
-    const active = (await this.ctx.store.listEnrollments(subject.userId)).some((e) => e.status === 'active');
-    if (active) await this.challenges.enforce(subject, this.reauthTarget(), context);
+  /** Returns the user's enrollments, read for the check anyway. */
+  private async requireReauthIfEnrolled(subject: MfaSubject, context: RequestContext): Promise<EnrollmentRecord[]> {
+    const enrollments = await this.ctx.store.listEnrollments(subject.userId);
+    if (enrollments.some((e) => e.status === 'active')) await this.challenges.enforce(subject, this.reauthTarget(), context);
+    return enrollments;
   }
 
   /** Changing factors needs a recent verification (OWASP: reauthenticate with an existing factor). */
@@ -200,7 +235,7 @@ export class EnrollmentService {
   }
 }
 
-function toView(e: EnrollmentRecord): FactorView {
+export function toView(e: EnrollmentRecord): FactorView {
   const view: FactorView = { id: e.id, type: e.type, label: e.label, status: e.status, createdAt: iso(e.createdAt)!, confirmedAt: iso(e.confirmedAt), lastUsedAt: iso(e.lastUsedAt) };
   if (e.maskedTarget) view.maskedTarget = e.maskedTarget;
   return view;

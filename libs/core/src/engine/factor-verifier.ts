@@ -18,11 +18,15 @@ export class FactorVerifier {
     private readonly notifications: NotificationService,
   ) {}
 
-  /** `challengeId` binds SMS and email codes: a code sent for one challenge fits no other. */
-  async verify(subject: MfaSubject, method: FactorType, code: string, now: number, challengeId: string): Promise<boolean> {
+  /**
+   * `challengeId` binds SMS and email codes: a code sent for one challenge fits no other.
+   * `enrollmentId`, when the client names the app, narrows TOTP to it. SMS and email codes
+   * already name their target (chosen at send), and backup codes belong to no enrollment.
+   */
+  async verify(subject: MfaSubject, method: FactorType, code: string, now: number, challengeId: string, enrollmentId?: string): Promise<boolean> {
     switch (method) {
       case 'totp':
-        return this.verifyTotp(subject, code, now);
+        return this.verifyTotp(subject, code, now, enrollmentId);
       case 'backup_code':
         return this.redeemBackupCode(subject, code, now);
       case 'sms':
@@ -58,10 +62,15 @@ export class FactorVerifier {
     }
   }
 
-  private async verifyTotp(subject: MfaSubject, code: string, now: number): Promise<boolean> {
+  /**
+   * A user may have several apps; each keeps its own `last_step`, so a code spent on one
+   * app is refused as a replay on that app and cannot match another (different seeds).
+   */
+  private async verifyTotp(subject: MfaSubject, code: string, now: number, enrollmentId?: string): Promise<boolean> {
     const enrollments = await this.ctx.store.listEnrollments(subject.userId);
     for (const enrollment of enrollments) {
-      if (enrollment.type === 'totp' && enrollment.status === 'active' && (await this.spendTotp(subject, enrollment, code, now))) return true;
+      if (enrollment.type !== 'totp' || enrollment.status !== 'active' || (enrollmentId !== undefined && enrollment.id !== enrollmentId)) continue;
+      if (await this.spendTotp(subject, enrollment, code, now)) return true;
     }
     return false;
   }

@@ -5,7 +5,8 @@ import { RequestContext } from '../policy/request-context';
 import { EnrollmentRecord } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { ChallengeService } from './challenge.service';
-import { EnrollmentService, EnrollmentSummary } from './enrollment.service';
+import { EnrollmentService, EnrollmentSummary, FactorView, toView } from './enrollment.service';
+import { normalizeLabel } from './factor-label';
 import { ResolvedMfaContext } from './mfa-options';
 import { NotificationService } from './notification.service';
 import { PolicyService } from './policy.service';
@@ -52,6 +53,17 @@ export class LifecycleService {
     if (!target) throw new MfaError('ENROLLMENT_NOT_FOUND');
     if (active.length === 1 && this.enrollmentMandatoryFor(subject)) throw new MfaError('LAST_FACTOR_REQUIRED');
     await this.removeFactor(subject, target, 'user');
+  }
+
+  /** Only the owner's own active factor (anyone else's id is simply not found); a change like any other, so it needs a fresh verification. */
+  async renameOwnFactor(subject: MfaSubject, enrollmentId: string, rawLabel: string, context: RequestContext): Promise<FactorView> {
+    const label = normalizeLabel(rawLabel);
+    await this.enrollments.requireFreshVerification(subject, context);
+    const target = enrollmentId.length <= 64 ? await this.ctx.store.findEnrollment(subject.userId, enrollmentId) : null;
+    if (!target || target.status !== 'active' || !(await this.ctx.store.setEnrollmentLabel(subject.userId, target.id, label))) throw new MfaError('ENROLLMENT_NOT_FOUND');
+    // The label itself stays out of the trail: users type phone numbers and names into it.
+    this.audit.record(subject, { type: 'factor.renamed', severity: 'info', channel: target.type, outcome: 'success', enrollmentId: target.id });
+    return toView({ ...target, label });
   }
 
   /** An admin's reset of one factor. */

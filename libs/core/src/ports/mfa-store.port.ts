@@ -153,8 +153,13 @@ export interface MfaStore {
   createEnrollment(record: EnrollmentRecord): Promise<void>;
   findEnrollment(userId: string, enrollmentId: string): Promise<EnrollmentRecord | null>;
   listEnrollments(userId: string): Promise<EnrollmentRecord[]>;
-  /** Drops the user's unconfirmed enrollments of one type. */
-  deletePendingEnrollments(userId: string, type: EnrollmentType): Promise<void>;
+  /**
+   * Drops those of `enrollmentIds` that belong to the user and are still pending, in one
+   * conditional delete: one confirmed meanwhile is a factor now and stays.
+   */
+  dropPendingEnrollments(userId: string, enrollmentIds: readonly string[]): Promise<void>;
+  /** Renames one of the user's active factors; false when the user has no such factor. */
+  setEnrollmentLabel(userId: string, enrollmentId: string, label: string): Promise<boolean>;
   /** pending → active; for TOTP (`step` given) only if `step` is later than any step seen on it. */
   activateEnrollment(userId: string, enrollmentId: string, step: number | null, now: number): Promise<boolean>;
   /** Records `step` as used, only if it is later than the last accepted step. */

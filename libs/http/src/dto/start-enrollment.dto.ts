@@ -1,9 +1,11 @@
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 
 export class StartEnrollmentDto {
-  /** A name the user recognises, such as "Work phone". */
+  /**
+   * A name the user recognises, such as "Work phone". Only the type here: the core's one
+   * label rule (1–64 characters after trimming, no control or bidi characters) applies.
+   */
   @IsOptional()
   @IsString()
-  @Length(1, 64)
   label?: string;
 }

@@ -9,6 +9,12 @@ export class VerifyChallengeDto {
   @Length(1, 64)
   code: string;
 
+  /** Which authenticator app the code is from (an id from the challenge's `methods`); every active one is tried without it. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  enrollmentId?: string;
+
   /** Trust this browser afterwards (a cookie), where the policy allows it. */
   @IsOptional()
   @IsBoolean()

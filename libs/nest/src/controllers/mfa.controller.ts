@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Header, HttpCode, Inject, Post, Req, Res, Type, UseFilters } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Inject, Patch, Post, Req, Res, Type, UseFilters } from '@nestjs/common';
 import { MfaHttpApi } from '../../../http/src';
 import type { MfaRequest, MfaResponse } from '../../../http/src';
 import { SkipMfa } from '../decorators/skip-mfa.decorator';
@@ -57,21 +57,16 @@ export function createMfaController(prefix: string): Type {
       return this.api.confirmDeliveryEnrollment(req, 'email');
     }
 
-    /** Provider delivery reports (Twilio StatusCallback posts; Vonage DLR may GET or POST). No session. */
-    @Post('delivery/:provider/status') @HttpCode(200)
-    deliveryStatus(@Req() req: MfaRequest) {
-      return this.api.deliveryStatus(req);
-    }
-
-    @Get('delivery/:provider/status')
-    deliveryStatusByGet(@Req() req: MfaRequest) {
-      return this.api.deliveryStatus(req);
-    }
-
     /** Needs a fresh verification; never the last factor while enrollment is mandatory. */
     @Delete('enrollments/:enrollmentId') @HttpCode(200) @Header('Cache-Control', 'no-store')
     remove(@Req() req: MfaRequest) {
       return this.api.removeFactor(req);
+    }
+
+    /** `{ label }`: needs a fresh verification; answers with the factor. */
+    @Patch('enrollments/:enrollmentId') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    rename(@Req() req: MfaRequest) {
+      return this.api.renameFactor(req);
     }
 
     @Get('devices') @Header('Cache-Control', 'no-store')

@@ -1,0 +1,41 @@
+import { MfaError } from '../errors/mfa.error';
+import { defaultTotpLabel, normalizeLabel, optionalLabel } from './factor-label';
+
+describe('factor labels', () => {
+  it('trims, and counts characters rather than UTF-16 units', () => {
+    expect(normalizeLabel('  Work phone \n')).toBe('Work phone');
+    expect(normalizeLabel('x'.repeat(64))).toHaveLength(64);
+    expect([...normalizeLabel('📱'.repeat(64))]).toHaveLength(64);
+    expect(optionalLabel(undefined)).toBeNull();
+  });
+
+  it.each([
+    ['empty', ''],
+    ['blank', '   '],
+    ['65 characters', 'x'.repeat(65)],
+    ['a NUL', 'a\u0000b'],
+    ['a tab inside', 'a\tb'],
+    ['DEL', 'a\u007fb'],
+    ['a C1 control', 'a\u0085b'],
+    ['a right-to-left override', 'evil\u202Egnp.exe'],
+    ['a left-to-right embedding', '\u202Aabc'],
+    ['a first-strong isolate', 'a\u2068b\u2069'],
+    ['a lone surrogate', 'a\ud800b'],
+  ])('refuses %s with VALIDATION_FAILED on the label field', (_name, raw) => {
+    let caught: unknown;
+    try {
+      normalizeLabel(raw);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(MfaError);
+    expect(caught).toMatchObject({ code: 'VALIDATION_FAILED', details: { errors: [{ field: 'label' }] } });
+  });
+
+  it('names unnamed apps apart, reusing a freed name', () => {
+    expect(defaultTotpLabel([])).toBe('Authenticator app');
+    expect(defaultTotpLabel(['Authenticator app', null])).toBe('Authenticator app 2');
+    expect(defaultTotpLabel(['Authenticator app 2', 'Phone'])).toBe('Authenticator app');
+    expect(defaultTotpLabel(['Authenticator app', 'Authenticator app 2'])).toBe('Authenticator app 3');
+  });
+});

@@ -1,0 +1,40 @@
+import { MfaError } from '../errors/mfa.error';
+
+export const MAX_LABEL_LENGTH = 64;
+const DEFAULT_TOTP_LABEL = 'Authenticator app';
+
+// Labels are shown back to the user (and in admin views) next to security decisions: control
+// characters break log lines and layouts, and bidi overrides/isolates can make one label read
+// as another ("Work" vs a reversed look-alike). Lone surrogates cannot be stored as UTF-8.
+const FORBIDDEN = /[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * The one label rule, for enrollment starts and renames alike: trimmed, then 1–64
+ * characters (code points, so an emoji counts once), no control, bidi or lone surrogate.
+ */
+export function normalizeLabel(raw: string): string {
+  const label = raw.trim();
+  const length = [...label].length;
+  const problems: string[] = [];
+  if (length < 1 || length > MAX_LABEL_LENGTH) problems.push(`label must be 1 to ${MAX_LABEL_LENGTH} characters after trimming`);
+  if (FORBIDDEN.test(label)) problems.push('label must not contain control characters or bidirectional overrides');
+  if (problems.length) throw new MfaError('VALIDATION_FAILED', { errors: [{ field: 'label', problems }] });
+  return label;
+}
+
+/** `undefined` means "none given"; anything else must pass the rule. */
+export function optionalLabel(raw: string | undefined | null): string | null {
+  return raw === undefined || raw === null ? null : normalizeLabel(raw);
+}
+
+/**
+ * Two unnamed authenticator apps must still be told apart at a challenge:
+ * "Authenticator app", then "Authenticator app 2", … skipping names already taken.
+ */
+export function defaultTotpLabel(taken: ReadonlyArray<string | null>): string {
+  const used = new Set(taken);
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? DEFAULT_TOTP_LABEL : `${DEFAULT_TOTP_LABEL} ${n}`;
+    if (!used.has(candidate)) return candidate;
+  }
+}
