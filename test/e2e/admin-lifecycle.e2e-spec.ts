@@ -69,6 +69,9 @@ describe.each(MATRIX)('admin lifecycle on %s', (_name, backend, adapter) => {
     const [factor] = (await admin.get('/mfa/admin/users/u-bob').expect(200)).body.factors;
     await admin.delete(`/mfa/admin/users/u-bob/enrollments/${factor.id}`).expect(200);
     expect((await admin.get('/mfa/admin/users/u-bob').expect(200)).body).toMatchObject({ factors: [], backupCodes: { remaining: 0 } });
+    // Backup codes recover a factor: with none left, neither the admin nor the user gets a set.
+    expect((await admin.post('/mfa/admin/users/u-bob/backup-codes').send({}).expect(409)).body.code).toBe('BACKUP_CODES_NEED_FACTOR');
+    expect((await fresh.post('/mfa/backup-codes/regenerate').send({}).expect(409)).body.code).toBe('BACKUP_CODES_NEED_FACTOR');
 
     for (const type of ['device.revoked', 'backup_codes.issued', 'enrollment.removed']) {
       expect(t.audit.ofType(type).filter((e) => e.userId === 'u-bob' && e.actor === 'u-alice')).toHaveLength(1);

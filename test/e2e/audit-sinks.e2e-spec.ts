@@ -117,7 +117,9 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('audit trail on %s', (_
       const first = await admin.get('/mfa/admin/audit').query({ userId: 'u-alice', type: 'challenge.verified', limit: 2 }).expect(200);
       expect(first.body.events).toHaveLength(2);
       expect(first.body.events.every((e: AuditEvent) => e.type === 'challenge.verified' && e.userId === 'u-alice')).toBe(true);
-      expect(first.body.events[0].at).toBeGreaterThan(first.body.events[1].at);
+      // ISO 8601 like every other time in the HTTP contract (the column stays epoch ms).
+      expect(first.body.events[0].at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Date.parse(first.body.events[0].at)).toBeGreaterThan(Date.parse(first.body.events[1].at));
       const second = await admin.get('/mfa/admin/audit').query({ userId: 'u-alice', type: 'challenge.verified', limit: 2, cursor: first.body.nextCursor }).expect(200);
       expect(second.body).toMatchObject({ events: [expect.objectContaining({ type: 'challenge.verified' })], nextCursor: null });
       const none = await admin.get('/mfa/admin/audit').query({ from: new Date(t.clock.now() + 1000).toISOString() }).expect(200);

@@ -90,7 +90,7 @@ describe.each(MATRIX)('policy engine on %s', (_name, backend, adapter) => {
 
     it('are exempted by the policy, people are not', async () => {
       const bot = await signIn(t, 'bob');
-      await bot.get('/admin').expect(200);
+      await bot.get('/profile/security').expect(200); // not /admin: bob is no admin (the sample's own role check)
       await bot.post('/payments/transfer').expect(200);
       const person = await signIn(t, 'alice');
       await person.get('/admin').expect(403); // not enrolled: MFA_ENROLLMENT_REQUIRED
@@ -133,7 +133,8 @@ describe.each(MATRIX)('policy engine on %s', (_name, backend, adapter) => {
       expect(rolled.body).toMatchObject({ version: 1, active: true });
       expect(t.audit.ofType('policy.rolled_back')).toContainEqual(expect.objectContaining({ severity: 'critical', policyVersion: 1 }));
       const v1 = await signIn(t, 'alice').then((a) => a.get('/payments').expect(401));
-      expect(v1.body.challenge).toMatchObject({ policyVersion: 1, requirement: { steps: [{ factors: 'any' }] } });
+      // "any" is spelled out as the factors the policy enables (the sample enables all), and flagged.
+      expect(v1.body.challenge).toMatchObject({ policyVersion: 1, requirement: { steps: [{ factors: ['backup_code', 'email', 'sms', 'totp'], any: true, allowTrustedDevice: true }] } });
       await admin.post('/mfa/admin/policy/versions/99/activate').expect(404);
     });
 
@@ -142,9 +143,27 @@ describe.each(MATRIX)('policy engine on %s', (_name, backend, adapter) => {
       const before = { audit: t.audit.events.length, challenges: (await t.store.dataSource.query('SELECT COUNT(*) AS n FROM mfa_challenges'))[0].n };
       const denied = await admin.post('/mfa/admin/policy/explain').send({ userId: 'u-bob', target: { service: 'payments' }, context: { country: 'KP' } }).expect(200);
       expect(denied.body).toMatchObject({ outcome: 'deny', ruleId: 'embargoed-countries', policyVersion: 1 });
+      expect(denied.body.layers.map((l: { id: string; effect: string }) => [l.id, l.effect])).toEqual([['service:payments', 'require'], ['embargoed-countries', 'deny']]);
       const risky = await admin.post('/mfa/admin/policy/explain').send({ userId: 'u-bob', target: { service: 'payments', operation: 'transfer' }, context: { country: 'TR', risk: 0.9 } }).expect(200);
       expect(risky.body).toMatchObject({ outcome: 'challenge', ruleId: 'service:payments', policyVersion: 1 });
       expect(risky.body.reasons.join(' ')).toContain('not verified in this session');
+      // The whole requirement, not only the first layer still missing: every layer, every step of the chain.
+      const ANY = ['backup_code', 'email', 'sms', 'totp'];
+      expect(risky.body.layers).toEqual([
+        { id: 'service:payments', source: { kind: 'service', service: 'payments' }, effect: 'require', steps: [{ factors: ANY, any: true, allowTrustedDevice: true }], satisfied: false, reason: expect.any(String) },
+        {
+          id: 'operation:payments/transfer', source: { kind: 'operation', service: 'payments', operation: 'transfer' }, effect: 'require',
+          steps: [{ factors: ['totp'] }, { factors: ['backup_code', 'totp'], maxAge: 0 }], satisfied: false, reason: expect.stringContaining('step 1 of 2'),
+        },
+        {
+          id: 'risky-session', source: { kind: 'rule', ruleId: 'risky-session', description: 'A risky session re-verifies every minute' }, effect: 'require',
+          steps: [{ factors: ANY, any: true, maxAge: 60 }], satisfied: false, reason: expect.any(String),
+        },
+      ]);
+      const trusted = await admin.post('/mfa/admin/policy/explain').send({ userId: 'u-bob', target: { service: 'payments', requirement: { factors: ['totp'], maxAge: 300 } }, context: { deviceTrusted: true } }).expect(200);
+      expect(trusted.body).toMatchObject({ outcome: 'challenge', ruleId: 'route', remaining: [{ factors: ['totp'], maxAge: 300 }] });
+      expect(trusted.body.layers.map((l: { id: string; satisfied: boolean }) => [l.id, l.satisfied])).toEqual([['route', false], ['service:payments', true]]);
+      await admin.post('/mfa/admin/policy/explain').send({ userId: 'u-bob', target: { requirement: { factors: ['webauthn'] } } }).expect(400);
       await admin.post('/mfa/admin/policy/explain').send({ target: {} }).expect(400);
       expect(t.audit.events.length).toBe(before.audit);
       expect((await t.store.dataSource.query('SELECT COUNT(*) AS n FROM mfa_challenges'))[0].n).toBe(before.challenges);

@@ -3,11 +3,21 @@ import type { FactorType } from '../ports/mfa-store.port';
 import type { PolicyConditions, PolicyDocument, RequirementSpec, StepSpec } from './policy-document';
 import { FACTOR_TYPES, Requirement, RequirementStep } from './requirement';
 
+/** Where a rule came from. Ids cannot tell: a document rule may be named `route` or `service:x`. */
+export type RuleSource =
+  | { kind: 'route' }
+  | { kind: 'default' }
+  | { kind: 'service'; service: string }
+  | { kind: 'operation'; service: string; operation: string }
+  | { kind: 'rule'; ruleId: string; description?: string };
+
 export interface CompiledRule {
   id: string;
   when: PolicyConditions;
   /** null for a deny rule. */
   requirement: Requirement | null;
+  /** Read by `explain` only, never by `decide`. */
+  source?: RuleSource;
 }
 
 /** A policy version compiled once into what each request needs: no parsing on the hot path. */
@@ -65,16 +75,20 @@ export function compilePolicy(doc: PolicyDocument, version: number): CompiledPol
   for (const [service, spec] of Object.entries(doc.services ?? {})) {
     if (spec.group) serviceGroup.set(service, spec.group);
     if (spec.sensitivity) serviceSensitivity.set(service, spec.sensitivity);
-    if (spec.require) rules.push({ id: `service:${service}`, when: { services: [service] }, requirement: compileRequirement(spec.require) });
+    if (spec.require) rules.push({ id: `service:${service}`, when: { services: [service] }, requirement: compileRequirement(spec.require), source: { kind: 'service', service } });
     for (const [operation, op] of Object.entries(spec.operations ?? {})) {
       if (op.sensitivity) serviceSensitivity.set(`${service}/${operation}`, op.sensitivity);
       if (op.require) {
-        rules.push({ id: `operation:${service}/${operation}`, when: { services: [service], operations: [operation] }, requirement: compileRequirement(op.require) });
+        rules.push({
+          id: `operation:${service}/${operation}`, when: { services: [service], operations: [operation] },
+          requirement: compileRequirement(op.require), source: { kind: 'operation', service, operation },
+        });
       }
     }
   }
   for (const rule of doc.rules ?? []) {
-    rules.push({ id: rule.id, when: rule.when ?? {}, requirement: rule.deny ? null : compileRequirement(rule.require!) });
+    const source: RuleSource = rule.description ? { kind: 'rule', ruleId: rule.id, description: rule.description } : { kind: 'rule', ruleId: rule.id };
+    rules.push({ id: rule.id, when: rule.when ?? {}, requirement: rule.deny ? null : compileRequirement(rule.require!), source });
   }
   return {
     version,

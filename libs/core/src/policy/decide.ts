@@ -63,12 +63,15 @@ export function decide(policy: CompiledPolicy, target: MfaTarget, context: Reque
   return { outcome: 'allow', policyVersion, ruleIds: constraints.map((c) => c.id), consumeGrants, reasons };
 }
 
+const ROUTE_SOURCE = { kind: 'route' } as const;
+const DEFAULT_SOURCE = { kind: 'default' } as const;
+
 export function applicableConstraints(policy: CompiledPolicy, target: MfaTarget, context: RequestContext, groups: readonly string[]): CompiledRule[] {
   const mapped = target.service !== undefined || target.operation !== undefined || target.requirement !== undefined;
   // A route the app did not map to anything gets the documented default alone, never the rules.
-  if (!mapped) return policy.unmapped.steps.length ? [{ id: 'default', when: {}, requirement: policy.unmapped }] : [];
+  if (!mapped) return policy.unmapped.steps.length ? [{ id: 'default', when: {}, requirement: policy.unmapped, source: DEFAULT_SOURCE }] : [];
   const constraints: CompiledRule[] = [];
-  if (target.requirement && target.requirement.steps.length) constraints.push({ id: 'route', when: {}, requirement: target.requirement });
+  if (target.requirement && target.requirement.steps.length) constraints.push({ id: 'route', when: {}, requirement: target.requirement, source: ROUTE_SOURCE });
   const sensitivity = new Set([
     ...(target.sensitivity ?? []),
     ...(policy.serviceSensitivity.get(target.service ?? '') ?? []),
@@ -106,14 +109,14 @@ export function hasDrifted(baseline: VerificationBaseline | undefined, context: 
   return null;
 }
 
-type ChainResult = { satisfied: true; grants: string[] } | { satisfied: false; remaining: RequirementStep[]; reason: string };
+export type ChainResult = { satisfied: true; grants: string[] } | { satisfied: false; remaining: RequirementStep[]; reason: string };
 
 /**
  * Steps must be met in order by distinct verifications: each by the earliest usable one no
  * older than the previous step's. Non-single-use steps of a chain accept disjoint factors
  * (validatePolicy), so taking the earliest is never worse than any other choice.
  */
-function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, context: RequestContext, evidence: Evidence, scope: string, now: number): ChainResult {
+export function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, context: RequestContext, evidence: Evidence, scope: string, now: number): ChainResult {
   let floor = -Infinity;
   const usedEvents = new Set<string>();
   const grants: string[] = [];

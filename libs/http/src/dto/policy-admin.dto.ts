@@ -1,7 +1,9 @@
 // class-transformer reads decorator metadata at load time; a plain Express app has loaded no polyfill.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { FACTOR_TYPES } from '../../../core/src';
+import type { FactorType } from '../../../core/src';
 
 export class CreatePolicyVersionDto {
   /** The policy document; validated field by field by the policy validator. */
@@ -14,10 +16,18 @@ export class CreatePolicyVersionDto {
   comment?: string;
 }
 
+/** The route's own decorator (`@RequireMfa`, `@StepUp`, `requireMfa()`), which explain cannot read from a route. */
+export class ExplainRequirementDto {
+  @IsOptional() @IsArray() @IsIn(FACTOR_TYPES, { each: true }) factors?: FactorType[];
+  @IsOptional() @IsInt() @Min(0) @Max(31_536_000) maxAge?: number;
+  @IsOptional() @IsBoolean() allowTrustedDevice?: boolean;
+}
+
 export class ExplainTargetDto {
   @IsOptional() @IsString() @Length(1, 64) service?: string;
   @IsOptional() @IsString() @Length(1, 64) operation?: string;
   @IsOptional() @IsArray() @IsString({ each: true }) sensitivity?: string[];
+  @IsOptional() @ValidateNested() @Type(() => ExplainRequirementDto) requirement?: ExplainRequirementDto;
 }
 
 export class ExplainContextDto {
