@@ -1,7 +1,8 @@
 // A trusted device waives only what the policy lets it waive: a service that allows the
 // shortcut skips the challenge, while /admin (a maxAge step-up) and a transfer (a chain
-// ending in a single-use grant) still challenge. The cookie is HttpOnly, Secure by
-// default, SameSite, and the fingerprint survives a language change but not a new browser.
+// ending in a single-use grant) still challenge, and the verify answer says exactly where the
+// device counts (possibly nowhere). The cookie is HttpOnly, SameSite, Secure whenever the
+// request came over HTTPS, and the fingerprint survives a language change but not a new browser.
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { CHROME_WINDOWS, DEVICE_POLICY, FIREFOX_LINUX, rememberThisBrowser, signInAgain } from '../support/devices';
@@ -22,7 +23,7 @@ describe.each(MATRIX)('trusted device shortcut on %s', (_name, backend, adapter)
     t = await startTestApp(backend, adapter, { policy: DEVICE_POLICY, trustedDeviceCookie: { secure: false } });
     const { agent, secret } = await enrolledOnFirefox();
     const verified = await rememberThisBrowser(t, agent, secret);
-    expect(verified.body.trustedDevice).toMatchObject({ label: 'Firefox on Linux', id: expect.any(String) });
+    expect(verified.body.trustedDevice).toMatchObject({ label: 'Firefox on Linux', id: expect.any(String), waives: ['service payments'] });
     expect(JSON.stringify(verified.body)).not.toMatch(/cookieValue/);
 
     await signInAgain(agent);
@@ -34,8 +35,8 @@ describe.each(MATRIX)('trusted device shortcut on %s', (_name, backend, adapter)
     expect((await agent.get('/mfa/devices').expect(200)).body.devices).toEqual([expect.objectContaining({ label: 'Firefox on Linux', current: true })]);
   });
 
-  it('sets an HttpOnly, Secure, SameSite cookie by default, and none when the policy forbids remembering', async () => {
-    t = await startTestApp(backend, adapter, { policy: DEVICE_POLICY });
+  it('sets an HttpOnly, SameSite cookie, Secure when asked to, and none when the policy forbids remembering', async () => {
+    t = await startTestApp(backend, adapter, { policy: DEVICE_POLICY, trustedDeviceCookie: { secure: true } });
     const { agent, secret } = await enrolledOnFirefox();
     const verified = await rememberThisBrowser(t, agent, secret);
     const cookie = String(verified.headers['set-cookie'] ?? '');
@@ -46,11 +47,29 @@ describe.each(MATRIX)('trusted device shortcut on %s', (_name, backend, adapter)
     expect(cookie).toMatch(/Max-Age=2592000/);
     await t.close();
 
+    // The default follows the scheme: this plain-HTTP request gets a cookie it can send back.
+    t = await startTestApp(backend, adapter, { policy: DEVICE_POLICY });
+    const plain = await enrolledOnFirefox();
+    const overHttp = await rememberThisBrowser(t, plain.agent, plain.secret);
+    expect(String(overHttp.headers['set-cookie'])).toMatch(/^mfa_device=.*HttpOnly/);
+    expect(String(overHttp.headers['set-cookie'])).not.toMatch(/Secure/);
+    await signInAgain(plain.agent);
+    await plain.agent.get('/payments').expect(200);
+    await t.close();
+
     t = await startTestApp(backend, adapter, { policy: { ...DEVICE_POLICY, devices: { remember: false } }, trustedDeviceCookie: { secure: false } });
     const second = await enrolledOnFirefox();
     const refused = await rememberThisBrowser(t, second.agent, second.secret);
     expect(refused.headers['set-cookie']).toBeUndefined();
-    expect(refused.body.trustedDevice).toBeUndefined();
+    expect(refused.body).toMatchObject({ trustedDevice: null, deviceNotRemembered: 'policy_disallows' });
+  });
+
+  it('says the device waives nothing when no route or policy step accepts one', async () => {
+    const strict = { ...DEVICE_POLICY, services: { ...DEVICE_POLICY.services, payments: { ...DEVICE_POLICY.services!.payments, require: 'any' as const } } };
+    t = await startTestApp(backend, adapter, { policy: strict });
+    const { agent, secret } = await enrolledOnFirefox();
+    const verified = await rememberThisBrowser(t, agent, secret);
+    expect(verified.body.trustedDevice.waives).toEqual([]);
   });
 
   it('keeps trusting after an Accept-Language change, but a different browser voids the device', async () => {
@@ -73,7 +92,7 @@ describe.each(MATRIX)('trusted device shortcut on %s', (_name, backend, adapter)
     t.clock.advance(30);
     const grant = await agent.post(`/mfa/challenges/${transfer.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock), rememberDevice: true }).expect(200);
     expect(grant.body).toMatchObject({ singleUse: true });
-    expect(grant.body.trustedDevice).toBeUndefined();
+    expect(grant.body).toMatchObject({ trustedDevice: null, deviceNotRemembered: 'single_use_grant' });
     expect(await request(t.http).get('/mfa/devices').expect(401)).toBeTruthy(); // anonymous: no list
   });
 });

@@ -6,6 +6,7 @@ export type { ChallengeView, MethodView, VerifyResult } from './engine/challenge
 export type { TotpEnrollmentStart, FactorView, EnrollmentSummary, DeliveryEnrollmentStart } from './engine/enrollment.service';
 export { MfaError, isMfaError } from './errors/mfa.error';
 export { MfaConfigurationError } from './errors/mfa-configuration.error';
+export { MfaStoreConnectionError } from './errors/mfa-store-connection.error';
 export { MFA_ERROR_CODES } from './errors/mfa-error-code';
 export type { MfaErrorCode } from './errors/mfa-error-code';
 export type { MfaSubject } from './subject';
@@ -65,9 +66,15 @@ export type { PolicyDocument, PolicyRule, PolicyConditions, RequirementSpec, Ste
 export { validatePolicy } from './policy/validate-policy';
 export type { PolicyProblem } from './policy/validate-policy';
 export { compilePolicy, policyHash, EMPTY_POLICY } from './policy/compile-policy';
-export type { CompiledPolicy, CompiledRule } from './policy/compile-policy';
+export type { CompiledPolicy, CompiledRule, RuleSource } from './policy/compile-policy';
 export { decide } from './policy/decide';
 export type { Decision, Evidence, VerifiedFactor, UnspentGrant } from './policy/decide';
+export { explainPolicy } from './policy/explain';
+export { deviceWaivers, acceptsTrustedDevice } from './policy/device-waivers';
+export type { AuthenticationContext } from './engine/authentication-context';
+export type { PolicyExplanation, DecisionView, ExplainedLayer, LayerSource, EnrollmentFacts, EnrollmentStanding } from './policy/explain';
+export { stepView } from './policy/requirement-view';
+export type { RequirementStepView } from './policy/requirement-view';
 export { totpSecretAad, deliveryTargetAad } from './engine/secret-aad';
 export { toBase32, fromBase32 } from './factors/base32';
 export type { LocationResolver, DeviceTrustSignal, RiskSignal, MachinePrincipalSignal } from './ports/context-signals.port';

@@ -1,5 +1,5 @@
 import type { RequestHandler, Router } from 'express';
-import { buildRequirement, KeyRing, MfaConfigurationError, MfaEngine, MfaTarget, RequirementInput } from '../../core/src';
+import { acceptsTrustedDevice, buildRequirement, KeyRing, MfaConfigurationError, MfaEngine, MfaTarget, RequirementInput } from '../../core/src';
 import { createMfaEngine, MfaHttpApi, MfaOptions } from '../../http/src';
 import { createMfaRouter } from './mfa-router';
 import { sendMfaError } from './send-mfa-error';
@@ -7,6 +7,12 @@ import { sendMfaError } from './send-mfa-error';
 export interface MfaExpressOptions extends MfaOptions {
   /** Path prefix of the MFA endpoints. @default 'mfa' */
   routePrefix?: string;
+  /**
+   * Middleware MFA's endpoints run first, so they authenticate the way your routes do:
+   * `passport.authenticate('jwt', { session: false })` for a token app. Session apps need
+   * none. Provider delivery reports never run it. @default none
+   */
+  authenticate?: RequestHandler | RequestHandler[];
   /** The express module your app uses (Express 4 or 5). @default require('express') */
   express?: typeof import('express');
 }
@@ -41,10 +47,19 @@ export function createMfa(options: MfaExpressOptions): MfaExpress {
   const express = options.express ?? (require('express') as typeof import('express'));
   const ready = createMfaEngine(options);
   ready.catch(() => undefined); // requests answer 503 until it resolves; callers may await `ready` to see why
-  const api = new MfaHttpApi(() => ready, options);
+  const routePrefix = options.routePrefix ?? 'mfa';
+  const api = new MfaHttpApi(() => ready, options, routePrefix);
 
-  const guard = (target: MfaTarget): RequestHandler => (req, res, next) => {
-    api.guard(req, target, res).then(() => next(), (err) => sendMfaError(res, err));
+  const guard = (target: MfaTarget): RequestHandler => {
+    // Express knows a route's path only once it serves it: the verify answer lists it from then on.
+    let unnamed = acceptsTrustedDevice(target.requirement ?? null);
+    return (req, res, next) => {
+      if (unnamed) {
+        unnamed = false;
+        api.registerDeviceRoute(`${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`);
+      }
+      api.guard(req, target, res).then(() => next(), (err) => sendMfaError(res, err));
+    };
   };
   const targetOf = ({ service, operation, sensitivity }: MfaRouteMapping, requirement?: RequirementInput): MfaTarget => {
     const target: MfaTarget = {};
@@ -62,7 +77,7 @@ export function createMfa(options: MfaExpressOptions): MfaExpress {
       if (requirement.maxAge === 0 && !operation) throw new MfaConfigurationError('stepUp({ maxAge: 0 }) is a single-use grant and needs an operation.');
       return guard(targetOf({ service, operation, sensitivity }, requirement));
     },
-    router: createMfaRouter(express, options.routePrefix ?? 'mfa', api),
+    router: createMfaRouter(express, routePrefix, api, options.authenticate === undefined ? [] : [options.authenticate].flat()),
     ready,
     close: async () => (await ready.catch(() => undefined))?.close(),
   };

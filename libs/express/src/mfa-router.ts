@@ -13,7 +13,7 @@ function route(status: number, run: ApiMethod): RequestHandler {
 }
 
 /** The same endpoints and answers as the Nest controllers, under `prefix`; each maps to `MfaHttpApi`. */
-export function createMfaRouter(express: ExpressModule, prefix: string, api: MfaHttpApi): Router {
+export function createMfaRouter(express: ExpressModule, prefix: string, api: MfaHttpApi, authenticate: RequestHandler[] = []): Router {
   const routes = express.Router();
   // Parses only if the host app has not already; a broken body goes to the host's error handler, as in Nest.
   routes.use(express.json({ limit: '64kb' }));
@@ -22,6 +22,10 @@ export function createMfaRouter(express: ExpressModule, prefix: string, api: Mfa
     res.set('Cache-Control', 'no-store');
     next();
   });
+  // Providers' delivery reports carry no user credentials; the SMS sender authenticates them.
+  routes.post('/delivery/:provider/status', route(200, (req) => api.deliveryStatus(req)));
+  routes.get('/delivery/:provider/status', route(200, (req) => api.deliveryStatus(req)));
+  for (const handler of authenticate) routes.use(handler); // the host's own auth (e.g. passport-jwt), like its routes
   routes.post('/challenges/:challengeId/verify', route(200, (req, res) => api.verifyChallenge(req, res)));
   routes.post('/challenges/:challengeId/send', route(200, (req) => api.sendChallengeCode(req)));
   for (const channel of ['sms', 'email'] as const) {
@@ -29,10 +33,9 @@ export function createMfaRouter(express: ExpressModule, prefix: string, api: Mfa
     routes.post(`/${channel}/enrollments/:enrollmentId/resend`, route(200, (req) => api.resendDeliveryEnrollment(req, channel)));
     routes.post(`/${channel}/enrollments/:enrollmentId/confirm`, route(200, (req) => api.confirmDeliveryEnrollment(req, channel)));
   }
-  routes.post('/delivery/:provider/status', route(200, (req) => api.deliveryStatus(req)));
-  routes.get('/delivery/:provider/status', route(200, (req) => api.deliveryStatus(req)));
   routes.get('/enrollments', route(200, (req) => api.listEnrollments(req)));
   routes.delete('/enrollments/:enrollmentId', route(200, (req) => api.removeFactor(req)));
+  routes.patch('/enrollments/:enrollmentId', route(200, (req) => api.renameFactor(req)));
   routes.get('/devices', route(200, (req) => api.listDevices(req)));
   routes.delete('/devices/:deviceId', route(200, (req) => api.revokeDevice(req)));
   routes.delete('/devices', route(200, (req) => api.revokeDevices(req)));

@@ -1,5 +1,6 @@
 /** Framework-free HTTP contract shared by the Nest and Express adapters. */
 export type { MfaOptions, AuditTarget } from './mfa-options';
+export type { DatabaseConnectRetry } from './connect-with-retry';
 export { createMfaEngine } from './create-mfa-engine';
 export { toMfaErrorResponse } from './mfa-error-response';
 export type { MfaErrorResponse, ErrorLogger } from './mfa-error-response';
@@ -17,3 +18,4 @@ export { StartSmsEnrollmentDto, StartEmailEnrollmentDto, SendChallengeCodeDto } 
 export { readCookie } from './cookies';
 export type { MfaResponse } from './cookies';
 export { RedeemRecoveryTicketDto, IssueRecoveryTicketDto } from './dto/lifecycle.dto';
+export { RenameFactorDto } from './dto/rename-factor.dto';

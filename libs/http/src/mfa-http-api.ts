@@ -1,5 +1,5 @@
 import type { MfaEngine, MfaSubject, MfaTarget, RequestContext } from '../../core/src';
-import { MfaError } from '../../core/src';
+import { buildRequirement, MfaError } from '../../core/src';
 import { ConfirmEnrollmentDto } from './dto/confirm-enrollment.dto';
 import { CreatePolicyVersionDto, ExplainDto } from './dto/policy-admin.dto';
 import { AuditQueryDto } from './dto/audit-query.dto';
@@ -12,7 +12,10 @@ import { defaultResolveSubject, MfaRequest } from './subject-resolvers';
 import { validateBody } from './validate-body';
 import { MfaResponse } from './cookies';
 import { deviceCookieName } from './request-context.resolver';
+import { unauthenticated } from './unauthenticated-reason';
+import { withEnrollmentHints } from './enrollment-hints';
 import { IssueRecoveryTicketDto, RedeemRecoveryTicketDto } from './dto/lifecycle.dto';
+import { RenameFactorDto } from './dto/rename-factor.dto';
 
 /**
  * Everything an MFA endpoint or guard does, once, for both adapters. The Nest controllers
@@ -20,11 +23,14 @@ import { IssueRecoveryTicketDto, RedeemRecoveryTicketDto } from './dto/lifecycle
  */
 export class MfaHttpApi {
   private readyEngine?: MfaEngine;
+  private readonly deviceRoutes = new Set<string>();
   private readonly syncContext: boolean;
 
   constructor(
     private readonly engine: () => Promise<MfaEngine>,
     private readonly options: MfaOptions,
+    /** Where the adapter mounts MFA's endpoints, for the links in refusals. */
+    private readonly routePrefix = 'mfa',
   ) {
     this.syncContext = contextIsSynchronous(options);
   }
@@ -40,30 +46,49 @@ export class MfaHttpApi {
     const subject = resolved instanceof Promise ? await resolved : resolved;
     if (!subject) {
       if (unmapped) return; // anonymous requests on unmapped routes are the app's own business
-      throw new MfaError('UNAUTHENTICATED');
+      throw unauthenticated(req, this.options.resolveSubject !== undefined);
     }
     const context = this.syncContext ? headerOnlyContext(req, this.options) : await this.context(req, subject);
     if (engine.satisfiedFromCache(subject, target, context)) return;
-    const outcome = await engine.enforce(subject, target, context);
+    const outcome = await engine.enforce(subject, target, context).catch((err) => {
+      throw withEnrollmentHints(err, this.routePrefix);
+    });
     // Mandatory enrollment: the client learns how long it may still defer.
     if (outcome.enrollmentGraceSeconds !== undefined) res?.setHeader?.('MFA-Enrollment-Grace', String(outcome.enrollmentGraceSeconds));
   }
 
-  /** With `rememberDevice: true`, also sets the trusted-device cookie (where the policy allows). */
+  /**
+   * With `rememberDevice: true`, also sets the trusted-device cookie (where the policy allows)
+   * and says truthfully where the device will stand in for a verification: possibly nowhere.
+   */
   async verifyChallenge(req: MfaRequest, res?: MfaResponse) {
     this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     const body = await validateBody(VerifyChallengeDto, req.body);
-    const { trustedDevice, ...result } = await (await this.engine()).verifyChallenge(
-      subject, String(req.params?.challengeId ?? ''), body.method, body.code, context, body.rememberDevice === true,
+    const engine = await this.engine();
+    const { trustedDevice, ...result } = await engine.verifyChallenge(
+      subject, String(req.params?.challengeId ?? ''), body.method, body.code, context, body.rememberDevice === true, body.enrollmentId,
     );
-    if (!trustedDevice) return { verified: true as const, ...result };
+    if (!trustedDevice) {
+      if (body.rememberDevice !== true) return { verified: true as const, ...result };
+      return { verified: true as const, ...result, trustedDevice: null, deviceNotRemembered: result.singleUse ? 'single_use_grant' : 'policy_disallows' };
+    }
     const cookie = this.options.trustedDeviceCookie ?? {};
+    const secure = cookie.secure === undefined || cookie.secure === 'auto' ? isHttps(req) : cookie.secure;
     res?.cookie?.(deviceCookieName(this.options), trustedDevice.cookieValue, {
-      httpOnly: true, secure: cookie.secure ?? true, sameSite: cookie.sameSite ?? 'lax', path: cookie.path ?? '/',
+      httpOnly: true, secure, sameSite: cookie.sameSite ?? 'lax', path: cookie.path ?? '/',
       maxAge: trustedDevice.maxAgeSeconds * 1000, ...(cookie.domain ? { domain: cookie.domain } : {}),
     });
-    return { verified: true as const, ...result, trustedDevice: trustedDevice.device };
+    const waives = engine.trustedDeviceWaivers(this.deviceRoutes);
+    return { verified: true as const, ...result, trustedDevice: { ...trustedDevice.device, waives } };
+  }
+
+  /**
+   * Adapters name the routes whose own requirement lets a trusted device stand in, so the
+   * verify answer can list them (`allowTrustedDevice: true` on the decorator or middleware).
+   */
+  registerDeviceRoute(label: string): void {
+    this.deviceRoutes.add(label);
   }
 
   /** Sends, or re-sends, an SMS or email code for a challenge of this session. */
@@ -134,6 +159,14 @@ export class MfaHttpApi {
     const { subject, context } = await this.caller(req);
     await (await this.engine()).removeFactor(subject, String(req.params?.enrollmentId ?? ''), context);
     return { removed: true as const };
+  }
+
+  /** Answers with the factor view; another user's id is ENROLLMENT_NOT_FOUND. */
+  async renameFactor(req: MfaRequest) {
+    this.sameOrigin(req);
+    const { subject, context } = await this.caller(req);
+    const body = await validateBody(RenameFactorDto, req.body);
+    return (await this.engine()).renameFactor(subject, String(req.params?.enrollmentId ?? ''), body.label, context);
   }
 
   async listDevices(req: MfaRequest) {
@@ -234,11 +267,12 @@ export class MfaHttpApi {
     return (await this.engine()).rollbackPolicy(admin.userId);
   }
 
-  /** No side effects: the decision, the rule, the version and the reasons. */
+  /** No side effects: the decision, the rule, the version, the reasons and every layer of the requirement. */
   async explain(req: MfaRequest) {
     await this.admin(req, false);
     const body = await validateBody(ExplainDto, req.body);
-    const target = body.target ? { ...body.target } : {};
+    const { requirement, ...mapping } = body.target ?? {};
+    const target: MfaTarget = requirement ? { ...mapping, requirement: buildRequirement({ ...requirement }) } : { ...mapping };
     return (await this.engine()).explain({ userId: body.userId, groups: body.groups }, target, { ...(body.context ?? {}) });
   }
 
@@ -246,10 +280,12 @@ export class MfaHttpApi {
   async queryAudit(req: MfaRequest) {
     await this.admin(req, false);
     const q = await validateBody(AuditQueryDto, { ...(req.query ?? {}) });
-    return (await this.engine()).queryAudit({
+    const page = await (await this.engine()).queryAudit({
       userId: q.userId, type: q.type, cursor: q.cursor,
       from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, limit: q.limit ? Number(q.limit) : undefined,
     });
+    // Every time in the HTTP contract is ISO 8601; the store and the sinks keep epoch ms.
+    return { ...page, events: page.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };
   }
 
   private resolveSubject(req: MfaRequest): Promise<MfaSubject | null> | MfaSubject | null {
@@ -258,7 +294,7 @@ export class MfaHttpApi {
 
   private async caller(req: MfaRequest): Promise<{ subject: MfaSubject; context: RequestContext }> {
     const subject = await this.resolveSubject(req);
-    if (!subject) throw new MfaError('UNAUTHENTICATED');
+    if (!subject) throw unauthenticated(req, this.options.resolveSubject !== undefined);
     return { subject, context: await this.context(req, subject) };
   }
 
@@ -305,6 +341,11 @@ export class MfaHttpApi {
     }
     return subject;
   }
+}
+
+/** Express sets `req.secure` from the scheme (and X-Forwarded-Proto when `trust proxy` is on). */
+function isHttps(req: MfaRequest): boolean {
+  return req.secure === true || req.protocol === 'https';
 }
 
 function strings(source: unknown): Record<string, string> {

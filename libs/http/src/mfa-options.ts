@@ -2,6 +2,7 @@ import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { EmailSender, HttpSmsSenderOptions, SmsPresetOptions, SmsSender, SmtpEmailSenderOptions } from '../../core/src';
 import type { AuditSink, CounterStore, DeviceTrustSignal, LocationResolver, MachinePrincipalSignal, MfaCoreOptions, MfaStore, MfaSubject, RiskSignal } from '../../core/src';
 import type { MfaRequest, ResolveSubject } from './subject-resolvers';
+import type { DatabaseConnectRetry } from './connect-with-retry';
 
 /** The options both adapters take: `MfaModule.forRoot(options)` and `createMfa(options)`. */
 export type AuditTarget = AuditSink | 'logger' | 'database';
@@ -27,6 +28,14 @@ export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit' | 'co
    * @default { type: 'better-sqlite3', database: 'mfa.sqlite' }
    */
   database?: DataSourceOptions;
+  /**
+   * Boot retries a database that refuses connections, times out or is not in DNS yet (apps
+   * often start beside it), with waits from 250 ms doubling up to `maxDelayMs`, one stderr
+   * line per retry. Wrong credentials or a missing database fail at once. Applies to
+   * `database` and `dataSource`; `{ timeoutMs: 0 }` tries once.
+   * @default { timeoutMs: 30000, maxDelayMs: 5000 }
+   */
+  databaseConnectRetry?: DatabaseConnectRetry;
   /**
    * Where audit events go: a sink of yours (e.g. `SyslogAuditSink`, `WebhookAuditSink`),
    * 'logger' (JSON lines on stdout), 'database' (the `mfa_audit_events` table, searchable
@@ -67,10 +76,11 @@ export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit' | 'co
   /** Session risk, 0..1, for `minRisk` conditions and `continuous.riskIncrease`. @default 0 */
   riskSignal?: RiskSignal;
   /**
-   * The trusted-device cookie. `secure: false` only for local HTTP in development.
-   * @default { name: 'mfa_device', secure: true, sameSite: 'lax', path: '/' }
+   * The trusted-device cookie. `secure: 'auto'` follows the request's scheme (`req.secure`:
+   * behind a TLS proxy, set Express's `trust proxy`), so plain-HTTP development works.
+   * @default { name: 'mfa_device', secure: 'auto', sameSite: 'lax', path: '/' }
    */
-  trustedDeviceCookie?: { name?: string; secure?: boolean; sameSite?: 'lax' | 'strict'; domain?: string; path?: string };
+  trustedDeviceCookie?: { name?: string; secure?: boolean | 'auto'; sameSite?: 'lax' | 'strict'; domain?: string; path?: string };
   /**
    * Cross-site request protection for MFA's state-changing endpoints: a browser request
    * marked `Sec-Fetch-Site: cross-site`, or whose `Origin` is neither this host nor one of

@@ -1,30 +1,67 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { MfaTarget, Requirement } from '../../core/src';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
+import { MfaConfigurationError, MfaError, MfaTarget, Requirement } from '../../core/src';
 import { MfaHttpApi, MfaRequest, MfaResponse } from '../../http/src';
 import { MFA_OPERATION_KEY, MFA_REQUIREMENT_KEY, MFA_SENSITIVITY_KEY, MFA_SERVICE_KEY } from './decorators/mfa-metadata';
 import { toMfaHttpException } from './errors/mfa-http.exception';
 import { MFA_HTTP_API } from './mfa.internal-tokens';
 
+/** Set on a request once MFA has been enforced for it, so a second placement never checks twice. */
+const ENFORCED = Symbol.for('nestjs-mfa:enforced');
+
 /**
  * Enforces the MFA policy and `@RequireMfa()` / `@StepUp()` after the app's own
- * authentication. Register it as an APP_GUARD. Subclass and override the protected hooks
- * for GraphQL, other transports or custom sessions. It throws and never returns false.
+ * authentication. The module already enforces every decorated route after all guards;
+ * place this guard yourself only to choose where it runs (`APP_GUARD`, or
+ * `@UseGuards(AuthGuard('jwt'), MfaGuard)` in any module). Subclass and override the
+ * protected hooks for GraphQL, other transports or custom sessions. It throws and never
+ * returns false.
  */
 @Injectable()
 export class MfaGuard implements CanActivate {
+  private resolvedApi?: MfaHttpApi;
+
+  // ModuleRef rather than the API token: a feature module's @UseGuards(MfaGuard) resolves
+  // its guard there, where MfaModule's providers are not visible unless it is global.
   constructor(
     protected readonly reflector: Reflector,
-    @Inject(MFA_HTTP_API) protected readonly api: MfaHttpApi,
+    protected readonly moduleRef: ModuleRef,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  protected get api(): MfaHttpApi {
+    if (this.resolvedApi) return this.resolvedApi;
     try {
-      await this.api.guard(this.getRequest(context), this.getTarget(context), this.getResponse(context));
-      return true;
+      return (this.resolvedApi = this.moduleRef.get<MfaHttpApi>(MFA_HTTP_API, { strict: false }));
+    } catch {
+      throw new MfaConfigurationError('MfaGuard needs MfaModule: add MfaModule.forRoot({ ... }) (or forRootAsync) to the imports of your root module.');
+    }
+  }
+
+  /**
+   * Nobody signed in yet may only mean a later guard (a per-route AuthGuard) has not run:
+   * the module's enforcement after every guard then decides, with the reason.
+   */
+  canActivate(context: ExecutionContext): Promise<boolean> {
+    return this.enforce(context, true);
+  }
+
+  /** @internal The module's own enforcement calls this after every guard has run. */
+  async enforce(context: ExecutionContext, deferUnauthenticated: boolean): Promise<boolean> {
+    const req = this.getRequest(context) as MfaRequest & { [ENFORCED]?: true };
+    if (req[ENFORCED]) return true;
+    try {
+      await this.api.guard(req, this.getTarget(context), this.getResponse(context));
     } catch (err) {
+      if (deferUnauthenticated && err instanceof MfaError && err.code === 'UNAUTHENTICATED') return true;
       this.throwMfaRequired(err, context);
     }
+    req[ENFORCED] = true;
+    return true;
+  }
+
+  /** @internal Has MFA already been enforced for this request? */
+  static enforced(req: object): boolean {
+    return (req as { [ENFORCED]?: true })[ENFORCED] === true;
   }
 
   private readonly targets = new WeakMap<object, WeakMap<object, MfaTarget>>();

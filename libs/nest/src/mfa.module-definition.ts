@@ -1,7 +1,10 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { MfaEngine } from '../../core/src';
 import { createMfaControllers } from './controllers/create-mfa-controllers';
 import { MfaGuard } from './mfa.guard';
+import { MfaEnforcementInterceptor } from './mfa-enforcement.interceptor';
+import { DeviceRouteDiscovery } from './device-route-discovery';
 import { MFA_HTTP_API, MFA_OPTIONS } from './mfa.internal-tokens';
 import { MfaModuleExtras, MfaModuleOptions } from './mfa-module-options';
 import { createMfaEngine, MfaHttpApi } from '../../http/src';
@@ -12,19 +15,23 @@ export const {
   ASYNC_OPTIONS_TYPE: MFA_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<MfaModuleOptions>({ moduleName: 'Mfa', optionsInjectionToken: MFA_OPTIONS })
   .setClassMethodName('forRoot')
-  .setExtras<MfaModuleExtras>({ isGlobal: false, routePrefix: 'mfa' }, (definition, extras) => ({
+  .setExtras<MfaModuleExtras>({ isGlobal: false, routePrefix: 'mfa', authGuards: [] }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
-    controllers: createMfaControllers(extras.routePrefix),
+    imports: [...(definition.imports ?? []), DiscoveryModule],
+    controllers: createMfaControllers(extras.routePrefix, extras.authGuards),
     providers: [
       ...(definition.providers ?? []),
       { provide: MfaEngine, inject: [MFA_OPTIONS], useFactory: createMfaEngine },
       {
         provide: MFA_HTTP_API,
         inject: [MfaEngine, MFA_OPTIONS],
-        useFactory: (engine: MfaEngine, options: MfaModuleOptions) => new MfaHttpApi(async () => engine, options),
+        useFactory: (engine: MfaEngine, options: MfaModuleOptions) => new MfaHttpApi(async () => engine, options, extras.routePrefix),
       },
       MfaGuard,
+      DeviceRouteDiscovery,
+      // Every decorated route is enforced even when no MfaGuard was placed (see MfaEnforcementInterceptor).
+      { provide: APP_INTERCEPTOR, useClass: MfaEnforcementInterceptor },
     ],
     exports: [...(definition.exports ?? []), MfaEngine, MFA_HTTP_API, MfaGuard],
   }))

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { AuditTrail, sessionRefOf } from '../audit/audit-trail';
 import { MfaError } from '../errors/mfa.error';
 import { Decision, decide, Evidence, VerifiedFactor } from '../policy/decide';
-import { acceptedFactors, isSingleUse, RequirementStep, stepsKey } from '../policy/requirement';
+import { acceptedFactors, isSingleUse, stepsKey } from '../policy/requirement';
 import { baselineOf, MfaTarget, RequestContext } from '../policy/request-context';
+import { RequirementStepView, stepsView } from '../policy/requirement-view';
 import { ChallengeDemand, ChallengeRecord, FactorType, GrantRecord } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { AttemptLimiter } from './attempt-limiter';
@@ -31,7 +32,7 @@ export interface ChallengeView {
   id: string;
   expiresAt: string;
   /** The steps still missing; the first one is what this challenge verifies. */
-  requirement: { steps: RequirementStep[] };
+  requirement: { steps: RequirementStepView[] };
   methods: MethodView[];
   ruleId: string;
   policyVersion: number;
@@ -110,7 +111,7 @@ export class ChallengeService {
     throw new MfaError('MFA_REQUIRED', { challenge });
   }
 
-  async verify(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}, rememberDevice = false): Promise<VerifyResult> {
+  async verify(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}, rememberDevice = false, enrollmentId?: string): Promise<VerifyResult> {
     if (!this.policy.isLoaded) await this.policy.init();
     const now = this.ctx.clock.now();
     const sessionRef = sessionRefOf(subject.sessionId);
@@ -119,7 +120,7 @@ export class ChallengeService {
       // Unknown, foreign, expired, spent and wrong-method challenges all fail like a wrong code: no oracle.
       const found = await this.usableChallenge(subject, sessionRef, challengeId, method, enabled, now);
       if (!found) return null;
-      if (await this.verifier.verify(subject, method, code, now, found.id)) return found;
+      if (await this.verifier.verify(subject, method, code, now, found.id, enrollmentId)) return found;
       if (method !== 'email' && this.policy.current().emailFallbackAfter !== null) {
         await this.ctx.counters.hit(primaryFailuresKey(found.id), Number.MAX_SAFE_INTEGER, Math.max(1, found.expiresAt - now), now);
       }
@@ -160,7 +161,14 @@ export class ChallengeService {
     const remainingMs = since === null ? 0 : since + rule!.graceMs - now;
     if (remainingMs > 0) return { enrollmentGraceSeconds: Math.ceil(remainingMs / 1000) };
     this.audit.record(subject, { type: 'enrollment.required', severity: 'warning', outcome: 'refused', reason: forced !== null ? 're-enrollment forced by an administrator' : 'grace period ended' });
-    throw new MfaError('MFA_ENROLLMENT_REQUIRED', { reason: forced !== null ? 'reenrollment_forced' : 'grace_period_ended' });
+    throw new MfaError('MFA_ENROLLMENT_REQUIRED', {
+      reason: forced !== null ? 'reenrollment_forced' : 'grace_period_ended', enrollable: this.enrollable(this.policy.current().enabled),
+    });
+  }
+
+  /** The factors a user could bind to meet a step: backup codes come with a factor, SMS/email need a sender. */
+  private enrollable(accepted: readonly FactorType[]): FactorType[] {
+    return accepted.filter((f) => f === 'totp' || ((f === 'sms' || f === 'email') && this.delivery.available(f)));
   }
 
   /**
@@ -246,7 +254,7 @@ export class ChallengeService {
     const methods = await this.availableMethods(subject.userId, acceptedFactors(decision.remaining[0], enabled));
     if (methods.length === 0) {
       this.audit.record(subject, { type: 'enrollment.required', severity: 'info', outcome: 'refused', policyVersion: decision.policyVersion, ruleId: decision.ruleId });
-      throw new MfaError('MFA_ENROLLMENT_REQUIRED');
+      throw new MfaError('MFA_ENROLLMENT_REQUIRED', { reason: 'no_factor', enrollable: this.enrollable(acceptedFactors(decision.remaining[0], enabled)) });
     }
     const demand: ChallengeDemand = { steps: decision.remaining, scope: decision.scope, ruleId: decision.ruleId, policyVersion: decision.policyVersion };
     const purpose = `${decision.policyVersion}|${decision.ruleId}|${decision.scope}|${stepsKey(decision.remaining)}`.slice(0, 191);
@@ -261,7 +269,7 @@ export class ChallengeService {
     }
     const offered = methods.some((m) => m.type === 'email') && !(await this.emailOffered(challenge, enabled, now)) ? methods.filter((m) => m.type !== 'email') : methods;
     return {
-      id: challenge.id, expiresAt: new Date(challenge.expiresAt).toISOString(), requirement: { steps: decision.remaining }, methods: offered,
+      id: challenge.id, expiresAt: new Date(challenge.expiresAt).toISOString(), requirement: { steps: stepsView(decision.remaining, enabled) }, methods: offered,
       ruleId: decision.ruleId, policyVersion: decision.policyVersion,
     };
   }

@@ -1,5 +1,5 @@
 import { AuditTrail } from '../audit/audit-trail';
-import { decide, Decision } from '../policy/decide';
+import { explainPolicy, PolicyExplanation } from '../policy/explain';
 import { FACTOR_TYPES } from '../policy/requirement';
 import { MfaTarget, RequestContext } from '../policy/request-context';
 import { FactorType } from '../ports/mfa-store.port';
@@ -19,6 +19,8 @@ import { CodeSent, DeliveryChannel, OtpDeliveryService } from './otp-delivery.se
 import { NotificationService } from './notification.service';
 import { DeliveryEnrollmentStart } from './enrollment.service';
 import { StatusCallbackRequest } from '../ports/delivery.port';
+import { AuthenticationContext, authenticationContext } from './authentication-context';
+import { deviceWaivers } from '../policy/device-waivers';
 
 /** Who `explain` asks about: no session is needed, since nothing is verified or written. */
 export interface ExplainSubject {
@@ -81,9 +83,12 @@ export class MfaEngine {
     return this.challenges.enforce(subject, target, context);
   }
 
-  /** `rememberDevice`: trust this browser afterwards, if the policy lets users opt in (see `trustedDevice` in the result). */
-  verifyChallenge(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}, rememberDevice = false): Promise<VerifyResult> {
-    return this.challenges.verify(subject, challengeId, method, code, context, rememberDevice);
+  /**
+   * `rememberDevice`: trust this browser afterwards, if the policy lets users opt in (see `trustedDevice` in the result).
+   * `enrollmentId`: which of the user's factors of `method` the code is from; without it, each active one is tried.
+   */
+  verifyChallenge(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}, rememberDevice = false, enrollmentId?: string): Promise<VerifyResult> {
+    return this.challenges.verify(subject, challengeId, method, code, context, rememberDevice, enrollmentId);
   }
 
   /** The user's live trusted devices; `currentCookie` marks the one the request came from. */
@@ -106,6 +111,25 @@ export class MfaEngine {
   /** Removes one of the user's factors (needs a fresh verification; never the last while enrollment is mandatory). */
   removeFactor(subject: MfaSubject, enrollmentId: string, context: RequestContext = {}): Promise<void> {
     return this.lifecycle.removeOwnFactor(subject, enrollmentId, context);
+  }
+
+  /** Renames one of the user's factors (needs a fresh verification); the label is trimmed, 1–64 characters. */
+  renameFactor(subject: MfaSubject, enrollmentId: string, label: string, context: RequestContext = {}): Promise<FactorView> {
+    return this.lifecycle.renameOwnFactor(subject, enrollmentId, label, context);
+  }
+
+  /**
+   * `{ amr, acr, auth_time }` for one session (a token's `sid`), so a token issuer can mint
+   * a token that carries the MFA it passed. `firstFactors`: your own sign-in's RFC 8176
+   * values, e.g. `['pwd']`.
+   */
+  authenticationContext(subject: Pick<MfaSubject, 'userId' | 'sessionId'>, firstFactors: string[] = []): Promise<AuthenticationContext> {
+    return authenticationContext(this.ctx.store, subject.userId, subject.sessionId, firstFactors);
+  }
+
+  /** Where a trusted device stands in for a step under the active policy, plus the given route labels. */
+  trustedDeviceWaivers(routes: Iterable<string> = []): string[] {
+    return deviceWaivers(this.policy.current(), routes);
   }
 
   /** Call when the user's password changes: their trusted devices are voided. Returns how many. */
@@ -150,11 +174,18 @@ export class MfaEngine {
 
   /**
    * What a user would face on a target in a context, and why — for a fresh session, with
-   * no side effects: nothing is written, no challenge is opened, nothing is audited.
+   * no side effects: nothing is written, no challenge is opened, nothing is audited. The
+   * decision is the guard's; `layers` is every requirement behind it, in the order checked.
    */
-  async explain(who: ExplainSubject, target: MfaTarget, context: RequestContext = {}): Promise<Decision> {
+  async explain(who: ExplainSubject, target: MfaTarget, context: RequestContext = {}): Promise<PolicyExplanation> {
     await this.policy.init();
-    return decide(this.policy.current(), target, context, { userId: who.userId, groups: who.groups ?? [], verified: [], grants: [] }, this.ctx.clock.now());
+    const [enrollments, state] = await Promise.all([this.ctx.store.listEnrollments(who.userId), this.ctx.store.findUserState(who.userId)]);
+    const facts = {
+      enrolled: enrollments.some((e) => e.status === 'active'),
+      requiredSince: state?.enrollmentRequiredSince ?? null,
+      reenrollmentForcedAt: state?.reenrollmentForcedAt ?? null,
+    };
+    return explainPolicy(this.policy.current(), target, context, { userId: who.userId, groups: who.groups ?? [] }, facts, this.ctx.clock.now());
   }
 
   startTotpEnrollment(subject: MfaSubject, label?: string, context: RequestContext = {}): Promise<TotpEnrollmentStart> {
