@@ -28,6 +28,7 @@ export const MFA_ERROR_CODES = {
   RECOVERY_TICKET_INVALID: { status: 401, message: 'The recovery ticket is invalid, used or expired.' },
   CSRF_REJECTED: { status: 403, message: 'Cross-site requests may not change MFA settings.' },
   BACKUP_CODES_NEED_FACTOR: { status: 409, message: 'This user has no factor yet: backup codes are issued with the first factor.' },
+  USER_NOT_FOUND: { status: 404, message: 'No user with this id.' },
   MFA_UNAVAILABLE: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
 } as const;
 
