@@ -52,7 +52,8 @@ export class MfaGuard implements CanActivate {
     try {
       await this.api.guard(req, this.getTarget(context), this.getResponse(context));
     } catch (err) {
-      if (deferUnauthenticated && err instanceof MfaError && err.code === 'UNAUTHENTICATED') return true;
+      // Only HTTP requests are enforced again after the last guard; elsewhere this is final.
+      if (deferUnauthenticated && context.getType() === 'http' && err instanceof MfaError && err.code === 'UNAUTHENTICATED') return true;
       this.throwMfaRequired(err, context);
     }
     req[ENFORCED] = true;
