@@ -7,6 +7,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/skipped-suites.reporter.js'],
   // A suite that fails half-way may leak a database pool; CI must still end (and go red), not hang.
   forceExit: true,
 };

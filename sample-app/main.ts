@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { devSecret } from './dev-secrets';
 import { SampleAppModule, useSessions } from './sample-app.module';
 import { sampleEnv } from './sample-env';
+import { contactEmailOf } from './shared/demo-users';
+import { devOutboxEnabled } from './shared/dev-outbox';
+import { sampleBanner } from './shared/sample-index';
 
 async function bootstrap(): Promise<void> {
   const dataDir = process.env.SAMPLE_DATA_DIR ?? join(process.cwd(), 'sample-app', '.data');
@@ -17,12 +20,15 @@ async function bootstrap(): Promise<void> {
       audit: 'database',
       // Plain HTTP on localhost while developing; HTTPS-only cookies in production.
       trustedDeviceCookie: { secure: process.env.NODE_ENV === 'production' },
+      // Factor changes are also mailed to the account's address (to /dev/outbox in development). Set here, not in
+      // SAMPLE_MFA_DEFAULTS, because the suites built on the sample count notifications and pass their own.
+      contactEmail: contactEmailOf,
     }),
   );
   useSessions(app, devSecret('SESSION_SECRET', dataDir), env.sessionStore);
   app.enableShutdownHooks();
   await (env.host ? app.listen(env.port, env.host) : app.listen(env.port));
-  console.log(`nestjs-mfa sample on http://${env.host ?? 'localhost'}:${env.port} (users: alice/alice-password, bob/bob-password)`);
+  console.log(sampleBanner('nestjs-mfa sample', `http://${env.host ?? 'localhost'}:${env.port}`, devOutboxEnabled()));
 }
 
 void bootstrap();

@@ -15,6 +15,8 @@ import { PaymentsController } from './routes/payments.controller';
 import { SAMPLE_MFA_DEFAULTS } from './shared/sample-mfa-policy';
 import { DEV_OUTBOX, devOutboxEnabled } from './shared/dev-outbox';
 import { DevOutboxController } from './routes/dev-outbox.controller';
+import { IndexController, SAMPLE_INDEX } from './routes/index.controller';
+import { sampleIndex } from './shared/sample-index';
 
 /** An existing passport + express-session app, with MFA added by one import and one guard. */
 @Module({})
@@ -28,8 +30,8 @@ export class SampleAppModule {
         PassportModule.register({ session: true }),
         mode === 'sync' ? MfaModule.forRoot(mfa) : MfaModule.forRootAsync({ useFactory: async () => mfa }),
       ],
-      controllers: [AuthController, WikiController, AdminController, ProfileController, PaymentsController, ...(outbox ? [DevOutboxController] : [])],
-      providers: [UsersService, LocalStrategy, SessionSerializer, { provide: APP_GUARD, useClass: MfaGuard }],
+      controllers: [IndexController, AuthController, WikiController, AdminController, ProfileController, PaymentsController, ...(outbox ? [DevOutboxController] : [])],
+      providers: [UsersService, LocalStrategy, SessionSerializer, { provide: APP_GUARD, useClass: MfaGuard }, { provide: SAMPLE_INDEX, useValue: sampleIndex(outbox) }],
     };
   }
 }

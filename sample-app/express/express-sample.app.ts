@@ -3,9 +3,10 @@ import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { createMfa, MfaExpress, MfaExpressOptions, passportSessionSubject } from '../../src/express';
-import { DemoUser, UsersService } from '../shared/demo-users';
+import { DemoUser, isAdmin, UsersService } from '../shared/demo-users';
 import { SAMPLE_MFA_DEFAULTS } from '../shared/sample-mfa-policy';
 import { DEV_OUTBOX, devOutboxEnabled, outboxPage, PROFILE_NEXT_STEPS } from '../shared/dev-outbox';
+import { sampleIndex } from '../shared/sample-index';
 
 /**
  * The same app as the Nest sample, in plain Express with passport-local and
@@ -32,6 +33,13 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
 
   const signedIn = (req: Request, res: Response, next: NextFunction) =>
     req.isAuthenticated() ? next() : res.status(401).json({ code: 'UNAUTHENTICATED', message: 'Sign in first.' });
+  const adminOnly = (req: Request, res: Response, next: NextFunction) =>
+    !req.isAuthenticated()
+      ? res.status(401).json({ code: 'UNAUTHENTICATED', message: 'Sign in first.' })
+      : isAdmin((req.user as DemoUser).groups)
+        ? next()
+        : res.status(403).json({ code: 'ADMIN_ONLY', message: 'Only admins may open this page.' });
+  const index = sampleIndex(outbox);
 
   app.post('/auth/login', (req, res, next) =>
     passport.authenticate('local', (err: unknown, user: DemoUser | false) => {
@@ -42,12 +50,14 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
   );
   app.post('/auth/logout', (req, res, next) => req.logout((err) => (err ? next(err) : res.json({ signedOut: true }))));
   // Like the Nest sample's global guard: every route below gets the policy's default for
-  // unmapped routes and mandatory enrollment (signing in and out and the outbox stay open).
+  // unmapped routes and mandatory enrollment (signing in and out, the outbox and the index stay open).
   if (outbox) app.get('/dev/outbox', (_req, res) => res.json(outboxPage()));
+  app.get('/', (_req, res) => res.json(index));
   app.use(mfa.protect({}));
 
   app.get('/wiki', (_req, res) => res.json({ page: 'Welcome to the wiki. No second factor needed here.' }));
-  app.get('/admin', mfa.stepUp({ maxAge: 300, factors: ['totp'], service: 'admin' }), (req, res) => res.json({ area: 'admin', user: req.user }));
+  // Step-up before the role check, as in the Nest sample (see its AdminController).
+  app.get('/admin', mfa.stepUp({ maxAge: 300, factors: ['totp'], service: 'admin' }), adminOnly, (req, res) => res.json({ area: 'admin', user: req.user }));
   app.get('/payments', mfa.protect({ service: 'payments' }), (req, res) => res.json({ user: req.user, balance: 1250 }));
   app.post('/payments/transfer', mfa.protect({ service: 'payments', operation: 'transfer' }), (_req, res) => res.json({ transferred: true }));
   app.post('/payments/refund', mfa.protect({ service: 'payments', operation: 'refund' }), (_req, res) => res.json({ refunded: true }));

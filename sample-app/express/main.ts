@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { devSecret } from '../dev-secrets';
 import { createExpressSampleApp } from './express-sample.app';
+import { contactEmailOf } from '../shared/demo-users';
+import { devOutboxEnabled } from '../shared/dev-outbox';
+import { sampleBanner } from '../shared/sample-index';
 
 /** `npm run sample:express`: the plain Express sample on PORT (default 3000). */
 async function main(): Promise<void> {
@@ -12,10 +15,12 @@ async function main(): Promise<void> {
     audit: 'database',
     // Plain HTTP on localhost while developing; HTTPS-only cookies in production.
     trustedDeviceCookie: { secure: process.env.NODE_ENV === 'production' },
+    // Factor changes also go to the account's address; sample-app/main.ts says why it is set here.
+    contactEmail: contactEmailOf,
     sessionSecret: devSecret('SESSION_SECRET', dataDir),
   });
   const port = Number(process.env.PORT ?? 3000);
-  app.listen(port, () => console.log(`nestjs-mfa Express sample on http://localhost:${port} (users: alice/alice-password, bob/bob-password)`));
+  app.listen(port, () => console.log(sampleBanner('nestjs-mfa Express sample', `http://localhost:${port}`, devOutboxEnabled())));
 }
 
 void main();

@@ -12,11 +12,23 @@ interface StoredUser extends DemoUser {
   salt: Buffer;
 }
 
+/** The one group that opens /admin and /mfa/admin/*: both checks read it through `isAdmin`, so they cannot disagree. */
+export const ADMIN_GROUP = 'admins';
+
 /** Seeded demo users. A real app has its own user store; MFA only needs `req.user.id`. */
 export const DEMO_USERS = [
-  { id: 'u-alice', username: 'alice', email: 'alice@example.com', groups: ['admins'], password: 'alice-password' },
+  { id: 'u-alice', username: 'alice', email: 'alice@example.com', groups: [ADMIN_GROUP], password: 'alice-password' },
   { id: 'u-bob', username: 'bob', email: 'bob@example.com', groups: ['staff'], password: 'bob-password' },
 ];
+
+export function isAdmin(groups: readonly string[] | undefined): boolean {
+  return groups?.includes(ADMIN_GROUP) ?? false;
+}
+
+/** The account's own address, so factor changes are also mailed to a user who bound no email factor. */
+export function contactEmailOf(userId: string): string | null {
+  return DEMO_USERS.find((u) => u.id === userId)?.email ?? null;
+}
 
 /** Plain class: the Nest sample provides it, the Express sample constructs it. */
 export class UsersService {

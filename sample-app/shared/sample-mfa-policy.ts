@@ -1,5 +1,6 @@
 import type { MfaOptions } from '../../libs/http/src';
 import type { PolicyDocument } from '../../src/core';
+import { isAdmin } from './demo-users';
 
 /**
  * The sample's policy, stored as version 1 on first boot. Admins change it at run time
@@ -34,5 +35,5 @@ export const SAMPLE_MFA_DEFAULTS: Partial<MfaOptions> = {
   policy: SAMPLE_POLICY,
   // The sample assumes a Cloudflare-style edge that overwrites this header on every request.
   trustedCountryHeader: 'cf-ipcountry',
-  authorizeAdmin: (_req, subject) => subject.groups?.includes('admins') ?? false,
+  authorizeAdmin: (_req, subject) => isAdmin(subject.groups),
 };

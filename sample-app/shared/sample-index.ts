@@ -1,0 +1,56 @@
+import { DEMO_USERS, isAdmin } from './demo-users';
+import { PROFILE_NEXT_STEPS } from './dev-outbox';
+
+const SIGN_IN = 'POST /auth/login';
+
+/**
+ * The sample's own routes and what each needs. Written by hand next to the policy, so
+ * test/e2e/sample-index.e2e-spec.ts requests every one of them: a route that moves or
+ * disappears fails there instead of leaving the index stale.
+ */
+export const SAMPLE_ROUTES = [
+  { route: SIGN_IN, needs: 'nothing; body {"username","password"}' },
+  { route: 'POST /auth/logout', needs: 'nothing' },
+  { route: 'GET /wiki', needs: 'nothing' },
+  { route: 'GET /profile', needs: 'sign-in; lists your factors and how to enroll one' },
+  { route: 'GET /profile/security', needs: 'sign-in and any factor verified in this session' },
+  { route: 'GET /payments', needs: 'sign-in and any factor, or a browser you chose to trust' },
+  { route: 'POST /payments/transfer', needs: 'TOTP in this session, then a fresh TOTP or backup code for each transfer' },
+  { route: 'POST /payments/refund', needs: 'TOTP in this session, then a fresh TOTP or backup code for each refund' },
+  { route: 'GET /admin', needs: 'an admin (alice) with TOTP verified in the last 5 minutes; 403 ADMIN_ONLY for others' },
+];
+
+/** What GET / answers, the same on the Nest and the Express sample. */
+export function sampleIndex(outbox: boolean) {
+  return {
+    app: 'nestjs-mfa sample',
+    signIn: {
+      route: SIGN_IN,
+      body: { username: 'alice', password: 'alice-password' },
+      users: DEMO_USERS.map(({ username, password, groups }) => ({ username, password, groups, admin: isAdmin(groups) })),
+    },
+    routes: SAMPLE_ROUTES,
+    mfa: {
+      enroll: PROFILE_NEXT_STEPS,
+      verify: 'a guarded route answers 401 MFA_REQUIRED with challenge.id: POST /mfa/challenges/:id/verify {method, code} (sms, email: POST /mfa/challenges/:id/send {method} first)',
+      manage: 'GET /mfa/enrollments, DELETE /mfa/enrollments/:id, POST /mfa/backup-codes/regenerate, GET /mfa/devices',
+      admin: '/mfa/admin/* for admins only, e.g. GET /mfa/admin/users/u-bob, GET /mfa/admin/policy/versions',
+    },
+    devOutbox: outbox
+      ? 'GET /dev/outbox: every code and notification this process sent (development only)'
+      : 'off: set MFA_DEV_OUTBOX=1 (never with NODE_ENV=production) to read codes and notifications at GET /dev/outbox',
+  };
+}
+
+/** The start-up lines; the first keeps the "<title> on http://" shape that test/multi-instance waits for. */
+export function sampleBanner(title: string, url: string, outbox: boolean): string {
+  const users = DEMO_USERS.map((u) => `${u.username}/${u.password}${isAdmin(u.groups) ? ' (admin)' : ''}`).join(', ');
+  return [
+    `${title} on ${url}`,
+    `  sign in   ${SIGN_IN} {"username":"alice","password":"alice-password"}`,
+    `  users     ${users}`,
+    `  routes    GET / lists every route and what it needs`,
+    `  MFA       /mfa/* (enroll, verify challenges, devices); /mfa/admin/* for admins`,
+    `  outbox    ${outbox ? 'GET /dev/outbox (codes and notifications)' : 'off (MFA_DEV_OUTBOX=1 turns it on)'}`,
+  ].join('\n');
+}
