@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Proves `npm pack` yields a package a separate app can install, type-check and run.
+# Proves `npm pack` yields a package a separate app can install, type-check and run, that each
+# entry point loads on its own, and that apps written from the README work (test/hosts).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
@@ -28,3 +29,17 @@ test -f node_modules/nestjs-mfa/dist/src/index.d.ts
 if find node_modules/nestjs-mfa -name '*.spec.*' | grep -q .; then echo "spec files leaked into the package" >&2; exit 1; fi
 npx tsc -p tsconfig.json
 node out/consumer.js
+
+# Each entry point must load in a process that imported nothing else: the consumer above
+# imports reflect-metadata first, and so hid the Express entry's crash without it.
+for entry in nestjs-mfa nestjs-mfa/core nestjs-mfa/express nestjs-mfa/typeorm nestjs-mfa/redis; do
+  node -e "require('$entry')" || { echo "entry point $entry does not load on its own" >&2; exit 1; }
+done
+node -e "
+  const { createMfa } = require('nestjs-mfa/express');
+  const key = require('node:crypto').randomBytes(32).toString('base64');
+  const mfa = createMfa({ encryption: { keys: [{ id: 'k1', key }] }, database: { type: 'better-sqlite3', database: ':memory:' }, audit: { emit() {} } });
+  mfa.ready.then(() => mfa.close()).then(() => console.log('bare createMfa: ready'), (err) => { console.error(err); process.exit(1); });
+"
+
+bash "$root/test/hosts/run-hosts.sh" "$root" "$tarball"
