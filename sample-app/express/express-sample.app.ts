@@ -12,7 +12,7 @@ import { sampleIndex } from '../shared/sample-index';
  * The same app as the Nest sample, in plain Express with passport-local and
  * express-session: MFA is one `createMfa()`, one router and a middleware per route.
  */
-export async function createExpressSampleApp(options: MfaExpressOptions & { sessionSecret: string }): Promise<{ app: Express; mfa: MfaExpress }> {
+export async function createExpressSampleApp(options: MfaExpressOptions & { sessionSecret: string; sessionStore?: session.Store }): Promise<{ app: Express; mfa: MfaExpress }> {
   const express = options.express ?? (require('express') as typeof import('express'));
   const users = new UsersService();
   const passport = new Passport();
@@ -25,11 +25,11 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
   await mfa.ready;
 
   const app = express();
-  app.use(express.json());
-  app.use(session({ secret: options.sessionSecret, resave: false, saveUninitialized: false, cookie: { httpOnly: true, sameSite: 'lax', secure: process.env.NODE_ENV === 'production' } }));
+  app.use(session({ secret: options.sessionSecret, store: options.sessionStore, resave: false, saveUninitialized: false, cookie: { httpOnly: true, sameSite: 'lax', secure: process.env.NODE_ENV === 'production' } }));
   app.use(passport.initialize());
   app.use(passport.session());
-  app.use(mfa.router);
+  app.use(mfa.router); // parses its own bodies, so a malformed one gets MFA's error envelope
+  app.use(express.json());
 
   const signedIn = (req: Request, res: Response, next: NextFunction) =>
     req.isAuthenticated() ? next() : res.status(401).json({ code: 'UNAUTHENTICATED', message: 'Sign in first.' });

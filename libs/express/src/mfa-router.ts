@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { MfaHttpApi } from '../../http/src';
 import { sendMfaError } from './send-mfa-error';
+import { answerBodyRefusals } from './body-refusal.middleware';
 
 type ExpressModule = typeof import('express');
 type ApiMethod = (req: Request, res: Response) => Promise<unknown>;
@@ -15,9 +16,12 @@ function route(status: number, run: ApiMethod): RequestHandler {
 /** The same endpoints and answers as the Nest controllers, under `prefix`; each maps to `MfaHttpApi`. */
 export function createMfaRouter(express: ExpressModule, prefix: string, api: MfaHttpApi, authenticate: RequestHandler[] = []): Router {
   const routes = express.Router();
-  // Parses only if the host app has not already; a broken body goes to the host's error handler, as in Nest.
+  // No OPTIONS answer of MFA's own (Express would list the methods): the host's CORS or 404 answers, as in Nest.
+  routes.use((req, _res, next) => next(req.method === 'OPTIONS' ? 'router' : undefined));
+  // Parses only if the host app has not already.
   routes.use(express.json({ limit: '64kb' }));
   routes.use(express.urlencoded({ extended: false, limit: '64kb' })); // provider delivery reports are forms
+  routes.use(answerBodyRefusals);
   routes.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
@@ -31,7 +35,7 @@ export function createMfaRouter(express: ExpressModule, prefix: string, api: Mfa
   for (const channel of ['sms', 'email'] as const) {
     routes.post(`/${channel}/enrollments`, route(201, (req) => api.startDeliveryEnrollment(req, channel)));
     routes.post(`/${channel}/enrollments/:enrollmentId/resend`, route(200, (req) => api.resendDeliveryEnrollment(req, channel)));
-    routes.post(`/${channel}/enrollments/:enrollmentId/confirm`, route(200, (req) => api.confirmDeliveryEnrollment(req, channel)));
+    routes.post(`/${channel}/enrollments/:enrollmentId/confirm`, route(200, (req, res) => api.confirmDeliveryEnrollment(req, channel, res)));
   }
   routes.get('/enrollments', route(200, (req) => api.listEnrollments(req)));
   routes.delete('/enrollments/:enrollmentId', route(200, (req) => api.removeFactor(req)));
@@ -39,9 +43,10 @@ export function createMfaRouter(express: ExpressModule, prefix: string, api: Mfa
   routes.get('/devices', route(200, (req) => api.listDevices(req)));
   routes.delete('/devices/:deviceId', route(200, (req) => api.revokeDevice(req)));
   routes.delete('/devices', route(200, (req) => api.revokeDevices(req)));
+  routes.post('/sessions/revoke-others', route(200, (req) => api.revokeOtherSessions(req)));
   routes.post('/recovery/redeem', route(200, (req) => api.redeemRecoveryTicket(req)));
   routes.post('/totp/enrollments', route(201, (req) => api.startTotpEnrollment(req)));
-  routes.post('/totp/enrollments/:enrollmentId/confirm', route(200, (req) => api.confirmTotpEnrollment(req)));
+  routes.post('/totp/enrollments/:enrollmentId/confirm', route(200, (req, res) => api.confirmTotpEnrollment(req, res)));
   routes.post('/backup-codes/regenerate', route(200, (req) => api.regenerateBackupCodes(req)));
   routes.get('/admin/policy/versions', route(200, (req) => api.listPolicyVersions(req)));
   routes.get('/admin/policy/versions/:version', route(200, (req) => api.getPolicyVersion(req)));

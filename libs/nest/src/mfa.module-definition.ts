@@ -1,10 +1,11 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { APP_INTERCEPTOR, ApplicationConfig, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { MfaEngine } from '../../core/src';
 import { createMfaControllers } from './controllers/create-mfa-controllers';
 import { MfaGuard } from './mfa.guard';
 import { MfaEnforcementInterceptor } from './mfa-enforcement.interceptor';
 import { DeviceRouteDiscovery } from './device-route-discovery';
+import { BodyRefusalHandler } from './errors/body-refusal.handler';
 import { MFA_HTTP_API, MFA_OPTIONS } from './mfa.internal-tokens';
 import { MfaModuleExtras, MfaModuleOptions } from './mfa-module-options';
 import { createMfaEngine, MfaHttpApi } from '../../http/src';
@@ -30,6 +31,11 @@ export const {
       },
       MfaGuard,
       DeviceRouteDiscovery,
+      {
+        provide: BodyRefusalHandler,
+        inject: [HttpAdapterHost, ApplicationConfig],
+        useFactory: (host: HttpAdapterHost, config: ApplicationConfig) => new BodyRefusalHandler(host, config, extras.routePrefix),
+      },
       // Every decorated route is enforced even when no MfaGuard was placed (see MfaEnforcementInterceptor).
       { provide: APP_INTERCEPTOR, useClass: MfaEnforcementInterceptor },
     ],
