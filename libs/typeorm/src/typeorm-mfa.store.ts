@@ -3,7 +3,7 @@ import { MfaConfigurationError } from '../../core/src';
 import type {
   BackupCodeRecord, ChallengeRecord, EnrollmentRecord, FactorType, GrantRecord, OtpCodeRecord, MfaStore, PolicyActivationRecord, PolicyVersionRecord,
   RecoveryTicketRecord, TrustedDeviceRecord, UserMfaState,
-  SessionFactorRecord,
+  SessionFactorRecord, VerificationCommit, VerificationOutcome,
 } from '../../core/src';
 import { MfaGrantEntity } from './entities/mfa-grant.entity';
 import { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
@@ -18,18 +18,15 @@ import { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
 import { MfaUserStateEntity } from './entities/mfa-user-state.entity';
 import { MFA_MIGRATIONS_TABLE, mfaEntities, mfaMigrations } from './mfa-typeorm.schema';
 import { ChallengeRow, challengeFromRow, EnrollmentRow, enrollmentFromRow } from './typeorm-record.mappers';
-
-const SESSION_FACTOR_UPSERT =
-  'INSERT INTO mfa_session_factors (session_ref, factor, user_id, verified_at, event_id, baseline) VALUES (?, ?, ?, ?, ?, ?) ' +
-  'ON CONFLICT (session_ref, factor) DO UPDATE SET user_id = excluded.user_id, verified_at = excluded.verified_at, event_id = excluded.event_id, baseline = excluded.baseline';
-const SESSION_FACTOR_UPSERT_MYSQL =
-  'INSERT INTO mfa_session_factors (session_ref, factor, user_id, verified_at, event_id, baseline) VALUES (?, ?, ?, ?, ?, ?) ' +
-  'ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), verified_at = VALUES(verified_at), event_id = VALUES(event_id), baseline = VALUES(baseline)';
+import { COMPLETE_CHALLENGE, SESSION_FACTOR_UPSERT, SESSION_FACTOR_UPSERT_MYSQL, spendStatement, TypeOrmVerificationWriter } from './typeorm-verification.writer';
 const ENROLLMENT_COLUMNS =
   'id, user_id, type, status, label, sealed_secret, key_id, algorithm, digits, period, masked_target, last_step, created_at, confirmed_at, last_used_at';
 const CHALLENGE_COLUMNS = 'id, user_id, session_ref, purpose, requirement, status, created_at, expires_at';
 const SESSION_FACTORS_SQL = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
 const SESSION_FACTORS_SQL_PG = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
+
+/** Every table whose rows belong to one session (by `session_ref`). */
+const SESSION_STATE_TABLES = ['mfa_session_factors', 'mfa_grants', 'mfa_challenges'] as const;
 
 // Any fixed number; it only has to be the same in every instance of this library.
 const MIGRATION_LOCK_ID = 7_340_217_001;
@@ -68,10 +65,14 @@ async function withMigrationLock<T>(dataSource: DataSource, run: () => Promise<T
  * row changed, so two racing requests can never both spend the same thing.
  */
 export class TypeOrmMfaStore implements MfaStore {
+  private readonly verifications: TypeOrmVerificationWriter;
+
   constructor(
     readonly dataSource: DataSource,
     private readonly ownsDataSource = false,
-  ) {}
+  ) {
+    this.verifications = new TypeOrmVerificationWriter(dataSource);
+  }
 
   /** Opens a DataSource the store owns, with its own migrations table, and migrates it. */
   static async connect(options: DataSourceOptions): Promise<TypeOrmMfaStore> {
@@ -194,8 +195,7 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async acceptTotpStep(userId: string, id: string, step: number, now: number): Promise<boolean> {
-    const sql = "UPDATE mfa_enrollments SET last_step = ?, last_used_at = ? WHERE id = ? AND user_id = ? AND status = 'active' AND (last_step IS NULL OR last_step < ?)";
-    return (await this.write(sql, [step, now, id, userId, step])) === 1;
+    return (await this.write(...spendStatement(userId, { kind: 'totp_step', enrollmentId: id, step }, now))) === 1;
   }
 
   async listEnrollmentsNotSealedWith(keyId: string, limit: number): Promise<EnrollmentRecord[]> {
@@ -224,7 +224,7 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async consumeBackupCode(userId: string, id: string, now: number): Promise<boolean> {
-    return (await this.write('UPDATE mfa_backup_codes SET used_at = ? WHERE id = ? AND user_id = ? AND used_at IS NULL', [now, id, userId])) === 1;
+    return (await this.write(...spendStatement(userId, { kind: 'backup_code', codeId: id }, now))) === 1;
   }
 
   async replaceOtpCode(r: OtpCodeRecord, now: number): Promise<number> {
@@ -249,8 +249,7 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async consumeOtpCode(userId: string, id: string, now: number): Promise<boolean> {
-    const sql = 'UPDATE mfa_otp_codes SET consumed_at = ? WHERE id = ? AND user_id = ? AND consumed_at IS NULL AND expires_at > ?';
-    return (await this.write(sql, [now, id, userId, now])) === 1;
+    return (await this.write(...spendStatement(userId, { kind: 'otp_code', codeId: id }, now))) === 1;
   }
 
   async recordOtpDelivery(id: string, provider: string, messageId: string | null, status: string | null): Promise<void> {
@@ -371,7 +370,11 @@ export class TypeOrmMfaStore implements MfaStore {
   }
 
   async completeChallenge(id: string, now: number): Promise<boolean> {
-    return (await this.write("UPDATE mfa_challenges SET status = 'completed', completed_at = ? WHERE id = ? AND status = 'pending'", [now, id])) === 1;
+    return (await this.write(COMPLETE_CHALLENGE, [now, id])) === 1;
+  }
+
+  commitVerification(commit: VerificationCommit): Promise<VerificationOutcome> {
+    return this.verifications.commit(commit);
   }
 
   /**
@@ -400,6 +403,39 @@ export class TypeOrmMfaStore implements MfaStore {
 
   async deleteSessionFactors(userId: string, factor?: FactorType): Promise<void> {
     await this.dataSource.getRepository(MfaSessionFactorEntity).delete(factor ? { userId, factor } : { userId });
+  }
+
+  async moveSession(userId: string, fromRef: string, toRef: string): Promise<void> {
+    if (fromRef === toRef) return;
+    await this.dataSource.transaction(async (em) => {
+      // The new session takes the old one's place: nothing of its own may collide with (session_ref, factor).
+      await em.query(this.text('DELETE FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?'), [toRef, userId]);
+      for (const table of SESSION_STATE_TABLES) {
+        await em.query(this.text(`UPDATE ${table} SET session_ref = ? WHERE session_ref = ? AND user_id = ?`), [toRef, fromRef, userId]);
+      }
+    });
+  }
+
+  async voidSessions(userId: string, which: { only: string } | { except: string }): Promise<number> {
+    const [op, ref] = 'only' in which ? ['=', which.only] : ['<>', which.except];
+    const where = `user_id = ? AND session_ref ${op} ?`;
+    const live = [`mfa_session_factors WHERE ${where}`, `mfa_grants WHERE ${where} AND used_at IS NULL`, `mfa_challenges WHERE ${where} AND status = 'pending'`];
+    return this.dataSource.transaction(async (em) => {
+      const union = live.map((from) => `SELECT session_ref FROM ${from}`).join(' UNION ');
+      const [row] = await em.query(this.text(`SELECT COUNT(*) AS n FROM (${union}) s`), live.flatMap(() => [userId, ref]));
+      for (const from of live) await em.query(this.text(`DELETE FROM ${from}`), [userId, ref]);
+      return Number(row?.n ?? 0);
+    });
+  }
+
+  async countSessions(userId: string, exceptRef: string, now: number): Promise<number> {
+    const sql =
+      'SELECT COUNT(*) AS n FROM (' +
+      'SELECT session_ref FROM mfa_session_factors WHERE user_id = ? AND session_ref <> ? UNION ' +
+      'SELECT session_ref FROM mfa_grants WHERE user_id = ? AND session_ref <> ? AND used_at IS NULL AND expires_at > ? UNION ' +
+      "SELECT session_ref FROM mfa_challenges WHERE user_id = ? AND session_ref <> ? AND status = 'pending' AND expires_at > ?) s";
+    const [row] = await this.select<{ n: string | number }>(sql, [userId, exceptRef, userId, exceptRef, now, userId, exceptRef, now]);
+    return Number(row?.n ?? 0);
   }
 
   async createGrant(r: GrantRecord): Promise<void> {

@@ -5,10 +5,10 @@ import { Decision, decide, Evidence, VerifiedFactor } from '../policy/decide';
 import { acceptedFactors, isSingleUse, stepsKey } from '../policy/requirement';
 import { baselineOf, MfaTarget, RequestContext } from '../policy/request-context';
 import { RequirementStepView, stepsView } from '../policy/requirement-view';
-import { ChallengeDemand, ChallengeRecord, FactorType, GrantRecord } from '../ports/mfa-store.port';
+import { ChallengeDemand, ChallengeRecord, FactorType, SessionFactorRecord, VerificationCommit } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { AttemptLimiter } from './attempt-limiter';
-import { FactorVerifier } from './factor-verifier';
+import { FactorVerifier, SpendAndRecord } from './factor-verifier';
 import { ResolvedMfaContext } from './mfa-options';
 import { PolicyService } from './policy.service';
 import { CodeSent, DeliveryChannel, OtpDeliveryService } from './otp-delivery.service';
@@ -120,7 +120,9 @@ export class ChallengeService {
       // Unknown, foreign, expired, spent and wrong-method challenges all fail like a wrong code: no oracle.
       const found = await this.usableChallenge(subject, sessionRef, challengeId, method, enabled, now);
       if (!found) return null;
-      if (await this.verifier.verify(subject, method, code, now, found.id, enrollmentId)) return found;
+      const earned = this.earnedBy(subject, found.requirement, method, now, context);
+      const commit: SpendAndRecord = (spend) => this.ctx.store.commitVerification({ userId: subject.userId, spend, challengeId: found.id, earned, now });
+      if (await this.verifier.verify(subject, method, code, now, found.id, commit, enrollmentId)) return found;
       if (method !== 'email' && this.policy.current().emailFallbackAfter !== null) {
         await this.ctx.counters.hit(primaryFailuresKey(found.id), Number.MAX_SAFE_INTEGER, Math.max(1, found.expiresAt - now), now);
       }
@@ -128,9 +130,7 @@ export class ChallengeService {
     });
     const demand = challenge.requirement;
     const singleUse = isSingleUse(demand.steps[0]);
-    await this.ctx.store.completeChallenge(challenge.id, now);
-    if (singleUse) await this.grant(subject, sessionRef, demand.scope, method, now);
-    else await this.recordVerification(subject, method, now, context);
+    if (!singleUse) await this.forgetCachedSession(subject);
     this.audit.record(subject, {
       type: 'challenge.verified', severity: 'info', channel: method, outcome: 'success', challengeId: challenge.id,
       policyVersion: demand.policyVersion, ruleId: demand.ruleId, reason: singleUse ? `single-use grant for ${demand.scope}` : undefined,
@@ -215,18 +215,28 @@ export class ChallengeService {
     return (await this.ctx.counters.peek(primaryFailuresKey(challenge.id), now)).count >= after;
   }
 
-  /** The one place a session's verification is written, so the cache never misses a write of ours. */
+  /** A verification outside a challenge (a confirmed enrollment); a challenge's goes with its spend, in `verify`. */
   async recordVerification(subject: MfaSubject, factor: FactorType, now: number, context: RequestContext = {}): Promise<void> {
-    const sessionRef = sessionRefOf(subject.sessionId);
-    await this.ctx.store.recordSessionFactor({ sessionRef, userId: subject.userId, factor, verifiedAt: now, eventId: randomUUID(), baseline: baselineOf(context) });
+    await this.ctx.store.recordSessionFactor(this.sessionFactorOf(subject, factor, now, context));
+    await this.forgetCachedSession(subject);
+  }
+
+  /** Every session verification of ours is followed by this, so the cache never misses a write of ours. */
+  private async forgetCachedSession(subject: MfaSubject): Promise<void> {
     // Other instances hold at worst an older "not yet verified" until the message lands; that
     // only asks again, so a failed publish must not fail the verification.
     await this.ctx.sessionCache.invalidateSession(subject.sessionId).catch(() => undefined);
   }
 
-  private async grant(subject: MfaSubject, sessionRef: string, scope: string, factor: FactorType, now: number): Promise<void> {
-    const grant: GrantRecord = { id: randomUUID(), userId: subject.userId, sessionRef, scope, factor, createdAt: now, expiresAt: now + this.ctx.challengeTtlMs, eventId: randomUUID() };
-    await this.ctx.store.createGrant(grant);
+  private sessionFactorOf(subject: MfaSubject, factor: FactorType, now: number, context: RequestContext): SessionFactorRecord {
+    return { sessionRef: sessionRefOf(subject.sessionId), userId: subject.userId, factor, verifiedAt: now, eventId: randomUUID(), baseline: baselineOf(context) };
+  }
+
+  /** What verifying a challenge earns: a single-use grant for its scope (`maxAge: 0`), else the session's verification. */
+  private earnedBy(subject: MfaSubject, demand: ChallengeDemand, factor: FactorType, now: number, context: RequestContext): VerificationCommit['earned'] {
+    if (!isSingleUse(demand.steps[0])) return { sessionFactor: this.sessionFactorOf(subject, factor, now, context) };
+    const sessionRef = sessionRefOf(subject.sessionId);
+    return { grant: { id: randomUUID(), userId: subject.userId, sessionRef, scope: demand.scope, factor, createdAt: now, expiresAt: now + this.ctx.challengeTtlMs, eventId: randomUUID() } };
   }
 
   /** Single-use grants are spent by the request they authorise; losing the race means not authorised. */

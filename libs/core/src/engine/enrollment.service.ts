@@ -90,7 +90,7 @@ export class EnrollmentService {
     const now = this.ctx.clock.now();
     const enrollment = await this.pendingEnrollment(subject, 'totp', enrollmentId, now);
     await this.limiter.attempt(subject, 'totp', async () =>
-      (await this.verifier.spendTotp(subject, enrollment, code, now, true)) ? true : null,
+      (await this.verifier.activateTotp(subject, enrollment, code, now)) ? true : null,
     );
     return this.finishEnrollment(subject, enrollment, now, context);
   }

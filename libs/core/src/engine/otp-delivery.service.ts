@@ -9,6 +9,7 @@ import { EnrollmentRecord, OtpCodeRecord } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { ResolvedMfaContext } from './mfa-options';
 import { sealedAadOf } from './secret-aad';
+import { counterUserKey } from '../counters/counter-user-key';
 
 export type DeliveryChannel = 'sms' | 'email';
 
@@ -45,7 +46,7 @@ export class OtpDeliveryService {
     const { counters, clock, delivery, keyRing, store } = this.ctx;
     const now = clock.now();
     const masked = enrollment.maskedTarget ?? '***';
-    const cooldownKey = `otp:${subject.userId}:${purpose}:${channel}:cooldown`;
+    const cooldownKey = `otp:${counterUserKey(subject.userId)}:${purpose}:${channel}:cooldown`;
     if (delivery.cooldownMs > 0) {
       const cooldown = await counters.hit(cooldownKey, 1, delivery.cooldownMs, now);
       if (!cooldown.allowed) {
@@ -90,11 +91,16 @@ export class OtpDeliveryService {
 
   /** Spends the live code for `purpose` if `input` matches it; returns the enrollment it was sent to. */
   async spend(subject: MfaSubject, channel: DeliveryChannel, purpose: string, input: string, now: number): Promise<string | null> {
+    const live = await this.match(subject, channel, purpose, input, now);
+    return live && (await this.ctx.store.consumeOtpCode(subject.userId, live.id, now)) ? live.enrollmentId : null;
+  }
+
+  /** The live code for `purpose` if `input` matches it, unspent: a challenge spends it together with what it earns. */
+  async match(subject: MfaSubject, channel: DeliveryChannel, purpose: string, input: string, now: number): Promise<OtpCodeRecord | null> {
     const code = this.ctx.otp.normalize(input, this.ctx.otpProfiles[channel]);
     if (!code) return null;
     const live = await this.ctx.store.findLiveOtpCode(subject.userId, purpose, channel, now);
-    if (!live || !this.ctx.keyRing.digestMatches(live.codeDigest, codeMaterial(live, code))) return null;
-    return (await this.ctx.store.consumeOtpCode(subject.userId, live.id, now)) ? live.enrollmentId : null;
+    return live && this.ctx.keyRing.digestMatches(live.codeDigest, codeMaterial(live, code)) ? live : null;
   }
 
   /** A provider's delivery report, authenticated by the sender that made the message. */
@@ -121,9 +127,10 @@ export class OtpDeliveryService {
   private async countAgainstCaps(subject: MfaSubject, channel: DeliveryChannel, enrollment: EnrollmentRecord, destination: string, now: number): Promise<void> {
     const { counters, delivery, keyRing } = this.ctx;
     const dest = keyRing.digest(destination);
+    const user = counterUserKey(subject.userId);
     const hits = await Promise.all([
-      counters.hit(`otp:user:${subject.userId}:hour`, delivery.perUserHour, HOUR_MS, now),
-      counters.hit(`otp:user:${subject.userId}:day`, delivery.perUserDay, DAY_MS, now),
+      counters.hit(`otp:user:${user}:hour`, delivery.perUserHour, HOUR_MS, now),
+      counters.hit(`otp:user:${user}:day`, delivery.perUserDay, DAY_MS, now),
       counters.hit(`otp:dest:${dest}:hour`, delivery.perDestinationHour, HOUR_MS, now),
       counters.hit(`otp:dest:${dest}:day`, delivery.perDestinationDay, DAY_MS, now),
     ]);

@@ -126,6 +126,28 @@ export interface GrantRecord {
   eventId: string;
 }
 
+/** The single-use thing a verification uses up. */
+export type VerificationSpend =
+  | { kind: 'totp_step'; enrollmentId: string; step: number }
+  | { kind: 'backup_code'; codeId: string }
+  | { kind: 'otp_code'; codeId: string };
+
+/** A verification of `challengeId`: what it spends and what it earns, written together. */
+export interface VerificationCommit {
+  userId: string;
+  spend: VerificationSpend;
+  challengeId: string;
+  /** The session's verification, or (for a `maxAge: 0` step) a single-use grant. */
+  earned: { sessionFactor: SessionFactorRecord } | { grant: GrantRecord };
+  now: number;
+}
+
+/**
+ * `already_spent`: the spend changed no row (a replay, or a lost race). `challenge_closed`:
+ * the spend went through but the challenge was completed meanwhile, so it was undone.
+ */
+export type VerificationOutcome = 'committed' | 'already_spent' | 'challenge_closed';
+
 export interface PolicyVersionRecord {
   version: number;
   author: string;
@@ -211,11 +233,31 @@ export interface MfaStore {
   createChallenge(record: ChallengeRecord): Promise<void>;
   findChallenge(challengeId: string): Promise<ChallengeRecord | null>;
   completeChallenge(challengeId: string, now: number): Promise<boolean>;
+  /**
+   * Spends, completes the challenge and writes what was earned in ONE transaction: all of
+   * it or none. The spend is the usual conditional write decided by affected rows; when it
+   * (or the completion) changes no row, nothing is written. A process that dies between the
+   * writes must never leave a code spent for a session that was not verified.
+   */
+  commitVerification(commit: VerificationCommit): Promise<VerificationOutcome>;
 
   listSessionFactors(userId: string, sessionRef: string): Promise<SessionFactorRecord[]>;
   recordSessionFactor(record: SessionFactorRecord): Promise<void>;
   /** Forgets every session's verifications of the user, or only those made with `factor`. */
   deleteSessionFactors(userId: string, factor?: FactorType): Promise<void>;
+
+  /**
+   * Session renewal: re-keys one session's verifications, grants and challenges from
+   * `fromRef` to `toRef` in one transaction, replacing any verification already under `toRef`.
+   */
+  moveSession(userId: string, fromRef: string, toRef: string): Promise<void>;
+  /**
+   * Voids the MFA state (verifications, unspent grants, pending challenges) of the user's
+   * sessions, `only` one or all `except` one, in one transaction. Returns how many sessions had any.
+   */
+  voidSessions(userId: string, which: { only: string } | { except: string }): Promise<number>;
+  /** How many of the user's sessions other than `exceptRef` hold MFA state: a verification, a live grant or a live pending challenge. */
+  countSessions(userId: string, exceptRef: string, now: number): Promise<number>;
 
   createGrant(record: GrantRecord): Promise<void>;
   listUnspentGrants(userId: string, sessionRef: string, scope: string, now: number): Promise<GrantRecord[]>;
