@@ -25,9 +25,10 @@ async function satisfiedSession(base: string, username = 'alice'): Promise<strin
   const code = new TotpFactor().generate(fromBase32(start.body.secret), DEFAULT_TOTP_PROFILE, Date.now());
   const confirm = await http(base, `/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`, { method: 'POST', body: JSON.stringify({ code }), cookie });
   if (confirm.status !== 200) throw new Error(`enrollment failed: ${JSON.stringify(confirm.body)}`);
-  const check = await http(base, '/bench/guarded', { cookie });
+  const renewed = confirm.setCookie!.split(';')[0]; // confirming verifies the session, which renews its id
+  const check = await http(base, '/bench/guarded', { cookie: renewed });
   if (check.status !== 200) throw new Error(`guarded route not satisfied: ${check.status}`);
-  return cookie;
+  return renewed;
 }
 
 async function startGuardServer(name: string, deployment: 'embedded' | 'postgres-redis'): Promise<BenchServer> {

@@ -2,5 +2,7 @@
 export * from '../libs/express/src';
 export type { MfaOptions, ResolveSubject, MfaRequest } from '../libs/http/src';
 export { defaultResolveSubject, passportSessionSubject, jwtSidSubject } from '../libs/http/src';
+export { expressSessionRevoker, regenerateExpressSession } from '../libs/http/src';
+export type { AppSessionRevoker, ExpressSessionRevokerOptions, OtherSessionsOffer, RotateSession, RenewedSession, SessionRenewalInfo } from '../libs/http/src';
 export { MfaEngine, MfaError, ManualClock, MFA_ERROR_CODES } from '../libs/core/src';
 export type { MfaSubject, RequirementInput } from '../libs/core/src';

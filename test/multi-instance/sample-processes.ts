@@ -168,6 +168,8 @@ export interface Tally {
   ok: number;
   invalid: number;
   locked: number;
+  /** 401 UNAUTHENTICATED: the copy arrived after the winning verification renewed the session id. */
+  signedOut: number;
   other: number;
   byInstance: Record<string, Record<string, number>>;
   p50: number;
@@ -186,7 +188,8 @@ export function tally(replies: Reply[]): Tally {
   const ok = replies.filter((r) => r.status === 200).length;
   const invalid = replies.filter((r) => r.status === 401 && r.code === 'INVALID_CODE').length;
   const locked = replies.filter((r) => r.status === 429 && r.code === 'MFA_LOCKED' && Number(r.retryAfter) > 0).length;
-  return { ok, invalid, locked, other: replies.length - ok - invalid - locked, byInstance, p50: pct(0.5), p99: pct(0.99) };
+  const signedOut = replies.filter((r) => r.status === 401 && r.code === 'UNAUTHENTICATED').length;
+  return { ok, invalid, locked, signedOut, other: replies.length - ok - invalid - locked - signedOut, byInstance, p50: pct(0.5), p99: pct(0.99) };
 }
 
 /** One compact line per proof: outcome counts, per instance, latency and wall time. */
@@ -200,7 +203,7 @@ export function report(label: string, replies: Reply[], wallMs: number, extra = 
     })
     .join(' ');
   console.log(
-    `[two instances] ${label}: n=${replies.length} 200=${t.ok} 401=${t.invalid} 429=${t.locked} other=${t.other} | ${per} | ` +
+    `[two instances] ${label}: n=${replies.length} 200=${t.ok} 401=${t.invalid} 429=${t.locked} signed-out=${t.signedOut} other=${t.other} | ${per} | ` +
       `p50 ${t.p50.toFixed(0)} ms p99 ${t.p99.toFixed(0)} ms wall ${(wallMs / 1000).toFixed(2)} s${extra ? ` | ${extra}` : ''}`,
   );
   return t;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
+import type session from 'express-session';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import type { App } from 'supertest/types';
@@ -36,7 +37,7 @@ export async function startTestApp(
   backend: Backend,
   adapter: Adapter = 'nest',
   extra: Partial<MfaOptions> = {},
-  { keepSchema = false, logs = false } = {},
+  { keepSchema = false, logs = false, sessionStore }: { keepSchema?: boolean; logs?: boolean; sessionStore?: session.Store } = {},
 ): Promise<TestApp> {
   if (!keepSchema) await resetDatabase(backend);
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
@@ -54,14 +55,14 @@ export async function startTestApp(
   };
   if (adapter === 'express5' || adapter === 'express4') {
     const express = adapter === 'express4' ? require('express4') : require('express');
-    const { app, mfa } = await createExpressSampleApp({ ...options, express, sessionSecret: 'test-session-secret' });
+    const { app, mfa } = await createExpressSampleApp({ ...options, express, sessionSecret: 'test-session-secret', sessionStore });
     return { http: app, clock, audit, store, engine: await mfa.ready, close: async () => { await mfa.close(); await store.close(); } };
   }
   const moduleRef = await Test.createTestingModule({
     imports: [SampleAppModule.register(options, adapter === 'nest-async' ? 'async' : 'sync')],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: logs ? ['error', 'warn'] : false });
-  useSessions(app, 'test-session-secret');
+  useSessions(app, 'test-session-secret', sessionStore);
   await app.init();
   return {
     http: app.getHttpServer(),

@@ -15,7 +15,7 @@ export type { Clock } from './clock/clock';
 export type {
   MfaStore, EnrollmentRecord, BackupCodeRecord, ChallengeRecord, ChallengeDemand, SessionFactorRecord, FactorType, EnrollmentStatus,
   ChallengeStatus, GrantRecord, PolicyVersionRecord, PolicyActivationRecord, EnrollmentType, OtpCodeRecord, TrustedDeviceRecord, RecoveryTicketRecord,
-  UserMfaState,
+  UserMfaState, VerificationSpend, VerificationCommit, VerificationOutcome,
 } from './ports/mfa-store.port';
 export type {
   SmsSender, EmailSender, SmsMessage, EmailMessage, DeliveryReceipt, DeliveryStatusReport, StatusCallbackRequest,

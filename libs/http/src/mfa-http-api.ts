@@ -14,6 +14,10 @@ import { MfaResponse } from './cookies';
 import { deviceCookieName } from './request-context.resolver';
 import { unauthenticated } from './unauthenticated-reason';
 import { withEnrollmentHints } from './enrollment-hints';
+import { renewSession } from './session-renewal';
+import { endOtherSessions, otherSessionsOffer, withSessionsOffer } from './other-sessions.offer';
+import { adminTargetUser } from './admin-target-user';
+import { assertStorableUserId } from './storable-user-id';
 import { IssueRecoveryTicketDto, RedeemRecoveryTicketDto } from './dto/lifecycle.dto';
 import { RenameFactorDto } from './dto/rename-factor.dto';
 
@@ -50,8 +54,8 @@ export class MfaHttpApi {
     }
     const context = this.syncContext ? headerOnlyContext(req, this.options) : await this.context(req, subject);
     if (engine.satisfiedFromCache(subject, target, context)) return;
-    const outcome = await engine.enforce(subject, target, context).catch((err) => {
-      throw withEnrollmentHints(err, this.routePrefix);
+    const outcome = await engine.enforce(subject, target, context).catch(async (err) => {
+      throw await withSessionsOffer(withEnrollmentHints(err, this.routePrefix), () => this.sessionsOffer(subject.userId, subject.sessionId));
     });
     // Mandatory enrollment: the client learns how long it may still defer.
     if (outcome.enrollmentGraceSeconds !== undefined) res?.setHeader?.('MFA-Enrollment-Grace', String(outcome.enrollmentGraceSeconds));
@@ -64,11 +68,17 @@ export class MfaHttpApi {
   async verifyChallenge(req: MfaRequest, res?: MfaResponse) {
     this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
-    const body = await validateBody(VerifyChallengeDto, req.body);
+    const body = await validateBody(VerifyChallengeDto, req.body).catch(async (refused: unknown) => {
+      // Still a failed attempt when it names this session's challenge and a factor; the answer stays the 400.
+      const method = req.body && typeof req.body === 'object' ? (req.body as { method?: unknown }).method : undefined;
+      await (await this.engine()).countMalformedVerify(subject, String(req.params?.challengeId ?? ''), method);
+      throw refused;
+    });
     const engine = await this.engine();
-    const { trustedDevice, ...result } = await engine.verifyChallenge(
+    const { trustedDevice, ...verified } = await engine.verifyChallenge(
       subject, String(req.params?.challengeId ?? ''), body.method, body.code, context, body.rememberDevice === true, body.enrollmentId,
     );
+    const result = { ...verified, ...(await renewSession(engine, this.options.rotateSession, req, res, subject)).answer };
     if (!trustedDevice) {
       if (body.rememberDevice !== true) return { verified: true as const, ...result };
       return { verified: true as const, ...result, trustedDevice: null, deviceNotRemembered: result.singleUse ? 'single_use_grant' : 'policy_disallows' };
@@ -114,11 +124,12 @@ export class MfaHttpApi {
     return (await this.engine()).resendDeliveryEnrollment(subject, channel, String(req.params?.enrollmentId ?? ''));
   }
 
-  async confirmDeliveryEnrollment(req: MfaRequest, channel: 'sms' | 'email') {
+  async confirmDeliveryEnrollment(req: MfaRequest, channel: 'sms' | 'email', res?: MfaResponse) {
     this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     const body = await validateBody(ConfirmEnrollmentDto, req.body);
-    return (await this.engine()).confirmDeliveryEnrollment(subject, channel, String(req.params?.enrollmentId ?? ''), body.code, context);
+    const confirmed = await (await this.engine()).confirmDeliveryEnrollment(subject, channel, String(req.params?.enrollmentId ?? ''), body.code, context);
+    return this.factorAdded(req, res, subject, confirmed);
   }
 
   /**
@@ -141,11 +152,12 @@ export class MfaHttpApi {
     return (await this.engine()).startTotpEnrollment(subject, body.label, context);
   }
 
-  async confirmTotpEnrollment(req: MfaRequest) {
+  async confirmTotpEnrollment(req: MfaRequest, res?: MfaResponse) {
     this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     const body = await validateBody(ConfirmEnrollmentDto, req.body);
-    return (await this.engine()).confirmTotpEnrollment(subject, String(req.params?.enrollmentId ?? ''), body.code, context);
+    const confirmed = await (await this.engine()).confirmTotpEnrollment(subject, String(req.params?.enrollmentId ?? ''), body.code, context);
+    return this.factorAdded(req, res, subject, confirmed);
   }
 
   async regenerateBackupCodes(req: MfaRequest) {
@@ -158,7 +170,7 @@ export class MfaHttpApi {
     this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     await (await this.engine()).removeFactor(subject, String(req.params?.enrollmentId ?? ''), context);
-    return { removed: true as const };
+    return { removed: true as const, otherSessions: await this.sessionsOffer(subject.userId, subject.sessionId) };
   }
 
   /** Answers with the factor view; another user's id is ENROLLMENT_NOT_FOUND. */
@@ -193,51 +205,58 @@ export class MfaHttpApi {
     const { subject } = await this.caller(req);
     const body = await validateBody(RedeemRecoveryTicketDto, req.body);
     await (await this.engine()).redeemRecoveryTicket(subject, body.ticket);
-    return { redeemed: true as const, next: 'enroll a factor: it is your only one now' };
+    return { redeemed: true as const, next: 'enroll a factor: it is your only one now', otherSessions: await this.sessionsOffer(subject.userId, subject.sessionId) };
+  }
+
+  /** Voids MFA in the user's other sessions and ends them through `endOtherSessions`; a change like the others. */
+  async revokeOtherSessions(req: MfaRequest) {
+    this.sameOrigin(req);
+    const { subject, context } = await this.caller(req);
+    return endOtherSessions(await this.engine(), this.options.endOtherSessions, subject, context);
   }
 
   async adminViewUser(req: MfaRequest) {
-    await this.admin(req, false);
-    return (await this.engine()).adminViewUser(userParam(req));
+    const { userId } = await this.adminOverUser(req, false);
+    return (await this.engine()).adminViewUser(userId);
   }
 
   async adminForceReenrollment(req: MfaRequest) {
-    const admin = await this.admin(req, true);
-    await (await this.engine()).adminForceReenrollment(admin, userParam(req));
-    return { reenrollmentForced: true as const };
+    const { admin, userId } = await this.adminOverUser(req, true);
+    await (await this.engine()).adminForceReenrollment(admin, userId);
+    return { reenrollmentForced: true as const, otherSessions: await this.sessionsOffer(userId) };
   }
 
   async adminResetFactor(req: MfaRequest) {
-    const admin = await this.admin(req, true);
-    await (await this.engine()).adminResetFactor(admin, userParam(req), String(req.params?.enrollmentId ?? ''));
-    return { removed: true as const };
+    const { admin, userId } = await this.adminOverUser(req, true);
+    await (await this.engine()).adminResetFactor(admin, userId, String(req.params?.enrollmentId ?? ''));
+    return { removed: true as const, otherSessions: await this.sessionsOffer(userId) };
   }
 
   async adminRevokeDevice(req: MfaRequest) {
-    const admin = await this.admin(req, true);
-    await (await this.engine()).adminRevokeDevice(admin, userParam(req), String(req.params?.deviceId ?? ''));
+    const { admin, userId } = await this.adminOverUser(req, true);
+    await (await this.engine()).adminRevokeDevice(admin, userId, String(req.params?.deviceId ?? ''));
     return { revoked: 1 };
   }
 
   async adminRevokeDevices(req: MfaRequest) {
-    const admin = await this.admin(req, true);
-    return { revoked: await (await this.engine()).adminRevokeDevices(admin, userParam(req)) };
+    const { admin, userId } = await this.adminOverUser(req, true);
+    return { revoked: await (await this.engine()).adminRevokeDevices(admin, userId) };
   }
 
   async adminRegenerateBackupCodes(req: MfaRequest) {
-    const admin = await this.admin(req, true);
-    return { backupCodes: await (await this.engine()).adminRegenerateBackupCodes(admin, userParam(req)) };
+    const { admin, userId } = await this.adminOverUser(req, true);
+    return { backupCodes: await (await this.engine()).adminRegenerateBackupCodes(admin, userId) };
   }
 
   async adminIssueRecoveryTicket(req: MfaRequest) {
-    const admin = await this.admin(req, true);
+    const { admin, userId } = await this.adminOverUser(req, true);
     const body = await validateBody(IssueRecoveryTicketDto, req.body ?? {});
-    return (await this.engine()).adminIssueRecoveryTicket(admin, userParam(req), body.reason, body.ttlHours);
+    return (await this.engine()).adminIssueRecoveryTicket(admin, userId, body.reason, body.ttlHours);
   }
 
   async adminClearLockout(req: MfaRequest) {
-    const admin = await this.admin(req, true);
-    await (await this.engine()).adminClearLockout(admin, userParam(req));
+    const { admin, userId } = await this.adminOverUser(req, true);
+    await (await this.engine()).adminClearLockout(admin, userId);
     return { cleared: true as const };
   }
 
@@ -288,8 +307,22 @@ export class MfaHttpApi {
     return { ...page, events: page.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };
   }
 
+  /** Every subject enters here; an id the store cannot keep is refused before anything is written under it. */
+  /** A confirmed factor verified this session: its id is renewed, then the other sessions are offered an end. */
+  private async factorAdded<T extends object>(req: MfaRequest, res: MfaResponse | undefined, subject: MfaSubject, confirmed: T) {
+    const renewed = await renewSession(await this.engine(), this.options.rotateSession, req, res, subject);
+    return { ...confirmed, ...renewed.answer, otherSessions: await this.sessionsOffer(subject.userId, renewed.subject.sessionId) };
+  }
+
+  /** The user's other sessions and where to end them; an admin (no `currentSessionId`) hears about all of them. */
+  private async sessionsOffer(userId: string, currentSessionId?: string) {
+    return otherSessionsOffer(await this.engine(), this.options.endOtherSessions, this.routePrefix, userId, currentSessionId);
+  }
+
   private resolveSubject(req: MfaRequest): Promise<MfaSubject | null> | MfaSubject | null {
-    return (this.options.resolveSubject ?? defaultResolveSubject)(req);
+    const resolved = (this.options.resolveSubject ?? defaultResolveSubject)(req);
+    if (resolved instanceof Promise) return resolved.then(storableSubject);
+    return storableSubject(resolved);
   }
 
   private async caller(req: MfaRequest): Promise<{ subject: MfaSubject; context: RequestContext }> {
@@ -330,17 +363,33 @@ export class MfaHttpApi {
     if (origin === 'null' || headers['sec-fetch-site'] === 'cross-site') throw new MfaError('CSRF_REJECTED');
   }
 
-  /** Admin rights come from the app's hook; changes also need the admin's own fresh verification. */
+  /**
+   * Admin rights come from the app's hook, but a stolen admin password must not be enough:
+   * every admin route needs the admin's own MFA in this session (reads: any factor, any
+   * time; changes: a fresh one). No factor is 403 MFA_ENROLLMENT_REQUIRED, never a pass.
+   */
   private async admin(req: MfaRequest, changes: boolean): Promise<MfaSubject> {
     if (changes) this.sameOrigin(req);
     const { subject, context } = await this.caller(req);
     if (!this.options.authorizeAdmin || !(await this.options.authorizeAdmin(req, subject))) throw new MfaError('MFA_ADMIN_FORBIDDEN');
-    if (changes) {
-      const reauth: MfaTarget = { service: 'mfa', operation: 'admin', requirement: { steps: [{ factors: 'any', maxAge: this.options.reauthMaxAge ?? 300 }] } };
-      await (await this.engine()).enforce(subject, reauth, context);
-    }
+    const step = changes ? { factors: 'any' as const, maxAge: this.options.reauthMaxAge ?? 300 } : { factors: 'any' as const };
+    const own: MfaTarget = { service: 'mfa', operation: 'admin', requirement: { steps: [step] } };
+    await (await this.engine()).enforce(subject, own, context).catch((err) => {
+      throw withEnrollmentHints(err, this.routePrefix);
+    });
     return subject;
   }
+
+  /** The admin first, so only a verified admin ever learns whether an id exists. */
+  private async adminOverUser(req: MfaRequest, changes: boolean): Promise<{ admin: MfaSubject; userId: string }> {
+    const admin = await this.admin(req, changes);
+    return { admin, userId: await adminTargetUser(req, this.options.userExists) };
+  }
+}
+
+function storableSubject(subject: MfaSubject | null): MfaSubject | null {
+  if (subject) assertStorableUserId(String(subject.userId), 'subject');
+  return subject;
 }
 
 /** Express sets `req.secure` from the scheme (and X-Forwarded-Proto when `trust proxy` is on). */
@@ -354,12 +403,6 @@ function strings(source: unknown): Record<string, string> {
     for (const [key, value] of Object.entries(source as Record<string, unknown>)) if (typeof value === 'string') out[key] = value;
   }
   return out;
-}
-
-function userParam(req: MfaRequest): string {
-  const raw = String(req.params?.userId ?? '');
-  if (raw.length < 1 || raw.length > 191) throw new MfaError('VALIDATION_FAILED', { errors: [{ field: 'userId', problems: ['1 to 191 characters'] }] });
-  return raw;
 }
 
 function versionParam(req: MfaRequest): number {

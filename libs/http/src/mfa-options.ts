@@ -3,6 +3,8 @@ import type { EmailSender, HttpSmsSenderOptions, SmsPresetOptions, SmsSender, Sm
 import type { AuditSink, CounterStore, DeviceTrustSignal, LocationResolver, MachinePrincipalSignal, MfaCoreOptions, MfaStore, MfaSubject, RiskSignal } from '../../core/src';
 import type { MfaRequest, ResolveSubject } from './subject-resolvers';
 import type { DatabaseConnectRetry } from './connect-with-retry';
+import type { RotateSession } from './session-renewal';
+import type { AppSessionRevoker } from './other-sessions.offer';
 
 /** The options both adapters take: `MfaModule.forRoot(options)` and `createMfa(options)`. */
 export type AuditTarget = AuditSink | 'logger' | 'database';
@@ -61,6 +63,15 @@ export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit' | 'co
    */
   authorizeAdmin?: (req: MfaRequest, subject: MfaSubject) => boolean | Promise<boolean>;
   /**
+   * Does your app have a user with this id? Asked (after the admin check) by every
+   * `/mfa/admin/users/:userId/*` route; anything but `true` answers 404 USER_NOT_FOUND, and
+   * a hook that throws answers 503 MFA_UNAVAILABLE. It receives the raw path segment (e.g.
+   * `__proto__`, `-0`, `*`): look it up in a Map or your database, never as an object key.
+   * @default none: any 1–191 character id is taken as one of your users, so an admin's typo
+   * gets an empty view, a recovery ticket or a forced re-enrollment for an id nobody has
+   */
+  userExists?: (userId: string) => boolean | Promise<boolean>;
+  /**
    * The country of a request, for location conditions and continuous evaluation.
    * @default `trustedCountryHeader` when set, else unknown
    */
@@ -87,6 +98,21 @@ export interface MfaOptions extends Omit<MfaCoreOptions, 'store' | 'audit' | 'co
    * `allowedOrigins`, is refused with 403 CSRF_REJECTED. @default on, same host only
    */
   csrf?: { allowedOrigins?: string[]; enabled?: boolean };
+  /**
+   * Renews the session id after every successful verification (challenge verify, enrollment
+   * confirm), so an id planted or seen before MFA never becomes a verified one (ASVS 7.2.4).
+   * Return `{ sessionId, response? }`: MFA moves the session's state to the new id and
+   * answers `response` under `session` (e.g. a token carrying the new `sid`); return null to
+   * keep the id. A hook that throws voids the verification: 503 SESSION_ROTATION_FAILED.
+   * @default express-session: `req.session.regenerate()`, keeping every key but the cookie; a token's `sid` is kept
+   */
+  rotateSession?: RotateSession;
+  /**
+   * Ends the user's other sessions of your app, for `POST /mfa/sessions/revoke-others`
+   * (MFA voids their MFA state itself). `expressSessionRevoker(store)` does it for an
+   * express-session store that can list sessions. @default none: other sessions stay signed in, without MFA
+   */
+  endOtherSessions?: AppSessionRevoker;
   /** Is this subject a machine (API key, service account)? @default false */
   isMachinePrincipal?: MachinePrincipalSignal;
 }

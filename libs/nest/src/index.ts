@@ -10,4 +10,6 @@ export { MfaService, MfaOperation, MfaSensitivity } from './decorators/mfa-servi
 export { MFA_REQUIREMENT_KEY, MFA_SERVICE_KEY, MFA_OPERATION_KEY, MFA_SENSITIVITY_KEY } from './decorators/mfa-metadata';
 export { MfaHttpException, MfaRequiredException } from './errors/mfa-http.exception';
 export { defaultResolveSubject, passportSessionSubject, jwtSidSubject } from '../../http/src';
+export { expressSessionRevoker, regenerateExpressSession } from '../../http/src';
+export type { AppSessionRevoker, ExpressSessionRevokerOptions, OtherSessionsOffer, RotateSession, RenewedSession, SessionRenewalInfo } from '../../http/src';
 export type { ResolveSubject, MfaRequest, MfaOptions } from '../../http/src';

@@ -17,10 +17,13 @@ import { PolicyService, PolicyVersionView } from './policy.service';
 import { rotateSealedSecrets } from './rotate-secrets';
 import { CodeSent, DeliveryChannel, OtpDeliveryService } from './otp-delivery.service';
 import { NotificationService } from './notification.service';
+import { SecurityNotices } from './security-notices';
+import { countMalformedVerify } from './malformed-verify';
 import { DeliveryEnrollmentStart } from './enrollment.service';
 import { StatusCallbackRequest } from '../ports/delivery.port';
 import { AuthenticationContext, authenticationContext } from './authentication-context';
 import { deviceWaivers } from '../policy/device-waivers';
+import { SessionStateService } from './session-state.service';
 
 /** Who `explain` asks about: no session is needed, since nothing is verified or written. */
 export interface ExplainSubject {
@@ -42,20 +45,23 @@ export class MfaEngine {
   private readonly devices: TrustedDeviceService;
   private readonly lifecycle: LifecycleService;
   private readonly audit: AuditTrail;
+  private readonly sessions: SessionStateService;
   readonly policy: PolicyService;
 
   constructor(options: MfaCoreOptions) {
     this.ctx = resolveMfaOptions(options);
     const audit = (this.audit = new AuditTrail(this.ctx.audit, this.ctx.clock));
-    const limiter = (this.limiter = new AttemptLimiter(this.ctx, audit));
     const delivery = (this.delivery = new OtpDeliveryService(this.ctx, audit));
     this.notifications = new NotificationService(this.ctx, audit, delivery);
-    const verifier = new FactorVerifier(this.ctx, audit, delivery, this.notifications);
+    const notices = new SecurityNotices(this.ctx, audit, (who, notice) => this.notifications.notify(who, notice));
+    const limiter = (this.limiter = new AttemptLimiter(this.ctx, audit, notices));
+    const verifier = new FactorVerifier(this.ctx, audit, delivery, this.notifications, notices);
     this.policy = new PolicyService(this.ctx, audit);
     this.devices = new TrustedDeviceService(this.ctx, audit, this.policy, this.notifications);
     this.challenges = new ChallengeService(this.ctx, audit, limiter, verifier, this.policy, delivery, this.devices);
     this.enrollments = new EnrollmentService(this.ctx, audit, limiter, verifier, this.challenges, delivery, this.notifications);
     this.lifecycle = new LifecycleService(this.ctx, audit, this.policy, this.challenges, this.enrollments, this.devices, this.notifications);
+    this.sessions = new SessionStateService(this.ctx, audit, this.enrollments);
   }
 
   /** Loads (or boots) the policy. Adapters call it at start-up; other calls also do it on first use. */
@@ -89,6 +95,14 @@ export class MfaEngine {
    */
   verifyChallenge(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}, rememberDevice = false, enrollmentId?: string): Promise<VerifyResult> {
     return this.challenges.verify(subject, challengeId, method, code, context, rememberDevice, enrollmentId);
+  }
+
+  /**
+   * A verify body the adapter refused (400): a failed attempt on `method` when the challenge
+   * belongs to this session and `method` is a factor type; otherwise nothing is counted.
+   */
+  countMalformedVerify(subject: MfaSubject, challengeId: string, method: unknown): Promise<void> {
+    return countMalformedVerify(this.ctx, this.limiter, subject, challengeId, method);
   }
 
   /** The user's live trusted devices; `currentCookie` marks the one the request came from. */
@@ -125,6 +139,30 @@ export class MfaEngine {
    */
   authenticationContext(subject: Pick<MfaSubject, 'userId' | 'sessionId'>, firstFactors: string[] = []): Promise<AuthenticationContext> {
     return authenticationContext(this.ctx.store, subject.userId, subject.sessionId, firstFactors);
+  }
+
+  /**
+   * Call when your app renews a session id (a token reissued with a new `sid`): the MFA state
+   * moves to the new id and the old one carries none. The HTTP layer does it itself after a
+   * verification (express-session, or your `rotateSession` hook).
+   */
+  moveSession(userId: string, fromSessionId: string, toSessionId: string): Promise<void> {
+    return this.sessions.move(userId, fromSessionId, toSessionId);
+  }
+
+  /** Voids one session's MFA state, e.g. at your app's sign-out or when renewing its id failed. */
+  forgetSession(userId: string, sessionId: string): Promise<void> {
+    return this.sessions.forget(userId, sessionId);
+  }
+
+  /** How many of the user's other sessions (all, without `currentSessionId`) hold MFA state. */
+  countOtherSessions(userId: string, currentSessionId?: string): Promise<number> {
+    return this.sessions.countOthers(userId, currentSessionId);
+  }
+
+  /** Voids MFA in every other session of the user (needs a fresh verification when they have a factor); returns how many. */
+  revokeOtherSessions(subject: MfaSubject, context: RequestContext = {}): Promise<number> {
+    return this.sessions.revokeOthers(subject, context);
   }
 
   /** Where a trusted device stands in for a step under the active policy, plus the given route labels. */

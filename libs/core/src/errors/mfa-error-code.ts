@@ -14,6 +14,8 @@ export const MFA_ERROR_CODES = {
   MFA_LOCKED: { status: 429, message: 'Too many failed attempts. Try again later.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign in before using multi-factor authentication.' },
   VALIDATION_FAILED: { status: 400, message: 'The request body is malformed.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body uses an unsupported charset or content encoding.' },
   ENROLLMENT_NOT_FOUND: { status: 404, message: 'No pending enrollment with this id.' },
   CHALLENGE_NOT_FOUND: { status: 404, message: 'No pending challenge with this id in this session.' },
   INVALID_PHONE_NUMBER: { status: 400, message: 'The phone number is not valid: use international format, e.g. +905321234567.' },
@@ -30,6 +32,7 @@ export const MFA_ERROR_CODES = {
   BACKUP_CODES_NEED_FACTOR: { status: 409, message: 'This user has no factor yet: backup codes are issued with the first factor.' },
   USER_NOT_FOUND: { status: 404, message: 'No user with this id.' },
   MFA_UNAVAILABLE: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
+  SESSION_ROTATION_FAILED: { status: 503, message: 'The session could not be renewed after verification, so the verification was voided. Sign in or verify again.' },
 } as const;
 
 export type MfaErrorCode = keyof typeof MFA_ERROR_CODES;

@@ -38,8 +38,8 @@ export function createMfaController(prefix: string): Type {
     }
 
     @Post('sms/enrollments/:enrollmentId/confirm') @HttpCode(200) @Header('Cache-Control', 'no-store')
-    confirmSms(@Req() req: MfaRequest) {
-      return this.api.confirmDeliveryEnrollment(req, 'sms');
+    confirmSms(@Req() req: MfaRequest, @Res({ passthrough: true }) res: MfaResponse) {
+      return this.api.confirmDeliveryEnrollment(req, 'sms', res);
     }
 
     @Post('email/enrollments') @HttpCode(201) @Header('Cache-Control', 'no-store')
@@ -53,8 +53,8 @@ export function createMfaController(prefix: string): Type {
     }
 
     @Post('email/enrollments/:enrollmentId/confirm') @HttpCode(200) @Header('Cache-Control', 'no-store')
-    confirmEmail(@Req() req: MfaRequest) {
-      return this.api.confirmDeliveryEnrollment(req, 'email');
+    confirmEmail(@Req() req: MfaRequest, @Res({ passthrough: true }) res: MfaResponse) {
+      return this.api.confirmDeliveryEnrollment(req, 'email', res);
     }
 
     /** Needs a fresh verification; never the last factor while enrollment is mandatory. */
@@ -84,6 +84,12 @@ export function createMfaController(prefix: string): Type {
       return this.api.revokeDevices(req);
     }
 
+    /** Voids MFA in the user's other sessions and ends them through the app's hook; needs a fresh verification. */
+    @Post('sessions/revoke-others') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    revokeOtherSessions(@Req() req: MfaRequest) {
+      return this.api.revokeOtherSessions(req);
+    }
+
     @Post('recovery/redeem') @HttpCode(200) @Header('Cache-Control', 'no-store')
     redeem(@Req() req: MfaRequest) {
       return this.api.redeemRecoveryTicket(req);
@@ -102,8 +108,8 @@ export function createMfaController(prefix: string): Type {
     }
 
     @Post('totp/enrollments/:enrollmentId/confirm') @HttpCode(200) @Header('Cache-Control', 'no-store')
-    confirm(@Req() req: MfaRequest) {
-      return this.api.confirmTotpEnrollment(req);
+    confirm(@Req() req: MfaRequest, @Res({ passthrough: true }) res: MfaResponse) {
+      return this.api.confirmTotpEnrollment(req, res);
     }
 
     /** Voids the earlier set; needs a fresh verification. */
