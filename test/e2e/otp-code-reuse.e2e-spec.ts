@@ -32,7 +32,7 @@ describe.each(MATRIX)('SMS/email code reuse on %s', (_name, backend, adapter) =>
       Array.from({ length: 25 }, () => agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'sms', code }).then((r) => r.status)),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    // The rest fail as wrong codes until the account-wide cap (20) answers MFA_LOCKED.
+    // The rest fail as wrong codes, or MFA_LOCKED once 20 failures start the account-wide waits.
     expect(statuses.filter((s) => s !== 200).every((s) => s === 401 || s === 429)).toBe(true);
   });
 

@@ -18,7 +18,7 @@ export class EmailNotifier implements Notifier {
   async notify(n: MfaNotification): Promise<'sent' | 'skipped'> {
     const addresses = await this.addressesOf(n.userId, n.enrollmentId);
     if (addresses.length === 0) return 'skipped';
-    const channelName = { totp: 'authenticator app', sms: 'SMS', email: 'email' }[n.channel ?? ''] ?? n.channel ?? '';
+    const channelName = { totp: 'authenticator app', sms: 'SMS', email: 'email', backup_code: 'backup codes', account: 'any method' }[n.channel ?? ''] ?? n.channel ?? '';
     const template = {
       'factor.added': this.messages.factorAdded,
       'factor.removed': this.messages.factorRemoved,
@@ -28,6 +28,9 @@ export class EmailNotifier implements Notifier {
       'device.revoked': this.messages.deviceRevoked,
       'recovery.issued': this.messages.recoveryIssued,
       'recovery.redeemed': this.messages.recoveryRedeemed,
+      'totp.replayed': this.messages.totpReplayed,
+      'attempts.burst': this.messages.attemptsBurst,
+      lockout: this.messages.lockedOut,
     }[n.type];
     const what = fillTemplate(template, { channel: channelName, target: n.maskedTarget ?? '', detail: n.detail ?? '' }).replace(/\s+\./, '.');
     const values = { issuer: this.issuer, what };

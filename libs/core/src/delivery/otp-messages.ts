@@ -15,6 +15,9 @@ export interface MfaMessageStrings {
   deviceRevoked: string;
   recoveryIssued: string;
   recoveryRedeemed: string;
+  totpReplayed: string;
+  attemptsBurst: string;
+  lockedOut: string;
 }
 
 const EN: MfaMessageStrings = {
@@ -34,6 +37,9 @@ const EN: MfaMessageStrings = {
   deviceRevoked: 'A trusted browser was revoked: {{detail}}.',
   recoveryIssued: 'Support issued a recovery ticket for your account, valid for a limited time.',
   recoveryRedeemed: 'A recovery ticket was used on your account; all earlier sign-in methods were removed.',
+  totpReplayed: 'A code from your authenticator app was entered again after it had already been used: someone else may have seen it.',
+  attemptsBurst: 'Several wrong verification codes were just entered on your account.',
+  lockedOut: 'Sign-in with {{channel}} was paused after too many wrong codes.',
 };
 
 const TR: MfaMessageStrings = {
@@ -53,6 +59,9 @@ const TR: MfaMessageStrings = {
   deviceRevoked: 'Güvenilen bir tarayıcı iptal edildi: {{detail}}.',
   recoveryIssued: 'Destek ekibi hesabınız için süreli bir kurtarma bileti oluşturdu.',
   recoveryRedeemed: 'Hesabınızda bir kurtarma bileti kullanıldı; önceki tüm giriş yöntemleri kaldırıldı.',
+  totpReplayed: 'Doğrulama uygulamanızdan bir kod, daha önce kullanıldıktan sonra yeniden girildi: kodu başka biri görmüş olabilir.',
+  attemptsBurst: 'Hesabınızda az önce birkaç yanlış doğrulama kodu girildi.',
+  lockedOut: 'Çok sayıda yanlış kod nedeniyle {{channel}} ile giriş geçici olarak durduruldu.',
 };
 
 const DE: MfaMessageStrings = {
@@ -72,6 +81,9 @@ const DE: MfaMessageStrings = {
   deviceRevoked: 'Ein vertrauenswürdiger Browser wurde widerrufen: {{detail}}.',
   recoveryIssued: 'Der Support hat ein zeitlich begrenztes Wiederherstellungsticket für Ihr Konto ausgestellt.',
   recoveryRedeemed: 'Ein Wiederherstellungsticket wurde verwendet; alle bisherigen Anmeldemethoden wurden entfernt.',
+  totpReplayed: 'Ein Code Ihrer Authenticator-App wurde erneut eingegeben, nachdem er bereits verwendet worden war: Jemand anderes könnte ihn gesehen haben.',
+  attemptsBurst: 'Soeben wurden mehrere falsche Bestätigungscodes für Ihr Konto eingegeben.',
+  lockedOut: 'Die Anmeldung mit {{channel}} wurde nach zu vielen falschen Codes vorübergehend gesperrt.',
 };
 
 export const MFA_MESSAGE_LOCALES: Record<string, MfaMessageStrings> = { en: EN, tr: TR, de: DE };

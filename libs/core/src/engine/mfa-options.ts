@@ -27,7 +27,7 @@ export interface ChannelLockout {
 
 export interface LockoutEvent {
   userId: string;
-  /** A factor channel, or 'account' when the account-wide cap was reached. */
+  /** A factor channel, or 'account' when account-wide waits begin (strike 1) or the account-wide cap is reached (strike 2). */
   channel: string;
   retryAfterSeconds: number;
   /** How many times this channel locked within a day, this one included. */
@@ -41,10 +41,24 @@ export interface LockoutOptions extends ChannelLockout {
   growth?: number;
   /** The longest a channel lock may grow to, in seconds. @default 86400 */
   maxLockSeconds?: number;
-  /** Consecutive failures across all channels (and the app's own, fed in) before the account locks; NIST allows at most 100. @default 20 */
+  /**
+   * Consecutive failures across all channels (and the app's own, fed in) after which the
+   * account locks until the count's window ends; NIST 800-63B allows at most 100. The
+   * delays below make reaching it take most of a day. @default 100
+   */
   accountMaxAttempts?: number;
-  /** Seconds the account-wide count is kept and its lock lasts. @default 86400 */
+  /** Seconds the account-wide count is kept, from its first failure; a success clears it. @default 86400 */
   accountWindowSeconds?: number;
+  /**
+   * Consecutive failures after which every further attempt on the account waits: the
+   * account is slowed down instead of locked, so someone holding only the password cannot
+   * shut the owner out with one burst. @default 20
+   */
+  accountDelayAfter?: number;
+  /** The first wait, in seconds; each further failure multiplies it by `growth`. @default 60 */
+  accountDelaySeconds?: number;
+  /** The longest wait between two attempts, in seconds. @default 900 */
+  accountMaxDelaySeconds?: number;
   /** Called when a channel or the account locks, so the app's own login protection can react. */
   onLockout?: (event: LockoutEvent) => void;
 }
@@ -131,6 +145,9 @@ export interface ResolvedLockout {
   maxLockMs: number;
   accountMaxAttempts: number;
   accountWindowMs: number;
+  accountDelayAfter: number;
+  accountDelayMs: number;
+  accountMaxDelayMs: number;
   onLockout?: (event: LockoutEvent) => void;
 }
 
@@ -232,7 +249,7 @@ function resolveDelivery(options: DeliveryOptions): ResolvedDelivery {
 
 function resolveLockout(options: LockoutOptions): ResolvedLockout {
   const base = { maxAttempts: options.maxAttempts ?? 5, windowSeconds: options.windowSeconds ?? 900 };
-  const accountMaxAttempts = options.accountMaxAttempts ?? 20;
+  const accountMaxAttempts = options.accountMaxAttempts ?? 100;
   if (accountMaxAttempts > 100) throw new MfaConfigurationError('lockout.accountMaxAttempts must be at most 100 (NIST 800-63B).');
   return {
     channel: (channel) => ({ ...base, ...options.channels?.[channel] }),
@@ -240,6 +257,9 @@ function resolveLockout(options: LockoutOptions): ResolvedLockout {
     maxLockMs: (options.maxLockSeconds ?? 86_400) * 1000,
     accountMaxAttempts,
     accountWindowMs: (options.accountWindowSeconds ?? 86_400) * 1000,
+    accountDelayAfter: options.accountDelayAfter ?? 20,
+    accountDelayMs: (options.accountDelaySeconds ?? 60) * 1000,
+    accountMaxDelayMs: (options.accountMaxDelaySeconds ?? 900) * 1000,
     onLockout: options.onLockout,
   };
 }

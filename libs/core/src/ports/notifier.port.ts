@@ -12,7 +12,11 @@ export interface MfaNotification {
     | 'device.trusted'
     | 'device.revoked'
     | 'recovery.issued'
-    | 'recovery.redeemed';
+    | 'recovery.redeemed'
+    // Security notices: signs that someone else is at the user's second factor (never a code).
+    | 'totp.replayed'
+    | 'attempts.burst'
+    | 'lockout';
   userId: string;
   at: number;
   /** The factor the change is about. */
