@@ -13,7 +13,7 @@ function normalize(value: unknown): unknown {
     .replace(/"secret":"[A-Z2-7]+"/g, '"secret":"<base32>"')
     .replace(/secret=[A-Z2-7]+/g, 'secret=<base32>')
     .replace(/"qrSvg":"(?:[^"\\]|\\.)*"/g, '"qrSvg":"<svg>"')
-    .replace(/"[0-9a-z]{5}-[0-9a-z]{5}"/g, '"<backup-code>"')
+    .replace(/"[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}"/g, '"<backup-code>"')
     .replace(/"user":\{[^}]*\}/g, '"user":"<user>"');
   return JSON.parse(text);
 }

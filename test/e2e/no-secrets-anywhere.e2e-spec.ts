@@ -38,7 +38,7 @@ describe.each(BACKENDS.flatMap((b) => ADAPTERS.map((a) => [`${b.name} via ${a}`,
     const seed = fromBase32(start.body.secret);
     secrets.push(start.body.secret, seed.toString('hex'), seed.toString('base64'), seed.toString('base64url'));
     const confirm = await alice.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: code(start.body.secret) }).expect(200);
-    for (const c of confirm.body.backupCodes as string[]) secrets.push(c, c.replace('-', ''), c.replace('-', '').toUpperCase());
+    for (const c of confirm.body.backupCodes as string[]) secrets.push(c, c.replace(/-/g, ''), c.replace(/-/g, '').toUpperCase());
 
     t.clock.advance(30);
     const fresh = await signIn(t, 'alice');
@@ -66,7 +66,7 @@ describe.each(BACKENDS.flatMap((b) => ADAPTERS.map((a) => [`${b.name} via ${a}`,
     seen(await other.post(`/mfa/challenges/${second.body.challenge.id}/verify`).send({ method: 'backup_code', code: confirm.body.backupCodes[0] }).expect(200));
     seen(await other.post(`/mfa/challenges/${second.body.challenge.id}/verify`).send({ method: 'backup_code', code: confirm.body.backupCodes[0] }));
     const regenerated = await fresh.post('/mfa/backup-codes/regenerate').expect(200);
-    for (const c of regenerated.body.backupCodes as string[]) secrets.push(c, c.replace('-', ''));
+    for (const c of regenerated.body.backupCodes as string[]) secrets.push(c, c.replace(/-/g, ''));
     seen(await fresh.post('/payments/transfer'));
     seen(await fresh.get('/mfa/admin/policy/versions').expect(200));
     seen(await fresh.post('/mfa/admin/policy/explain').send({ userId: 'u-bob', target: { service: 'payments' } }).expect(200));

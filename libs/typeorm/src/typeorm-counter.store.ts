@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import type { CounterHit, CounterStore } from '../../core/src';
 import { MfaCounterEntity } from './entities/mfa-counter.entity';
 
+const MAX_COUNT = 2_147_483_647;
+
 /**
  * CounterStore in the MFA database, shared by every instance. Admission is decided by
  * conditional UPDATEs whose affected-row count is the answer — the same pattern as every
@@ -14,7 +16,10 @@ export class TypeOrmCounterStore implements CounterStore {
     return this.dataSource.createQueryBuilder().update(MfaCounterEntity);
   }
 
-  async hit(key: string, limit: number, windowMs: number, now: number): Promise<CounterHit> {
+  async hit(key: string, requestedLimit: number, windowMs: number, now: number): Promise<CounterHit> {
+    // `count` is a 32-bit INT and PostgreSQL types the bound limit like it, refusing a larger
+    // one; "no limit" (Number.MAX_SAFE_INTEGER, as strikes use) means the same within range.
+    const limit = Math.min(requestedLimit, MAX_COUNT);
     for (let attempt = 0; attempt < 3; attempt++) {
       const counted = await this.update()
         .set({ count: () => 'count + 1' })

@@ -4,11 +4,11 @@ import { BackupCodeFactor } from './backup-code.factor';
 describe('BackupCodeFactor', () => {
   const factor = new BackupCodeFactor();
 
-  it('makes ten distinct grouped codes of 50 bits', () => {
+  it('makes ten distinct grouped codes of 80 bits', () => {
     const codes = factor.generateSet();
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
-    for (const code of codes) expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/); // 10 chars × 5 bits
+    for (const code of codes) expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{4}(-[0-9a-hjkmnp-tv-z]{4}){3}$/); // 16 chars × 5 bits
   });
 
   it('normalises case, spaces, dashes and look-alike letters', () => {
