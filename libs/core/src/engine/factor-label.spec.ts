@@ -1,5 +1,5 @@
 import { MfaError } from '../errors/mfa.error';
-import { defaultTotpLabel, normalizeLabel, optionalLabel } from './factor-label';
+import { defaultTotpLabel, normalizeDisplayText, normalizeLabel, optionalLabel } from './factor-label';
 
 describe('factor labels', () => {
   it('trims, and counts characters rather than UTF-16 units', () => {
@@ -21,6 +21,7 @@ describe('factor labels', () => {
     ['a left-to-right embedding', '\u202Aabc'],
     ['a first-strong isolate', 'a\u2068b\u2069'],
     ['a lone surrogate', 'a\ud800b'],
+    ['a line separator', 'a\u2028b'],
   ])('refuses %s with VALIDATION_FAILED on the label field', (_name, raw) => {
     let caught: unknown;
     try {
@@ -30,6 +31,12 @@ describe('factor labels', () => {
     }
     expect(caught).toBeInstanceOf(MfaError);
     expect(caught).toMatchObject({ code: 'VALIDATION_FAILED', details: { errors: [{ field: 'label' }] } });
+  });
+
+  it('holds other display text to the same rule under its own field name and bound', () => {
+    expect(normalizeDisplayText(' identity checked, ticket #4711 ', 'reason', 512)).toBe('identity checked, ticket #4711');
+    expect(() => normalizeDisplayText('ok\nforged audit line', 'reason', 512)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', details: { errors: [{ field: 'reason', problems: ['reason must not contain control characters or bidirectional overrides'] }] } }));
+    expect(() => normalizeDisplayText('x'.repeat(513), 'reason', 512)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 
   it('names unnamed apps apart, reusing a freed name', () => {

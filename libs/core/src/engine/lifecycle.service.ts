@@ -6,7 +6,7 @@ import { EnrollmentRecord } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { ChallengeService } from './challenge.service';
 import { EnrollmentService, EnrollmentSummary, FactorView, toView } from './enrollment.service';
-import { normalizeLabel } from './factor-label';
+import { normalizeDisplayText, normalizeLabel } from './factor-label';
 import { ResolvedMfaContext } from './mfa-options';
 import { NotificationService } from './notification.service';
 import { PolicyService } from './policy.service';
@@ -86,8 +86,10 @@ export class LifecycleService {
   }
 
   /** A help-desk ticket: 128 random bits, single use, 24 h by default; only its digest is stored. */
-  async issueRecoveryTicket(admin: MfaSubject, userId: string, reason: string | undefined, ttlHours = 24): Promise<RecoveryTicketIssued> {
+  async issueRecoveryTicket(admin: MfaSubject, userId: string, rawReason: string | undefined, ttlHours = 24): Promise<RecoveryTicketIssued> {
     if (!Number.isInteger(ttlHours) || ttlHours < 1 || ttlHours > 72) throw new MfaError('VALIDATION_FAILED', { errors: [{ field: 'ttlHours', problems: ['from 1 to 72 hours'] }] });
+    // The reason lands in the audit trail and help-desk views: the label rule keeps it one honest line.
+    const reason = rawReason === undefined ? undefined : normalizeDisplayText(rawReason, 'reason', MAX_REASON_LENGTH);
     const now = this.ctx.clock.now();
     const id = randomUUID();
     const secret = randomBytes(16).toString('base64url');
@@ -173,6 +175,9 @@ export class LifecycleService {
     await this.ctx.sessionCache.invalidateUser(userId); // a revocation other instances must not miss: errors surface
   }
 }
+
+/** The `reason` column's width. */
+const MAX_REASON_LENGTH = 512;
 
 function ticketMaterial(id: string, userId: string, secret: string): string {
   return `recovery|${id}|${userId}|${secret}`;
