@@ -20,3 +20,4 @@ export { MfaTrustedDeviceEntity } from './entities/mfa-trusted-device.entity';
 export { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
 export { MfaUserStateEntity } from './entities/mfa-user-state.entity';
 export { MfaLifecycle1764300000000 } from './migrations/1764300000000-mfa-lifecycle.migration';
+export { MfaExactText1764400000000 } from './migrations/1764400000000-mfa-exact-text.migration';

@@ -13,6 +13,7 @@ import { MfaTrustedDeviceEntity } from './entities/mfa-trusted-device.entity';
 import { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
 import { MfaUserStateEntity } from './entities/mfa-user-state.entity';
 import { MfaLifecycle1764300000000 } from './migrations/1764300000000-mfa-lifecycle.migration';
+import { MfaExactText1764400000000 } from './migrations/1764400000000-mfa-exact-text.migration';
 import { MfaGrantEntity } from './entities/mfa-grant.entity';
 import { MfaPolicyVersionEntity } from './entities/mfa-policy-version.entity';
 import { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
@@ -23,6 +24,6 @@ export const mfaEntities = [
   MfaGrantEntity, MfaPolicyVersionEntity, MfaPolicyActivationEntity, MfaCounterEntity, MfaOtpCodeEntity,
   MfaTrustedDeviceEntity, MfaRecoveryTicketEntity, MfaUserStateEntity,
 ];
-export const mfaMigrations = [MfaInit1763900000000, MfaPolicy1764000000000, MfaCounters1764100000000, MfaDelivery1764200000000, MfaLifecycle1764300000000];
+export const mfaMigrations = [MfaInit1763900000000, MfaPolicy1764000000000, MfaCounters1764100000000, MfaDelivery1764200000000, MfaLifecycle1764300000000, MfaExactText1764400000000];
 /** The migrations table of a DataSource the MFA store owns, apart from the app's own. */
 export const MFA_MIGRATIONS_TABLE = 'mfa_migrations';
