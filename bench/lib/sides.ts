@@ -25,6 +25,8 @@ export interface SeedOptions {
   password?: string;
   /** false: sessions only (no challenge yet). */
   challenge?: boolean;
+  /** Answer each session's challenge through the engine, leaving satisfied sessions under the seeded cookie. */
+  verified?: boolean;
   /** Sessions for users that already exist (enrolled through another instance). */
   existing?: Array<{ userId: string; email: string; key: Buffer }>;
 }
@@ -55,6 +57,7 @@ async function seedVia(server: BenchServer, opts: SeedOptions): Promise<PoolEntr
       sessionsPerUser: opts.sessionsPerUser ?? 1,
       password: opts.password,
       challenge: opts.challenge,
+      verified: opts.verified,
       existing: existing?.map(({ userId, email }) => ({ userId, email })),
     });
     res.users.forEach((u, i) => {

@@ -160,7 +160,9 @@ async function main(): Promise<void> {
     try {
       const n: number = req.body.users ?? 1;
       const perUser: number = req.body.sessionsPerUser ?? 1;
-      const wantChallenge = req.body.challenge !== false;
+      const wantChallenge = req.body.challenge !== false || req.body.verified === true;
+      // The engine's own verify: over HTTP it would also renew the session id, which a seeded pool cannot follow.
+      const verified = req.body.verified === true;
       const enroll = req.body.enroll !== false;
       const existing: Array<{ userId: string; email: string }> | undefined = req.body.existing;
       const salt = randomBytes(16);
@@ -200,6 +202,9 @@ async function main(): Promise<void> {
             } catch (err) {
               if (!isMfaError(err) || err.code !== 'MFA_REQUIRED') throw err;
               challengeId = (err.details.challenge as { id: string }).id;
+            }
+            if (verified && key) {
+              await engine.verifyChallenge(subject, challengeId!, 'totp', totpFactor.generate(Buffer.from(key, 'hex'), DEFAULT_TOTP_PROFILE, Date.now()));
             }
           }
           list.push({ cookie: sessionCookie(sid), challengeId });
