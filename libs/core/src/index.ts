@@ -17,6 +17,7 @@ export type {
   ChallengeStatus, GrantRecord, PolicyVersionRecord, PolicyActivationRecord, EnrollmentType, OtpCodeRecord, TrustedDeviceRecord, RecoveryTicketRecord,
   UserMfaState, VerificationSpend, VerificationCommit, VerificationOutcome,
 } from './ports/mfa-store.port';
+export type { EnrollmentStore, BackupCodeStore, OtpCodeStore, ChallengeStore, VerificationStore, SessionStore, GrantStore, TrustedDeviceStore, RecoveryTicketStore, UserStateStore, PolicyStore } from './ports/mfa-store.port';
 export type {
   SmsSender, EmailSender, SmsMessage, EmailMessage, DeliveryReceipt, DeliveryStatusReport, StatusCallbackRequest,
 } from './ports/delivery.port';
@@ -28,14 +29,6 @@ export { toE164, normalizeEmail, parseDeliveryTarget } from './delivery/delivery
 export { resolveMessages, fillTemplate, MFA_MESSAGE_LOCALES } from './delivery/otp-messages';
 export type { MfaMessageStrings } from './delivery/otp-messages';
 export { EmailNotifier } from './delivery/email.notifier';
-export { HttpSmsSender } from './delivery/http-sms.sender';
-export type { HttpSmsTemplate, HttpSmsSenderOptions } from './delivery/http-sms.sender';
-export { SMS_PRESETS, smsPreset, twilioSignature } from './delivery/sms-presets';
-export type { SmsPresetOptions, TwilioOptions, VonageOptions, InfobipOptions, MessageBirdOptions, PlivoOptions } from './delivery/sms-presets';
-export { SmtpEmailSender } from './delivery/smtp-email.sender';
-export type { SmtpEmailSenderOptions } from './delivery/smtp-email.sender';
-export { DevOutbox } from './delivery/dev-outbox';
-export type { OutboxMessage } from './delivery/dev-outbox';
 export { OtpCodeFactor, DEFAULT_OTP_PROFILE } from './factors/otp-code.factor';
 export type { OtpProfile } from './factors/otp-code.factor';
 export type { CodeSent, DeliveryChannel } from './engine/otp-delivery.service';
@@ -43,10 +36,6 @@ export type { CounterStore, CounterHit } from './ports/counter-store.port';
 export type { AuditSink, AuditEvent, AuditSeverity, AuditQuery, AuditPage, AuditReader } from './ports/audit-sink.port';
 export { InMemoryCounterStore } from './counters/in-memory-counter.store';
 export { LoggerAuditSink } from './audit/logger-audit.sink';
-export { SyslogAuditSink, formatSyslog } from './audit/syslog-audit.sink';
-export type { SyslogAuditSinkOptions } from './audit/syslog-audit.sink';
-export { WebhookAuditSink } from './audit/webhook-audit.sink';
-export type { WebhookAuditSinkOptions } from './audit/webhook-audit.sink';
 export { FanOutAuditSink } from './audit/fan-out-audit.sink';
 export { KeyRing } from './crypto/key-ring';
 export type { KeyRingOptions, EncryptionKey } from './crypto/key-ring';

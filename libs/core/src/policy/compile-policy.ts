@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FactorType } from '../ports/mfa-store.port';
+import type { FactorType } from '../factors/factor-type';
 import type { PolicyConditions, PolicyDocument, RequirementSpec, StepSpec } from './policy-document';
 import { FACTOR_TYPES, Requirement, RequirementStep } from './requirement';
 

@@ -2,7 +2,7 @@
 // it is deterministic, more verification never hurts, a stricter policy never allows more,
 // and a chain holds only when its steps were verified in order.
 import fc from 'fast-check';
-import type { FactorType } from '../ports/mfa-store.port';
+import type { FactorType } from '../factors/factor-type';
 import { compilePolicy } from './compile-policy';
 import { decide, Evidence, VerifiedFactor } from './decide';
 import { PolicyDocument, PolicyRule, StepSpec } from './policy-document';

@@ -1,4 +1,4 @@
-import type { FactorType } from '../ports/mfa-store.port';
+import type { FactorType } from '../factors/factor-type';
 import type { CompiledPolicy, CompiledRule } from './compile-policy';
 import { acceptedFactors, isSingleUse, RequirementStep } from './requirement';
 import { MfaTarget, RequestContext, scopeOf, VerificationBaseline } from './request-context';

@@ -1,4 +1,4 @@
-import type { FactorType } from '../ports/mfa-store.port';
+import type { FactorType } from '../factors/factor-type';
 
 /** A step as written in a policy: a factor name, "any", or an object. */
 export type StepSpec =

@@ -1,4 +1,4 @@
-import type { FactorType } from '../ports/mfa-store.port';
+import type { FactorType } from '../factors/factor-type';
 import type { RequirementStep } from './requirement';
 
 /**

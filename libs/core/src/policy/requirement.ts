@@ -1,7 +1,7 @@
 import { MfaConfigurationError } from '../errors/mfa-configuration.error';
-import type { FactorType } from '../ports/mfa-store.port';
+import { FACTOR_TYPES, type FactorType } from '../factors/factor-type';
 
-export const FACTOR_TYPES: readonly FactorType[] = ['totp', 'sms', 'email', 'backup_code'];
+export { FACTOR_TYPES };
 
 /**
  * One step of a requirement. `maxAge` (seconds) is the sudo window; `maxAge: 0` is a

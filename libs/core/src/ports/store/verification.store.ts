@@ -1,0 +1,35 @@
+import type { GrantRecord } from './grant.store';
+import type { SessionFactorRecord } from './session.store';
+
+/** The single-use thing a verification uses up. */
+export type VerificationSpend =
+  | { kind: 'totp_step'; enrollmentId: string; step: number }
+  | { kind: 'backup_code'; codeId: string }
+  | { kind: 'otp_code'; codeId: string };
+
+/** A verification of `challengeId`: what it spends and what it earns, written together. */
+export interface VerificationCommit {
+  userId: string;
+  spend: VerificationSpend;
+  challengeId: string;
+  /** The session's verification, or (for a `maxAge: 0` step) a single-use grant. */
+  earned: { sessionFactor: SessionFactorRecord } | { grant: GrantRecord };
+  now: number;
+}
+
+/**
+ * `already_spent`: the spend changed no row (a replay, or a lost race). `challenge_closed`:
+ * the spend went through but the challenge was completed meanwhile, so it was undone.
+ */
+export type VerificationOutcome = 'committed' | 'already_spent' | 'challenge_closed';
+
+/** Its own slice because it is the one write that crosses codes, challenges and sessions. */
+export interface VerificationStore {
+  /**
+   * Spends, completes the challenge and writes what was earned in ONE transaction: all of
+   * it or none. The spend is the usual conditional write decided by affected rows; when it
+   * (or the completion) changes no row, nothing is written. A process that dies between the
+   * writes must never leave a code spent for a session that was not verified.
+   */
+  commitVerification(commit: VerificationCommit): Promise<VerificationOutcome>;
+}
