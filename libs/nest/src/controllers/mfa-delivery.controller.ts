@@ -19,12 +19,12 @@ export function createDeliveryController(prefix: string): Type {
     /** Twilio StatusCallback posts; Vonage DLR may GET or POST. No session. */
     @Post('delivery/:provider/status') @HttpCode(200)
     deliveryStatus(@Req() req: MfaRequest) {
-      return this.api.deliveryStatus(req);
+      return this.api.challenges.deliveryStatus(req);
     }
 
     @Get('delivery/:provider/status')
     deliveryStatusByGet(@Req() req: MfaRequest) {
-      return this.api.deliveryStatus(req);
+      return this.api.challenges.deliveryStatus(req);
     }
   }
   return MfaDeliveryController;
