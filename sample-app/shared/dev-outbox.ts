@@ -1,4 +1,4 @@
-import { DevOutbox } from '../../src/core';
+import { DevOutbox } from '../../src/delivery';
 
 /**
  * Development mode: codes go to an in-memory outbox readable at GET /dev/outbox, so every

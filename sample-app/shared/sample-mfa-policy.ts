@@ -1,4 +1,4 @@
-import type { MfaOptions } from '../../libs/http/src';
+import type { MfaOptions } from '../../libs/setup/src';
 import type { PolicyDocument } from '../../src/core';
 import { isAdmin } from './demo-users';
 

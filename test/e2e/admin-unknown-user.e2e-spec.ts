@@ -3,7 +3,7 @@
 // ever learns the answer, and odd ids (`__proto__`, `-0`, `*`) stay plain strings everywhere.
 import { Logger } from '@nestjs/common';
 import TestAgent from 'supertest/lib/agent';
-import type { MfaOptions } from '../../libs/http/src';
+import type { MfaOptions } from '../../libs/setup/src';
 import { MATRIX, TestApp, signIn, signInEnrolled, startTestApp } from '../support/test-app';
 
 const ODD_IDS = ['*', 'hasOwnProperty', '__proto__', 'constructor', 'toString', '-0', 'nobody'];

@@ -4,7 +4,8 @@
 import { createSocket } from 'node:dgram';
 import { createServer as createHttpServer, Server as HttpServer } from 'node:http';
 import { AddressInfo, createServer as createTcpServer } from 'node:net';
-import { AuditEvent, SyslogAuditSink, WebhookAuditSink } from '../../libs/core/src';
+import { AuditEvent } from '../../libs/core/src';
+import { SyslogAuditSink, WebhookAuditSink } from '../../libs/delivery/src';
 import { BACKENDS } from '../support/backends';
 import { challengeFor, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 

@@ -1,7 +1,7 @@
 // Delivery reports come from the provider, not from a session: Twilio's are accepted only
 // with a valid X-Twilio-Signature over the configured URL, Vonage's only with the URL
 // token. A forged report changes nothing and is refused with 403.
-import { twilioSignature } from '../../libs/core/src';
+import { twilioSignature } from '../../libs/delivery/src';
 import { deliveryOptions } from '../support/sms-gateway';
 import { useDeliveryServers } from '../support/delivery-servers';
 import { MATRIX, TestApp, signIn, startTestApp } from '../support/test-app';

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRequirement, ManualClock, MfaEngine, MfaSubject, TotpFactor, fromBase32, DEFAULT_TOTP_PROFILE } from '../../libs/core/src';
-import { createMfaEngine } from '../../libs/http/src';
+import { createMfaEngine } from '../../libs/setup/src';
 import { RedisCounterStore } from '../../libs/redis/src';
 import { TypeOrmMfaStore } from '../../libs/typeorm/src';
 import { Backend, BACKENDS, resetDatabase } from '../support/backends';

@@ -7,7 +7,7 @@ import { AddressInfo, createServer } from 'node:net';
 import type { DataSourceOptions } from 'typeorm';
 import { MfaStoreConnectionError } from '../../libs/core/src';
 import { createMfa } from '../../libs/express/src';
-import type { MfaOptions } from '../../libs/http/src';
+import type { MfaOptions } from '../../libs/setup/src';
 import { MfaModule } from '../../libs/nest/src';
 import { TcpProxy } from '../support/tcp-proxy';
 

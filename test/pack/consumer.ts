@@ -7,6 +7,7 @@ import { KeyRing } from 'nestjs-mfa/core';
 import { TypeOrmMfaStore, mfaEntities, mfaMigrations } from 'nestjs-mfa/typeorm';
 import { createMfa } from 'nestjs-mfa/express';
 import { RedisCounterStore } from 'nestjs-mfa/redis';
+import { DevOutbox, HttpSmsSender, SmtpEmailSender, SyslogAuditSink, WebhookAuditSink, smsPreset } from 'nestjs-mfa/delivery';
 import { randomBytes } from 'node:crypto';
 
 @Module({
@@ -26,8 +27,12 @@ async function main(): Promise<void> {
   const engine = app.get(MfaEngine);
   const start = await engine.startTotpEnrollment({ userId: 'u1', sessionId: 's1' });
   if (!/^otpauth:\/\/totp\//.test(start.otpauthUri)) throw new Error('no otpauth URI');
-  const used = [RedisCounterStore, MfaGuard, RequireMfa, StepUp, SkipMfa, KeyRing, TypeOrmMfaStore, mfaEntities, mfaMigrations, MFA_ERROR_CODES];
+  const used = [RedisCounterStore, MfaGuard, RequireMfa, StepUp, SkipMfa, KeyRing, TypeOrmMfaStore, mfaEntities, mfaMigrations, MFA_ERROR_CODES,
+    DevOutbox, HttpSmsSender, SyslogAuditSink, WebhookAuditSink, smsPreset];
   if (used.some((x) => !x)) throw new Error('missing export');
+  // nodemailer is an optional peer this app did not install: SMTP email says what to install.
+  const smtp = (() => { try { return new SmtpEmailSender({ transport: {}, from: 'mfa@example.test' }); } catch (err) { return err; } })();
+  if (!/npm install nodemailer/.test(String(smtp))) throw new Error(`SmtpEmailSender without nodemailer: ${String(smtp)}`);
   await app.close();
 
   const mfa = createMfa({

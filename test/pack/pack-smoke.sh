@@ -32,7 +32,7 @@ node out/consumer.js
 
 # Each entry point must load in a process that imported nothing else: the consumer above
 # imports reflect-metadata first, and so hid the Express entry's crash without it.
-for entry in nestjs-mfa nestjs-mfa/core nestjs-mfa/express nestjs-mfa/typeorm nestjs-mfa/redis; do
+for entry in nestjs-mfa nestjs-mfa/core nestjs-mfa/express nestjs-mfa/typeorm nestjs-mfa/redis nestjs-mfa/delivery; do
   node -e "require('$entry')" || { echo "entry point $entry does not load on its own" >&2; exit 1; }
 done
 node -e "

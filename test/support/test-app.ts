@@ -6,7 +6,7 @@ import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import type { App } from 'supertest/types';
 import { DEFAULT_TOTP_PROFILE, fromBase32, ManualClock, MfaEngine, TotpFactor } from '../../libs/core/src';
-import type { MfaOptions } from '../../libs/http/src';
+import type { MfaOptions } from '../../libs/setup/src';
 import { createExpressSampleApp } from '../../sample-app/express/express-sample.app';
 import { TypeOrmMfaStore } from '../../libs/typeorm/src';
 import { SampleAppModule, useSessions } from '../../sample-app/sample-app.module';

@@ -1,6 +1,7 @@
 import type { RequestHandler, Router } from 'express';
 import { acceptsTrustedDevice, buildRequirement, KeyRing, MfaConfigurationError, MfaEngine, MfaTarget, RequirementInput } from '../../core/src';
-import { createMfaEngine, MfaHttpApi, MfaOptions } from '../../http/src';
+import { MfaHttpApi } from '../../http/src';
+import { createMfaEngine, MfaOptions } from '../../setup/src';
 import { createMfaRouter } from './mfa-router';
 import { sendMfaError } from './send-mfa-error';
 

@@ -1,7 +1,5 @@
 /** Framework-free HTTP contract shared by the Nest and Express adapters. */
-export type { MfaOptions, AuditTarget } from './mfa-options';
-export type { DatabaseConnectRetry } from './connect-with-retry';
-export { createMfaEngine } from './create-mfa-engine';
+export type { MfaHttpOptions } from './mfa-options';
 export { toMfaErrorResponse } from './mfa-error-response';
 export type { MfaErrorResponse, ErrorLogger } from './mfa-error-response';
 export { bodyParserRefusal, bodyParserRefusalLabel } from './body-parser-refusal';
@@ -13,6 +11,8 @@ export { VerifyChallengeDto } from './dto/verify-challenge.dto';
 export { ConfirmEnrollmentDto } from './dto/confirm-enrollment.dto';
 export { StartEnrollmentDto } from './dto/start-enrollment.dto';
 export { MfaHttpApi } from './mfa-http-api';
+export { MFA_ROUTES } from './mfa-routes';
+export type { MfaRoute, MfaRouteAudience, MfaRouteMethod, MfaRouteReauth } from './mfa-routes';
 export { resolveRequestContext } from './request-context.resolver';
 export { CreatePolicyVersionDto, ExplainDto } from './dto/policy-admin.dto';
 export { StartSmsEnrollmentDto, StartEmailEnrollmentDto, SendChallengeCodeDto } from './dto/delivery.dto';

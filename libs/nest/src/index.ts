@@ -12,4 +12,5 @@ export { MfaHttpException, MfaRequiredException } from './errors/mfa-http.except
 export { defaultResolveSubject, passportSessionSubject, jwtSidSubject } from '../../http/src';
 export { expressSessionRevoker, regenerateExpressSession } from '../../http/src';
 export type { AppSessionRevoker, ExpressSessionRevokerOptions, OtherSessionsOffer, RotateSession, RenewedSession, SessionRenewalInfo } from '../../http/src';
-export type { ResolveSubject, MfaRequest, MfaOptions } from '../../http/src';
+export type { ResolveSubject, MfaRequest } from '../../http/src';
+export type { MfaOptions } from '../../setup/src';

@@ -1,5 +1,5 @@
 import type { CanActivate, Type } from '@nestjs/common';
-import type { MfaOptions } from '../../http/src';
+import type { MfaOptions } from '../../setup/src';
 
 /** The same options as every adapter; see `MfaOptions`. */
 export type MfaModuleOptions = MfaOptions;

@@ -8,7 +8,8 @@ import { DeviceRouteDiscovery } from './device-route-discovery';
 import { BodyRefusalHandler } from './errors/body-refusal.handler';
 import { MFA_HTTP_API, MFA_OPTIONS } from './mfa.internal-tokens';
 import { MfaModuleExtras, MfaModuleOptions } from './mfa-module-options';
-import { createMfaEngine, MfaHttpApi } from '../../http/src';
+import { MfaHttpApi } from '../../http/src';
+import { createMfaEngine } from '../../setup/src';
 
 export const {
   ConfigurableModuleClass: MfaConfigurableModule,

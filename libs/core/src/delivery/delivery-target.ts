@@ -1,5 +1,5 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { MfaError } from '../errors/mfa.error';
+import { phoneNumbers } from './phone-numbers';
 
 export type DeliveryChannel = 'sms' | 'email';
 
@@ -9,7 +9,7 @@ export type DeliveryChannel = 'sms' | 'email';
  */
 export function toE164(input: string, defaultCountry?: string): string | null {
   if (typeof input !== 'string' || input.length > 32 || !/^[+\d\s().-]+$/.test(input)) return null;
-  const parsed = parsePhoneNumberFromString(input, defaultCountry as CountryCode | undefined);
+  const parsed = phoneNumbers().parsePhoneNumberFromString(input, defaultCountry);
   return parsed && parsed.isValid() ? parsed.number : null;
 }
 

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { phoneNumbers } from './phone-numbers';
 
 /**
  * The only place a phone number or email address is turned into what a client, a log
@@ -11,7 +11,7 @@ export function maskTarget(channel: 'sms' | 'email', target: string): string {
 
 /** `+905321234512` → `+90 *** *** **12`: the country and the last two digits. */
 export function maskPhone(e164: string): string {
-  const parsed = parsePhoneNumberFromString(e164);
+  const parsed = phoneNumbers().parsePhoneNumberFromString(e164);
   const country = parsed ? `+${parsed.countryCallingCode}` : '+';
   const national = parsed ? String(parsed.nationalNumber) : e164.replace(/\D/g, '');
   const hidden = national.slice(0, -2).replace(/\d/g, '*') + national.slice(-2);

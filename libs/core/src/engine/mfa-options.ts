@@ -16,6 +16,7 @@ import { EmailSender, SmsSender } from '../ports/delivery.port';
 import { Notifier } from '../ports/notifier.port';
 import { SessionInvalidationBus } from '../ports/session-invalidation.port';
 import { MfaMessageStrings, resolveMessages } from '../delivery/otp-messages';
+import { phoneNumbers } from '../delivery/phone-numbers';
 import type { PolicyDocument } from '../policy/policy-document';
 
 export interface ChannelLockout {
@@ -197,6 +198,7 @@ export function resolveMfaOptions(options: MfaCoreOptions): ResolvedMfaContext {
   if (!['sha1', 'sha256', 'sha512'].includes(totpProfile.algorithm)) {
     throw new MfaConfigurationError('totp.profile.algorithm must be sha1, sha256 or sha512.');
   }
+  if (options.sms) phoneNumbers(); // a missing libphonenumber-js stops boot, not the first SMS enrollment
   const clock = options.clock ?? systemClock;
   return {
     issuer: options.issuer ?? 'nestjs-mfa',

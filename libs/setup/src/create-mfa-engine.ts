@@ -1,19 +1,18 @@
 import {
-  AuditReader, AuditSink, CounterStore, EmailSender, FanOutAuditSink, HttpSmsSender, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine,
-  MfaStore, SessionInvalidationBus, SmsSender, smsPreset, SmtpEmailSender,
+  AuditReader, AuditSink, CounterStore, EmailSender, FanOutAuditSink, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine,
+  MfaStore, SessionInvalidationBus, SmsSender,
 } from '../../core/src';
-import type {
-  HttpSmsSenderOptions, SmsPresetOptions,
-} from '../../core/src';
+import { HttpSmsSender, smsPreset, SmtpEmailSender } from '../../delivery/src';
+import type { HttpSmsSenderOptions, SmsPresetOptions } from '../../delivery/src';
 import type * as MfaTypeOrm from '../../typeorm/src';
-import { MfaOptions } from './mfa-options';
+import { MfaSetupOptions } from './mfa-options';
 import { connectWithRetry } from './connect-with-retry';
 import { formatDelay, isTransientStoreError, storeAddress, storeConnectionError, storeErrorTag } from './store-connection.errors';
 
 const DEFAULT_DATABASE = { type: 'better-sqlite3', database: 'mfa.sqlite' } as const;
 
 /** Builds the engine once per module; the TypeORM store is loaded only when it is used. */
-export async function createMfaEngine(options: MfaOptions): Promise<MfaEngine> {
+export async function createMfaEngine(options: MfaSetupOptions): Promise<MfaEngine> {
   new KeyRing(options.encryption); // a missing key stops boot before any database is opened
   const store = options.store ?? (await openTypeOrmStore(options));
   // The embedded SQLite database belongs to this one process, so its session cache is exact.
@@ -35,7 +34,7 @@ export async function createMfaEngine(options: MfaOptions): Promise<MfaEngine> {
   }
 }
 
-async function openTypeOrmStore(options: MfaOptions): Promise<MfaStore> {
+async function openTypeOrmStore(options: MfaSetupOptions): Promise<MfaStore> {
   let typeorm: typeof MfaTypeOrm;
   try {
     typeorm = require('../../typeorm/src');
@@ -63,7 +62,7 @@ async function openTypeOrmStore(options: MfaOptions): Promise<MfaStore> {
   }
 }
 
-function auditSinkFor(options: MfaOptions, store: MfaStore): { audit: AuditSink; auditReader?: AuditReader } {
+function auditSinkFor(options: MfaSetupOptions, store: MfaStore): { audit: AuditSink; auditReader?: AuditReader } {
   const targets = Array.isArray(options.audit) ? options.audit : [options.audit ?? 'logger'];
   const sinks = targets.map((target): AuditSink => {
     if (target === 'logger') return new LoggerAuditSink();
@@ -77,7 +76,7 @@ function auditSinkFor(options: MfaOptions, store: MfaStore): { audit: AuditSink;
   return { audit: sinks.length === 1 ? sinks[0] : new FanOutAuditSink(sinks), auditReader };
 }
 
-function countersFor(options: MfaOptions, store: MfaStore): CounterStore | undefined {
+function countersFor(options: MfaSetupOptions, store: MfaStore): CounterStore | undefined {
   if (options.counters === undefined || options.counters === 'memory') return undefined;
   if (options.counters !== 'database') return options.counters;
   const dataSource = (store as { dataSource?: unknown }).dataSource;
@@ -87,14 +86,14 @@ function countersFor(options: MfaOptions, store: MfaStore): CounterStore | undef
 }
 
 /** An SmsSender as given, else a preset or a generic HTTP template. */
-function smsSenderFor(options: MfaOptions): SmsSender | undefined {
+function smsSenderFor(options: MfaSetupOptions): SmsSender | undefined {
   const sms = options.sms;
   if (!sms || typeof (sms as SmsSender).send === 'function') return sms as SmsSender | undefined;
   const config = sms as SmsPresetOptions | HttpSmsSenderOptions;
   return new HttpSmsSender('preset' in config ? smsPreset(config) : config);
 }
 
-function emailSenderFor(options: MfaOptions): EmailSender | undefined {
+function emailSenderFor(options: MfaSetupOptions): EmailSender | undefined {
   const email = options.email;
   if (!email || typeof (email as EmailSender).send === 'function') return email as EmailSender | undefined;
   return new SmtpEmailSender(email as ConstructorParameters<typeof SmtpEmailSender>[0]);

@@ -1,6 +1,4 @@
-import { DeliveryError } from '../errors/delivery.error';
-import { MfaConfigurationError } from '../errors/mfa-configuration.error';
-import { DeliveryReceipt, DeliveryStatusReport, SmsMessage, SmsSender, StatusCallbackRequest } from '../ports/delivery.port';
+import { DeliveryError, MfaConfigurationError, DeliveryReceipt, DeliveryStatusReport, SmsMessage, SmsSender, StatusCallbackRequest } from '../../core/src';
 
 type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 

@@ -1,7 +1,7 @@
 import { createSocket, Socket as UdpSocket } from 'node:dgram';
 import { hostname } from 'node:os';
 import { connect, Socket } from 'node:net';
-import { AuditEvent, AuditSeverity, AuditSink } from '../ports/audit-sink.port';
+import { AuditEvent, AuditSeverity, AuditSink } from '../../core/src';
 
 export interface SyslogAuditSinkOptions {
   host: string;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeliveryReceipt, EmailMessage, EmailSender, SmsMessage, SmsSender } from '../ports/delivery.port';
+import { DeliveryReceipt, EmailMessage, EmailSender, SmsMessage, SmsSender } from '../../core/src';
 
 export interface OutboxMessage {
   id: string;

@@ -1,9 +1,9 @@
 // Each preset sends the request its provider documents (method, path, auth, body) to a
 // real local HTTP server standing in for the provider, and reads its answer.
-import { LocalSmsGateway } from '../../../../test/support/sms-gateway';
-import { DeliveryError } from '../errors/delivery.error';
+import { LocalSmsGateway } from '../../../test/support/sms-gateway';
 import { HttpSmsSender } from './http-sms.sender';
 import { SMS_PRESETS, smsPreset, twilioSignature } from './sms-presets';
+import { DeliveryError } from '../../core/src';
 
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 const MESSAGE = { to: '+905321234512', text: '123456 is your code' };

@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { MfaConfigurationError } from '../errors/mfa-configuration.error';
-import { DeliveryStatusReport, StatusCallbackRequest } from '../ports/delivery.port';
 import { HttpSmsSenderOptions } from './http-sms.sender';
+import { MfaConfigurationError, DeliveryStatusReport, StatusCallbackRequest } from '../../core/src';
 
 /** Every preset takes `baseUrl`, so a test (or a regional endpoint) can stand in for the provider's host. */
 interface Base {

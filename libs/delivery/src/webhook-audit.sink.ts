@@ -1,4 +1,4 @@
-import { AuditEvent, AuditSink } from '../ports/audit-sink.port';
+import { AuditEvent, AuditSink } from '../../core/src';
 
 export interface WebhookAuditSinkOptions {
   url: string;

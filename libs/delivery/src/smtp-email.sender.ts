@@ -1,15 +1,21 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { DeliveryError } from '../errors/delivery.error';
-import { MfaConfigurationError } from '../errors/mfa-configuration.error';
-import { DeliveryReceipt, EmailMessage, EmailSender } from '../ports/delivery.port';
+import { DeliveryError, MfaConfigurationError, DeliveryReceipt, EmailMessage, EmailSender } from '../../core/src';
+import { requireOptionalPeer } from '../../core/src/errors/optional-peer';
+
+/**
+ * nodemailer's SMTP options (`SMTPTransport.Options`): host, port, secure, auth, requireTLS,
+ * tls… Typed loosely so the published declarations compile in apps without nodemailer.
+ */
+export type SmtpTransportOptions = Record<string, any>;
 
 export interface SmtpEmailSenderOptions {
-  /** nodemailer SMTP options: host, port, secure, auth, requireTLS, tls… */
-  transport: SMTPTransport.Options;
+  transport: SmtpTransportOptions;
   /** e.g. `"Acme Security" <security@acme.example>` */
   from: string;
 }
+
+const INSTALL_NODEMAILER = 'email: SmtpEmailSender sends through nodemailer: run `npm install nodemailer`, or pass your own EmailSender.';
 
 /** Email codes and notifications over SMTP, through nodemailer. */
 export class SmtpEmailSender implements EmailSender {
@@ -17,7 +23,9 @@ export class SmtpEmailSender implements EmailSender {
 
   constructor(private readonly options: SmtpEmailSenderOptions) {
     if (!options?.transport || !options.from) throw new MfaConfigurationError('email: SmtpEmailSender needs transport and from.');
-    this.transporter = createTransport(options.transport);
+    // Loaded here, not at the top: importing nestjs-mfa must work in apps that send no email.
+    const nodemailer = requireOptionalPeer('nodemailer', () => require('nodemailer') as typeof import('nodemailer'), INSTALL_NODEMAILER);
+    this.transporter = nodemailer.createTransport(options.transport as SMTPTransport.Options);
   }
 
   async send(message: EmailMessage): Promise<DeliveryReceipt> {
