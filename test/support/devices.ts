@@ -1,6 +1,6 @@
 import TestAgent from 'supertest/lib/agent';
 import type { PolicyDocument } from '../../libs/core/src';
-import { SAMPLE_POLICY } from '../../sample-app/shared/sample-mfa-policy';
+import { FIXTURE_POLICY } from '../fixtures/fixture-policy';
 import { TestApp, totpAt } from './test-app';
 
 export const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0';
@@ -8,8 +8,8 @@ export const CHROME_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWe
 
 /** Payments (balance) accepts a trusted device; its transfer operation and /admin do not. */
 export const DEVICE_POLICY: PolicyDocument = {
-  ...SAMPLE_POLICY,
-  services: { ...SAMPLE_POLICY.services, payments: { ...SAMPLE_POLICY.services!.payments, require: { any: true, allowTrustedDevice: true } } },
+  ...FIXTURE_POLICY,
+  services: { ...FIXTURE_POLICY.services, payments: { ...FIXTURE_POLICY.services!.payments, require: { any: true, allowTrustedDevice: true } } },
 };
 
 /** Answers a fresh challenge with TOTP and asks to trust the browser. */

@@ -1,19 +1,22 @@
 import 'reflect-metadata';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { Express } from 'express';
 import { randomBytes } from 'node:crypto';
 import type session from 'express-session';
 import request from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import type { App } from 'supertest/types';
 import { DEFAULT_TOTP_PROFILE, fromBase32, ManualClock, MfaEngine, TotpFactor } from '../../libs/core/src';
+import type { MfaExpress } from '../../libs/express/src';
 import type { MfaOptions } from '../../libs/setup/src';
-import { createExpressSampleApp } from '../../sample-app/express/express-sample.app';
 import { TypeOrmMfaStore } from '../../libs/typeorm/src';
-import { SampleAppModule, useSessions } from '../../sample-app/sample-app.module';
+import { createExpressFixtureApp, ExpressFixtureOptions } from '../fixtures/express-app';
+import { FixtureAppModule, useSessions } from '../fixtures/nest-app.module';
 import { Backend, BACKENDS, resetDatabase } from './backends';
 import { CapturingAuditSink } from './capturing-audit.sink';
 
-/** How the app under test is built: the Nest sample (forRoot / forRootAsync) or the Express sample (Express 5 / 4). */
+/** How the app under test is built: the Nest host (forRoot / forRootAsync) or the Express host (Express 5 / 4). */
 export type Adapter = 'nest' | 'nest-async' | 'express5' | 'express4';
 export const ADAPTERS: Adapter[] = ['nest', 'express5', 'express4'];
 
@@ -32,12 +35,30 @@ export interface TestApp {
 
 export const TEST_KEY = randomBytes(32).toString('base64');
 
-/** The sample app (passport-local + express-session) on a real database and a clock the test moves. */
+/** The host app around MFA, on both adapters, with the same routes, users and policy on each. */
+export interface TestHost {
+  nestModule(options: MfaOptions, mode: 'sync' | 'async'): DynamicModule;
+  useSessions(app: INestApplication, secret: string, store?: session.Store): void;
+  expressApp(options: ExpressFixtureOptions): Promise<{ app: Express; mfa: MfaExpress }>;
+}
+
+/** test/fixtures: what the suites run against unless they are about the sample itself. */
+export const FIXTURE_HOST: TestHost = { nestModule: (options, mode) => FixtureAppModule.register(options, mode), useSessions, expressApp: createExpressFixtureApp };
+
+export interface StartOptions {
+  keepSchema?: boolean;
+  logs?: boolean;
+  sessionStore?: session.Store;
+  /** Default: the test fixture. */
+  host?: TestHost;
+}
+
+/** A passport-local + express-session host (the fixture unless `host` says otherwise) on a real database and a clock the test moves. */
 export async function startTestApp(
   backend: Backend,
   adapter: Adapter = 'nest',
   extra: Partial<MfaOptions> = {},
-  { keepSchema = false, logs = false, sessionStore }: { keepSchema?: boolean; logs?: boolean; sessionStore?: session.Store } = {},
+  { keepSchema = false, logs = false, sessionStore, host = FIXTURE_HOST }: StartOptions = {},
 ): Promise<TestApp> {
   if (!keepSchema) await resetDatabase(backend);
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
@@ -55,14 +76,14 @@ export async function startTestApp(
   };
   if (adapter === 'express5' || adapter === 'express4') {
     const express = adapter === 'express4' ? require('express4') : require('express');
-    const { app, mfa } = await createExpressSampleApp({ ...options, express, sessionSecret: 'test-session-secret', sessionStore });
+    const { app, mfa } = await host.expressApp({ ...options, express, sessionSecret: 'test-session-secret', sessionStore });
     return { http: app, clock, audit, store, engine: await mfa.ready, close: async () => { await mfa.close(); await store.close(); } };
   }
   const moduleRef = await Test.createTestingModule({
-    imports: [SampleAppModule.register(options, adapter === 'nest-async' ? 'async' : 'sync')],
+    imports: [host.nestModule(options, adapter === 'nest-async' ? 'async' : 'sync')],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: logs ? ['error', 'warn'] : false });
-  useSessions(app, 'test-session-secret', sessionStore);
+  host.useSessions(app, 'test-session-secret', sessionStore);
   await app.init();
   return {
     http: app.getHttpServer(),
