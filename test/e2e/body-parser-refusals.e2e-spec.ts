@@ -10,7 +10,7 @@ import type { App } from 'supertest/types';
 import { ManualClock } from '../../libs/core/src';
 import { createMfa } from '../../libs/express/src';
 import { TypeOrmMfaStore } from '../../libs/typeorm/src';
-import { SampleAppModule, useSessions } from '../../sample-app/sample-app.module';
+import { FixtureAppModule, useSessions } from '../fixtures/nest-app.module';
 import { BACKENDS } from '../support/backends';
 import { CapturingAuditSink } from '../support/capturing-audit.sink';
 import { startTestApp, TEST_KEY } from '../support/test-app';
@@ -60,7 +60,7 @@ function send(http: App, path: string, refused: (typeof REFUSED)[number]) {
 async function nestApp(lines: LogLine[], globalPrefix?: string) {
   const store = await TypeOrmMfaStore.connect(BACKENDS[0].options);
   const moduleRef = await Test.createTestingModule({
-    imports: [SampleAppModule.register({
+    imports: [FixtureAppModule.register({
       encryption: { keys: [{ id: 'k1', key: TEST_KEY }] }, store, clock: new ManualClock(Date.UTC(2026, 0, 1)), audit: new CapturingAuditSink(),
     })],
   }).compile();

@@ -6,7 +6,7 @@ import { randomUUID, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { ManualClock, MfaEngine } from '../../libs/core/src';
 import { TypeOrmMfaStore } from '../../libs/typeorm/src';
-import { SAMPLE_POLICY } from '../../sample-app/shared/sample-mfa-policy';
+import { FIXTURE_POLICY } from '../fixtures/fixture-policy';
 import { Backend, BACKENDS, resetDatabase } from '../support/backends';
 import { CapturingAuditSink } from '../support/capturing-audit.sink';
 
@@ -39,7 +39,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('concurrent boot on %s'
     const first = await TypeOrmMfaStore.connect(backend.options);
     const stores = [first, ...(await Promise.all(Array.from({ length: INSTANCES - 1 }, () => TypeOrmMfaStore.connect(backend.options))))];
     const key = randomBytes(32).toString('base64');
-    const engines = stores.map((store) => new MfaEngine({ store, encryption: { keys: [{ id: 'k1', key }] }, audit: new CapturingAuditSink(), clock: new ManualClock(Date.UTC(2026, 0, 1)), policy: SAMPLE_POLICY }));
+    const engines = stores.map((store) => new MfaEngine({ store, encryption: { keys: [{ id: 'k1', key }] }, audit: new CapturingAuditSink(), clock: new ManualClock(Date.UTC(2026, 0, 1)), policy: FIXTURE_POLICY }));
     try {
       await Promise.all(engines.map((e) => e.init()));
       expect((await first.listPolicyVersions()).map((v) => v.version)).toEqual([1]);

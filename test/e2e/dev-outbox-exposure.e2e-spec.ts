@@ -2,7 +2,8 @@
 // MFA_DEV_OUTBOX=1 is set explicitly, and never under NODE_ENV=production.
 import { DEV_OUTBOX } from '../../sample-app/shared/dev-outbox';
 import { BACKENDS } from '../support/backends';
-import { ADAPTERS, TestApp, challengeFor, signIn, startTestApp } from '../support/test-app';
+import { startSampleApp } from '../support/sample-host';
+import { ADAPTERS, TestApp, challengeFor, signIn } from '../support/test-app';
 
 const sqlite = BACKENDS[0];
 
@@ -22,7 +23,7 @@ describe.each(ADAPTERS)('dev outbox exposure via %s', (adapter) => {
 
   it('is absent by default: no route, and SMS cannot be enrolled', async () => {
     delete process.env.MFA_DEV_OUTBOX;
-    t = await startTestApp(sqlite, adapter);
+    t = await startSampleApp(sqlite, adapter);
     const agent = await signIn(t);
     await agent.get('/dev/outbox').expect(404);
     await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512' }).expect(400);
@@ -30,7 +31,7 @@ describe.each(ADAPTERS)('dev outbox exposure via %s', (adapter) => {
 
   it('runs the whole SMS flow locally when development mode is on', async () => {
     process.env.MFA_DEV_OUTBOX = '1';
-    t = await startTestApp(sqlite, adapter);
+    t = await startSampleApp(sqlite, adapter);
     const agent = await signIn(t);
     const start = await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512' }).expect(201);
     const outbox = await agent.get('/dev/outbox').expect(200);
@@ -49,7 +50,7 @@ describe.each(ADAPTERS)('dev outbox exposure via %s', (adapter) => {
     process.env.NODE_ENV = 'production';
     const warnings: string[] = [];
     process.stderr.write = ((c: string) => (warnings.push(String(c)), true)) as typeof process.stderr.write;
-    t = await startTestApp(sqlite, adapter);
+    t = await startSampleApp(sqlite, adapter);
     process.env.NODE_ENV = saved.env; // the app is built; cookies in this test run over plain HTTP
     const agent = await signIn(t);
     await agent.get('/dev/outbox').expect(404);

@@ -4,7 +4,7 @@
 import { deliveryOptions } from '../support/sms-gateway';
 import { useDeliveryServers } from '../support/delivery-servers';
 import { MATRIX, TestApp, signIn, startTestApp, totpAt } from '../support/test-app';
-import { SAMPLE_POLICY } from '../../sample-app/shared/sample-mfa-policy';
+import { FIXTURE_POLICY } from '../fixtures/fixture-policy';
 import TestAgent from 'supertest/lib/agent';
 
 const EMAIL = 'alice@example.com';
@@ -29,7 +29,7 @@ describe.each(MATRIX)('email fallback on %s', (_name, backend, adapter) => {
   const methodsOf = async (agent: TestAgent) => (await agent.get('/profile/security').expect(401)).body.challenge;
 
   it('offers email only after N failed TOTP attempts on the same challenge', async () => {
-    t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), policy: { ...SAMPLE_POLICY, methods: { emailFallbackAfter: 2 } } });
+    t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), policy: { ...FIXTURE_POLICY, methods: { emailFallbackAfter: 2 } } });
     await enrollBoth();
     const agent = await signIn(t);
     const challenge = await methodsOf(agent);
@@ -47,7 +47,7 @@ describe.each(MATRIX)('email fallback on %s', (_name, backend, adapter) => {
   });
 
   it('starts over on a new challenge', async () => {
-    t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), policy: { ...SAMPLE_POLICY, methods: { emailFallbackAfter: 1 } } });
+    t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), policy: { ...FIXTURE_POLICY, methods: { emailFallbackAfter: 1 } } });
     await enrollBoth();
     const first = await signIn(t);
     const c1 = await methodsOf(first);

@@ -3,7 +3,7 @@
 // injected clock) and is told how long is left; after it, every guarded route refuses
 // with MFA_ENROLLMENT_REQUIRED — except enrolling itself, and signing out.
 import request from 'supertest';
-import { SAMPLE_POLICY } from '../../sample-app/shared/sample-mfa-policy';
+import { FIXTURE_POLICY } from '../fixtures/fixture-policy';
 import { MATRIX, TestApp, signIn, startTestApp, totpAt } from '../support/test-app';
 
 const DAY = 86_400;
@@ -13,7 +13,7 @@ describe.each(MATRIX)('mandatory enrollment on %s', (_name, backend, adapter) =>
   afterEach(() => t.close());
 
   it('counts the grace period from the first request, tells how long is left, then requires enrollment', async () => {
-    t = await startTestApp(backend, adapter, { policy: { ...SAMPLE_POLICY, enrollment: { required: 'everyone' } } });
+    t = await startTestApp(backend, adapter, { policy: { ...FIXTURE_POLICY, enrollment: { required: 'everyone' } } });
     const bob = await signIn(t, 'bob');
     const first = await bob.get('/wiki').expect(200);
     expect(first.headers['mfa-enrollment-grace']).toBe(String(7 * DAY));
@@ -34,7 +34,7 @@ describe.each(MATRIX)('mandatory enrollment on %s', (_name, backend, adapter) =>
   });
 
   it('applies to the listed groups only, and keeps each user\'s own start', async () => {
-    t = await startTestApp(backend, adapter, { policy: { ...SAMPLE_POLICY, enrollment: { required: { groups: ['admins'] }, graceDays: 2 } } });
+    t = await startTestApp(backend, adapter, { policy: { ...FIXTURE_POLICY, enrollment: { required: { groups: ['admins'] }, graceDays: 2 } } });
     const bob = await signIn(t, 'bob'); // staff
     expect((await bob.get('/wiki').expect(200)).headers['mfa-enrollment-grace']).toBeUndefined();
     const alice = await signIn(t, 'alice'); // admins
@@ -49,7 +49,7 @@ describe.each(MATRIX)('mandatory enrollment on %s', (_name, backend, adapter) =>
   });
 
   it('a grace of 0 days requires enrollment at once; the anonymous are not concerned', async () => {
-    t = await startTestApp(backend, adapter, { policy: { ...SAMPLE_POLICY, enrollment: { required: 'everyone', graceDays: 0 } } });
+    t = await startTestApp(backend, adapter, { policy: { ...FIXTURE_POLICY, enrollment: { required: 'everyone', graceDays: 0 } } });
     const bob = await signIn(t, 'bob');
     await bob.get('/wiki').expect(403);
     await bob.get('/mfa/enrollments').expect(200);
@@ -57,7 +57,7 @@ describe.each(MATRIX)('mandatory enrollment on %s', (_name, backend, adapter) =>
   });
 
   it('refuses an invalid enrollment rule in a policy version', async () => {
-    t = await startTestApp(backend, adapter, { policy: SAMPLE_POLICY });
+    t = await startTestApp(backend, adapter, { policy: FIXTURE_POLICY });
     const res = await t.engine.createPolicyVersion({ enrollment: { required: { groups: [] }, graceDays: -1 } }, 'test').catch((e) => e);
     expect(res.details.errors.map((e: { path: string }) => e.path)).toEqual(['$.enrollment.required', '$.enrollment.graceDays']);
   });

@@ -3,7 +3,7 @@
 // user hears of every change through another channel.
 import { deliveryOptions } from '../support/sms-gateway';
 import { useDeliveryServers } from '../support/delivery-servers';
-import { SAMPLE_POLICY } from '../../sample-app/shared/sample-mfa-policy';
+import { FIXTURE_POLICY } from '../fixtures/fixture-policy';
 import { MATRIX, TestApp, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
 describe.each(MATRIX)('factor removal on %s', (_name, backend, adapter) => {
@@ -11,7 +11,7 @@ describe.each(MATRIX)('factor removal on %s', (_name, backend, adapter) => {
   const servers = useDeliveryServers();
   afterEach(() => t.close());
 
-  const start = async (policy = SAMPLE_POLICY) =>
+  const start = async (policy = FIXTURE_POLICY) =>
     (t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), policy, contactEmail: (id) => `${id}@accounts.example` }));
 
   it('lists metadata only, and removes a factor after a fresh verification', async () => {
@@ -41,7 +41,7 @@ describe.each(MATRIX)('factor removal on %s', (_name, backend, adapter) => {
   });
 
   it('keeps the last factor while enrollment is mandatory for the user, lets it go otherwise', async () => {
-    await start({ ...SAMPLE_POLICY, enrollment: { required: { groups: ['admins'] } } });
+    await start({ ...FIXTURE_POLICY, enrollment: { required: { groups: ['admins'] } } });
     const alice = await signInEnrolled(t, 'alice'); // admins: mandatory
     const [only] = (await alice.agent.get('/mfa/enrollments').expect(200)).body.factors;
     const kept = await alice.agent.delete(`/mfa/enrollments/${only.id}`).expect(409);

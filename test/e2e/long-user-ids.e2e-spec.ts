@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { buildRequirement, CounterStore, InMemoryCounterStore, ManualClock, MfaEngine, MfaError, MfaSubject } from '../../libs/core/src';
-import { lockoutKeys } from '../../libs/core/src/engine/attempt-limiter';
+import { lockoutKeys } from '../../libs/core/src/lockout/attempt-limiter';
 import { RedisCounterStore } from '../../libs/redis/src';
 import { TypeOrmCounterStore, TypeOrmMfaStore } from '../../libs/typeorm/src';
 import { BACKENDS, resetDatabase } from '../support/backends';

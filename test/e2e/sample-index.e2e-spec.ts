@@ -5,12 +5,13 @@
 import request from 'supertest';
 import { sampleBanner, sampleIndex, SAMPLE_ROUTES } from '../../sample-app/shared/sample-index';
 import { BACKENDS } from '../support/backends';
-import { ADAPTERS, signIn, signInEnrolled, startTestApp, TestApp } from '../support/test-app';
+import { startSampleApp } from '../support/sample-host';
+import { ADAPTERS, signIn, signInEnrolled, TestApp } from '../support/test-app';
 
 // The index never touches the store: SQLite is enough.
 describe.each(ADAPTERS)('sample index and admin area via %s', (adapter) => {
   let t: TestApp;
-  beforeEach(async () => (t = await startTestApp(BACKENDS[0], adapter)));
+  beforeEach(async () => (t = await startSampleApp(BACKENDS[0], adapter)));
   afterEach(() => t.close());
 
   it('GET / answers the index to anyone, with how to sign in and who is an admin', async () => {

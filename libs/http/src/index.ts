@@ -1,26 +1,21 @@
 /** Framework-free HTTP contract shared by the Nest and Express adapters. */
-export type { MfaHttpOptions } from './mfa-options';
-export { toMfaErrorResponse } from './mfa-error-response';
-export type { MfaErrorResponse, ErrorLogger } from './mfa-error-response';
-export { bodyParserRefusal, bodyParserRefusalLabel } from './body-parser-refusal';
-export { validateBody } from './validate-body';
-export type { FieldProblem } from './validate-body';
-export { defaultResolveSubject, passportSessionSubject, jwtSidSubject } from './subject-resolvers';
-export type { ResolveSubject, MfaRequest } from './subject-resolvers';
-export { VerifyChallengeDto } from './dto/verify-challenge.dto';
-export { ConfirmEnrollmentDto } from './dto/confirm-enrollment.dto';
-export { StartEnrollmentDto } from './dto/start-enrollment.dto';
+
+// The contract: routes, the API both adapters call, the error mapping
 export { MfaHttpApi } from './mfa-http-api';
 export { MFA_ROUTES } from './mfa-routes';
-export type { MfaRoute, MfaRouteAudience, MfaRouteMethod, MfaRouteReauth } from './mfa-routes';
-export { resolveRequestContext } from './request-context.resolver';
-export { CreatePolicyVersionDto, ExplainDto } from './dto/policy-admin.dto';
-export { StartSmsEnrollmentDto, StartEmailEnrollmentDto, SendChallengeCodeDto } from './dto/delivery.dto';
-export { readCookie } from './cookies';
+export type { MfaRoute } from './mfa-routes';
+export { toMfaErrorResponse } from './mfa-error-response';
+export type { MfaErrorResponse } from './mfa-error-response';
+export { bodyParserRefusal, bodyParserRefusalLabel } from './body-parser-refusal';
 export type { MfaResponse } from './cookies';
-export { RedeemRecoveryTicketDto, IssueRecoveryTicketDto } from './dto/lifecycle.dto';
-export { RenameFactorDto } from './dto/rename-factor.dto';
-export { regenerateExpressSession, defaultRotateSession } from './session-renewal';
+
+// Options (the HTTP half)
+export type { MfaHttpOptions } from './mfa-options';
+
+// Subjects and the host's sessions
+export { defaultResolveSubject, passportSessionSubject, jwtSidSubject } from './subject-resolvers';
+export type { ResolveSubject, MfaRequest } from './subject-resolvers';
+export { regenerateExpressSession } from './session-renewal';
 export type { RotateSession, RenewedSession, SessionRenewalInfo } from './session-renewal';
 export { expressSessionRevoker } from './express-session.revoker';
 export type { ExpressSessionRevokerOptions, ListableSessionStore } from './express-session.revoker';

@@ -44,5 +44,3 @@ export const {
   }))
   .build();
 
-/** Inject the module options with `@Inject(MFA_MODULE_OPTIONS)`. */
-export const MFA_MODULE_OPTIONS = MFA_OPTIONS;

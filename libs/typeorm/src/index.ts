@@ -1,23 +1,32 @@
+/** The TypeORM adapter: store, counters and audit sink over the app's database. */
+
+// Store and sinks
 export { TypeOrmMfaStore } from './typeorm-mfa.store';
+export { TypeOrmCounterStore } from './typeorm-counter.store';
 export { TypeOrmAuditSink } from './typeorm-audit.sink';
-export { mfaEntities, mfaMigrations, MFA_MIGRATIONS_TABLE } from './mfa-typeorm.schema';
+
+// Schema: the lists a host adds to its own DataSource
+export { mfaEntities, mfaMigrations } from './mfa-typeorm.schema';
+
+// Entities
 export { MfaEnrollmentEntity } from './entities/mfa-enrollment.entity';
 export { MfaBackupCodeEntity } from './entities/mfa-backup-code.entity';
 export { MfaChallengeEntity } from './entities/mfa-challenge.entity';
 export { MfaSessionFactorEntity } from './entities/mfa-session-factor.entity';
 export { MfaAuditEventEntity } from './entities/mfa-audit-event.entity';
-export { MfaInit1763900000000 } from './migrations/1763900000000-mfa-init.migration';
 export { MfaGrantEntity } from './entities/mfa-grant.entity';
 export { MfaPolicyVersionEntity } from './entities/mfa-policy-version.entity';
 export { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
-export { MfaPolicy1764000000000 } from './migrations/1764000000000-mfa-policy.migration';
-export { TypeOrmCounterStore } from './typeorm-counter.store';
 export { MfaCounterEntity } from './entities/mfa-counter.entity';
-export { MfaCounters1764100000000 } from './migrations/1764100000000-mfa-counters.migration';
 export { MfaOtpCodeEntity } from './entities/mfa-otp-code.entity';
-export { MfaDelivery1764200000000 } from './migrations/1764200000000-mfa-delivery.migration';
 export { MfaTrustedDeviceEntity } from './entities/mfa-trusted-device.entity';
 export { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
 export { MfaUserStateEntity } from './entities/mfa-user-state.entity';
+
+// Migrations
+export { MfaInit1763900000000 } from './migrations/1763900000000-mfa-init.migration';
+export { MfaPolicy1764000000000 } from './migrations/1764000000000-mfa-policy.migration';
+export { MfaCounters1764100000000 } from './migrations/1764100000000-mfa-counters.migration';
+export { MfaDelivery1764200000000 } from './migrations/1764200000000-mfa-delivery.migration';
 export { MfaLifecycle1764300000000 } from './migrations/1764300000000-mfa-lifecycle.migration';
 export { MfaExactText1764400000000 } from './migrations/1764400000000-mfa-exact-text.migration';

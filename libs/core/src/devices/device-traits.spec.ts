@@ -1,4 +1,4 @@
-import { normalizeLabel } from '../engine/factor-label';
+import { normalizeLabel } from '../enrollment/factor-label';
 import { deviceLabel, deviceTraits } from './device-traits';
 
 // A device label is built only from the fixed names below, never from User-Agent text, so a

@@ -62,9 +62,15 @@ describe('decide', () => {
     const tr = v('totp', 10, { baseline: { country: 'TR', risk: 0.1 } });
     expect(decide(policy, { service: 'admin' }, { country: 'TR', risk: 0.1 }, evidence([tr]), now).outcome).toBe('allow');
     const moved = decide(policy, { service: 'admin' }, { country: 'DE', risk: 0.1 }, evidence([tr]), now);
-    expect(moved).toMatchObject({ outcome: 'challenge', ruleId: 'service:admin' });
+    expect(moved).toMatchObject({ outcome: 'challenge', ruleId: 'service:admin', drift: { kind: 'country', from: 'TR', to: 'DE' } });
     expect(moved.reasons.join(' ')).toContain('country changed from TR to DE');
-    expect(decide(policy, { service: 'admin' }, { country: 'TR', risk: 0.5 }, evidence([tr]), now).outcome).toBe('challenge');
+    expect(decide(policy, { service: 'admin' }, { country: 'TR', risk: 0.5 }, evidence([tr]), now)).toMatchObject({ outcome: 'challenge', drift: { kind: 'risk', from: 0.1, to: 0.5 } });
+  });
+
+  it('carries no drift when a step is simply unverified', () => {
+    const fresh = decide(policy, { service: 'admin' }, { country: 'TR' }, evidence(), now);
+    expect(fresh.outcome).toBe('challenge');
+    expect(fresh).not.toHaveProperty('drift');
   });
 
   it('a trusted device waives only steps that allow it and carry no maxAge', () => {

@@ -28,9 +28,12 @@ export interface Evidence {
   grants: readonly UnspentGrant[];
 }
 
+/** Why a verification stopped counting (`continuous` rules), as data, so no caller parses `reasons`. */
+export type Drift = { kind: 'country'; from: string; to: string } | { kind: 'risk'; from: number; to: number } | { kind: 'trust' };
+
 export type Decision =
   | { outcome: 'allow'; policyVersion: number; ruleIds: string[]; consumeGrants: string[]; reasons: string[] }
-  | { outcome: 'challenge'; policyVersion: number; ruleId: string; remaining: RequirementStep[]; scope: string; reasons: string[] }
+  | { outcome: 'challenge'; policyVersion: number; ruleId: string; remaining: RequirementStep[]; scope: string; reasons: string[]; drift?: Drift }
   | { outcome: 'deny'; policyVersion: number; ruleId: string; reasons: string[] };
 
 /**
@@ -55,7 +58,8 @@ export function decide(policy: CompiledPolicy, target: MfaTarget, context: Reque
     const result = evaluateChain(constraint.requirement!.steps, policy, context, evidence, scope, now);
     if (!result.satisfied) {
       reasons.push(`${constraint.id}: ${result.reason}`);
-      return { outcome: 'challenge', policyVersion, ruleId: constraint.id, remaining: result.remaining, scope, reasons };
+      const drift = result.drift && { drift: result.drift };
+      return { outcome: 'challenge', policyVersion, ruleId: constraint.id, remaining: result.remaining, scope, reasons, ...drift };
     }
     reasons.push(`${constraint.id}: satisfied`);
     for (const id of result.grants) if (!consumeGrants.includes(id)) consumeGrants.push(id);
@@ -100,16 +104,22 @@ function matches(rule: CompiledRule, policy: CompiledPolicy, target: MfaTarget, 
 }
 
 /** A verification stops counting when the request's context departs from its baseline as the policy says. */
-export function hasDrifted(baseline: VerificationBaseline | undefined, context: RequestContext, policy: CompiledPolicy): string | null {
+export function driftOf(baseline: VerificationBaseline | undefined, context: RequestContext, policy: CompiledPolicy): Drift | null {
   const b = baseline ?? {};
   const c = policy.continuous;
-  if (c.countryChange && b.country !== undefined && context.country !== b.country) return `country changed from ${b.country} to ${context.country ?? 'unknown'}`;
-  if (c.riskIncrease !== undefined && (context.risk ?? 0) > (b.risk ?? 0) + c.riskIncrease) return `risk rose from ${b.risk ?? 0} to ${context.risk}`;
-  if (c.trustDrop && b.deviceTrusted && !context.deviceTrusted) return 'device trust dropped';
+  if (c.countryChange && b.country !== undefined && context.country !== b.country) return { kind: 'country', from: b.country, to: context.country ?? 'unknown' };
+  if (c.riskIncrease !== undefined && (context.risk ?? 0) > (b.risk ?? 0) + c.riskIncrease) return { kind: 'risk', from: b.risk ?? 0, to: context.risk ?? 0 };
+  if (c.trustDrop && b.deviceTrusted && !context.deviceTrusted) return { kind: 'trust' };
   return null;
 }
 
-export type ChainResult = { satisfied: true; grants: string[] } | { satisfied: false; remaining: RequirementStep[]; reason: string };
+export function describeDrift(drift: Drift): string {
+  if (drift.kind === 'country') return `country changed from ${drift.from} to ${drift.to}`;
+  if (drift.kind === 'risk') return `risk rose from ${drift.from} to ${drift.to}`;
+  return 'device trust dropped';
+}
+
+export type ChainResult = { satisfied: true; grants: string[] } | { satisfied: false; remaining: RequirementStep[]; reason: string; drift?: Drift };
 
 /**
  * Steps must be met in order by distinct verifications: each by the earliest usable one no
@@ -123,7 +133,9 @@ export function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, 
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
     const accepted = step.factors === 'any' ? policy.enabled : acceptedFactors(step, policy.enabled);
-    const unmet = (reason: string): ChainResult => ({ satisfied: false, remaining: steps.slice(i), reason: `step ${i + 1} of ${steps.length} (${accepted.join('|')}) ${reason}` });
+    const unmet = (reason: string, drift?: Drift): ChainResult => ({
+      satisfied: false, remaining: steps.slice(i), reason: `step ${i + 1} of ${steps.length} (${accepted.join('|')}) ${reason}`, ...(drift && { drift }),
+    });
     if (isSingleUse(step)) {
       const grant = evidence.grants
         .filter((g) => g.scope === scope && accepted.includes(g.factor) && g.expiresAt > now && g.createdAt >= floor && !usedEvents.has(g.eventId))
@@ -136,20 +148,21 @@ export function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, 
     }
     if (step.allowTrustedDevice && step.maxAge === undefined && context.deviceTrusted) continue;
     const oldest = step.maxAge === undefined ? -Infinity : now - step.maxAge * 1000;
-    let drift: string | null = null;
+    let drift: Drift | null = null;
     let usable: VerifiedFactor | undefined;
     // One pass, no allocations: this runs on every guarded request.
     for (const v of evidence.verified) {
       if (!accepted.includes(v.factor) || v.verifiedAt < floor || v.verifiedAt < oldest || usedEvents.has(v.eventId)) continue;
       if (usable && usable.verifiedAt <= v.verifiedAt) continue;
-      const reason = hasDrifted(v.baseline, context, policy);
-      if (reason !== null) {
-        drift ??= reason;
+      const moved = driftOf(v.baseline, context, policy);
+      if (moved !== null) {
+        drift ??= moved;
         continue;
       }
       usable = v;
     }
-    if (!usable) return unmet(drift ? `was verified, but ${drift}` : step.maxAge !== undefined ? `needs a verification within ${step.maxAge}s` : 'is not verified in this session');
+    if (!usable && drift) return unmet(`was verified, but ${describeDrift(drift)}`, drift);
+    if (!usable) return unmet(step.maxAge !== undefined ? `needs a verification within ${step.maxAge}s` : 'is not verified in this session');
     floor = usable.verifiedAt;
     usedEvents.add(usable.eventId);
   }

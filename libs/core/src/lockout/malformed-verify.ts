@@ -4,7 +4,7 @@ import { FACTOR_TYPES } from '../policy/requirement';
 import { FactorType } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
 import { AttemptLimiter } from './attempt-limiter';
-import { ResolvedMfaContext } from './mfa-options';
+import type { ResolvedMfaContext } from '../options/mfa-context';
 
 /**
  * A verify whose body was refused (an empty, `null`, numeric, array or object `code`) is
@@ -14,7 +14,7 @@ import { ResolvedMfaContext } from './mfa-options';
  * such challenge, or no factor, points at nobody's channel and counts against no one. The
  * caller's answer stays the 400.
  */
-export async function countMalformedVerify(ctx: ResolvedMfaContext, limiter: AttemptLimiter, subject: MfaSubject, challengeId: string, method: unknown): Promise<void> {
+export async function countMalformedVerify(ctx: Pick<ResolvedMfaContext, 'store'>, limiter: AttemptLimiter, subject: MfaSubject, challengeId: string, method: unknown): Promise<void> {
   if (typeof method !== 'string' || !(FACTOR_TYPES as readonly string[]).includes(method)) return;
   const challenge = challengeId.length >= 1 && challengeId.length <= 64 ? await ctx.store.findChallenge(challengeId) : null;
   if (!challenge || challenge.userId !== subject.userId || challenge.sessionRef !== sessionRefOf(subject.sessionId)) return;

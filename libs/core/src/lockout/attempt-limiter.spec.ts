@@ -4,7 +4,8 @@ import { InMemoryCounterStore } from '../counters/in-memory-counter.store';
 import { MfaError } from '../errors/mfa.error';
 import { AuditEvent } from '../ports/audit-sink.port';
 import { AttemptLimiter } from './attempt-limiter';
-import { LockoutEvent, resolveMfaOptions } from './mfa-options';
+import { createMfaContext } from '../engine/compose';
+import type { LockoutEvent } from '../options/mfa-core.options';
 import { SecurityNotices } from './security-notices';
 import { MfaNotification } from '../ports/notifier.port';
 
@@ -12,7 +13,7 @@ function setup(lockout = {}) {
   const clock = new ManualClock();
   const events: AuditEvent[] = [];
   const lockouts: LockoutEvent[] = [];
-  const ctx = resolveMfaOptions({
+  const ctx = createMfaContext({
     store: {} as never,
     encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 1).toString('base64') }] },
     counters: new InMemoryCounterStore(),

@@ -2,7 +2,7 @@
 // byte of it, and a rotator that loses the compare-and-swap neither counts nor clobbers.
 import { KeyRing } from '../crypto/key-ring';
 import type { EnrollmentRecord, EnrollmentStore } from '../ports/mfa-store.port';
-import { resolveMfaOptions } from './mfa-options';
+import { createMfaContext } from '../engine/compose';
 import { rotateSealedSecrets } from './rotate-secrets';
 import { sealedAadOf } from './secret-aad';
 
@@ -43,7 +43,7 @@ function setup(count: number) {
     store.rows.set(row.id, row);
   }
   // The engine context still asks for the whole MfaStore; rotation only touches this slice.
-  const ctx = resolveMfaOptions({ store: store as never, encryption: { keys: [NEW, OLD] } });
+  const ctx = createMfaContext({ store: store as never, encryption: { keys: [NEW, OLD] } });
   return { store, ctx };
 }
 

@@ -4,9 +4,11 @@ import { deviceLabel, deviceTraits } from '../devices/device-traits';
 import { RequestContext } from '../policy/request-context';
 import { TrustedDeviceRecord } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
-import { ResolvedMfaContext } from './mfa-options';
-import { NotificationService } from './notification.service';
-import { PolicyService } from './policy.service';
+import type { ResolvedMfaContext } from '../options/mfa-context';
+import { NotificationService } from '../delivery/notification.service';
+import { PolicyService } from '../policy/policy.service';
+
+type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'keyRing'>;
 
 /** What the user and admins see of a trusted device. */
 export interface TrustedDeviceView {
@@ -38,7 +40,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export class TrustedDeviceService {
   constructor(
-    private readonly ctx: ResolvedMfaContext,
+    private readonly ctx: Deps,
     private readonly audit: AuditTrail,
     private readonly policy: PolicyService,
     private readonly notifications: NotificationService,

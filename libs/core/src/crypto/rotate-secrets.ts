@@ -1,8 +1,8 @@
-import { ResolvedMfaContext } from './mfa-options';
+import type { ResolvedMfaContext } from '../options/mfa-context';
 import { sealedAadOf } from './secret-aad';
 
 /** Re-encrypts secrets sealed under older keys; returns how many moved to the current key. */
-export async function rotateSealedSecrets(ctx: ResolvedMfaContext, batchSize = 100): Promise<number> {
+export async function rotateSealedSecrets(ctx: Pick<ResolvedMfaContext, 'keyRing' | 'store'>, batchSize = 100): Promise<number> {
   const { keyRing, store } = ctx;
   let moved = 0;
   for (;;) {

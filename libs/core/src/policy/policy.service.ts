@@ -5,7 +5,9 @@ import { CompiledPolicy, compilePolicy, EMPTY_POLICY, policyHash } from '../poli
 import { PolicyDocument } from '../policy/policy-document';
 import { validatePolicy } from '../policy/validate-policy';
 import { PolicyVersionRecord } from '../ports/mfa-store.port';
-import { ResolvedMfaContext } from './mfa-options';
+import type { ResolvedMfaContext } from '../options/mfa-context';
+
+type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'policyRefreshMs' | 'bootPolicy'>;
 
 export interface PolicyVersionView {
   version: number;
@@ -31,7 +33,7 @@ export class PolicyService {
   private generation = 0;
 
   constructor(
-    private readonly ctx: ResolvedMfaContext,
+    private readonly ctx: Deps,
     private readonly audit: AuditTrail,
   ) {}
 

@@ -3,7 +3,7 @@
 import { AuditTrail } from '../audit/audit-trail';
 import { ManualClock } from '../clock/clock';
 import { PolicyActivationRecord, PolicyVersionRecord } from '../ports/mfa-store.port';
-import { resolveMfaOptions } from './mfa-options';
+import { createMfaContext } from '../engine/compose';
 import { PolicyService } from './policy.service';
 
 /** The policy half of MfaStore, in memory, with a hook to hold a read in flight. */
@@ -36,7 +36,7 @@ describe('PolicyService', () => {
   it('keeps a fresh activation when an older background refresh completes after it', async () => {
     const clock = new ManualClock();
     const store = new PolicyStoreFake();
-    const ctx = resolveMfaOptions({ store: store as never, encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 1).toString('base64') }] }, clock, policy: { rules: [] } });
+    const ctx = createMfaContext({ store: store as never, encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 1).toString('base64') }] }, clock, policy: { rules: [] } });
     const policy = new PolicyService(ctx, new AuditTrail({ emit: () => undefined }, clock));
     await policy.init();
     await policy.create({ rules: [{ id: 'strict', require: 'totp' }] }, 'admin');

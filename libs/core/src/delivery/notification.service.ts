@@ -2,8 +2,10 @@ import { AuditTrail } from '../audit/audit-trail';
 import { EmailNotifier } from '../delivery/email.notifier';
 import { MfaNotification, Notifier } from '../ports/notifier.port';
 import { MfaSubject } from '../subject';
-import { ResolvedMfaContext } from './mfa-options';
+import type { ResolvedMfaContext } from '../options/mfa-context';
 import { OtpDeliveryService } from './otp-delivery.service';
+
+type Deps = Pick<ResolvedMfaContext, 'notifier' | 'email' | 'store' | 'contactEmail' | 'delivery' | 'issuer' | 'clock'>;
 
 /**
  * Sends notifications without holding up the response and without ever undoing the
@@ -14,7 +16,7 @@ export class NotificationService {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly ctx: ResolvedMfaContext,
+    private readonly ctx: Deps,
     private readonly audit: AuditTrail,
     delivery: OtpDeliveryService,
   ) {

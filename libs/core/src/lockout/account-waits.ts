@@ -1,4 +1,4 @@
-import { ResolvedLockout } from './mfa-options';
+import type { ResolvedLockout } from '../options/resolve-options';
 
 interface CountPeek {
   count: number;

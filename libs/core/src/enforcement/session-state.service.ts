@@ -1,8 +1,10 @@
 import { AuditTrail, sessionRefOf } from '../audit/audit-trail';
 import { RequestContext } from '../policy/request-context';
 import { MfaSubject } from '../subject';
-import { EnrollmentService } from './enrollment.service';
-import { ResolvedMfaContext } from './mfa-options';
+import type { ResolvedMfaContext } from '../options/mfa-context';
+import type { Reauthentication } from './reauthentication';
+
+type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'sessionCache'>;
 
 /**
  * A session's MFA state as a whole: moved to a renewed session id (ASVS 7.2.4), voided on
@@ -11,9 +13,9 @@ import { ResolvedMfaContext } from './mfa-options';
  */
 export class SessionStateService {
   constructor(
-    private readonly ctx: ResolvedMfaContext,
+    private readonly ctx: Deps,
     private readonly audit: AuditTrail,
-    private readonly enrollments: EnrollmentService,
+    private readonly reauth: Reauthentication,
   ) {}
 
   /** After the app renewed its session id: the old id keeps nothing, the new one has it all. */
@@ -45,7 +47,7 @@ export class SessionStateService {
    */
   async revokeOthers(subject: MfaSubject, context: RequestContext): Promise<number> {
     const enrolled = (await this.ctx.store.listEnrollments(subject.userId)).some((e) => e.status === 'active');
-    if (enrolled) await this.enrollments.requireFreshVerification(subject, context);
+    if (enrolled) await this.reauth.requireFresh(subject, context);
     const voided = await this.ctx.store.voidSessions(subject.userId, { except: sessionRefOf(subject.sessionId) });
     await this.ctx.sessionCache.invalidateUser(subject.userId); // a revocation other instances must not miss: errors surface
     this.audit.record(subject, { type: 'session.others_revoked', severity: 'warning', outcome: 'success', reason: `${voided} other session(s) voided` });

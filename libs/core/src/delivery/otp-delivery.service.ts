@@ -7,9 +7,11 @@ import { MfaError } from '../errors/mfa.error';
 import { DeliveryReceipt, DeliveryStatusReport } from '../ports/delivery.port';
 import { EnrollmentRecord, OtpCodeRecord } from '../ports/mfa-store.port';
 import { MfaSubject } from '../subject';
-import { ResolvedMfaContext } from './mfa-options';
-import { sealedAadOf } from './secret-aad';
+import type { ResolvedMfaContext } from '../options/mfa-context';
+import { sealedAadOf } from '../crypto/secret-aad';
 import { counterUserKey } from '../counters/counter-user-key';
+
+type Deps = Pick<ResolvedMfaContext, 'sms' | 'email' | 'counters' | 'clock' | 'delivery' | 'keyRing' | 'store' | 'otp' | 'otpProfiles' | 'issuer'>;
 
 export type DeliveryChannel = 'sms' | 'email';
 
@@ -31,7 +33,7 @@ const DAY_MS = 86_400_000;
  */
 export class OtpDeliveryService {
   constructor(
-    private readonly ctx: ResolvedMfaContext,
+    private readonly ctx: Deps,
     private readonly audit: AuditTrail,
   ) {}
 

@@ -1,10 +1,12 @@
 import { MfaError } from '../errors/mfa.error';
-import { ResolvedMfaContext } from './mfa-options';
+import type { ResolvedMfaContext } from '../options/mfa-context';
 import { AuditTrail } from '../audit/audit-trail';
 import { MfaSubject } from '../subject';
 import { counterUserKey } from '../counters/counter-user-key';
 import { accountRefusal, accountWaitMs } from './account-waits';
 import type { SecurityNotices } from './security-notices';
+
+type Deps = Pick<ResolvedMfaContext, 'counters' | 'clock' | 'lockout'>;
 
 const DAY_MS = 86_400_000;
 export const ACCOUNT_CHANNEL = 'account';
@@ -36,7 +38,7 @@ export const lockoutKeys = (userId: string, channel: string) => {
  */
 export class AttemptLimiter {
   constructor(
-    private readonly ctx: ResolvedMfaContext,
+    private readonly ctx: Deps,
     private readonly audit: AuditTrail,
     /** The engine always passes it; a limiter built alone (a counter-store test) tells nobody. */
     private readonly notices?: SecurityNotices,

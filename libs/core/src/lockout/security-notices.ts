@@ -2,7 +2,9 @@ import { AuditTrail } from '../audit/audit-trail';
 import { MfaNotification } from '../ports/notifier.port';
 import { MfaSubject } from '../subject';
 import { lockoutKeys } from './attempt-limiter';
-import { ResolvedMfaContext } from './mfa-options';
+import type { ResolvedMfaContext } from '../options/mfa-context';
+
+type Deps = Pick<ResolvedMfaContext, 'counters' | 'clock'>;
 
 type Who = Partial<MfaSubject> & { userId: string };
 type Notice = Omit<MfaNotification, 'userId' | 'at'>;
@@ -32,7 +34,7 @@ const noticeKey = (userId: string, type: MfaNotification['type']) => lockoutKeys
  */
 export class SecurityNotices {
   constructor(
-    private readonly ctx: ResolvedMfaContext,
+    private readonly ctx: Deps,
     private readonly audit: AuditTrail,
     private readonly notify: (who: Who, notice: Notice) => void,
   ) {}

@@ -7,12 +7,11 @@ import type {
   BackupCodeStore, EnrollmentRecord, EnrollmentStore, FactorType, RecoveryTicketRecord, RecoveryTicketStore, SessionStore,
 } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
-import type { ChallengeService } from './challenge.service';
-import type { EnrollmentService } from './enrollment.service';
-import { LifecycleService } from './lifecycle.service';
-import { resolveMfaOptions } from './mfa-options';
-import type { NotificationService } from './notification.service';
-import type { PolicyService } from './policy.service';
+import type { NotificationService } from '../delivery/notification.service';
+import { KeyRing } from '../crypto/key-ring';
+import { SessionStateCache } from '../enforcement/session-state.cache';
+import { FactorRemoval } from './factor-removal';
+import { RecoveryTicketService } from './recovery-ticket.service';
 import type { TrustedDeviceService } from './trusted-device.service';
 
 type RecoverySlice = RecoveryTicketStore &
@@ -69,8 +68,7 @@ function setup() {
   store.enrollments = [totp('a-1', 'alice'), totp('b-1', 'bob')];
   const events: AuditEvent[] = [];
   const revoked: string[] = [];
-  // The engine context still asks for the whole MfaStore; recovery only touches these slices.
-  const ctx = resolveMfaOptions({ store: store as never, encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 3).toString('base64') }] }, clock });
+  const deps = { store, clock, keyRing: new KeyRing({ keys: [{ id: 'k', key: Buffer.alloc(32, 3).toString('base64') }] }), sessionCache: new SessionStateCache(0, clock) };
   const devices = {
     revokeAll: async (who: { userId: string }) => {
       revoked.push(who.userId);
@@ -78,28 +76,27 @@ function setup() {
     },
   } as unknown as TrustedDeviceService;
   const notifications = { notify: () => undefined } as unknown as NotificationService;
-  const lifecycle = new LifecycleService(
-    ctx, new AuditTrail({ emit: (e) => void events.push(e) }, clock), {} as PolicyService, {} as ChallengeService, {} as EnrollmentService, devices, notifications,
-  );
-  return { clock, store, events, revoked, lifecycle };
+  const audit = new AuditTrail({ emit: (e) => void events.push(e) }, clock);
+  const recovery = new RecoveryTicketService(deps, audit, new FactorRemoval(deps, audit, devices, notifications), notifications);
+  return { clock, store, events, revoked, recovery };
 }
 
 const refused = expect.objectContaining({ code: 'RECOVERY_TICKET_INVALID' });
 
-describe('LifecycleService recovery tickets', () => {
+describe('RecoveryTicketService', () => {
   it("wipes only the holder's factors, codes, devices and verifications, and only once", async () => {
-    const { store, revoked, lifecycle, events } = setup();
-    const { ticket } = await lifecycle.issueRecoveryTicket(admin, 'alice', 'lost phone');
+    const { store, revoked, recovery, events } = setup();
+    const { ticket } = await recovery.issue(admin, 'alice', 'lost phone');
     expect(JSON.stringify([...store.tickets.values()])).not.toContain(ticket.split('.')[1]);
 
-    await lifecycle.redeemRecoveryTicket(alice, ticket);
+    await recovery.redeem(alice, ticket);
     expect(store.enrollments.map((e) => e.id)).toEqual(['b-1']);
     expect(store.backupCodesCleared).toEqual(['alice']);
     expect(store.sessionsForgotten).toEqual(['alice']);
     expect(revoked).toEqual(['alice']);
     expect(events.at(-1)).toMatchObject({ type: 'recovery.ticket_redeemed', userId: 'alice', reason: 'issued by helpdesk' });
 
-    await expect(lifecycle.redeemRecoveryTicket(alice, ticket)).rejects.toEqual(refused);
+    await expect(recovery.redeem(alice, ticket)).rejects.toEqual(refused);
   });
 
   it.each([
@@ -108,26 +105,26 @@ describe('LifecycleService recovery tickets', () => {
     ['after it expired', (ticket: string) => [alice, ticket] as const, 24 * 3600],
     ['malformed', () => [alice, 'no-dot'] as const, 0],
   ])('refuses a ticket presented %s, and wipes nothing', async (_case, present, later) => {
-    const { clock, store, revoked, lifecycle, events } = setup();
-    const { ticket } = await lifecycle.issueRecoveryTicket(admin, 'alice', undefined);
+    const { clock, store, revoked, recovery, events } = setup();
+    const { ticket } = await recovery.issue(admin, 'alice', undefined);
     clock.advance(later);
     const [subject, presented] = present(ticket);
-    await expect(lifecycle.redeemRecoveryTicket(subject, presented)).rejects.toEqual(refused);
+    await expect(recovery.redeem(subject, presented)).rejects.toEqual(refused);
     expect(store.enrollments).toHaveLength(2);
     expect(revoked).toEqual([]);
     expect(events.at(-1)).toMatchObject({ type: 'recovery.ticket_refused' });
   });
 
   it('lets exactly one of two racing redemptions through', async () => {
-    const { lifecycle } = setup();
-    const { ticket } = await lifecycle.issueRecoveryTicket(admin, 'alice', undefined);
-    const results = await Promise.allSettled([lifecycle.redeemRecoveryTicket(alice, ticket), lifecycle.redeemRecoveryTicket(alice, ticket)]);
+    const { recovery } = setup();
+    const { ticket } = await recovery.issue(admin, 'alice', undefined);
+    const results = await Promise.allSettled([recovery.redeem(alice, ticket), recovery.redeem(alice, ticket)]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
   });
 
   it.each([0, 73, 1.5])('refuses a lifetime of %s hours', async (hours) => {
-    const { store, lifecycle } = setup();
-    await expect(lifecycle.issueRecoveryTicket(admin, 'alice', undefined, hours)).rejects.toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    const { store, recovery } = setup();
+    await expect(recovery.issue(admin, 'alice', undefined, hours)).rejects.toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
     expect(store.tickets.size).toBe(0);
   });
 });

@@ -5,9 +5,9 @@ import { ManualClock } from '../clock/clock';
 import type { AuditEvent } from '../ports/audit-sink.port';
 import type { TrustedDeviceRecord, TrustedDeviceStore } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
-import { resolveMfaOptions } from './mfa-options';
-import type { NotificationService } from './notification.service';
-import type { PolicyService } from './policy.service';
+import { createMfaContext } from '../engine/compose';
+import type { NotificationService } from '../delivery/notification.service';
+import type { PolicyService } from '../policy/policy.service';
 import { TrustedDeviceService } from './trusted-device.service';
 
 /** The trusted-device slice of MfaStore, in memory. */
@@ -51,7 +51,7 @@ function setup(devices: { remember?: boolean; trustMs?: number; revokeAtRisk?: n
   const events: AuditEvent[] = [];
   const notices: string[] = [];
   // ResolvedMfaContext still asks for the whole MfaStore; this service only touches the device slice.
-  const ctx = resolveMfaOptions({ store: store as never, encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 7).toString('base64') }] }, clock });
+  const ctx = createMfaContext({ store: store as never, encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 7).toString('base64') }] }, clock });
   const policy = { current: () => ({ devices: { remember: true, trustMs: 30 * DAY, revokeAtRisk: null, ...devices } }) } as unknown as PolicyService;
   const notifications = { notify: (_who: unknown, n: { type: string }) => notices.push(n.type) } as unknown as NotificationService;
   const service = new TrustedDeviceService(ctx, new AuditTrail({ emit: (e) => void events.push(e) }, clock), policy, notifications);

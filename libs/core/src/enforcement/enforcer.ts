@@ -1,0 +1,120 @@
+import { AuditTrail, sessionRefOf } from '../audit/audit-trail';
+import type { ChallengeService } from '../challenges/challenge.service';
+import { enrollableFactors } from '../challenges/challenge-methods';
+import type { OtpDeliveryService } from '../delivery/otp-delivery.service';
+import { MfaError } from '../errors/mfa.error';
+import type { TrustedDeviceService } from '../lifecycle/trusted-device.service';
+import type { ResolvedMfaContext } from '../options/mfa-context';
+import { Decision, decide, Evidence } from '../policy/decide';
+import type { PolicyService } from '../policy/policy.service';
+import { isSingleUse } from '../policy/requirement';
+import type { MfaTarget, RequestContext } from '../policy/request-context';
+import type { MfaSubject } from '../subject';
+import type { SessionVerifications } from './session-verifications';
+
+/** What a request that may proceed should also tell the client. */
+export interface EnforceOutcome {
+  /** Mandatory enrollment: seconds left before guarded routes refuse this user until they enroll. */
+  enrollmentGraceSeconds?: number;
+}
+
+type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'sessionCache'>;
+
+/** evaluate → (device, grants) → allow, deny or challenge, over server-side session state only. */
+export class Enforcer {
+  constructor(
+    private readonly deps: Deps,
+    private readonly audit: AuditTrail,
+    private readonly policy: PolicyService,
+    private readonly sessions: SessionVerifications,
+    private readonly devices: TrustedDeviceService,
+    private readonly challenges: ChallengeService,
+    private readonly delivery: OtpDeliveryService,
+  ) {}
+
+  /**
+   * Synchronous fast path: true when this process's cached session state already satisfies
+   * the target and no single-use grant has to be spent. False means "ask `enforce`", never "deny".
+   */
+  satisfiedFromCache(subject: MfaSubject, target: MfaTarget, context: RequestContext): boolean {
+    const { sessionCache, clock } = this.deps;
+    if (!this.policy.isLoaded || !sessionCache.enabled) return false;
+    const verified = sessionCache.get(subject.sessionId, subject.userId);
+    if (!verified) return false;
+    const decision = decide(this.policy.current(), target, context, { userId: subject.userId, groups: subject.groups ?? [], verified, grants: [] }, clock.now());
+    return decision.outcome === 'allow' && decision.consumeGrants.length === 0;
+  }
+
+  /** Resolves when the request may proceed; throws MFA_REQUIRED (with a challenge), MFA_DENIED or MFA_ENROLLMENT_REQUIRED. */
+  async enforce(subject: MfaSubject, target: MfaTarget, context: RequestContext = {}): Promise<EnforceOutcome> {
+    if (!this.policy.isLoaded) await this.policy.init();
+    const policy = this.policy.current();
+    const now = this.deps.clock.now();
+    const sessionRef = sessionRefOf(subject.sessionId);
+    const evidence: Evidence = { userId: subject.userId, groups: subject.groups ?? [], verified: await this.sessions.read(subject, sessionRef), grants: [] };
+    // Someone verified in this session has a factor; only the others can owe an enrollment.
+    const mapped = target.service !== undefined || target.operation !== undefined || target.requirement !== undefined;
+    const outcome = evidence.verified.length === 0 && (policy.enrollment || mapped) ? await this.enrollmentGate(subject, now) : {};
+    let decision = decide(policy, target, context, evidence, now);
+    // The trusted-device cookie is read only when a missing step would accept a device.
+    if (decision.outcome === 'challenge' && context.deviceCookie && !context.deviceTrusted && decision.remaining.some((s) => s.allowTrustedDevice)) {
+      if (await this.devices.check(subject, context.deviceCookie, context)) {
+        context = { ...context, deviceTrusted: true };
+        decision = decide(policy, target, context, evidence, now);
+      }
+    }
+    // Grants are read only when a single-use step is what is missing, so satisfied sessions cost one read.
+    if (decision.outcome === 'challenge' && decision.remaining.some(isSingleUse)) {
+      evidence.grants = await this.deps.store.listUnspentGrants(subject.userId, sessionRef, decision.scope, now);
+      decision = decide(policy, target, context, evidence, now);
+    }
+    if (decision.outcome === 'allow') {
+      if (await this.spendGrants(subject, decision)) return outcome;
+      evidence.grants = []; // another request spent the grant first: ask again
+      decision = decide(policy, target, context, evidence, now);
+    }
+    if (decision.outcome === 'deny') {
+      this.audit.record(subject, { type: 'decision.denied', severity: 'warning', outcome: 'refused', policyVersion: decision.policyVersion, ruleId: decision.ruleId });
+      throw new MfaError('MFA_DENIED', { ruleId: decision.ruleId, policyVersion: decision.policyVersion });
+    }
+    if (decision.outcome === 'allow') return outcome;
+    if (decision.drift) {
+      this.audit.record(subject, { type: 'session.drift', severity: 'high', outcome: 'challenge', ruleId: decision.ruleId, policyVersion: decision.policyVersion, reason: decision.reasons.at(-1) });
+    }
+    const challenge = await this.challenges.open(subject, sessionRef, decision);
+    throw new MfaError('MFA_REQUIRED', { challenge });
+  }
+
+  /**
+   * Mandatory enrollment. A user the policy's `enrollment` covers, who has no factor, may
+   * go on for the grace period (counted from the first request it applied to) and is told
+   * how long is left; after it, and at once after an admin forced re-enrollment, every
+   * guarded route answers MFA_ENROLLMENT_REQUIRED until a factor is bound.
+   */
+  private async enrollmentGate(subject: MfaSubject, now: number): Promise<EnforceOutcome> {
+    const { store } = this.deps;
+    const rule = this.policy.current().enrollment;
+    const [enrollments, state] = await Promise.all([store.listEnrollments(subject.userId), store.findUserState(subject.userId)]);
+    if (enrollments.some((e) => e.status === 'active')) return {};
+    const forced = state?.reenrollmentForcedAt ?? null;
+    const applies = rule !== null && (rule.everyone || (subject.groups ?? []).some((g) => rule.groups.includes(g)));
+    if (forced === null && !applies) return {};
+    const since = forced === null ? (state?.enrollmentRequiredSince ?? (await store.markEnrollmentRequired(subject.userId, now))) : null;
+    const remainingMs = since === null ? 0 : since + rule!.graceMs - now;
+    if (remainingMs > 0) return { enrollmentGraceSeconds: Math.ceil(remainingMs / 1000) };
+    this.audit.record(subject, { type: 'enrollment.required', severity: 'warning', outcome: 'refused', reason: forced !== null ? 're-enrollment forced by an administrator' : 'grace period ended' });
+    throw new MfaError('MFA_ENROLLMENT_REQUIRED', {
+      reason: forced !== null ? 'reenrollment_forced' : 'grace_period_ended', enrollable: enrollableFactors(this.policy.current().enabled, this.delivery),
+    });
+  }
+
+  /** Single-use grants are spent by the request they authorise; losing the race means not authorised. */
+  private async spendGrants(subject: MfaSubject, decision: Extract<Decision, { outcome: 'allow' }>): Promise<boolean> {
+    const now = this.deps.clock.now();
+    for (const id of decision.consumeGrants) {
+      if (!(await this.deps.store.consumeGrant(subject.userId, id, now))) return false;
+      this.audit.record(subject, { type: 'grant.spent', severity: 'info', outcome: 'success', policyVersion: decision.policyVersion, ruleId: decision.ruleIds.join(',') });
+    }
+    return true;
+  }
+}

@@ -1,0 +1,104 @@
+import { AuditTrail } from '../audit/audit-trail';
+import { LoggerAuditSink } from '../audit/logger-audit.sink';
+import { ChallengeService } from '../challenges/challenge.service';
+import { EmailFallback } from '../challenges/email-fallback';
+import { systemClock } from '../clock/clock';
+import { InMemoryCounterStore } from '../counters/in-memory-counter.store';
+import { CodeHasher } from '../crypto/code-hasher';
+import { KeyRing } from '../crypto/key-ring';
+import { NotificationService } from '../delivery/notification.service';
+import { OtpDeliveryService } from '../delivery/otp-delivery.service';
+import { Enforcer } from '../enforcement/enforcer';
+import { Reauthentication } from '../enforcement/reauthentication';
+import { SessionStateCache } from '../enforcement/session-state.cache';
+import { SessionStateService } from '../enforcement/session-state.service';
+import { SessionVerifications } from '../enforcement/session-verifications';
+import { BackupCodesService } from '../enrollment/backup-codes.service';
+import { EnrollmentService } from '../enrollment/enrollment.service';
+import { PendingEnrollments } from '../enrollment/pending-enrollments';
+import { BackupCodeFactor } from '../factors/backup-code.factor';
+import { BackupCodeVerifier } from '../factors/backup-code.verifier';
+import { FactorVerifier } from '../factors/factor.verifier';
+import { OtpCodeFactor } from '../factors/otp-code.factor';
+import { TotpFactor } from '../factors/totp.factor';
+import { TotpVerifier } from '../factors/totp.verifier';
+import { FactorRemoval } from '../lifecycle/factor-removal';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { RecoveryTicketService } from '../lifecycle/recovery-ticket.service';
+import { TrustedDeviceService } from '../lifecycle/trusted-device.service';
+import { AttemptLimiter } from '../lockout/attempt-limiter';
+import { SecurityNotices } from '../lockout/security-notices';
+import type { MfaCoreOptions } from '../options/mfa-core.options';
+import type { ResolvedMfaContext } from '../options/mfa-context';
+import { resolveOptions } from '../options/resolve-options';
+import { PolicyService } from '../policy/policy.service';
+
+/** The options checked, then the objects they call for built: the context every service draws from. */
+export function createMfaContext(options: MfaCoreOptions): ResolvedMfaContext {
+  const values = resolveOptions(options);
+  const clock = options.clock ?? systemClock;
+  return {
+    ...values,
+    keyRing: new KeyRing(options.encryption),
+    store: options.store,
+    counters: options.counters ?? new InMemoryCounterStore(),
+    audit: options.audit ?? new LoggerAuditSink(),
+    auditReader: options.auditReader,
+    clock,
+    totp: new TotpFactor(options.totp),
+    backupCodes: new BackupCodeFactor(options.backupCodes),
+    hasher: new CodeHasher(options.backupCodes?.scrypt),
+    otp: new OtpCodeFactor(),
+    sms: options.sms,
+    email: options.email,
+    notifier: options.notifier,
+    contactEmail: options.contactEmail,
+    sessionCache: new SessionStateCache(values.sessionCacheTtlMs, clock, 50_000, options.sessionInvalidation),
+    sessionInvalidation: options.sessionInvalidation,
+    bootPolicy: options.policy,
+  };
+}
+
+export interface MfaServices {
+  audit: AuditTrail;
+  policy: PolicyService;
+  delivery: OtpDeliveryService;
+  notifications: NotificationService;
+  limiter: AttemptLimiter;
+  devices: TrustedDeviceService;
+  enforcer: Enforcer;
+  reauth: Reauthentication;
+  challenges: ChallengeService;
+  enrollments: EnrollmentService;
+  backupCodes: BackupCodesService;
+  lifecycle: LifecycleService;
+  recovery: RecoveryTicketService;
+  sessions: SessionStateService;
+}
+
+/** The one place services are wired: each gets the context (narrowed by its own type) and the few services it calls. */
+export function composeServices(ctx: ResolvedMfaContext): MfaServices {
+  const audit = new AuditTrail(ctx.audit, ctx.clock);
+  const delivery = new OtpDeliveryService(ctx, audit);
+  const notifications = new NotificationService(ctx, audit, delivery);
+  const notices = new SecurityNotices(ctx, audit, (who, notice) => notifications.notify(who, notice));
+  const limiter = new AttemptLimiter(ctx, audit, notices);
+  const totp = new TotpVerifier(ctx, audit, notices);
+  const verifier = new FactorVerifier(totp, new BackupCodeVerifier(ctx, audit, notifications), delivery);
+  const policy = new PolicyService(ctx, audit);
+  const devices = new TrustedDeviceService(ctx, audit, policy, notifications);
+  const verifications = new SessionVerifications(ctx);
+  const challenges = new ChallengeService(ctx, audit, policy, limiter, verifier, delivery, devices, verifications, new EmailFallback(ctx, policy));
+  const enforcer = new Enforcer(ctx, audit, policy, verifications, devices, challenges, delivery);
+  const reauth = new Reauthentication(ctx, enforcer);
+  const backupCodes = new BackupCodesService(ctx, audit, reauth, notifications);
+  const pending = new PendingEnrollments(ctx, audit, verifications, backupCodes, notifications);
+  const enrollments = new EnrollmentService(ctx, audit, limiter, totp, reauth, pending, delivery);
+  const removal = new FactorRemoval(ctx, audit, devices, notifications);
+  return {
+    audit, policy, delivery, notifications, limiter, devices, enforcer, reauth, challenges, enrollments, backupCodes,
+    lifecycle: new LifecycleService(ctx, audit, policy, reauth, removal, devices),
+    recovery: new RecoveryTicketService(ctx, audit, removal, notifications),
+    sessions: new SessionStateService(ctx, audit, reauth),
+  };
+}
