@@ -1,4 +1,45 @@
-/** `nestjs-mfa/core`: the framework-free engine and ports, for custom adapters. */
-export * from '../libs/core/src';
-// Kept here while hosts move to `nestjs-mfa/delivery`; nodemailer still loads only when SMTP is used.
-export * from '../libs/delivery/src';
+/**
+ * `nestjs-mfa/core`: the framework-free engine and its ports, for custom adapters, stores
+ * and policy tools. An explicit list: `etc/core.api.md` is the reviewed surface.
+ */
+
+// Engine
+export { MfaEngine } from '../libs/core/src';
+export type {
+  MfaCoreOptions, LockoutOptions, ChannelLockout, LockoutEvent, DeliveryOptions, MfaMessageStrings, MfaSubject, AuthenticationContext,
+  ChallengeView, MethodView, VerifyResult, TotpEnrollmentStart, DeliveryEnrollmentStart, CodeSent, DeliveryChannel, FactorView,
+  EnrollmentSummary, PolicyVersionView, ExplainSubject, MfaEngineAdmin, EnforceOutcome, TrustedDeviceView, IssuedDevice, UserMfaView,
+  RecoveryTicketIssued,
+} from '../libs/core/src';
+
+// Errors
+export { MfaError, MfaConfigurationError, MfaStoreConnectionError, DeliveryError, MFA_ERROR_CODES } from '../libs/core/src';
+export type { MfaErrorCode } from '../libs/core/src';
+
+// Clock and keys
+export { systemClock, ManualClock, KeyRing } from '../libs/core/src';
+export type { Clock, KeyRingOptions, EncryptionKey } from '../libs/core/src';
+
+// Ports, and the default counters and audit sinks behind them
+export { InMemoryCounterStore, LoggerAuditSink, FanOutAuditSink } from '../libs/core/src';
+export type {
+  MfaStore, EnrollmentStore, BackupCodeStore, OtpCodeStore, ChallengeStore, VerificationStore, SessionStore, GrantStore,
+  TrustedDeviceStore, RecoveryTicketStore, UserStateStore, PolicyStore,
+  EnrollmentRecord, BackupCodeRecord, ChallengeRecord, ChallengeDemand, SessionFactorRecord, EnrollmentStatus, ChallengeStatus, GrantRecord,
+  PolicyVersionRecord, PolicyActivationRecord, EnrollmentType, OtpCodeRecord, TrustedDeviceRecord, RecoveryTicketRecord, UserMfaState,
+  VerificationSpend, VerificationCommit, VerificationOutcome,
+  CounterStore, CounterHit, AuditSink, AuditEvent, AuditSeverity, AuditReader, AuditQuery, AuditPage,
+  SmsSender, EmailSender, SmsMessage, EmailMessage, DeliveryReceipt, DeliveryStatusReport, StatusCallbackRequest,
+  Notifier, MfaNotification, SessionInvalidationBus, SessionInvalidation,
+  LocationResolver, DeviceTrustSignal, RiskSignal, MachinePrincipalSignal,
+  TotpFactorOptions, TotpProfile, TotpAlgorithm, BackupCodeOptions, OtpProfile, ScryptCost,
+} from '../libs/core/src';
+
+// Requirements and policy
+export { buildRequirement, FACTOR_TYPES, validatePolicy, maskTarget } from '../libs/core/src';
+export type {
+  Requirement, RequirementInput, RequirementStep, FactorType, MfaTarget, RequestContext, VerificationBaseline,
+  PolicyDocument, PolicyRule, PolicyConditions, RequirementSpec, StepSpec, ServicePolicy, OperationPolicy, PolicyProblem,
+  PolicyExplanation, DecisionView, Decision, Drift, ExplainedLayer, LayerSource, EnrollmentFacts, EnrollmentStanding, RuleSource,
+  RequirementStepView,
+} from '../libs/core/src';

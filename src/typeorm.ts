@@ -1,2 +1,29 @@
-/** `nestjs-mfa/typeorm`: entities, migrations, the TypeORM store and audit sink. */
-export * from '../libs/typeorm/src';
+/**
+ * `nestjs-mfa/typeorm`: the TypeORM store, counters and audit sink, and the entities and
+ * migrations to add to your own DataSource. `etc/typeorm.api.md` is the reviewed surface.
+ */
+
+// Store and sinks
+export { TypeOrmMfaStore, TypeOrmCounterStore, TypeOrmAuditSink } from '../libs/typeorm/src';
+
+// Schema: add both lists to a DataSource MFA shares with the app
+export { mfaEntities, mfaMigrations } from '../libs/typeorm/src';
+
+// Entities and migrations, by type only: the lists above are how a host uses them
+export type {
+  MfaEnrollmentEntity, MfaBackupCodeEntity, MfaChallengeEntity, MfaSessionFactorEntity, MfaAuditEventEntity, MfaGrantEntity,
+  MfaPolicyVersionEntity, MfaPolicyActivationEntity, MfaCounterEntity, MfaOtpCodeEntity, MfaTrustedDeviceEntity,
+  MfaRecoveryTicketEntity, MfaUserStateEntity,
+  MfaInit1763900000000, MfaPolicy1764000000000, MfaCounters1764100000000, MfaDelivery1764200000000, MfaLifecycle1764300000000,
+  MfaExactText1764400000000,
+} from '../libs/typeorm/src';
+
+// The ports they implement (also in `nestjs-mfa/core`)
+export type {
+  MfaStore, EnrollmentStore, BackupCodeStore, OtpCodeStore, ChallengeStore, VerificationStore, SessionStore, GrantStore,
+  TrustedDeviceStore, RecoveryTicketStore, UserStateStore, PolicyStore,
+  EnrollmentRecord, BackupCodeRecord, ChallengeRecord, ChallengeDemand, SessionFactorRecord, EnrollmentStatus, ChallengeStatus, GrantRecord,
+  PolicyVersionRecord, PolicyActivationRecord, EnrollmentType, OtpCodeRecord, TrustedDeviceRecord, RecoveryTicketRecord, UserMfaState,
+  VerificationSpend, VerificationCommit, VerificationOutcome, FactorType, RequirementStep, VerificationBaseline, TotpProfile, TotpAlgorithm,
+  CounterStore, CounterHit, AuditSink, AuditEvent, AuditSeverity, AuditReader, AuditQuery, AuditPage,
+} from '../libs/core/src';

@@ -35,6 +35,14 @@ node out/consumer.js
 for entry in nestjs-mfa nestjs-mfa/core nestjs-mfa/express nestjs-mfa/typeorm nestjs-mfa/redis nestjs-mfa/delivery; do
   node -e "require('$entry')" || { echo "entry point $entry does not load on its own" >&2; exit 1; }
 done
+# The surface is an explicit list (etc/*.api.md): internals the barrels once leaked stay out.
+node -e "
+  const internals = ['stepsKey', 'totpSecretAad', 'deliveryTargetAad', 'policyHash', 'canonicalJson', 'sessionRefOf', 'MFA_MODULE_OPTIONS', 'MFA_REQUIREMENT_KEY', 'toBase32', 'CodeHasher'];
+  for (const entry of ['nestjs-mfa', 'nestjs-mfa/core', 'nestjs-mfa/express', 'nestjs-mfa/typeorm', 'nestjs-mfa/redis', 'nestjs-mfa/delivery']) {
+    const leaked = internals.filter((name) => name in require(entry));
+    if (leaked.length) { console.error(entry + ' exports internals: ' + leaked.join(', ')); process.exit(1); }
+  }
+"
 node -e "
   const { createMfa } = require('nestjs-mfa/express');
   const key = require('node:crypto').randomBytes(32).toString('base64');
