@@ -2,7 +2,7 @@
 // single-use grants, continuous evaluation, versioning with audit, explain — on every
 // backend and through both adapters.
 import request from 'supertest';
-import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
+import { MATRIX, TestApp, signIn, signInEnrolled, startTestApp, totpAt } from '../support/test-app';
 
 describe.each(MATRIX)('policy engine on %s', (_name, backend, adapter) => {
   let t: TestApp;

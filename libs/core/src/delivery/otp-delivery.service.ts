@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { AuditTrail } from '../audit/audit-trail';
-import { maskTarget } from '../delivery/mask-target';
 import { fillTemplate } from '../delivery/otp-messages';
 import { DeliveryError } from '../errors/delivery.error';
 import { MfaError } from '../errors/mfa.error';

@@ -17,19 +17,19 @@ describe('SessionStateCache', () => {
     expect(cache.get('s1', 'u1')).toBeUndefined();
   });
 
-  it('never caches a read that overlapped a write (it may be stale)', () => {
+  it('never caches a read that overlapped a write (it may be stale)', async () => {
     const cache = new SessionStateCache(5000, clock);
     const ticket = cache.readTicket(); // a read starts…
-    cache.invalidateSession('s1'); // …a verification is written meanwhile…
+    await cache.invalidateSession('s1'); // …a verification is written meanwhile…
     cache.set('s1', 'u1', [], ticket); // …and the read's old answer must not stick
     expect(cache.get('s1', 'u1')).toBeUndefined();
   });
 
-  it('drops every session of a user at once', () => {
+  it('drops every session of a user at once', async () => {
     const cache = new SessionStateCache(5000, clock);
     cache.set('s1', 'u1', totp(1), cache.readTicket());
     cache.set('s2', 'u1', totp(1), cache.readTicket());
-    cache.invalidateUser('u1');
+    await cache.invalidateUser('u1');
     expect(cache.get('s1', 'u1')).toBeUndefined();
     expect(cache.get('s2', 'u1')).toBeUndefined();
   });

@@ -12,7 +12,7 @@ import type { TotpVerifier } from '../factors/totp.verifier';
 import type { AttemptLimiter } from '../lockout/attempt-limiter';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import type { RequestContext } from '../policy/request-context';
-import type { EnrollmentRecord, EnrollmentType } from '../ports/mfa-store.port';
+import type { EnrollmentRecord } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
 import { optionalLabel } from './factor-label';
 import { enrollmentSummary, EnrollmentSummary, FactorView } from './factor-view';
