@@ -5,7 +5,18 @@ import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'dist-sample/**', 'coverage/**', 'etc/**', 'bench/better-auth/**', 'bench/results/**', 'test/hosts/**', 'test/pack/**', '**/*.js', '**/*.mjs'],
+    ignores: [
+      'dist/**',
+      'dist-sample/**',
+      'coverage/**',
+      'etc/**',
+      'bench/better-auth/**',
+      'bench/results/**',
+      'test/hosts/**',
+      'test/pack/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
   },
   ...tseslint.configs.recommended,
   {
@@ -14,7 +25,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/await-thenable': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // A server's handler reads a variable the line after it is created: `let` is the honest form.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Request and body shapes come from the host's framework; `any` there is deliberate.

@@ -62,8 +62,18 @@ async function redisCounters(): Promise<CounterStore> {
 async function main(): Promise<void> {
   const database: DataSourceOptions =
     process.env.MFA_BENCH_DB === 'postgres'
-      ? ({ type: 'postgres', url: process.env.MFA_BENCH_POSTGRES_URL, logging: ['query'], logger: queryCounter } as DataSourceOptions)
-      : ({ type: 'better-sqlite3', database: join(mkdtempSync(join(tmpdir(), 'mfa-bench-')), 'mfa.sqlite'), logging: ['query'], logger: queryCounter } as DataSourceOptions);
+      ? ({
+          type: 'postgres',
+          url: process.env.MFA_BENCH_POSTGRES_URL,
+          logging: ['query'],
+          logger: queryCounter,
+        } as DataSourceOptions)
+      : ({
+          type: 'better-sqlite3',
+          database: join(mkdtempSync(join(tmpdir(), 'mfa-bench-')), 'mfa.sqlite'),
+          logging: ['query'],
+          logger: queryCounter,
+        } as DataSourceOptions);
   const counters = process.env.MFA_BENCH_COUNTERS === 'redis' ? await redisCounters() : undefined;
   @Module({
     imports: [
@@ -81,10 +91,11 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(BenchModule, { logger: false });
   useSessions(app, randomBytes(16).toString('hex'));
   await app.listen(0, '127.0.0.1');
-  const exit = () => void app.close().then(async () => {
-    await counters?.close?.();
-    process.exit(0);
-  });
+  const exit = () =>
+    void app.close().then(async () => {
+      await counters?.close?.();
+      process.exit(0);
+    });
   process.on('message', (m) => m === 'exit' && exit());
   process.on('disconnect', exit);
   process.send?.({ port: (app.getHttpServer().address() as { port: number }).port });

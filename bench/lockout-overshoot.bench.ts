@@ -27,7 +27,11 @@ async function attack(sides: Side[]): Promise<{ evaluated: number; answers: Reco
   const sessions: Array<{ side: Side; entry: PoolEntry }> = [];
   for (const side of sides) {
     const count = CONNECTIONS / sides.length;
-    const entries = await side.seed({ users: 1, sessionsPerUser: count, existing: [{ userId: user.userId, email: user.email, key: user.key }] });
+    const entries = await side.seed({
+      users: 1,
+      sessionsPerUser: count,
+      existing: [{ userId: user.userId, email: user.email, key: user.key }],
+    });
     for (const entry of entries) sessions.push({ side, entry: { ...entry, key: user.key } });
   }
   const answers: Record<string, number> = {};
@@ -36,7 +40,11 @@ async function attack(sides: Side[]): Promise<{ evaluated: number; answers: Reco
     sessions.map(async ({ side, entry }) => {
       for (let k = 0; k < ATTEMPTS_EACH; k++) {
         const spec = side.verify(entry, wrongTotp(entry.key, Date.now()));
-        const res = await fetch(side.server.base + spec.path, { method: 'POST', headers: spec.headers, body: spec.body });
+        const res = await fetch(side.server.base + spec.path, {
+          method: 'POST',
+          headers: spec.headers,
+          body: spec.body,
+        });
         const body = await res.text();
         if (side.isInvalidCode(res.status, body)) evaluated++;
         let code = '';
@@ -67,14 +75,19 @@ runBench(async () => {
   const svc = await services();
   const pgRedis = svc.postgres ?? svc.redis;
   const configs: Array<{ label: string; skip?: string; start: () => Promise<Side[]> }> = [
-    { label: 'nestjs-mfa, embedded default (SQLite + in-process counters)', start: async () => [await startOurs('p7-ours-sqlite', 'sqlite', { MFA_BENCH_LOCK_MAX: String(N) })] },
+    {
+      label: 'nestjs-mfa, embedded default (SQLite + in-process counters)',
+      start: async () => [await startOurs('p7-ours-sqlite', 'sqlite', { MFA_BENCH_LOCK_MAX: String(N) })],
+    },
     {
       label: 'nestjs-mfa, PostgreSQL + Redis counters',
       skip: pgRedis ?? undefined,
       start: async () => {
         await resetPostgres(POSTGRES_URL);
         await resetRedis();
-        return [await startOurs('p7-ours-pg', 'postgres', { MFA_BENCH_COUNTERS: 'redis', MFA_BENCH_LOCK_MAX: String(N) })];
+        return [
+          await startOurs('p7-ours-pg', 'postgres', { MFA_BENCH_COUNTERS: 'redis', MFA_BENCH_LOCK_MAX: String(N) }),
+        ];
       },
     },
     {
@@ -83,7 +96,11 @@ runBench(async () => {
       start: async () => {
         await resetPostgres(POSTGRES_URL);
         await resetRedis();
-        const env = { MFA_BENCH_COUNTERS: 'redis', MFA_BENCH_LOCK_MAX: String(N), MFA_BENCH_KEY: randomBytes(32).toString('base64') };
+        const env = {
+          MFA_BENCH_COUNTERS: 'redis',
+          MFA_BENCH_LOCK_MAX: String(N),
+          MFA_BENCH_KEY: randomBytes(32).toString('base64'),
+        };
         const a = await startOurs('p7-ours-pg-1', 'postgres', env);
         return [a, await startOurs('p7-ours-pg-2', 'postgres', env)];
       },
@@ -119,7 +136,13 @@ runBench(async () => {
         .sort((x, y) => y[1] - x[1])
         .map(([k, v]) => `${k} × ${fmt(v / trials.length, v % trials.length ? 1 : 0)}`)
         .join(', ');
-      rows.push([config.label, trials.map((t) => t.evaluated).join(', '), `**${fmt(median(over))}**`, fmt(Math.max(...over)), answerText]);
+      rows.push([
+        config.label,
+        trials.map((t) => t.evaluated).join(', '),
+        `**${fmt(median(over))}**`,
+        fmt(Math.max(...over)),
+        answerText,
+      ]);
       report.log(`${config.label}: evaluated ${trials.map((t) => t.evaluated).join(', ')}`);
       const ours = sides[0].name === 'ours';
       report.figure({
@@ -132,6 +155,15 @@ runBench(async () => {
       await Promise.all(sides.map((s) => s.stop()));
     }
   }
-  report.table(['', 'failures evaluated per trial', 'overshoot (median)', 'overshoot (max)', 'answers per trial (status code × count)'], rows);
+  report.table(
+    [
+      '',
+      'failures evaluated per trial',
+      'overshoot (median)',
+      'overshoot (max)',
+      'answers per trial (status code × count)',
+    ],
+    rows,
+  );
   report.save();
 });

@@ -49,9 +49,15 @@ async function verifyWith(side: Side, valid: boolean, times: number): Promise<Tr
   const out: Trace[] = [];
   for (const e of entries) {
     const spec = side.verify(e, valid ? totp(e.key, Date.now()) : wrongTotp(e.key, Date.now()));
-    out.push(await traced(side, async () => {
-      await expectStatus(await fetch(side.server.base + spec.path, { method: 'POST', headers: spec.headers, body: spec.body }), valid ? 200 : 401, 'verify');
-    }));
+    out.push(
+      await traced(side, async () => {
+        await expectStatus(
+          await fetch(side.server.base + spec.path, { method: 'POST', headers: spec.headers, body: spec.body }),
+          valid ? 200 : 401,
+          'verify',
+        );
+      }),
+    );
   }
   return out;
 }
@@ -63,11 +69,22 @@ const OPERATIONS: Operation[] = [
     async measure(side) {
       const [e] = await side.seed({ users: 1 });
       const spec = side.verify(e, totp(e.key, Date.now()));
-      const verified = await fetch(side.server.base + spec.path, { method: 'POST', headers: spec.headers, body: spec.body });
+      const verified = await fetch(side.server.base + spec.path, {
+        method: 'POST',
+        headers: spec.headers,
+        body: spec.body,
+      });
       // Our verify renews the session id (ASVS 7.2.4); Better Auth keeps its cookie.
-      const cookie = verified.headers.getSetCookie().some((c) => c.startsWith('connect.sid=')) ? cookieFrom(verified.headers.getSetCookie(), 'connect.sid') : e.cookie;
+      const cookie = verified.headers.getSetCookie().some((c) => c.startsWith('connect.sid='))
+        ? cookieFrom(verified.headers.getSetCookie(), 'connect.sid')
+        : e.cookie;
       await expectStatus(verified, 200, 'verify');
-      const get = async () => void (await expectStatus(await fetch(`${side.server.base}/bench/guarded`, { headers: { cookie } }), 200, 'guarded'));
+      const get = async () =>
+        void (await expectStatus(
+          await fetch(`${side.server.base}/bench/guarded`, { headers: { cookie } }),
+          200,
+          'guarded',
+        ));
       await get(); // warms the policy and, where it is on, the session cache
       const out: Trace[] = [];
       for (let i = 0; i < (SMOKE ? 3 : 10); i++) out.push(await traced(side, get));
@@ -80,17 +97,45 @@ const OPERATIONS: Operation[] = [
     label: 'SMS send (a challenge code, to the dev outbox)',
     async measure(side) {
       // A verified session binds a phone over HTTP (the code comes from the outbox); other sessions then ask for codes.
-      const seeded = await side.server.post<{ users: Array<{ sessions: Array<{ cookie: string }> }> }>('/bench/seed', { users: 1, sessionsPerUser: SMOKE ? 2 : 4, enroll: false, challenge: false });
+      const seeded = await side.server.post<{ users: Array<{ sessions: Array<{ cookie: string }> }> }>('/bench/seed', {
+        users: 1,
+        sessionsPerUser: SMOKE ? 2 : 4,
+        enroll: false,
+        challenge: false,
+      });
       const [first, ...others] = seeded.users[0].sessions.map((s) => s.cookie);
-      const post = (path: string, cookie: string, body: unknown) => fetch(side.server.base + path, { method: 'POST', headers: { ...json, cookie }, body: JSON.stringify(body) });
-      const start = await expectStatus(await post('/mfa/sms/enrollments', first, { phone: '+905321234512' }), 201, 'bind phone');
+      const post = (path: string, cookie: string, body: unknown) =>
+        fetch(side.server.base + path, { method: 'POST', headers: { ...json, cookie }, body: JSON.stringify(body) });
+      const start = await expectStatus(
+        await post('/mfa/sms/enrollments', first, { phone: '+905321234512' }),
+        201,
+        'bind phone',
+      );
       const outbox = (await (await fetch(`${side.server.base}/bench/outbox`)).json()) as { last: { text: string } };
       const code = /\d{6}/.exec(outbox.last.text)![0];
-      await expectStatus(await post(`/mfa/sms/enrollments/${start.enrollmentId}/confirm`, first, { code }), 200, 'confirm phone');
+      await expectStatus(
+        await post(`/mfa/sms/enrollments/${start.enrollmentId}/confirm`, first, { code }),
+        200,
+        'confirm phone',
+      );
       const out: Trace[] = [];
       for (const cookie of others) {
-        const challenge = await expectStatus(await fetch(`${side.server.base}/bench/guarded`, { headers: { cookie } }), 401, 'guarded');
-        out.push(await traced(side, async () => void (await expectStatus(await post(`/mfa/challenges/${challenge.challenge.id}/send`, cookie, { method: 'sms' }), 200, 'send'))));
+        const challenge = await expectStatus(
+          await fetch(`${side.server.base}/bench/guarded`, { headers: { cookie } }),
+          401,
+          'guarded',
+        );
+        out.push(
+          await traced(
+            side,
+            async () =>
+              void (await expectStatus(
+                await post(`/mfa/challenges/${challenge.challenge.id}/send`, cookie, { method: 'sms' }),
+                200,
+                'send',
+              )),
+          ),
+        );
       }
       return out;
     },
@@ -99,24 +144,49 @@ const OPERATIONS: Operation[] = [
     label: 'backup-code redemption',
     async measure(side) {
       // A real enrollment over HTTP (the confirm returns the backup codes), then a second session redeems one.
-      const seeded = await side.server.post<{ users: Array<{ sessions: Array<{ cookie: string }> }> }>('/bench/seed', { users: 1, sessionsPerUser: SMOKE ? 2 : 4, enroll: false, challenge: false });
+      const seeded = await side.server.post<{ users: Array<{ sessions: Array<{ cookie: string }> }> }>('/bench/seed', {
+        users: 1,
+        sessionsPerUser: SMOKE ? 2 : 4,
+        enroll: false,
+        challenge: false,
+      });
       const [first, ...others] = seeded.users[0].sessions.map((s) => s.cookie);
-      const start = await expectStatus(await fetch(`${side.server.base}/mfa/totp/enrollments`, { method: 'POST', headers: { ...json, cookie: first }, body: '{}' }), 201, 'enroll');
+      const start = await expectStatus(
+        await fetch(`${side.server.base}/mfa/totp/enrollments`, {
+          method: 'POST',
+          headers: { ...json, cookie: first },
+          body: '{}',
+        }),
+        201,
+        'enroll',
+      );
       const code = new TotpFactor().generate(fromBase32(start.secret), DEFAULT_TOTP_PROFILE, Date.now());
       const confirm = await expectStatus(
-        await fetch(`${side.server.base}/mfa/totp/enrollments/${start.enrollmentId}/confirm`, { method: 'POST', headers: { ...json, cookie: first }, body: JSON.stringify({ code }) }),
+        await fetch(`${side.server.base}/mfa/totp/enrollments/${start.enrollmentId}/confirm`, {
+          method: 'POST',
+          headers: { ...json, cookie: first },
+          body: JSON.stringify({ code }),
+        }),
         200,
         'confirm',
       );
       const out: Trace[] = [];
       for (const [i, cookie] of others.entries()) {
-        const challenge = await expectStatus(await fetch(`${side.server.base}/bench/guarded`, { headers: { cookie } }), 401, 'guarded');
-        out.push(await traced(side, async () => {
-          const res = await fetch(`${side.server.base}/mfa/challenges/${challenge.challenge.id}/verify`, {
-            method: 'POST', headers: { ...json, cookie }, body: JSON.stringify({ method: 'backup_code', code: confirm.backupCodes[i] }),
-          });
-          await expectStatus(res, 200, 'backup code');
-        }));
+        const challenge = await expectStatus(
+          await fetch(`${side.server.base}/bench/guarded`, { headers: { cookie } }),
+          401,
+          'guarded',
+        );
+        out.push(
+          await traced(side, async () => {
+            const res = await fetch(`${side.server.base}/mfa/challenges/${challenge.challenge.id}/verify`, {
+              method: 'POST',
+              headers: { ...json, cookie },
+              body: JSON.stringify({ method: 'backup_code', code: confirm.backupCodes[i] }),
+            });
+            await expectStatus(res, 200, 'backup code');
+          }),
+        );
       }
       return out;
     },
@@ -139,7 +209,9 @@ function summarize(traces: Trace[]) {
   for (const t of traces) counts.set(size(t), (counts.get(size(t)) ?? 0) + 1);
   const usual = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
   const example = traces.find((t) => size(t) === usual)!;
-  const extra = traces.filter((t) => size(t) > usual).flatMap((t) => t.queries.filter((q) => !example.queries.includes(q)));
+  const extra = traces
+    .filter((t) => size(t) > usual)
+    .flatMap((t) => t.queries.filter((q) => !example.queries.includes(q)));
   return {
     sql: avg((t) => t.queries.length),
     audit: avg((t) => t.queries.filter((q) => /mfa_audit_events/.test(q)).length),
@@ -153,14 +225,19 @@ runBench(async () => {
   const report = new Report('P4-P5', 'store round trips per operation', 'bench:round-trips');
   report.text(
     'Counted, not timed: every SQL statement the store sends (TypeORM logger on its DataSource; transaction statements count) and every command ' +
-      'the Redis counters send (the ioredis client wrapped), one operation at a time, averaged over several. The audit row (`audit: \'database\'`) ' +
+      "the Redis counters send (the ioredis client wrapped), one operation at a time, averaged over several. The audit row (`audit: 'database'`) " +
       'is written after the response and counted with the operation; the 5-second policy refresh is not. Goals are on SQL statements.',
   );
   report.text();
   const svc = await services();
   const deployments: Array<{ name: string; db: 'sqlite' | 'postgres'; env: Record<string, string>; skip?: string }> = [
     { name: 'embedded default (SQLite + in-process counters, session cache 60 s)', db: 'sqlite', env: {} },
-    { name: 'PostgreSQL + Redis counters (session cache 60 s, kept exact across instances by Redis pub/sub)', db: 'postgres', env: { MFA_BENCH_COUNTERS: 'redis' }, skip: (svc.postgres ?? svc.redis) || undefined },
+    {
+      name: 'PostgreSQL + Redis counters (session cache 60 s, kept exact across instances by Redis pub/sub)',
+      db: 'postgres',
+      env: { MFA_BENCH_COUNTERS: 'redis' },
+      skip: (svc.postgres ?? svc.redis) || undefined,
+    },
   ];
   const details: string[] = [];
   const rows: Array<Array<string | number>> = [];
@@ -183,11 +260,20 @@ runBench(async () => {
         const s = summarize(await op.measure(side));
         const met = op.goal === undefined ? '' : s.sql <= op.goal ? `≤ ${op.goal}: met` : `≤ ${op.goal}: missed`;
         rows.push([d.name, op.label, fmt(s.sql, 1), fmt(s.audit, 1), fmt(s.redis, 1), met]);
-        if (op.goal !== undefined) report.figure({ id: op.goal === 1 ? 'P4' : 'P5', label: `${op.label}, ${d.name}: SQL statements (Redis commands: ${fmt(s.redis, 1)})`, value: fmt(s.sql, 1), goal: `≤ ${op.goal}`, met: s.sql <= op.goal });
+        if (op.goal !== undefined)
+          report.figure({
+            id: op.goal === 1 ? 'P4' : 'P5',
+            label: `${op.label}, ${d.name}: SQL statements (Redis commands: ${fmt(s.redis, 1)})`,
+            value: fmt(s.sql, 1),
+            goal: `≤ ${op.goal}`,
+            met: s.sql <= op.goal,
+          });
         report.log(`${d.db} ${op.label}: ${fmt(s.sql, 1)} SQL, ${fmt(s.redis, 1)} Redis`);
         if (s.example.queries.length || s.example.redis.length) {
           const extra = s.extra.length ? ` (one of the runs also carried: ${s.extra.map(shortSql).join('; ')})` : '';
-          details.push(`- ${op.label}, ${d.db}: ${[...s.example.queries.map(shortSql), ...s.example.redis.map((c) => `Redis \`${c}\``)].join('; ')}${extra}`);
+          details.push(
+            `- ${op.label}, ${d.db}: ${[...s.example.queries.map(shortSql), ...s.example.redis.map((c) => `Redis \`${c}\``)].join('; ')}${extra}`,
+          );
         }
       }
     } finally {

@@ -73,10 +73,10 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(host)) md.push(`| ${k} | ${v} |`);
   md.push('');
   md.push(
-    '**Method.** Load comes from autocannon 8 on the same machine over loopback. A server\'s CPU per request is the delta of its ' +
+    "**Method.** Load comes from autocannon 8 on the same machine over loopback. A server's CPU per request is the delta of its " +
       '`process.cpuUsage()` (user + system), read through an internal endpoint just before and just after each run, divided by the requests ' +
-      'of that run; it is steadier than req/s on a shared machine. SQL statements are counted by a TypeORM logger on the store\'s DataSource ' +
-      '(Better Auth: on its better-sqlite3 handle / pg clients), Redis commands by wrapping the counters\' client. Benchmarks never fail on a number: ' +
+      "of that run; it is steadier than req/s on a shared machine. SQL statements are counted by a TypeORM logger on the store's DataSource " +
+      "(Better Auth: on its better-sqlite3 handle / pg clients), Redis commands by wrapping the counters' client. Benchmarks never fail on a number: " +
       'goals are reported as met or missed. Set `MFA_BENCH_PROFILE=1` to run every server under `node --cpu-prof` ' +
       '(profiles in `bench/results/profiles`, summarised by `node dist-sample/bench/profile-summary.js <file>`).',
   );
@@ -84,7 +84,10 @@ async function main(): Promise<void> {
   md.push('## Summary', '');
   md.push('| figure | what | value | goal | |', '|---|---|---|---|---|');
   for (const r of reports) {
-    for (const f of r.figures) md.push(`| ${f.id} | ${f.label} | ${f.value} | ${f.goal ?? ''} | ${f.goal ? (f.met === undefined ? '' : f.met ? 'met' : '**missed**') : ''} |`);
+    for (const f of r.figures)
+      md.push(
+        `| ${f.id} | ${f.label} | ${f.value} | ${f.goal ?? ''} | ${f.goal ? (f.met === undefined ? '' : f.met ? 'met' : '**missed**') : ''} |`,
+      );
   }
   for (const c of crashed) md.push(`| ${c.split(' ')[0]} | **crashed**: ${c} | | | |`);
   md.push('');
@@ -104,7 +107,8 @@ async function main(): Promise<void> {
 }
 
 /** Written from the profiles, not measured in the run: why the goals still missed are missed. */
-const MISSED_GOALS = "## Goals missed, and why\n\nEach miss was profiled (`MFA_BENCH_PROFILE=1 npm run bench:totp`, `node dist-sample/bench/profile-summary.js <profile>`); what the profiles showed and what was done:\n\n- **P2 on PostgreSQL** (ours \u00f7 Better Auth about 3\u20134, goal \u2265 5; met on SQLite). A verify is six statements (the challenge read, the enrollments read, the conditional TOTP-step UPDATE that refuses replays, the challenge completion, the session-verification upsert, the audit row). On PostgreSQL each statement is a socket round trip plus protocol encoding in the Node process, about a third of its CPU; before this run another fifth went to TypeORM building SQL per request. The hot statements now run as fixed, parameterised SQL and the session write is one upsert (P2 PostgreSQL went from 2.9 to 3.2\u20133.5, SQLite from 3.7 to 5.1). What is left would mean merging the single-use writes into one multi-table statement per SQL dialect, or batching audit rows (which delays them and loses them on a crash). Not done: the replay refusal and a durable audit row per attempt are what the extra statements buy, and Better Auth has neither.\n- **P3** (verify CPU \u00f7 floor about 7, goal \u2264 2). The floor is a hello route plus the crypto a verify must do (about 13 \u00b5s), but a verify also parses the session and body, validates, reads the challenge and enrollments, writes three times and audits; the crypto is about 1 % of it. A ratio of 2 would mean a verify costing barely more than a hello request, which a durable store does not allow; the SQL changes took it from 11.5 to 7.2.\n- **P5** (six statements per TOTP verify, goal \u2264 3). The six are listed above, one of them the audit row. Three would need the challenge and enrollments read as one join and completion plus session upsert as one statement (a CTE on PostgreSQL, separate forms for SQLite and MariaDB): left for a later change. Redis went from 5 commands to 4 (one EVAL for both counters, one DEL, and one PUBLISH that keeps other instances' session caches exact, which is what made P1 on PostgreSQL + Redis meet its goal).";
+const MISSED_GOALS =
+  "## Goals missed, and why\n\nEach miss was profiled (`MFA_BENCH_PROFILE=1 npm run bench:totp`, `node dist-sample/bench/profile-summary.js <profile>`); what the profiles showed and what was done:\n\n- **P2 on PostgreSQL** (ours \u00f7 Better Auth about 3\u20134, goal \u2265 5; met on SQLite). A verify is six statements (the challenge read, the enrollments read, the conditional TOTP-step UPDATE that refuses replays, the challenge completion, the session-verification upsert, the audit row). On PostgreSQL each statement is a socket round trip plus protocol encoding in the Node process, about a third of its CPU; before this run another fifth went to TypeORM building SQL per request. The hot statements now run as fixed, parameterised SQL and the session write is one upsert (P2 PostgreSQL went from 2.9 to 3.2\u20133.5, SQLite from 3.7 to 5.1). What is left would mean merging the single-use writes into one multi-table statement per SQL dialect, or batching audit rows (which delays them and loses them on a crash). Not done: the replay refusal and a durable audit row per attempt are what the extra statements buy, and Better Auth has neither.\n- **P3** (verify CPU \u00f7 floor about 7, goal \u2264 2). The floor is a hello route plus the crypto a verify must do (about 13 \u00b5s), but a verify also parses the session and body, validates, reads the challenge and enrollments, writes three times and audits; the crypto is about 1 % of it. A ratio of 2 would mean a verify costing barely more than a hello request, which a durable store does not allow; the SQL changes took it from 11.5 to 7.2.\n- **P5** (six statements per TOTP verify, goal \u2264 3). The six are listed above, one of them the audit row. Three would need the challenge and enrollments read as one join and completion plus session upsert as one statement (a CTE on PostgreSQL, separate forms for SQLite and MariaDB): left for a later change. Redis went from 5 commands to 4 (one EVAL for both counters, one DEL, and one PUBLISH that keeps other instances' session caches exact, which is what made P1 on PostgreSQL + Redis meet its goal).";
 
 main().catch((err) => {
   console.error(err);

@@ -21,12 +21,29 @@ interface Sample {
 }
 
 /** Runs the given loads at once; throughput = all requests ÷ the longest run. CPU per request by process group. */
-async function together(sides: Side[], loads: Array<{ side: Side; request: () => RequestSpec; amount?: number; connections: number; expect: (s: number, b: string) => boolean }>): Promise<Sample> {
+async function together(
+  sides: Side[],
+  loads: Array<{
+    side: Side;
+    request: () => RequestSpec;
+    amount?: number;
+    connections: number;
+    expect: (s: number, b: string) => boolean;
+  }>,
+): Promise<Sample> {
   const cpu0 = await Promise.all(sides.map((s) => s.server.cpu()));
   const pg = postgresBackendCpu(POSTGRES_URL);
   const redis0 = await redisServerCpu();
   const results: LoadResult[] = await Promise.all(
-    loads.map((l) => load(l.side.server.base, { request: l.request, amount: l.amount, seconds: l.amount ? undefined : SECONDS, connections: l.connections, expect: l.expect })),
+    loads.map((l) =>
+      load(l.side.server.base, {
+        request: l.request,
+        amount: l.amount,
+        seconds: l.amount ? undefined : SECONDS,
+        connections: l.connections,
+        expect: l.expect,
+      }),
+    ),
   );
   const cpu1 = await Promise.all(sides.map((s) => s.server.cpu()));
   const pgMicros = await pg.stop();
@@ -59,7 +76,11 @@ runBench(async () => {
   }
   await resetPostgres(POSTGRES_URL);
   await resetRedis();
-  const shared = { MFA_BENCH_COUNTERS: 'redis', MFA_BENCH_KEY: randomBytes(32).toString('base64'), MFA_BENCH_SESSION_SECRET: randomBytes(16).toString('hex') };
+  const shared = {
+    MFA_BENCH_COUNTERS: 'redis',
+    MFA_BENCH_KEY: randomBytes(32).toString('base64'),
+    MFA_BENCH_SESSION_SECRET: randomBytes(16).toString('hex'),
+  };
   const a = await startOurs('p6-instance-1', 'postgres', shared);
   const b = await startOurs('p6-instance-2', 'postgres', shared); // after the first has migrated the schema
   const half = Math.max(1, Math.round(CONNECTIONS / 2));
@@ -68,7 +89,18 @@ runBench(async () => {
     let amount = SMOKE ? 40 : 200;
     for (const side of [a, b]) {
       const warm = await side.seed({ users: SMOKE ? 40 : 300 });
-      const r = await together([side], [{ side, request: verifications(side, warm), amount: warm.length, connections: CONNECTIONS, expect: side.isVerified }]);
+      const r = await together(
+        [side],
+        [
+          {
+            side,
+            request: verifications(side, warm),
+            amount: warm.length,
+            connections: CONNECTIONS,
+            expect: side.isVerified,
+          },
+        ],
+      );
       amount = Math.max(amount, Math.min(10_000, Math.round((r.rps * SECONDS) / CONNECTIONS) * CONNECTIONS));
     }
     const one = { verify: [] as Sample[], guarded: [] as Sample[] };
@@ -77,18 +109,62 @@ runBench(async () => {
       for (const mode of round % 2 ? (['two', 'one'] as const) : (['one', 'two'] as const)) {
         if (mode === 'one') {
           const pool = await a.seed({ users: amount });
-          one.verify.push(await together([a], [{ side: a, request: verifications(a, pool), amount: pool.length, connections: CONNECTIONS, expect: a.isVerified }]));
+          one.verify.push(
+            await together(
+              [a],
+              [
+                {
+                  side: a,
+                  request: verifications(a, pool),
+                  amount: pool.length,
+                  connections: CONNECTIONS,
+                  expect: a.isVerified,
+                },
+              ],
+            ),
+          );
           const satisfied = await a.seed({ users: amount, verified: true }); // a verify over HTTP renewed the pool's session ids
-          one.guarded.push(await together([a], [{ side: a, request: guardedRequests(satisfied), connections: CONNECTIONS, expect: (s) => s === 200 }]));
+          one.guarded.push(
+            await together(
+              [a],
+              [{ side: a, request: guardedRequests(satisfied), connections: CONNECTIONS, expect: (s) => s === 200 }],
+            ),
+          );
         } else {
           const pools = [await a.seed({ users: amount }), await b.seed({ users: amount })];
           const sides = [a, b];
-          two.verify.push(await together(sides, sides.map((s, i) => ({ side: s, request: verifications(s, pools[i]), amount: pools[i].length, connections: half, expect: s.isVerified }))));
-          const satisfied = [await a.seed({ users: amount, verified: true }), await b.seed({ users: amount, verified: true })];
-          two.guarded.push(await together(sides, sides.map((s, i) => ({ side: s, request: guardedRequests(satisfied[i]), connections: half, expect: (st: number) => st === 200 }))));
+          two.verify.push(
+            await together(
+              sides,
+              sides.map((s, i) => ({
+                side: s,
+                request: verifications(s, pools[i]),
+                amount: pools[i].length,
+                connections: half,
+                expect: s.isVerified,
+              })),
+            ),
+          );
+          const satisfied = [
+            await a.seed({ users: amount, verified: true }),
+            await b.seed({ users: amount, verified: true }),
+          ];
+          two.guarded.push(
+            await together(
+              sides,
+              sides.map((s, i) => ({
+                side: s,
+                request: guardedRequests(satisfied[i]),
+                connections: half,
+                expect: (st: number) => st === 200,
+              })),
+            ),
+          );
         }
       }
-      report.log(`round ${round + 1}: verify one ${fmt(one.verify[round].rps)} / two ${fmt(two.verify[round].rps)} req/s; guarded one ${fmt(one.guarded[round].rps)} / two ${fmt(two.guarded[round].rps)} req/s`);
+      report.log(
+        `round ${round + 1}: verify one ${fmt(one.verify[round].rps)} / two ${fmt(two.verify[round].rps)} req/s; guarded one ${fmt(one.guarded[round].rps)} / two ${fmt(two.guarded[round].rps)} req/s`,
+      );
     }
     const m = (xs: Sample[], k: keyof Sample) => median(xs.map((x) => x[k]));
     const verifyRatio = m(two.verify, 'rps') / m(one.verify, 'rps');
@@ -100,7 +176,14 @@ runBench(async () => {
     );
     report.text();
     report.table(
-      ['workload', 'one instance req/s', 'two instances req/s', 'two ÷ one', 'CPU µs/req one: Node / PostgreSQL / Redis', 'two: Node / PostgreSQL / Redis'],
+      [
+        'workload',
+        'one instance req/s',
+        'two instances req/s',
+        'two ÷ one',
+        'CPU µs/req one: Node / PostgreSQL / Redis',
+        'two: Node / PostgreSQL / Redis',
+      ],
       (['verify', 'guarded'] as const).map((w) => [
         w === 'verify' ? 'complete a TOTP challenge' : 'satisfied guarded request',
         fmt(m(one[w], 'rps')),
@@ -132,9 +215,9 @@ runBench(async () => {
           : 'PostgreSQL saturates first: more instances will not help; fewer statements per operation (P5) will.'),
     );
     report.text(
-      '- Hottest table: `mfa_audit_events`, append-only, one insert for every challenge, every verification and every failed attempt (`audit: \'database\'`); with a SIEM sink instead it leaves the database. ' +
+      "- Hottest table: `mfa_audit_events`, append-only, one insert for every challenge, every verification and every failed attempt (`audit: 'database'`); with a SIEM sink instead it leaves the database. " +
         'Next `mfa_session_factors`: read by every guarded request when the session cache is off, upserted (UPDATE then INSERT) on every verification. ' +
-        '`mfa_challenges` and `mfa_enrollments` take one conditional UPDATE per verification each, on the user\'s own rows, so they are wide, not hot.',
+        "`mfa_challenges` and `mfa_enrollments` take one conditional UPDATE per verification each, on the user's own rows, so they are wide, not hot.",
     );
     report.text(
       '- Redis: two counter keys per user (`nestjs-mfa:mfa:<user>:totp`, `…:account`, one EVAL each per attempt plus a peek and two DELs on success). ' +
@@ -142,8 +225,16 @@ runBench(async () => {
     );
     report.text('- Per instance: one policy-activation poll every 5 s; negligible.');
     report.text();
-    report.figure({ id: 'P6', label: 'two instances ÷ one, completing TOTP challenges (2 cores: contention, not scale)', value: fmt(verifyRatio, 2) });
-    report.figure({ id: 'P6', label: 'two instances ÷ one, satisfied guarded requests (2 cores: contention, not scale)', value: fmt(guardedRatio, 2) });
+    report.figure({
+      id: 'P6',
+      label: 'two instances ÷ one, completing TOTP challenges (2 cores: contention, not scale)',
+      value: fmt(verifyRatio, 2),
+    });
+    report.figure({
+      id: 'P6',
+      label: 'two instances ÷ one, satisfied guarded requests (2 cores: contention, not scale)',
+      value: fmt(guardedRatio, 2),
+    });
   } finally {
     await Promise.all([a.stop(), b.stop()]);
   }

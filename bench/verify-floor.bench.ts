@@ -19,18 +19,29 @@ runBench(async () => {
       const now = Date.now();
       const requests = entries.map((e) => ours.verify(e, totp(e.key, now)));
       let i = 0;
-      const r = await measure(ours.server, { request: () => requests[i++], amount: entries.length, expect: ours.isVerified });
+      const r = await measure(ours.server, {
+        request: () => requests[i++],
+        amount: entries.length,
+        expect: ours.isVerified,
+      });
       assertClean('verify', r);
       return r;
     };
     const helloRun = async (): Promise<RunResult> => {
-      const r = await measure(ours.server, { request: { path: '/bench/hello' }, seconds: SECONDS, expect: (s) => s === 200 });
+      const r = await measure(ours.server, {
+        request: { path: '/bench/hello' },
+        seconds: SECONDS,
+        expect: (s) => s === 200,
+      });
       assertClean('hello', r);
       return r;
     };
     await helloRun();
     const warm = await verifyRun(SMOKE ? 40 : 400);
-    const amount = Math.min(20_000, Math.max(SMOKE ? 40 : 200, Math.round((warm.rps * SECONDS) / CONNECTIONS) * CONNECTIONS));
+    const amount = Math.min(
+      20_000,
+      Math.max(SMOKE ? 40 : 200, Math.round((warm.rps * SECONDS) / CONNECTIONS) * CONNECTIONS),
+    );
     const hello: RunResult[] = [];
     const verify: RunResult[] = [];
     const crypto: Array<{ aesGcmOpen: number; hmacWindow: number; floorCrypto: number; library: number }> = [];
@@ -38,7 +49,9 @@ runBench(async () => {
       hello.push(await helloRun());
       verify.push(await verifyRun(amount));
       crypto.push(await ours.server.post('/bench/crypto', { iterations: SMOKE ? 2000 : 20_000 }));
-      report.log(`round ${round + 1}: hello ${fmt(hello[round].cpuPerRequest, 1)} µs/req, verify ${fmt(verify[round].cpuPerRequest, 1)} µs/req, crypto ${fmt(crypto[round].floorCrypto, 1)} µs`);
+      report.log(
+        `round ${round + 1}: hello ${fmt(hello[round].cpuPerRequest, 1)} µs/req, verify ${fmt(verify[round].cpuPerRequest, 1)} µs/req, crypto ${fmt(crypto[round].floorCrypto, 1)} µs`,
+      );
     }
     const helloCpu = median(hello.map((r) => r.cpuPerRequest));
     const verifyCpu = median(verify.map((r) => r.cpuPerRequest));
@@ -48,7 +61,7 @@ runBench(async () => {
     const floor = helloCpu + aes + hmac;
     const ratio = verifyCpu / floor;
     report.text(
-      'nestjs-mfa\'s Express bench app on the embedded default (SQLite file in WAL mode, in-process counters, `audit: \'database\'`). ' +
+      "nestjs-mfa's Express bench app on the embedded default (SQLite file in WAL mode, in-process counters, `audit: 'database'`). " +
         'Verify = `POST /mfa/challenges/:id/verify` with a right code for a fresh challenge (as in P2).',
     );
     report.text();
@@ -65,9 +78,17 @@ runBench(async () => {
         ['SQL statements per verify', fmt(median(verify.map((r) => r.queriesPerRequest)), 1)],
       ],
     );
-    report.text(`Medians of ${ROUNDS} rounds (hello ${SECONDS} s, then ${amount} verifications, then the crypto timing), ${CONNECTIONS} connections.`);
+    report.text(
+      `Medians of ${ROUNDS} rounds (hello ${SECONDS} s, then ${amount} verifications, then the crypto timing), ${CONNECTIONS} connections.`,
+    );
     report.text();
-    report.figure({ id: 'P3', label: 'TOTP verify CPU ÷ floor (hello route + AES-GCM open + TOTP HMACs), embedded default', value: fmt(ratio, 2), goal: '≤ 2.0', met: ratio <= 2 });
+    report.figure({
+      id: 'P3',
+      label: 'TOTP verify CPU ÷ floor (hello route + AES-GCM open + TOTP HMACs), embedded default',
+      value: fmt(ratio, 2),
+      goal: '≤ 2.0',
+      met: ratio <= 2,
+    });
   } finally {
     await ours.stop();
   }

@@ -23,15 +23,33 @@ import { sampleIndex } from './shared/sample-index';
 export class SampleAppModule {
   static register(options: MfaModuleOptions, mode: 'sync' | 'async' = 'sync'): DynamicModule {
     const outbox = devOutboxEnabled();
-    const mfa = { ...SAMPLE_MFA_DEFAULTS, ...(outbox ? { sms: DEV_OUTBOX.sms, email: DEV_OUTBOX.email } : {}), ...options } as MfaModuleOptions;
+    const mfa = {
+      ...SAMPLE_MFA_DEFAULTS,
+      ...(outbox ? { sms: DEV_OUTBOX.sms, email: DEV_OUTBOX.email } : {}),
+      ...options,
+    } as MfaModuleOptions;
     return {
       module: SampleAppModule,
       imports: [
         PassportModule.register({ session: true }),
         mode === 'sync' ? MfaModule.forRoot(mfa) : MfaModule.forRootAsync({ useFactory: async () => mfa }),
       ],
-      controllers: [IndexController, AuthController, WikiController, AdminController, ProfileController, PaymentsController, ...(outbox ? [DevOutboxController] : [])],
-      providers: [UsersService, LocalStrategy, SessionSerializer, { provide: APP_GUARD, useClass: MfaGuard }, { provide: SAMPLE_INDEX, useValue: sampleIndex(outbox) }],
+      controllers: [
+        IndexController,
+        AuthController,
+        WikiController,
+        AdminController,
+        ProfileController,
+        PaymentsController,
+        ...(outbox ? [DevOutboxController] : []),
+      ],
+      providers: [
+        UsersService,
+        LocalStrategy,
+        SessionSerializer,
+        { provide: APP_GUARD, useClass: MfaGuard },
+        { provide: SAMPLE_INDEX, useValue: sampleIndex(outbox) },
+      ],
     };
   }
 }

@@ -22,7 +22,12 @@ export interface SampleEnv {
   host?: string;
 }
 
-const DATABASE_TYPES: Record<string, 'postgres' | 'mysql'> = { 'postgres:': 'postgres', 'postgresql:': 'postgres', 'mysql:': 'mysql', 'mariadb:': 'mysql' };
+const DATABASE_TYPES: Record<string, 'postgres' | 'mysql'> = {
+  'postgres:': 'postgres',
+  'postgresql:': 'postgres',
+  'mysql:': 'mysql',
+  'mariadb:': 'mysql',
+};
 
 export async function sampleEnv(dataDir: string, env = process.env): Promise<SampleEnv> {
   return {

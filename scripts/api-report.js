@@ -30,7 +30,11 @@ for (const entry of ENTRIES) {
     mainEntryPointFilePath: `<projectFolder>/dist/src/${entry}.d.ts`,
     apiReport: { ...base.apiReport, reportFileName: entry },
   };
-  const config = ExtractorConfig.prepare({ configObject, configObjectFullPath: configPath, packageJsonFullPath: path.join(root, 'package.json') });
+  const config = ExtractorConfig.prepare({
+    configObject,
+    configObjectFullPath: configPath,
+    packageJsonFullPath: path.join(root, 'package.json'),
+  });
   const result = Extractor.invoke(config, { localBuild: local, showVerboseMessages: verbose, messageCallback: quiet });
   if (result.apiReportChanged) changed.push(entry);
   if (!result.succeeded) failed.push(entry);
@@ -41,11 +45,17 @@ if (failed.length && (local || !changed.length)) {
   process.exit(1);
 }
 if (local) {
-  console.log(changed.length ? `api-report: updated etc/{${changed.join(',')}}.api.md; review and commit them with the change` : 'api-report: etc/*.api.md unchanged');
+  console.log(
+    changed.length
+      ? `api-report: updated etc/{${changed.join(',')}}.api.md; review and commit them with the change`
+      : 'api-report: etc/*.api.md unchanged',
+  );
 } else if (changed.length) {
   const names = changed.map((e) => (e === 'index' ? 'nestjs-mfa' : `nestjs-mfa/${e}`));
-  console.error(`api-report: the public surface of ${names.join(', ')} changed without its report: `
-    + 'run npm run api:report, review the diff of etc/*.api.md and commit it');
+  console.error(
+    `api-report: the public surface of ${names.join(', ')} changed without its report: ` +
+      'run npm run api:report, review the diff of etc/*.api.md and commit it',
+  );
   process.exit(1);
 } else {
   console.log(`api-report: all ${ENTRIES.length} entry points match etc/*.api.md`);

@@ -6,8 +6,16 @@
 // SMS and email senders
 export { HttpSmsSender, smsPreset, SmtpEmailSender } from '../libs/delivery/src';
 export type {
-  HttpSmsTemplate, HttpSmsSenderOptions, SmsPresetOptions, TwilioOptions, VonageOptions, InfobipOptions, MessageBirdOptions, PlivoOptions,
-  SmtpEmailSenderOptions, SmtpTransportOptions,
+  HttpSmsTemplate,
+  HttpSmsSenderOptions,
+  SmsPresetOptions,
+  TwilioOptions,
+  VonageOptions,
+  InfobipOptions,
+  MessageBirdOptions,
+  PlivoOptions,
+  SmtpEmailSenderOptions,
+  SmtpTransportOptions,
 } from '../libs/delivery/src';
 
 // Development: every message kept in memory instead of sent
@@ -20,6 +28,14 @@ export type { SyslogAuditSinkOptions, WebhookAuditSinkOptions } from '../libs/de
 
 // The ports they implement (also in `nestjs-mfa/core`)
 export type {
-  SmsSender, EmailSender, SmsMessage, EmailMessage, DeliveryReceipt, DeliveryStatusReport, StatusCallbackRequest, AuditSink, AuditEvent,
+  SmsSender,
+  EmailSender,
+  SmsMessage,
+  EmailMessage,
+  DeliveryReceipt,
+  DeliveryStatusReport,
+  StatusCallbackRequest,
+  AuditSink,
+  AuditEvent,
   AuditSeverity,
 } from '../libs/core/src';

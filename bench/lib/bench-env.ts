@@ -56,7 +56,9 @@ export function machine(): Record<string, string> {
     memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
     os: `${process.platform} ${release()}`,
     node: process.version,
-    load: loadavg().map((l) => l.toFixed(2)).join(' '),
+    load: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
     postgres: tryRun('psql', ['-X', '-At', POSTGRES_URL.replace(/\/[^/]*$/, '/postgres'), '-c', 'show server_version']),
     redis: tryRun('redis-cli', ['-u', REDIS_URL, 'info', 'server']).match(/redis_version:(\S+)/)?.[1] ?? 'unknown',
   };

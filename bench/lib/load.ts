@@ -61,12 +61,19 @@ export async function load(base: string, opts: LoadOptions): Promise<LoadResult>
       ? {
           setupRequest: (req: Record<string, unknown>) => {
             const spec = next();
-            return { ...req, method: spec.method ?? 'POST', path: spec.path, headers: spec.headers ?? {}, body: spec.body };
+            return {
+              ...req,
+              method: spec.method ?? 'POST',
+              path: spec.path,
+              headers: spec.headers ?? {},
+              body: spec.body,
+            };
           },
         }
       : {}),
   };
-  const amount = opts.amount === undefined ? undefined : Math.max(connections, Math.floor(opts.amount / connections) * connections);
+  const amount =
+    opts.amount === undefined ? undefined : Math.max(connections, Math.floor(opts.amount / connections) * connections);
   const started = performance.now();
   const result = await autocannon({
     url: base,
@@ -97,7 +104,9 @@ export async function measure(server: BenchServer, opts: LoadOptions): Promise<R
 /** Throws when a run saw anything but the expected answers: a broken benchmark, not a slow one. */
 export function assertClean(label: string, r: LoadResult): void {
   if (r.mismatches || r.errors || r.total === 0) {
-    throw new Error(`${label}: ${r.mismatches} unexpected answers, ${r.errors} errors/timeouts of ${r.total} (statuses ${JSON.stringify(r.statuses)})`);
+    throw new Error(
+      `${label}: ${r.mismatches} unexpected answers, ${r.errors} errors/timeouts of ${r.total} (statuses ${JSON.stringify(r.statuses)})`,
+    );
   }
 }
 
@@ -135,7 +144,9 @@ export async function pool<T>(count: number, concurrency: number, job: (i: numbe
 }
 
 export function cookieFrom(setCookie: string[] | null | undefined, name: string): string {
-  const found = (setCookie ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith(`${name}=`) && c.length > name.length + 1);
+  const found = (setCookie ?? [])
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith(`${name}=`) && c.length > name.length + 1);
   if (!found) throw new Error(`no ${name} cookie in ${JSON.stringify(setCookie)}`);
   return found;
 }

@@ -75,7 +75,10 @@ export class Report {
     mkdirSync(RESULTS_DIR, { recursive: true });
     writeFileSync(join(RESULTS_DIR, `${this.id}${SMOKE ? '.smoke' : ''}.json`), JSON.stringify(saved, null, 2));
     console.log(`\n${saved.markdown}`);
-    for (const f of this.figures) console.log(`  ${f.id} ${f.label}: ${f.value}${f.goal ? ` (goal ${f.goal}: ${f.met === undefined ? 'n/a' : f.met ? 'met' : 'missed'})` : ''}`);
+    for (const f of this.figures)
+      console.log(
+        `  ${f.id} ${f.label}: ${f.value}${f.goal ? ` (goal ${f.goal}: ${f.met === undefined ? 'n/a' : f.met ? 'met' : 'missed'})` : ''}`,
+      );
   }
 }
 

@@ -25,15 +25,24 @@ export function betterAuthInstalled(): boolean {
   return existsSync(join(BA_DIR, 'node_modules', 'better-auth', 'package.json'));
 }
 
-export const BA_MISSING = 'Better Auth bench app not installed: run `npm ci --prefix bench/better-auth` (npm run bench does it for you)';
+export const BA_MISSING =
+  'Better Auth bench app not installed: run `npm ci --prefix bench/better-auth` (npm run bench does it for you)';
 
 /** Forks a server module; it answers `{ port }` over IPC once it listens on 127.0.0.1. */
-export async function startServer(name: string, module: string, env: Record<string, string | undefined>): Promise<BenchServer> {
+export async function startServer(
+  name: string,
+  module: string,
+  env: Record<string, string | undefined>,
+): Promise<BenchServer> {
   const execArgv: string[] = [];
   if (PROFILE) {
     const dir = join(RESULTS_DIR, 'profiles');
     mkdirSync(dir, { recursive: true });
-    execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name.replace(/[^\w.-]+/g, '_')}-${Date.now()}.cpuprofile`);
+    execArgv.push(
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+      `--cpu-prof-name=${name.replace(/[^\w.-]+/g, '_')}-${Date.now()}.cpuprofile`,
+    );
   }
   const child = fork(module, [], {
     cwd: module.endsWith('.mjs') ? BA_DIR : process.cwd(),
@@ -64,7 +73,11 @@ export async function startServer(name: string, module: string, env: Record<stri
       return (await res.json()) as { micros: number; queries: number; redis: number };
     },
     async post(path, body) {
-      const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(base + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const text = await res.text();
       if (!res.ok) throw new Error(`${name} ${path}: ${res.status} ${text.slice(0, 500)}`);
       return JSON.parse(text);

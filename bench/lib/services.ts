@@ -28,7 +28,8 @@ async function withClient<T>(url: string, run: (c: Client) => Promise<T>): Promi
 async function ensureDatabase(url: string): Promise<void> {
   const name = databaseOf(url);
   if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`unexpected database name ${name}`);
-  if (name === 'test' || name === 'postgres') throw new Error(`refusing to use the shared database "${name}" for benchmarks`);
+  if (name === 'test' || name === 'postgres')
+    throw new Error(`refusing to use the shared database "${name}" for benchmarks`);
   await withClient(adminUrl(url), async (c) => {
     const found = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!found.rowCount) await c.query(`CREATE DATABASE ${name}`);
@@ -48,7 +49,12 @@ export function services(): Promise<{ postgres: string | null; redis: string | n
     } catch (err) {
       postgres = `PostgreSQL unreachable at ${new URL(POSTGRES_URL).host} (${(err as Error).message})`;
     }
-    const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, enableOfflineQueue: false });
+    const client = new Redis(REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2000,
+      enableOfflineQueue: false,
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -98,7 +104,11 @@ export function postgresBackendCpu(url: string): { stop(): Promise<number> } {
         const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
         // "postgres: [<cluster>:] <user> <database> <host(port)> <state>"
         if (!cmd.startsWith('postgres: ')) continue;
-        const words = cmd.replace(/\0/g, ' ').split(' ').slice(1).filter((w) => w && !w.endsWith(':'));
+        const words = cmd
+          .replace(/\0/g, ' ')
+          .split(' ')
+          .slice(1)
+          .filter((w) => w && !w.endsWith(':'));
         if (words[1] !== db) continue;
         const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
         const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime

@@ -52,7 +52,14 @@ async function seedVia(server: BenchServer, opts: SeedOptions): Promise<PoolEntr
   for (let start = 0; start < total; start += chunk) {
     const n = Math.min(chunk, total - start);
     const existing = opts.existing?.slice(start, start + n);
-    const res = await server.post<{ users: Array<{ userId: string; email: string; key?: string; sessions: Array<{ cookie: string; challengeId?: string }> }> }>('/bench/seed', {
+    const res = await server.post<{
+      users: Array<{
+        userId: string;
+        email: string;
+        key?: string;
+        sessions: Array<{ cookie: string; challengeId?: string }>;
+      }>;
+    }>('/bench/seed', {
       users: n,
       sessionsPerUser: opts.sessionsPerUser ?? 1,
       password: opts.password,
@@ -63,7 +70,8 @@ async function seedVia(server: BenchServer, opts: SeedOptions): Promise<PoolEntr
     res.users.forEach((u, i) => {
       const key = u.key ? Buffer.from(u.key, 'hex') : existing![i].key;
       const sessions = u.sessions.length ? u.sessions : [{ cookie: '', challengeId: undefined }];
-      for (const s of sessions) out.push({ userId: u.userId, email: u.email, key, cookie: s.cookie, challengeId: s.challengeId });
+      for (const s of sessions)
+        out.push({ userId: u.userId, email: u.email, key, cookie: s.cookie, challengeId: s.challengeId });
     });
   }
   return out;
@@ -93,12 +101,17 @@ export async function startOurs(name: string, db: DbKind, env: Record<string, st
     isVerified: (status, body) => status === 200 && body.includes('"verified":true'),
     isInvalidCode: (status, body) => status === 401 && body.includes('"INVALID_CODE"'),
     async signIn(user, password) {
-      const login = await fetch(`${server.base}/auth/login`, { method: 'POST', headers: json, body: JSON.stringify({ username: user.email, password }) });
+      const login = await fetch(`${server.base}/auth/login`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ username: user.email, password }),
+      });
       if (login.status !== 200) throw new Error(`ours sign-in: ${login.status}`);
       const cookie = cookieFrom(login.headers.getSetCookie(), 'connect.sid');
       const guarded = await fetch(`${server.base}/bench/guarded`, { headers: { cookie } });
       const body = (await guarded.json()) as { code?: string; challenge?: { id: string } };
-      if (guarded.status !== 401 || !body.challenge) throw new Error(`ours guarded route: ${guarded.status} ${JSON.stringify(body)}`);
+      if (guarded.status !== 401 || !body.challenge)
+        throw new Error(`ours guarded route: ${guarded.status} ${JSON.stringify(body)}`);
       return { ...user, cookie, challengeId: body.challenge.id };
     },
     stop: () => server.stop(),
@@ -127,9 +140,14 @@ export async function startBetterAuth(name: string, db: DbKind, env: Record<stri
     isVerified: (status, body) => status === 200 && body.includes('"token"'),
     isInvalidCode: (status, body) => status === 401 && body.includes('"INVALID_CODE"'),
     async signIn(user, password) {
-      const res = await fetch(`${server.base}/api/auth/sign-in/email`, { method: 'POST', headers: { ...json, origin }, body: JSON.stringify({ email: user.email, password }) });
+      const res = await fetch(`${server.base}/api/auth/sign-in/email`, {
+        method: 'POST',
+        headers: { ...json, origin },
+        body: JSON.stringify({ email: user.email, password }),
+      });
       const body = (await res.json()) as { twoFactorRedirect?: boolean };
-      if (res.status !== 200 || !body.twoFactorRedirect) throw new Error(`Better Auth sign-in: ${res.status} ${JSON.stringify(body)}`);
+      if (res.status !== 200 || !body.twoFactorRedirect)
+        throw new Error(`Better Auth sign-in: ${res.status} ${JSON.stringify(body)}`);
       return { ...user, cookie: cookieFrom(res.headers.getSetCookie(), 'better-auth.two_factor') };
     },
     stop: () => server.stop(),

@@ -12,7 +12,15 @@
  * Internal endpoints (never part of a measurement): /bench/cpu, /bench/seed, /bench/trace, /bench/crypto.
  */
 import 'reflect-metadata';
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+  randomUUID,
+  scryptSync,
+  timingSafeEqual,
+} from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +29,15 @@ import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { DataSourceOptions } from 'typeorm';
-import { buildRequirement, DEFAULT_TOTP_PROFILE, isMfaError, KeyRing, MfaEngine, totpSecretAad, TotpFactor } from '../../libs/core/src';
+import {
+  buildRequirement,
+  DEFAULT_TOTP_PROFILE,
+  isMfaError,
+  KeyRing,
+  MfaEngine,
+  totpSecretAad,
+  TotpFactor,
+} from '../../libs/core/src';
 import { DevOutbox } from '../../libs/delivery/src';
 import type { CounterStore, MfaStore } from '../../libs/core/src';
 import { RedisCounterStore } from '../../libs/redis/src';
@@ -48,7 +64,9 @@ const queryCounter = {
     if (!trace) return;
     const sql = query.replace(/\s+/g, ' ');
     // An audit row says which event it is (its `type`, e.g. challenge.verified).
-    const type = /^INSERT INTO "mfa_audit_events"/.test(sql) ? parameters?.find((p) => typeof p === 'string' && /^[a-z_]+\.[a-z_]+$/.test(p)) : undefined;
+    const type = /^INSERT INTO "mfa_audit_events"/.test(sql)
+      ? parameters?.find((p) => typeof p === 'string' && /^[a-z_]+\.[a-z_]+$/.test(p))
+      : undefined;
     const event = type ? ` [${type}]` : '';
     trace.queries.push(`${sql}${event}`);
   },
@@ -62,7 +80,8 @@ const queryCounter = {
 function databaseOptions(): DataSourceOptions {
   // MFA_BENCH_COUNT_QUERIES=0 leaves TypeORM's logging off, to check that counting costs nothing measurable.
   const counting = process.env.MFA_BENCH_COUNT_QUERIES === '0' ? {} : { logging: ['query'], logger: queryCounter };
-  if (DB === 'postgres') return { type: 'postgres', url: process.env.MFA_BENCH_POSTGRES_URL, ...counting } as DataSourceOptions;
+  if (DB === 'postgres')
+    return { type: 'postgres', url: process.env.MFA_BENCH_POSTGRES_URL, ...counting } as DataSourceOptions;
   const file = process.env.MFA_BENCH_SQLITE_FILE ?? join(mkdtempSync(join(tmpdir(), 'mfa-bench-')), 'mfa.sqlite');
   return { type: 'better-sqlite3', database: file, ...counting } as DataSourceOptions;
 }
@@ -92,13 +111,20 @@ async function main(): Promise<void> {
   const sessions = new session.MemoryStore();
   const counters = process.env.MFA_BENCH_COUNTERS === 'redis' ? await redisCounters() : undefined;
   const lockMax = Number(process.env.MFA_BENCH_LOCK_MAX ?? 5);
-  const sessionCacheTtl = process.env.MFA_BENCH_SESSION_CACHE_TTL === undefined ? undefined : Number(process.env.MFA_BENCH_SESSION_CACHE_TTL);
+  const sessionCacheTtl =
+    process.env.MFA_BENCH_SESSION_CACHE_TTL === undefined ? undefined : Number(process.env.MFA_BENCH_SESSION_CACHE_TTL);
 
   // SMS codes go to an in-memory outbox (no provider): P5 counts the store and counter work of a send.
   const outbox = new DevOutbox();
   const mfa = createMfa({
     sms: outbox.sms,
-    delivery: { resendCooldownSeconds: 0, perUserHour: 1_000_000, perUserDay: 1_000_000, perDestinationHour: 1_000_000, perDestinationDay: 1_000_000 },
+    delivery: {
+      resendCooldownSeconds: 0,
+      perUserHour: 1_000_000,
+      perUserDay: 1_000_000,
+      perDestinationHour: 1_000_000,
+      perDestinationDay: 1_000_000,
+    },
     issuer: 'nestjs-mfa bench',
     encryption: { keys: [{ id: 'k1', key: KEY }] },
     database: databaseOptions(),
@@ -169,7 +195,12 @@ async function main(): Promise<void> {
       const salt = randomBytes(16);
       const passwordHash = req.body.password ? scryptSync(req.body.password, salt, 32, { N: 1024 }) : undefined;
       const now = Date.now();
-      const out: Array<{ userId: string; email: string; key?: string; sessions: Array<{ cookie: string; challengeId?: string }> }> = [];
+      const out: Array<{
+        userId: string;
+        email: string;
+        key?: string;
+        sessions: Array<{ cookie: string; challengeId?: string }>;
+      }> = [];
       let seq = users.size;
       const one = async (i: number) => {
         const user: BenchUser = existing?.[i]
@@ -183,17 +214,31 @@ async function main(): Promise<void> {
           const secret = totpFactor.createSecret();
           key = secret.toString('hex');
           await store.createEnrollment({
-            id, userId: user.id, type: 'totp', status: 'active', label: 'Phone',
-            sealedSecret: keyRing.seal(secret, totpSecretAad(user.id, id)), keyId: keyRing.currentKeyId,
-            profile: { ...DEFAULT_TOTP_PROFILE }, maskedTarget: null,
-            lastStep: Math.floor(now / 30_000) - 2, createdAt: now - 60_000, confirmedAt: now - 60_000, lastUsedAt: now - 60_000,
+            id,
+            userId: user.id,
+            type: 'totp',
+            status: 'active',
+            label: 'Phone',
+            sealedSecret: keyRing.seal(secret, totpSecretAad(user.id, id)),
+            keyId: keyRing.currentKeyId,
+            profile: { ...DEFAULT_TOTP_PROFILE },
+            maskedTarget: null,
+            lastStep: Math.floor(now / 30_000) - 2,
+            createdAt: now - 60_000,
+            confirmedAt: now - 60_000,
+            lastUsedAt: now - 60_000,
           } as never);
         }
         const list: Array<{ cookie: string; challengeId?: string }> = [];
         for (let s = 0; s < perUser; s++) {
           const sid = randomBytes(24).toString('base64url');
-          const data = { cookie: { originalMaxAge: null, expires: null, secure: false, httpOnly: true, path: '/', sameSite: 'lax' }, passport: { user: user.id } };
-          await new Promise<void>((resolve, reject) => sessions.set(sid, data as never, (err) => (err ? reject(err) : resolve())));
+          const data = {
+            cookie: { originalMaxAge: null, expires: null, secure: false, httpOnly: true, path: '/', sameSite: 'lax' },
+            passport: { user: user.id },
+          };
+          await new Promise<void>((resolve, reject) =>
+            sessions.set(sid, data as never, (err) => (err ? reject(err) : resolve())),
+          );
           let challengeId: string | undefined;
           if (wantChallenge) {
             const subject = { userId: user.id, sessionId: sid, groups: [], accountName: user.email, ip: '127.0.0.1' };
@@ -205,7 +250,12 @@ async function main(): Promise<void> {
               challengeId = (err.details.challenge as { id: string }).id;
             }
             if (verified && key) {
-              await engine.verifyChallenge(subject, challengeId!, 'totp', totpFactor.generate(Buffer.from(key, 'hex'), DEFAULT_TOTP_PROFILE, Date.now()));
+              await engine.verifyChallenge(
+                subject,
+                challengeId!,
+                'totp',
+                totpFactor.generate(Buffer.from(key, 'hex'), DEFAULT_TOTP_PROFILE, Date.now()),
+              );
             }
           }
           list.push({ cookie: sessionCookie(sid), challengeId });
@@ -214,9 +264,11 @@ async function main(): Promise<void> {
       };
       const count = existing?.length ?? n;
       let cursor = 0;
-      await Promise.all(Array.from({ length: Math.min(8, count) }, async () => {
-        while (cursor < count) await one(cursor++);
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(8, count) }, async () => {
+          while (cursor < count) await one(cursor++);
+        }),
+      );
       res.json({ users: out });
     } catch (err) {
       next(err);
@@ -257,7 +309,7 @@ async function main(): Promise<void> {
         counter.writeBigUInt64BE(BigInt(step + o));
         const mac = createHmac('sha1', secret).update(counter).digest();
         const off = mac[19] & 15;
-        sink ^= ((((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3]) % 1_000_000);
+        sink ^= (((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3]) % 1_000_000;
       }
     });
     // For comparison only: the same work through the library's KeyRing and otplib.
@@ -270,7 +322,13 @@ async function main(): Promise<void> {
 
   // --- the app ------------------------------------------------------------------------------
   app.use(
-    session({ secret: SESSION_SECRET, store: sessions, resave: false, saveUninitialized: false, cookie: { httpOnly: true, sameSite: 'lax', secure: false } }),
+    session({
+      secret: SESSION_SECRET,
+      store: sessions,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: false },
+    }),
   );
   app.use(passport.initialize());
   app.use(passport.session());
@@ -278,7 +336,9 @@ async function main(): Promise<void> {
     passport.authenticate('local', (err: unknown, user: BenchUser | false) => {
       if (err) return next(err);
       if (!user) return res.status(401).json({ code: 'INVALID_CREDENTIALS' });
-      req.logIn({ id: user.id, email: user.email } as never, (loginErr) => (loginErr ? next(loginErr) : res.json({ user: { id: user.id } })));
+      req.logIn({ id: user.id, email: user.email } as never, (loginErr) =>
+        loginErr ? next(loginErr) : res.json({ user: { id: user.id } }),
+      );
     })(req, res, next),
   );
   app.use(mfa.router);

@@ -25,7 +25,8 @@ export class SignedInGuard implements CanActivate {
 export class AdminOnlyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest();
-    if (!req.isAuthenticated?.()) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'Sign in first.' });
+    if (!req.isAuthenticated?.())
+      throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'Sign in first.' });
     if (isAdmin((req.user as DemoUser).groups)) return true;
     throw new ForbiddenException({ code: 'ADMIN_ONLY', message: 'Only admins may open this page.' });
   }

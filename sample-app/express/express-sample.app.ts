@@ -12,20 +12,36 @@ import { sampleIndex } from '../shared/sample-index';
  * The same app as the Nest sample, in plain Express with passport-local and
  * express-session: MFA is one `createMfa()`, one router and a middleware per route.
  */
-export async function createExpressSampleApp(options: MfaExpressOptions & { sessionSecret: string; sessionStore?: session.Store }): Promise<{ app: Express; mfa: MfaExpress }> {
+export async function createExpressSampleApp(
+  options: MfaExpressOptions & { sessionSecret: string; sessionStore?: session.Store },
+): Promise<{ app: Express; mfa: MfaExpress }> {
   const express = options.express ?? (require('express') as typeof import('express'));
   const users = new UsersService();
   const passport = new Passport();
-  passport.use(new LocalStrategy((username, password, done) => done(null, users.checkPassword(username, password) ?? false)));
+  passport.use(
+    new LocalStrategy((username, password, done) => done(null, users.checkPassword(username, password) ?? false)),
+  );
   passport.serializeUser<string>((user, done) => done(null, (user as DemoUser).id));
   passport.deserializeUser<string>((id, done) => done(null, users.findById(id) ?? false));
 
   const outbox = devOutboxEnabled();
-  const mfa = createMfa({ ...SAMPLE_MFA_DEFAULTS, ...(outbox ? { sms: DEV_OUTBOX.sms, email: DEV_OUTBOX.email } : {}), ...options } as MfaExpressOptions);
+  const mfa = createMfa({
+    ...SAMPLE_MFA_DEFAULTS,
+    ...(outbox ? { sms: DEV_OUTBOX.sms, email: DEV_OUTBOX.email } : {}),
+    ...options,
+  } as MfaExpressOptions);
   await mfa.ready;
 
   const app = express();
-  app.use(session({ secret: options.sessionSecret, store: options.sessionStore, resave: false, saveUninitialized: false, cookie: { httpOnly: true, sameSite: 'lax', secure: process.env.NODE_ENV === 'production' } }));
+  app.use(
+    session({
+      secret: options.sessionSecret,
+      store: options.sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: process.env.NODE_ENV === 'production' },
+    }),
+  );
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(mfa.router); // parses its own bodies, so a malformed one gets MFA's error envelope
@@ -57,10 +73,16 @@ export async function createExpressSampleApp(options: MfaExpressOptions & { sess
 
   app.get('/wiki', (_req, res) => res.json({ page: 'Welcome to the wiki. No second factor needed here.' }));
   // Step-up before the role check, as in the Nest sample (see its AdminController).
-  app.get('/admin', mfa.stepUp({ maxAge: 300, factors: ['totp'], service: 'admin' }), adminOnly, (req, res) => res.json({ area: 'admin', user: req.user }));
+  app.get('/admin', mfa.stepUp({ maxAge: 300, factors: ['totp'], service: 'admin' }), adminOnly, (req, res) =>
+    res.json({ area: 'admin', user: req.user }),
+  );
   app.get('/payments', mfa.protect({ service: 'payments' }), (req, res) => res.json({ user: req.user, balance: 1250 }));
-  app.post('/payments/transfer', mfa.protect({ service: 'payments', operation: 'transfer' }), (_req, res) => res.json({ transferred: true }));
-  app.post('/payments/refund', mfa.protect({ service: 'payments', operation: 'refund' }), (_req, res) => res.json({ refunded: true }));
+  app.post('/payments/transfer', mfa.protect({ service: 'payments', operation: 'transfer' }), (_req, res) =>
+    res.json({ transferred: true }),
+  );
+  app.post('/payments/refund', mfa.protect({ service: 'payments', operation: 'refund' }), (_req, res) =>
+    res.json({ refunded: true }),
+  );
   app.get('/profile', signedIn, async (req, res, next) => {
     try {
       res.json({

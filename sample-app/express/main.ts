@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     sessionSecret: devSecret('SESSION_SECRET', dataDir),
   });
   const port = Number(process.env.PORT ?? 3000);
-  app.listen(port, () => console.log(sampleBanner('nestjs-mfa Express sample', `http://localhost:${port}`, devOutboxEnabled())));
+  app.listen(port, () =>
+    console.log(sampleBanner('nestjs-mfa Express sample', `http://localhost:${port}`, devOutboxEnabled())),
+  );
 }
 
 void main();

@@ -6,7 +6,8 @@ import { outboxPage } from '../shared/dev-outbox';
 @Controller('dev/outbox')
 export class DevOutboxController {
   // Reading the code must not itself need a code.
-  @Get() @SkipMfa()
+  @Get()
+  @SkipMfa()
   list() {
     return outboxPage();
   }

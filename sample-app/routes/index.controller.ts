@@ -11,7 +11,8 @@ export class IndexController {
   constructor(@Inject(SAMPLE_INDEX) private readonly index: ReturnType<typeof sampleIndex>) {}
 
   // Open to everyone, including users the policy's mandatory enrollment would otherwise stop.
-  @Get() @SkipMfa()
+  @Get()
+  @SkipMfa()
   show() {
     return this.index;
   }

@@ -19,7 +19,10 @@ export const DEV_OUTBOX = new DevOutbox();
 
 /** What GET /dev/outbox answers: the newest messages first. */
 export function outboxPage() {
-  return { note: 'Development outbox: nothing here was delivered. Disabled in production.', messages: DEV_OUTBOX.messages() };
+  return {
+    note: 'Development outbox: nothing here was delivered. Disabled in production.',
+    messages: DEV_OUTBOX.messages(),
+  };
 }
 
 /** The enrollment endpoints, as the sample's profile page lists them. */

@@ -15,9 +15,15 @@ export const SAMPLE_ROUTES = [
   { route: 'GET /profile', needs: 'sign-in; lists your factors and how to enroll one' },
   { route: 'GET /profile/security', needs: 'sign-in and any factor verified in this session' },
   { route: 'GET /payments', needs: 'sign-in and any factor, or a browser you chose to trust' },
-  { route: 'POST /payments/transfer', needs: 'TOTP in this session, then a fresh TOTP or backup code for each transfer' },
+  {
+    route: 'POST /payments/transfer',
+    needs: 'TOTP in this session, then a fresh TOTP or backup code for each transfer',
+  },
   { route: 'POST /payments/refund', needs: 'TOTP in this session, then a fresh TOTP or backup code for each refund' },
-  { route: 'GET /admin', needs: 'an admin (alice) with TOTP verified in the last 5 minutes; 403 ADMIN_ONLY for others' },
+  {
+    route: 'GET /admin',
+    needs: 'an admin (alice) with TOTP verified in the last 5 minutes; 403 ADMIN_ONLY for others',
+  },
 ];
 
 /** What GET / answers, the same on the Nest and the Express sample. */
@@ -27,12 +33,18 @@ export function sampleIndex(outbox: boolean) {
     signIn: {
       route: SIGN_IN,
       body: { username: 'alice', password: 'alice-password' },
-      users: DEMO_USERS.map(({ username, password, groups }) => ({ username, password, groups, admin: isAdmin(groups) })),
+      users: DEMO_USERS.map(({ username, password, groups }) => ({
+        username,
+        password,
+        groups,
+        admin: isAdmin(groups),
+      })),
     },
     routes: SAMPLE_ROUTES,
     mfa: {
       enroll: PROFILE_NEXT_STEPS,
-      verify: 'a guarded route answers 401 MFA_REQUIRED with challenge.id: POST /mfa/challenges/:id/verify {method, code} (sms, email: POST /mfa/challenges/:id/send {method} first)',
+      verify:
+        'a guarded route answers 401 MFA_REQUIRED with challenge.id: POST /mfa/challenges/:id/verify {method, code} (sms, email: POST /mfa/challenges/:id/send {method} first)',
       manage: 'GET /mfa/enrollments, DELETE /mfa/enrollments/:id, POST /mfa/backup-codes/regenerate, GET /mfa/devices',
       admin: '/mfa/admin/* for admins only, e.g. GET /mfa/admin/users/u-bob, GET /mfa/admin/policy/versions',
     },

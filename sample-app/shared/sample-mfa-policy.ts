@@ -25,8 +25,18 @@ export const SAMPLE_POLICY: PolicyDocument = {
     },
   },
   rules: [
-    { id: 'embargoed-countries', description: 'No access from embargoed countries', when: { countries: ['KP'] }, deny: true },
-    { id: 'risky-session', description: 'A risky session re-verifies every minute', when: { minRisk: 0.7 }, require: { any: true, maxAge: 60 } },
+    {
+      id: 'embargoed-countries',
+      description: 'No access from embargoed countries',
+      when: { countries: ['KP'] },
+      deny: true,
+    },
+    {
+      id: 'risky-session',
+      description: 'A risky session re-verifies every minute',
+      when: { minRisk: 0.7 },
+      require: { any: true, maxAge: 60 },
+    },
   ],
 };
 

@@ -33,7 +33,9 @@ function importsOf(file: string): Import[] {
     found.push({ module: m[1], lazy: /^\s/.test(line), typeOnly: /typeof\s+$/.test(line) });
   }
   // Relative paths as repo paths, so `../../http/src` reads as `libs/http/src`.
-  return found.map((i) => (i.module.startsWith('.') ? { ...i, module: relative(root, resolve(dirname(file), i.module)) } : i));
+  return found.map((i) =>
+    i.module.startsWith('.') ? { ...i, module: relative(root, resolve(dirname(file), i.module)) } : i,
+  );
 }
 
 const isNest = (m: string) => m.startsWith('@nestjs/') || m.includes('libs/nest');
@@ -44,7 +46,10 @@ const isNodemailer = (m: string) => m === 'nodemailer' || m.startsWith('nodemail
 const isPhoneLib = (m: string) => m === 'libphonenumber-js' || m.startsWith('libphonenumber-js/');
 const isSocket = (m: string) => ['node:dgram', 'dgram', 'node:net', 'net', 'node:tls', 'tls'].includes(m);
 const isTransport = (m: string) => m.includes('libs/delivery') || isNodemailer(m) || isSocket(m);
-const any = (...tests: Array<(m: string) => boolean>) => (m: string) => tests.some((test) => test(m));
+const any =
+  (...tests: Array<(m: string) => boolean>) =>
+  (m: string) =>
+    tests.some((test) => test(m));
 
 interface Rule {
   /** Never imported, not even lazily. */
@@ -54,16 +59,35 @@ interface Rule {
 }
 
 const RULES: Array<[string, Rule]> = [
-  ['libs/core/src', {
-    forbidden: any(isNest, isExpress, (m) => m.includes('libs/http') || m.includes('libs/setup'), isTypeOrm, isRedis, isTransport),
-    lazyOnly: isPhoneLib,
-  }],
-  ['libs/http/src', { forbidden: any(isNest, isExpress, isTypeOrm, isRedis, isTransport, isPhoneLib, (m) => m.includes('libs/setup')) }],
-  ['libs/delivery/src', {
-    forbidden: any(isNest, isExpress, isTypeOrm, isRedis, (m) => m.includes('libs/http') || m.includes('libs/setup')),
-    lazyOnly: isNodemailer,
-  }],
-  ['libs/setup/src', { forbidden: any(isNest, isExpress), lazyOnly: any(isTypeOrm, isRedis, isNodemailer, isPhoneLib) }],
+  [
+    'libs/core/src',
+    {
+      forbidden: any(
+        isNest,
+        isExpress,
+        (m) => m.includes('libs/http') || m.includes('libs/setup'),
+        isTypeOrm,
+        isRedis,
+        isTransport,
+      ),
+      lazyOnly: isPhoneLib,
+    },
+  ],
+  [
+    'libs/http/src',
+    { forbidden: any(isNest, isExpress, isTypeOrm, isRedis, isTransport, isPhoneLib, (m) => m.includes('libs/setup')) },
+  ],
+  [
+    'libs/delivery/src',
+    {
+      forbidden: any(isNest, isExpress, isTypeOrm, isRedis, (m) => m.includes('libs/http') || m.includes('libs/setup')),
+      lazyOnly: isNodemailer,
+    },
+  ],
+  [
+    'libs/setup/src',
+    { forbidden: any(isNest, isExpress), lazyOnly: any(isTypeOrm, isRedis, isNodemailer, isPhoneLib) },
+  ],
   ['libs/express/src', { forbidden: isNest, lazyOnly: any(isTypeOrm, isNodemailer, isPhoneLib) }],
   ['libs/nest/src', { forbidden: isExpress, lazyOnly: any(isTypeOrm, isNodemailer, isPhoneLib) }],
   ['libs/redis/src', { forbidden: any(isNest, isExpress, isTransport, (m) => m.includes('libs/setup')) }],

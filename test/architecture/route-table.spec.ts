@@ -2,7 +2,13 @@
 // hand-written Nest controllers declare exactly its methods, paths and statuses, and its csrf
 // and reauth columns say what the endpoints really check.
 import { CanActivate, RequestMethod, Type } from '@nestjs/common';
-import { GUARDS_METADATA, HEADERS_METADATA, HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import {
+  GUARDS_METADATA,
+  HEADERS_METADATA,
+  HTTP_CODE_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+} from '@nestjs/common/constants';
 import type { RequestHandler } from 'express';
 import { isMfaError } from '../../libs/core/src';
 import { MFA_ROUTES, MfaHttpApi } from '../../libs/http/src';
@@ -10,7 +16,8 @@ import type { MfaHttpOptions, MfaRoute } from '../../libs/http/src';
 import { createMfaRouter } from '../../libs/express/src/mfa-router';
 import { createMfaControllers } from '../../libs/nest/src/controllers/create-mfa-controllers';
 
-const line = (method: string, path: string, status?: number) => [method, path, status].filter((p) => p !== undefined).join(' ');
+const line = (method: string, path: string, status?: number) =>
+  [method, path, status].filter((p) => p !== undefined).join(' ');
 const table = (r: MfaRoute) => line(r.method, `/mfa${r.path}`, r.status);
 
 interface NestRoute {
@@ -41,11 +48,15 @@ function nestRoutes(controllers: Type[]): NestRoute[] {
 
 /** The routes (and the host's auth middleware) in the order the Express router tries them. */
 function expressStack(express: typeof import('express'), authenticate: RequestHandler): string[] {
-  const outer = createMfaRouter(express, 'mfa', {} as MfaHttpApi, [authenticate]) as unknown as { stack: Array<{ handle: { stack: Layer[] } }> };
+  const outer = createMfaRouter(express, 'mfa', {} as MfaHttpApi, [authenticate]) as unknown as {
+    stack: Array<{ handle: { stack: Layer[] } }>;
+  };
   return outer.stack[0].handle.stack.flatMap((layer) => {
     if (layer.handle === authenticate) return ['<authenticate>'];
     if (!layer.route) return [];
-    return Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => line(m.toUpperCase(), `/mfa${layer.route!.path}`));
+    return Object.keys(layer.route.methods)
+      .filter((m) => m !== '_all')
+      .map((m) => line(m.toUpperCase(), `/mfa${layer.route!.path}`));
   });
 }
 interface Layer {
@@ -70,11 +81,21 @@ describe('the route table', () => {
     });
 
     it('put the host auth guards on every route but the delivery reports', () => {
-      expect(routes.filter((r) => !r.guarded).map((r) => r.line).sort()).toEqual(MFA_ROUTES.filter(isDelivery).map(table).sort());
+      expect(
+        routes
+          .filter((r) => !r.guarded)
+          .map((r) => r.line)
+          .sort(),
+      ).toEqual(MFA_ROUTES.filter(isDelivery).map(table).sort());
     });
 
     it('mark every answer but the delivery reports no-store, as the Express router does', () => {
-      expect(routes.filter((r) => !r.noStore).map((r) => r.line).sort()).toEqual(MFA_ROUTES.filter(isDelivery).map(table).sort());
+      expect(
+        routes
+          .filter((r) => !r.noStore)
+          .map((r) => r.line)
+          .sort(),
+      ).toEqual(MFA_ROUTES.filter(isDelivery).map(table).sort());
     });
   });
 
@@ -85,12 +106,18 @@ describe('the route table', () => {
     const stack = expressStack(express, (_req, _res, next) => next());
 
     it('mounts exactly its routes', () => {
-      expect(stack.filter((l) => l !== '<authenticate>').sort()).toEqual(MFA_ROUTES.map((r) => line(r.method, `/mfa${r.path}`)).sort());
+      expect(stack.filter((l) => l !== '<authenticate>').sort()).toEqual(
+        MFA_ROUTES.map((r) => line(r.method, `/mfa${r.path}`)).sort(),
+      );
     });
 
     it('runs the host authentication before every route but the delivery reports', () => {
       const before = stack.slice(0, stack.indexOf('<authenticate>'));
-      expect(before.sort()).toEqual(MFA_ROUTES.filter(isDelivery).map((r) => line(r.method, `/mfa${r.path}`)).sort());
+      expect(before.sort()).toEqual(
+        MFA_ROUTES.filter(isDelivery)
+          .map((r) => line(r.method, `/mfa${r.path}`))
+          .sort(),
+      );
     });
   });
 });
@@ -99,14 +126,22 @@ describe('the route table', () => {
 const ENGINE_REACHED = new Error('engine reached');
 
 function fakeEngine(calls: Array<{ name: string; args: unknown[] }>) {
-  return new Proxy({}, {
-    // Not a thenable, or awaiting the engine would never settle.
-    get: (_t, name) => (name === 'then' ? undefined : (...args: unknown[]) => (calls.push({ name: String(name), args }), Promise.reject(ENGINE_REACHED))),
-  });
+  return new Proxy(
+    {},
+    {
+      // Not a thenable, or awaiting the engine would never settle.
+      get: (_t, name) =>
+        name === 'then'
+          ? undefined
+          : (...args: unknown[]) => (calls.push({ name: String(name), args }), Promise.reject(ENGINE_REACHED)),
+    },
+  );
 }
 
 function request(route: MfaRoute, headers: Record<string, string>) {
-  const params = Object.fromEntries([...route.path.matchAll(/:(\w+)/g)].map(([, name]) => [name, name === 'version' ? '1' : `${name}-1`]));
+  const params = Object.fromEntries(
+    [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => [name, name === 'version' ? '1' : `${name}-1`]),
+  );
   return { method: route.method, headers: { host: 'app.example', ...headers }, params, body: {}, query: {} };
 }
 
@@ -120,9 +155,13 @@ async function refusal(run: Promise<unknown>): Promise<string> {
 describe.each(MFA_ROUTES.map((r) => [line(r.method, r.path), r]))('%s', (_name, route: MfaRoute) => {
   it(`${route.csrf ? 'refuses' : 'takes'} a cross-site request${route.csrf ? ' before resolving the caller' : ''}`, async () => {
     const resolved: unknown[] = [];
-    const options: MfaHttpOptions = { resolveSubject: (req) => (resolved.push(req), { userId: 'u-1', sessionId: 's-1' }) };
+    const options: MfaHttpOptions = {
+      resolveSubject: (req) => (resolved.push(req), { userId: 'u-1', sessionId: 's-1' }),
+    };
     const api = new MfaHttpApi(async () => fakeEngine([]) as never, options);
-    const code = await refusal(route.handler(api, request(route, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })));
+    const code = await refusal(
+      route.handler(api, request(route, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })),
+    );
     if (route.csrf) {
       expect(code).toBe('CSRF_REJECTED');
       expect(resolved).toEqual([]);
@@ -134,7 +173,10 @@ describe.each(MFA_ROUTES.map((r) => [line(r.method, r.path), r]))('%s', (_name, 
   if (route.audience === 'admin' || route.audience === 'policy') {
     it(`needs the admin's own ${route.reauth === 'fresh' ? 'fresh ' : ''}verification`, async () => {
       const calls: Array<{ name: string; args: unknown[] }> = [];
-      const api = new MfaHttpApi(async () => fakeEngine(calls) as never, { resolveSubject: () => ({ userId: 'u-admin', sessionId: 's-1' }), authorizeAdmin: async () => true });
+      const api = new MfaHttpApi(async () => fakeEngine(calls) as never, {
+        resolveSubject: () => ({ userId: 'u-admin', sessionId: 's-1' }),
+        authorizeAdmin: async () => true,
+      });
       expect(await refusal(route.handler(api, request(route, {})))).toBe('engine reached');
       expect(calls.map((c) => c.name)).toEqual(['enforce']);
       const step = route.reauth === 'fresh' ? { factors: 'any', maxAge: 300 } : { factors: 'any' };

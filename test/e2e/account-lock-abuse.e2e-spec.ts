@@ -30,11 +30,17 @@ describe.each(MATRIX)('account lock abuse on %s', (_name, backend, adapter) => {
 
     // The account is open: the owner's backup code works at once, with TOTP still locked.
     const owner = await signIn(app);
-    await owner.post(`/mfa/challenges/${await challengeFor(owner)}/verify`).send({ method: 'backup_code', code: backupCodes[0] }).expect(200);
+    await owner
+      .post(`/mfa/challenges/${await challengeFor(owner)}/verify`)
+      .send({ method: 'backup_code', code: backupCodes[0] })
+      .expect(200);
     // And once the channel lock (15 min) expires, the owner's TOTP code works too.
     app.clock.advance(901);
     const later = await signIn(app);
-    await later.post(`/mfa/challenges/${await challengeFor(later)}/verify`).send({ method: 'totp', code: totpAt(secret, app.clock) }).expect(200);
+    await later
+      .post(`/mfa/challenges/${await challengeFor(later)}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, app.clock) })
+      .expect(200);
   });
 
   it('after 20 evaluated failures each attempt waits 1 min, then 2, 4 …; a right code inside a wait gets the same 429', async () => {
@@ -54,7 +60,9 @@ describe.each(MATRIX)('account lock abuse on %s', (_name, backend, adapter) => {
       id = await challengeFor(agent); // a new challenge whenever the old one has expired (10 min)
       await send('111111').expect(401);
     }
-    expect(await app.engine.lockoutStatus('u-alice')).toMatchObject({ account: { failures: 23, lockedForSeconds: 480 } });
+    expect(await app.engine.lockoutStatus('u-alice')).toMatchObject({
+      account: { failures: 23, lockedForSeconds: 480 },
+    });
     app.clock.advance(480);
     id = await challengeFor(agent);
     await send(totpAt(secret, app.clock)).expect(200);
@@ -66,12 +74,19 @@ describe.each(MATRIX)('account lock abuse on %s', (_name, backend, adapter) => {
     const { secret } = await signInEnrolled(app);
     const agent = await signIn(app);
     const id = await challengeFor(agent);
-    for (let i = 0; i < 8; i++) await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: '111111' }).expect(401);
-    const locked = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, app.clock) }).expect(429);
+    for (let i = 0; i < 8; i++)
+      await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: '111111' }).expect(401);
+    const locked = await agent
+      .post(`/mfa/challenges/${id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, app.clock) })
+      .expect(429);
     expect(locked.headers['retry-after']).toBe('3600');
     expect(app.audit.ofType('lockout').map((e) => [e.channel, e.reason])).toEqual([['account', 'strike 2, 3600s']]);
     app.clock.advance(3600);
     const fresh = await signIn(app);
-    await fresh.post(`/mfa/challenges/${await challengeFor(fresh)}/verify`).send({ method: 'totp', code: totpAt(secret, app.clock) }).expect(200);
+    await fresh
+      .post(`/mfa/challenges/${await challengeFor(fresh)}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, app.clock) })
+      .expect(200);
   });
 });

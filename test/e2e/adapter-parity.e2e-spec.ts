@@ -22,36 +22,73 @@ async function transcript(adapter: Adapter): Promise<unknown[]> {
   const t = await startTestApp(BACKENDS[0], adapter);
   const lines: unknown[] = [];
   const note = (label: string, res: Response) =>
-    lines.push({ label, status: res.status, body: normalize(res.body), headers: Object.fromEntries(HEADERS.map((h) => [h, normalize(res.headers[h])])) });
+    lines.push({
+      label,
+      status: res.status,
+      body: normalize(res.body),
+      headers: Object.fromEntries(HEADERS.map((h) => [h, normalize(res.headers[h])])),
+    });
   try {
     const agent = await signIn(t, 'alice');
     note('guarded, not enrolled', await agent.get('/profile/security'));
     note('bad enrollment body', await agent.post('/mfa/totp/enrollments').send({ label: 7, extra: true }));
     const start = await agent.post('/mfa/totp/enrollments').send({ label: 'Phone' });
     note('start enrollment', start);
-    note('confirm wrong', await agent.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: '000000' }));
+    note(
+      'confirm wrong',
+      await agent.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: '000000' }),
+    );
     note('confirm unknown', await agent.post('/mfa/totp/enrollments/nope/confirm').send({ code: '000000' }));
-    note('confirm', await agent.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: totpAt(start.body.secret, t.clock) }));
+    note(
+      'confirm',
+      await agent
+        .post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`)
+        .send({ code: totpAt(start.body.secret, t.clock) }),
+    );
     t.clock.advance(30);
     const fresh = await signIn(t, 'alice');
     const challenged = await fresh.get('/admin');
     note('step-up demanded', challenged);
     note('enroll refused on password alone', await fresh.post('/mfa/totp/enrollments').send({}));
     note('verify bad body', await fresh.post(`/mfa/challenges/${challenged.body.challenge.id}/verify`).send([]));
-    for (let i = 0; i < 5; i++) note(`verify wrong ${i}`, await fresh.post(`/mfa/challenges/${challenged.body.challenge.id}/verify`).send({ method: 'totp', code: '111111' }));
-    note('locked', await fresh.post(`/mfa/challenges/${challenged.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(start.body.secret, t.clock) }));
+    for (let i = 0; i < 5; i++)
+      note(
+        `verify wrong ${i}`,
+        await fresh
+          .post(`/mfa/challenges/${challenged.body.challenge.id}/verify`)
+          .send({ method: 'totp', code: '111111' }),
+      );
+    note(
+      'locked',
+      await fresh
+        .post(`/mfa/challenges/${challenged.body.challenge.id}/verify`)
+        .send({ method: 'totp', code: totpAt(start.body.secret, t.clock) }),
+    );
     t.clock.advance(901);
     const again = await fresh.get('/admin');
-    note('verify', await fresh.post(`/mfa/challenges/${again.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(start.body.secret, t.clock) }));
+    note(
+      'verify',
+      await fresh
+        .post(`/mfa/challenges/${again.body.challenge.id}/verify`)
+        .send({ method: 'totp', code: totpAt(start.body.secret, t.clock) }),
+    );
     note('admin', await fresh.get('/admin'));
     note('list', await fresh.get('/mfa/enrollments'));
     note('rename', await fresh.patch(`/mfa/enrollments/${start.body.enrollmentId}`).send({ label: ' Work phone ' }));
-    note('rename bad label', await fresh.patch(`/mfa/enrollments/${start.body.enrollmentId}`).send({ label: 'a\u202Eb' }));
+    note(
+      'rename bad label',
+      await fresh.patch(`/mfa/enrollments/${start.body.enrollmentId}`).send({ label: 'a\u202Eb' }),
+    );
     note('regenerate', await fresh.post('/mfa/backup-codes/regenerate'));
     const transfer = await fresh.post('/payments/transfer');
     note('transfer needs a single-use grant', transfer);
     t.clock.advance(30);
-    note('grant', await fresh.post(`/mfa/challenges/${transfer.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(start.body.secret, t.clock) }));
+    note(
+      'grant',
+      await fresh
+        .post(`/mfa/challenges/${transfer.body.challenge.id}/verify`)
+        .send({ method: 'totp', code: totpAt(start.body.secret, t.clock) }),
+    );
     note('refund is another operation', await fresh.post('/payments/refund'));
     note('transfer', await fresh.post('/payments/transfer'));
     note('transfer again', await fresh.post('/payments/transfer'));
@@ -61,11 +98,21 @@ async function transcript(adapter: Adapter): Promise<unknown[]> {
     note('admin forbidden', await bob.get('/mfa/admin/policy/versions'));
     note('versions', await fresh.get('/mfa/admin/policy/versions'));
     note('invalid policy', await fresh.post('/mfa/admin/policy/versions').send({ document: { rules: [{ id: 'x' }] } }));
-    note('new version', await fresh.post('/mfa/admin/policy/versions').send({ document: { services: { payments: { require: 'totp' } } }, comment: 'c' }));
+    note(
+      'new version',
+      await fresh
+        .post('/mfa/admin/policy/versions')
+        .send({ document: { services: { payments: { require: 'totp' } } }, comment: 'c' }),
+    );
     note('activate', await fresh.post('/mfa/admin/policy/versions/2/activate'));
     note('rollback', await fresh.post('/mfa/admin/policy/rollback'));
     note('unknown version', await fresh.post('/mfa/admin/policy/versions/abc/activate'));
-    note('explain', await fresh.post('/mfa/admin/policy/explain').send({ userId: 'u-bob', target: { service: 'payments', operation: 'transfer' }, context: { country: 'TR' } }));
+    note(
+      'explain',
+      await fresh
+        .post('/mfa/admin/policy/explain')
+        .send({ userId: 'u-bob', target: { service: 'payments', operation: 'transfer' }, context: { country: 'TR' } }),
+    );
     note('audit query without a searchable sink', await fresh.get('/mfa/admin/audit').query({ limit: 5 }));
     note('audit query bad params', await fresh.get('/mfa/admin/audit').query({ limit: 'x' }));
     note('explain bad body', await fresh.post('/mfa/admin/policy/explain').send({ userId: 5 }));

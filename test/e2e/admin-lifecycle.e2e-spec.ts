@@ -11,7 +11,9 @@ describe.each(MATRIX)('admin lifecycle on %s', (_name, backend, adapter) => {
   const servers = useDeliveryServers();
   beforeEach(async () => {
     t = await startTestApp(backend, adapter, {
-      ...deliveryOptions(servers.gateway, servers.inbox), policy: DEVICE_POLICY, trustedDeviceCookie: { secure: false },
+      ...deliveryOptions(servers.gateway, servers.inbox),
+      policy: DEVICE_POLICY,
+      trustedDeviceCookie: { secure: false },
       contactEmail: (userId) => `${userId}@accounts.example`,
     });
   });
@@ -24,8 +26,11 @@ describe.each(MATRIX)('admin lifecycle on %s', (_name, backend, adapter) => {
     const { agent: admin } = await signInEnrolled(t, 'alice');
     const view = await admin.get('/mfa/admin/users/u-bob').expect(200);
     expect(view.body).toMatchObject({
-      userId: 'u-bob', factors: [expect.objectContaining({ type: 'totp', status: 'active' })], backupCodes: { remaining: 10 },
-      devices: [expect.objectContaining({ label: expect.any(String) })], lockout: expect.objectContaining({ totp: { failures: 0, lockedForSeconds: 0 } }),
+      userId: 'u-bob',
+      factors: [expect.objectContaining({ type: 'totp', status: 'active' })],
+      backupCodes: { remaining: 10 },
+      devices: [expect.objectContaining({ label: expect.any(String) })],
+      lockout: expect.objectContaining({ totp: { failures: 0, lockedForSeconds: 0 } }),
     });
     const raw = JSON.stringify(view.body);
     expect(raw).not.toContain(bob.secret);
@@ -42,11 +47,18 @@ describe.each(MATRIX)('admin lifecycle on %s', (_name, backend, adapter) => {
     const refused = await bob.agent.get('/profile/security').expect(403);
     expect(refused.body).toMatchObject({ code: 'MFA_ENROLLMENT_REQUIRED', reason: 'reenrollment_forced' });
     expect(await t.store.listUnusedBackupCodes('u-bob')).toEqual([]);
-    expect(t.audit.ofType('admin.reenrollment_forced')[0]).toMatchObject({ userId: 'u-bob', actor: 'u-alice', severity: 'critical' });
+    expect(t.audit.ofType('admin.reenrollment_forced')[0]).toMatchObject({
+      userId: 'u-bob',
+      actor: 'u-alice',
+      severity: 'critical',
+    });
 
     // Enrolling again lifts it (the user has no factor, so no step-up is owed).
     const start = await bob.agent.post('/mfa/totp/enrollments').send({}).expect(201);
-    await bob.agent.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: totpAt(start.body.secret, t.clock) }).expect(200);
+    await bob.agent
+      .post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`)
+      .send({ code: totpAt(start.body.secret, t.clock) })
+      .expect(200);
     await bob.agent.get('/profile/security').expect(200);
   });
 
@@ -63,15 +75,25 @@ describe.each(MATRIX)('admin lifecycle on %s', (_name, backend, adapter) => {
     expect(codes).toHaveLength(10);
     const fresh = await signIn(t, 'bob');
     const id = await challengeFor(fresh);
-    await fresh.post(`/mfa/challenges/${id}/verify`).send({ method: 'backup_code', code: bob.backupCodes[0] }).expect(401);
+    await fresh
+      .post(`/mfa/challenges/${id}/verify`)
+      .send({ method: 'backup_code', code: bob.backupCodes[0] })
+      .expect(401);
     await fresh.post(`/mfa/challenges/${id}/verify`).send({ method: 'backup_code', code: codes[0] }).expect(200);
 
     const [factor] = (await admin.get('/mfa/admin/users/u-bob').expect(200)).body.factors;
     await admin.delete(`/mfa/admin/users/u-bob/enrollments/${factor.id}`).expect(200);
-    expect((await admin.get('/mfa/admin/users/u-bob').expect(200)).body).toMatchObject({ factors: [], backupCodes: { remaining: 0 } });
+    expect((await admin.get('/mfa/admin/users/u-bob').expect(200)).body).toMatchObject({
+      factors: [],
+      backupCodes: { remaining: 0 },
+    });
     // Backup codes recover a factor: with none left, neither the admin nor the user gets a set.
-    expect((await admin.post('/mfa/admin/users/u-bob/backup-codes').send({}).expect(409)).body.code).toBe('BACKUP_CODES_NEED_FACTOR');
-    expect((await fresh.post('/mfa/backup-codes/regenerate').send({}).expect(409)).body.code).toBe('BACKUP_CODES_NEED_FACTOR');
+    expect((await admin.post('/mfa/admin/users/u-bob/backup-codes').send({}).expect(409)).body.code).toBe(
+      'BACKUP_CODES_NEED_FACTOR',
+    );
+    expect((await fresh.post('/mfa/backup-codes/regenerate').send({}).expect(409)).body.code).toBe(
+      'BACKUP_CODES_NEED_FACTOR',
+    );
 
     for (const type of ['device.revoked', 'backup_codes.issued', 'enrollment.removed']) {
       expect(t.audit.ofType(type).filter((e) => e.userId === 'u-bob' && e.actor === 'u-alice')).toHaveLength(1);

@@ -8,19 +8,25 @@ import { MATRIX, TestApp, signIn, signInEnrolled, startTestApp } from '../suppor
 
 const ODD_IDS = ['*', 'hasOwnProperty', '__proto__', 'constructor', 'toString', '-0', 'nobody'];
 
-const USER_ROUTES: Array<[string, (agent: TestAgent, id: string) => Promise<{ status: number; body: Record<string, any> }>]> = [
+const USER_ROUTES: Array<
+  [string, (agent: TestAgent, id: string) => Promise<{ status: number; body: Record<string, any> }>]
+> = [
   ['view', (a, id) => a.get(`/mfa/admin/users/${id}`)],
   ['force re-enrollment', (a, id) => a.post(`/mfa/admin/users/${id}/reenrollment`).send({})],
   ['reset a factor', (a, id) => a.delete(`/mfa/admin/users/${id}/enrollments/e-1`)],
   ['revoke a device', (a, id) => a.delete(`/mfa/admin/users/${id}/devices/d-1`)],
   ['revoke all devices', (a, id) => a.delete(`/mfa/admin/users/${id}/devices`)],
   ['regenerate backup codes', (a, id) => a.post(`/mfa/admin/users/${id}/backup-codes`).send({})],
-  ['issue a recovery ticket', (a, id) => a.post(`/mfa/admin/users/${id}/recovery-tickets`).send({ reason: 'help desk' })],
+  [
+    'issue a recovery ticket',
+    (a, id) => a.post(`/mfa/admin/users/${id}/recovery-tickets`).send({ reason: 'help desk' }),
+  ],
   ['clear a lockout', (a, id) => a.delete(`/mfa/admin/users/${id}/lockout`)],
 ];
 
 /** Audit events about a user are what every admin action leaves behind. */
-const eventsAbout = (t: TestApp, ids: string[]) => t.audit.events.filter((e) => e.userId !== undefined && ids.includes(e.userId));
+const eventsAbout = (t: TestApp, ids: string[]) =>
+  t.audit.events.filter((e) => e.userId !== undefined && ids.includes(e.userId));
 
 describe.each(MATRIX)('admin routes for unknown users on %s', (_name, backend, adapter) => {
   let t: TestApp;
@@ -40,7 +46,12 @@ describe.each(MATRIX)('admin routes for unknown users on %s', (_name, backend, a
       for (const id of ODD_IDS) {
         for (const [route, call] of USER_ROUTES) {
           const res = await call(admin, encodeURIComponent(id));
-          expect({ id, route, status: res.status, code: res.body.code }).toEqual({ id, route, status: 404, code: 'USER_NOT_FOUND' });
+          expect({ id, route, status: res.status, code: res.body.code }).toEqual({
+            id,
+            route,
+            status: 404,
+            code: 'USER_NOT_FOUND',
+          });
         }
         expect(await t.store.findUserState(id)).toBeNull();
       }
@@ -56,8 +67,14 @@ describe.each(MATRIX)('admin routes for unknown users on %s', (_name, backend, a
       const bob = await signInEnrolled(t, 'bob');
       const passwordOnlyAdmin = await signIn(t, 'alice');
       for (const [route, call] of USER_ROUTES) {
-        expect({ route, code: (await call(bob.agent, 'nobody')).body.code }).toEqual({ route, code: 'MFA_ADMIN_FORBIDDEN' });
-        expect({ route, code: (await call(passwordOnlyAdmin, 'nobody')).body.code }).toEqual({ route, code: 'MFA_ENROLLMENT_REQUIRED' });
+        expect({ route, code: (await call(bob.agent, 'nobody')).body.code }).toEqual({
+          route,
+          code: 'MFA_ADMIN_FORBIDDEN',
+        });
+        expect({ route, code: (await call(passwordOnlyAdmin, 'nobody')).body.code }).toEqual({
+          route,
+          code: 'MFA_ENROLLMENT_REQUIRED',
+        });
       }
       expect(asked).toEqual([]);
     });
@@ -68,14 +85,20 @@ describe.each(MATRIX)('admin routes for unknown users on %s', (_name, backend, a
       const realWrite = process.stderr.write.bind(process.stderr);
       const logged: string[] = [];
       process.stderr.write = ((chunk: string) => (logged.push(String(chunk)), true)) as typeof process.stderr.write;
-      const nestLog = jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => void logged.push(String(message)));
+      const nestLog = jest
+        .spyOn(Logger.prototype, 'error')
+        .mockImplementation((message: unknown) => void logged.push(String(message)));
       try {
         hook = () => {
           throw new Error('user directory unreachable');
         };
         for (const [route, call] of USER_ROUTES) {
           const res = await call(admin, 'u-bob');
-          expect({ route, status: res.status, code: res.body.code }).toEqual({ route, status: 503, code: 'MFA_UNAVAILABLE' });
+          expect({ route, status: res.status, code: res.body.code }).toEqual({
+            route,
+            status: 503,
+            code: 'MFA_UNAVAILABLE',
+          });
         }
       } finally {
         process.stderr.write = realWrite;
@@ -83,7 +106,9 @@ describe.each(MATRIX)('admin routes for unknown users on %s', (_name, backend, a
       }
       expect(logged.join('')).toContain('UserExistsHookError');
       hook = (() => undefined) as unknown as typeof hook; // a hook that forgets to return
-      expect((await admin.post('/mfa/admin/users/u-bob/reenrollment').send({}).expect(404)).body.code).toBe('USER_NOT_FOUND');
+      expect((await admin.post('/mfa/admin/users/u-bob/reenrollment').send({}).expect(404)).body.code).toBe(
+        'USER_NOT_FOUND',
+      );
       expect(eventsAbout(t, ['u-bob'])).toEqual([]);
     });
   });
@@ -97,7 +122,12 @@ describe.each(MATRIX)('admin routes for unknown users on %s', (_name, backend, a
       const { agent: admin } = await signInEnrolled(t, 'alice');
       for (const id of ODD_IDS) {
         const view = await admin.get(`/mfa/admin/users/${encodeURIComponent(id)}`).expect(200);
-        expect(view.body).toMatchObject({ userId: id, factors: [], devices: [], enrollment: { requiredSince: null, reenrollmentForcedAt: null } });
+        expect(view.body).toMatchObject({
+          userId: id,
+          factors: [],
+          devices: [],
+          enrollment: { requiredSince: null, reenrollmentForcedAt: null },
+        });
       }
       await admin.post('/mfa/admin/users/-0/reenrollment').send({}).expect(200);
       await admin.post('/mfa/admin/users/hasOwnProperty/recovery-tickets').send({}).expect(201);

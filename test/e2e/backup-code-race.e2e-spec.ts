@@ -13,7 +13,10 @@ describe.each(MATRIX)('backup-code race on %s', (_name, backend, adapter) => {
     const challenges = await Promise.all(agents.map((a) => challengeFor(a)));
     const statuses = await Promise.all(
       agents.map((a, i) =>
-        a.post(`/mfa/challenges/${challenges[i]}/verify`).send({ method: 'backup_code', code: backupCodes[3] }).then((r) => r.status),
+        a
+          .post(`/mfa/challenges/${challenges[i]}/verify`)
+          .send({ method: 'backup_code', code: backupCodes[3] })
+          .then((r) => r.status),
       ),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -24,7 +27,10 @@ describe.each(MATRIX)('backup-code race on %s', (_name, backend, adapter) => {
   it('a spent code stays spent; a regenerated set voids every earlier code', async () => {
     const { agent, backupCodes } = await signInEnrolled(t);
     const one = await signIn(t);
-    await one.post(`/mfa/challenges/${await challengeFor(one)}/verify`).send({ method: 'backup_code', code: backupCodes[0] }).expect(200);
+    await one
+      .post(`/mfa/challenges/${await challengeFor(one)}/verify`)
+      .send({ method: 'backup_code', code: backupCodes[0] })
+      .expect(200);
     const two = await signIn(t);
     const id = await challengeFor(two);
     await two.post(`/mfa/challenges/${id}/verify`).send({ method: 'backup_code', code: backupCodes[0] }).expect(401);
@@ -38,7 +44,9 @@ describe.each(MATRIX)('backup-code race on %s', (_name, backend, adapter) => {
   it('lets exactly one of many concurrent conditional writes consume a code row', async () => {
     await signInEnrolled(t);
     const [row] = await t.store.listUnusedBackupCodes('u-alice');
-    const results = await Promise.all(Array.from({ length: 20 }, () => t.store.consumeBackupCode('u-alice', row.id, t.clock.now())));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => t.store.consumeBackupCode('u-alice', row.id, t.clock.now())),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 });

@@ -43,15 +43,79 @@ const BODY_ENDPOINTS: ['post' | 'patch', string][] = [
 const QUERY_ENDPOINTS = ['/mfa/admin/audit', '/mfa/delivery/vonage/status'];
 
 const FIELDS = [
-  'method', 'code', 'label', 'phone', 'email', 'enrollmentId', 'rememberDevice', 'ticket', 'reason', 'ttlHours', 'document', 'comment',
-  'userId', 'groups', 'target', 'context', 'service', 'operation', 'sensitivity', 'requirement', 'factors', 'maxAge', 'country', 'risk',
-  'rules', 'services', 'type', 'from', 'to', 'limit', 'cursor',
+  'method',
+  'code',
+  'label',
+  'phone',
+  'email',
+  'enrollmentId',
+  'rememberDevice',
+  'ticket',
+  'reason',
+  'ttlHours',
+  'document',
+  'comment',
+  'userId',
+  'groups',
+  'target',
+  'context',
+  'service',
+  'operation',
+  'sensitivity',
+  'requirement',
+  'factors',
+  'maxAge',
+  'country',
+  'risk',
+  'rules',
+  'services',
+  'type',
+  'from',
+  'to',
+  'limit',
+  'cursor',
 ];
-const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__'];
+const PROTOTYPE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+];
 const ODD_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', '123456\u0000', '\u202Eevil\u202C', 'Work\u200Fphone', '\u2066x\u2069', '\uD800', '\uDFFF\uD800', '\uFEFF', 'e\u0301',
-  '💥'.repeat(40), 'x'.repeat(65), 'x'.repeat(5_000), '1e400', '-0', 'NaN', 'Infinity', 'null', 'true', '[object Object]', '${7*7}',
-  "'; DROP TABLE mfa_enrollments; --", '../../etc/passwd', '<script>alert(1)</script>', '+905321234567', 'a@b.co', 'totp', 'backup_code', '123456',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '123456\u0000',
+  '\u202Eevil\u202C',
+  'Work\u200Fphone',
+  '\u2066x\u2069',
+  '\uD800',
+  '\uDFFF\uD800',
+  '\uFEFF',
+  'e\u0301',
+  '💥'.repeat(40),
+  'x'.repeat(65),
+  'x'.repeat(5_000),
+  '1e400',
+  '-0',
+  'NaN',
+  'Infinity',
+  'null',
+  'true',
+  '[object Object]',
+  '${7*7}',
+  "'; DROP TABLE mfa_enrollments; --",
+  '../../etc/passwd',
+  '<script>alert(1)</script>',
+  '+905321234567',
+  'a@b.co',
+  'totp',
+  'backup_code',
+  '123456',
 ];
 
 /** A JSON value written out by hand, so keys such as `__proto__` reach the wire as plain keys. */
@@ -87,7 +151,9 @@ const objectBody = fc.array(fc.tuple(key, tree), { minLength: 0, maxLength: 6 })
 // A lone surrogate has no UTF-8 form: it goes on the wire as U+FFFD, as a browser would send it.
 const enc = (s: string) => encodeURIComponent(Buffer.from(s, 'utf8').toString('utf8'));
 
-const json = (label: string) => (body: string): Shot => ({ label, body, type: 'application/json' });
+const json =
+  (label: string) =>
+  (body: string): Shot => ({ label, body, type: 'application/json' });
 
 function nested(field: string, depth: number, open: string, close: string): string {
   return `{${JSON.stringify(field)}:${open.repeat(depth)}1${close.repeat(depth)}}`;
@@ -95,11 +161,19 @@ function nested(field: string, depth: number, open: string, close: string): stri
 
 const deep = fc
   .tuple(fc.constantFrom(...FIELDS, ...PROTOTYPE_KEYS), fc.constantFrom(31, 32, 33, 100, 2_000, 10_000), fc.boolean())
-  .map(([field, depth, arrays]): Shot => json(`nested ${depth} deep`)(arrays ? nested(field, depth, '[', ']') : nested(field, depth, '{"a":', '}')));
+  .map(([field, depth, arrays]): Shot =>
+    json(`nested ${depth} deep`)(arrays ? nested(field, depth, '[', ']') : nested(field, depth, '{"a":', '}')),
+  );
 
 const huge = fc
-  .tuple(fc.constantFrom('label', 'code', 'document', 'x'), fc.constantFrom(30_000, 60_000, 70_000, 120_000, 300_000), fc.constantFrom('x', 'é', '💥', '\u0000', '\u202E'))
-  .map(([field, size, unit]): Shot => json(`a ${size}-character ${field}`)(JSON.stringify({ [field]: unit.repeat(size / unit.length) })));
+  .tuple(
+    fc.constantFrom('label', 'code', 'document', 'x'),
+    fc.constantFrom(30_000, 60_000, 70_000, 120_000, 300_000),
+    fc.constantFrom('x', 'é', '💥', '\u0000', '\u202E'),
+  )
+  .map(([field, size, unit]): Shot =>
+    json(`a ${size}-character ${field}`)(JSON.stringify({ [field]: unit.repeat(size / unit.length) })),
+  );
 
 const notAnObject = fc
   .oneof(tree.filter((t) => !('entries' in t)).map(write), fc.constantFrom('[]', '""', '0', 'null', 'true', '"{}"'))
@@ -117,15 +191,38 @@ const notJsonTypes = fc
   .tuple(
     objectBody,
     fc.constantFrom(
-      'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/merge-patch+json',
-      'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/json; charset=koi8-r', 'application/json; charset=utf-8',
-      'application/*', '*/*', '', 'application/json, text/plain',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      'application/merge-patch+json',
+      'application/json; charset=utf-16',
+      'application/json; charset=latin1',
+      'application/json; charset=koi8-r',
+      'application/json; charset=utf-8',
+      'application/*',
+      '*/*',
+      '',
+      'application/json, text/plain',
     ),
   )
   .map(([body, type]): Shot => ({ label: `as ${type || 'no content type'}`, body, type }));
 
 const forms = fc
-  .array(fc.tuple(fc.constantFrom(...FIELDS, ...PROTOTYPE_KEYS, 'code[constructor]', '__proto__[x]', 'a[b][c][d][e][f][g]', 'code[]'), fc.constantFrom(...ODD_STRINGS.slice(0, 12))), { maxLength: 6 })
+  .array(
+    fc.tuple(
+      fc.constantFrom(
+        ...FIELDS,
+        ...PROTOTYPE_KEYS,
+        'code[constructor]',
+        '__proto__[x]',
+        'a[b][c][d][e][f][g]',
+        'code[]',
+      ),
+      fc.constantFrom(...ODD_STRINGS.slice(0, 12)),
+    ),
+    { maxLength: 6 },
+  )
   .map((pairs): Shot => ({
     label: 'form data',
     body: pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'),
@@ -133,10 +230,19 @@ const forms = fc
   }));
 
 const encoded = fc
-  .tuple(objectBody, fc.constantFrom('gzip', 'deflate', 'br', 'compress', 'identity', 'gzip, deflate', 'x-unknown'), fc.constantFrom('valid', 'garbage', 'truncated'))
+  .tuple(
+    objectBody,
+    fc.constantFrom('gzip', 'deflate', 'br', 'compress', 'identity', 'gzip, deflate', 'x-unknown'),
+    fc.constantFrom('valid', 'garbage', 'truncated'),
+  )
   .map(([body, encoding, how]): Shot => {
     const packed = encoding === 'deflate' ? deflateSync(body) : gzipSync(body);
-    const wire = how === 'valid' ? packed : how === 'truncated' ? packed.subarray(0, Math.max(1, packed.length >> 1)) : Buffer.from(body);
+    const wire =
+      how === 'valid'
+        ? packed
+        : how === 'truncated'
+          ? packed.subarray(0, Math.max(1, packed.length >> 1))
+          : Buffer.from(body);
     return { label: `${how} ${encoding}`, body: wire, type: 'application/json', encoding };
   });
 
@@ -158,8 +264,20 @@ const QUERIES: string[] = fc.sample(
   fc
     .array(
       fc.tuple(
-        fc.oneof(fc.constantFrom('userId', 'type', 'from', 'to', 'limit', 'cursor', ...PROTOTYPE_KEYS), fc.constantFrom('userId[__proto__]', 'limit[]', 'type[constructor][x]', 'a[b][c][d][e][f][g][h]', 'userId[0]')),
-        fc.oneof(fc.constantFrom(...ODD_STRINGS.slice(0, 24)), fc.constantFrom('2026-13-45T00:00:00Z', '1'.repeat(20), '0', '201', '1:x', '%E0%A4%A', '%00', '%')),
+        fc.oneof(
+          fc.constantFrom('userId', 'type', 'from', 'to', 'limit', 'cursor', ...PROTOTYPE_KEYS),
+          fc.constantFrom(
+            'userId[__proto__]',
+            'limit[]',
+            'type[constructor][x]',
+            'a[b][c][d][e][f][g][h]',
+            'userId[0]',
+          ),
+        ),
+        fc.oneof(
+          fc.constantFrom(...ODD_STRINGS.slice(0, 24)),
+          fc.constantFrom('2026-13-45T00:00:00Z', '1'.repeat(20), '0', '201', '1:x', '%E0%A4%A', '%00', '%'),
+        ),
         fc.boolean(),
       ),
       { maxLength: 6 },
@@ -193,8 +311,12 @@ describe.each(ADAPTERS.map((a) => [a] as const))('body fuzz on sqlite via %s', (
     const alice = await signInEnrolled(live, 'alice');
     const verified = await signIn(live, 'alice');
     const challenge = await challengeFor(verified);
-    await verified.post(`/mfa/challenges/${challenge}/verify`).send({ method: 'totp', code: totpAt(alice.secret, t.clock) }).expect(200);
-    const pending = (await verified.post('/mfa/totp/enrollments').send({ label: 'Spare' }).expect(201)).body.enrollmentId as string;
+    await verified
+      .post(`/mfa/challenges/${challenge}/verify`)
+      .send({ method: 'totp', code: totpAt(alice.secret, t.clock) })
+      .expect(200);
+    const pending = (await verified.post('/mfa/totp/enrollments').send({ label: 'Spare' }).expect(201)).body
+      .enrollmentId as string;
     const passwordOnly = await signIn(live, 'bob');
 
     const failures: Failure[] = [];
@@ -213,7 +335,8 @@ describe.each(ADAPTERS.map((a) => [a] as const))('body fuzz on sqlite via %s', (
         if (shot.encoding) req.set('content-encoding', shot.encoding);
         try {
           const res = await req.send(shot.body);
-          if (res.status >= 500) note(`${who}: ${method.toUpperCase()} ${path}`, shot.label, `${res.status} ${res.text.slice(0, 200)}`);
+          if (res.status >= 500)
+            note(`${who}: ${method.toUpperCase()} ${path}`, shot.label, `${res.status} ${res.text.slice(0, 200)}`);
         } catch (err) {
           note(`${who}: ${method.toUpperCase()} ${path}`, shot.label, `connection: ${(err as Error).message}`);
         }
@@ -234,7 +357,9 @@ describe.each(ADAPTERS.map((a) => [a] as const))('body fuzz on sqlite via %s', (
     t.clock.advance(2 * 86_400 + 1);
     const fresh = await signIn(live, 'alice');
     const id = await challengeFor(fresh);
-    const res = await fresh.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(alice.secret, t.clock) });
+    const res = await fresh
+      .post(`/mfa/challenges/${id}/verify`)
+      .send({ method: 'totp', code: totpAt(alice.secret, t.clock) });
     expect(res.status).toBe(200);
     expect(res.body.verified).toBe(true);
   }, 90_000); // 1,400 requests one after another: room for a loaded CI machine

@@ -21,7 +21,10 @@ describe.each(MATRIX)('brute-force lockout on %s', (_name, backend, adapter) => 
 
     t.clock.advance(901); // the lock lifts; the challenge (10 min) has expired meanwhile, so answer a new one
     const next = await challengeFor(agent);
-    await agent.post(`/mfa/challenges/${next}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+    await agent
+      .post(`/mfa/challenges/${next}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(200);
   });
 
   it('evaluates at most 5 of 40 concurrent wrong guesses', async () => {
@@ -29,7 +32,12 @@ describe.each(MATRIX)('brute-force lockout on %s', (_name, backend, adapter) => 
     const agent = await signIn(t);
     const id = await challengeFor(agent);
     const statuses = await Promise.all(
-      Array.from({ length: 40 }, () => agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: '222222' }).then((r) => r.status)),
+      Array.from({ length: 40 }, () =>
+        agent
+          .post(`/mfa/challenges/${id}/verify`)
+          .send({ method: 'totp', code: '222222' })
+          .then((r) => r.status),
+      ),
     );
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(35);

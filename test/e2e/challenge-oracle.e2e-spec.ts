@@ -18,20 +18,29 @@ describe.each(MATRIX)('no challenge oracle on %s', (_name, backend, adapter) => 
 
     const answers = [];
     const attempt = (id: string, code: string) =>
-      aliceSession.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code }).then((r) => ({ status: r.status, body: r.body }));
+      aliceSession
+        .post(`/mfa/challenges/${id}/verify`)
+        .send({ method: 'totp', code })
+        .then((r) => ({ status: r.status, body: r.body }));
     answers.push(await attempt(aliceChallenge, '000000')); // wrong code
     answers.push(await attempt('6b1e3c59-0000-4000-8000-000000000000', good())); // unknown challenge
     answers.push(await attempt('x'.repeat(300), good())); // absurd id
     answers.push(await attempt(bobChallenge, totpAt(bob.secret, t.clock))); // another user's challenge
     const otherSession = await signIn(t, 'alice');
     answers.push(
-      await otherSession.post(`/mfa/challenges/${aliceChallenge}/verify`).send({ method: 'totp', code: good() }).then((r) => ({ status: r.status, body: r.body })),
+      await otherSession
+        .post(`/mfa/challenges/${aliceChallenge}/verify`)
+        .send({ method: 'totp', code: good() })
+        .then((r) => ({ status: r.status, body: r.body })),
     ); // same user, another session
     t.clock.advance(601);
     answers.push(await attempt(aliceChallenge, good())); // expired
 
     for (const answer of answers) {
-      expect(answer).toEqual({ status: 401, body: { statusCode: 401, code: 'INVALID_CODE', message: 'The code or challenge is invalid or has expired.' } });
+      expect(answer).toEqual({
+        status: 401,
+        body: { statusCode: 401, code: 'INVALID_CODE', message: 'The code or challenge is invalid or has expired.' },
+      });
     }
   });
 
@@ -39,9 +48,15 @@ describe.each(MATRIX)('no challenge oracle on %s', (_name, backend, adapter) => 
     const { secret } = await signInEnrolled(t);
     const agent = await signIn(t);
     const id = await challengeFor(agent);
-    await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+    await agent
+      .post(`/mfa/challenges/${id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(200);
     t.clock.advance(30);
-    const res = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(401);
+    const res = await agent
+      .post(`/mfa/challenges/${id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(401);
     expect(res.body.code).toBe('INVALID_CODE');
   });
 });

@@ -16,7 +16,10 @@ const INSTANCES = 4;
 function shared(backend: Backend): { backend: Backend; cleanup: () => void } {
   if (backend.options.type !== 'better-sqlite3') return { backend, cleanup: () => undefined };
   const file = join(tmpdir(), `mfa-boot-${randomUUID()}.sqlite`);
-  return { backend: { name: 'sqlite-file', options: { type: 'better-sqlite3', database: file } }, cleanup: () => rmSync(file, { force: true }) };
+  return {
+    backend: { name: 'sqlite-file', options: { type: 'better-sqlite3', database: file } },
+    cleanup: () => rmSync(file, { force: true }),
+  };
 }
 
 describe.each(BACKENDS.map((b) => [b.name, b] as const))('concurrent boot on %s', (_name, base) => {
@@ -37,14 +40,27 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('concurrent boot on %s'
     const { backend, cleanup } = shared(base);
     await resetDatabase(backend);
     const first = await TypeOrmMfaStore.connect(backend.options);
-    const stores = [first, ...(await Promise.all(Array.from({ length: INSTANCES - 1 }, () => TypeOrmMfaStore.connect(backend.options))))];
+    const stores = [
+      first,
+      ...(await Promise.all(Array.from({ length: INSTANCES - 1 }, () => TypeOrmMfaStore.connect(backend.options)))),
+    ];
     const key = randomBytes(32).toString('base64');
-    const engines = stores.map((store) => new MfaEngine({ store, encryption: { keys: [{ id: 'k1', key }] }, audit: new CapturingAuditSink(), clock: new ManualClock(Date.UTC(2026, 0, 1)), policy: FIXTURE_POLICY }));
+    const engines = stores.map(
+      (store) =>
+        new MfaEngine({
+          store,
+          encryption: { keys: [{ id: 'k1', key }] },
+          audit: new CapturingAuditSink(),
+          clock: new ManualClock(Date.UTC(2026, 0, 1)),
+          policy: FIXTURE_POLICY,
+        }),
+    );
     try {
       await Promise.all(engines.map((e) => e.init()));
       expect((await first.listPolicyVersions()).map((v) => v.version)).toEqual([1]);
       expect(await first.listPolicyActivations(10)).toEqual([expect.objectContaining({ version: 1, kind: 'boot' })]);
-      for (const engine of engines) expect((await engine.explain({ userId: 'u' }, { service: 'payments' })).policyVersion).toBe(1);
+      for (const engine of engines)
+        expect((await engine.explain({ userId: 'u' }, { service: 'payments' })).policyVersion).toBe(1);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
       cleanup();

@@ -31,16 +31,31 @@ describe.each(MATRIX)('cross-site requests on %s', (_name, backend, adapter) => 
   it('refuses a cross-site form post marked only by Sec-Fetch-Site, and an opaque "null" origin', async () => {
     t = await startTestApp(backend, adapter);
     const { agent } = await signInEnrolled(t);
-    await agent.post('/mfa/backup-codes/regenerate').set('Sec-Fetch-Site', 'cross-site').type('form').send('x=1').expect(403);
+    await agent
+      .post('/mfa/backup-codes/regenerate')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .type('form')
+      .send('x=1')
+      .expect(403);
     await agent.post('/mfa/backup-codes/regenerate').set('Origin', 'null').send({}).expect(403);
   });
 
   it('lets the same site through, and origins the app allows', async () => {
     t = await startTestApp(backend, adapter, { csrf: { allowedOrigins: ['https://app.example'] } });
     const { agent } = await signInEnrolled(t);
-    const same = await agent.post('/mfa/backup-codes/regenerate').set('Host', 'mfa.test').set('Origin', 'http://mfa.test').set('Sec-Fetch-Site', 'same-origin').send({});
+    const same = await agent
+      .post('/mfa/backup-codes/regenerate')
+      .set('Host', 'mfa.test')
+      .set('Origin', 'http://mfa.test')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .send({});
     expect(same.status).toBe(200);
-    await agent.post('/mfa/backup-codes/regenerate').set('Origin', 'https://app.example').set('Sec-Fetch-Site', 'same-site').send({}).expect(200);
+    await agent
+      .post('/mfa/backup-codes/regenerate')
+      .set('Origin', 'https://app.example')
+      .set('Sec-Fetch-Site', 'same-site')
+      .send({})
+      .expect(200);
     await agent.post('/mfa/backup-codes/regenerate').set('Origin', 'https://other.example').send({}).expect(403);
   });
 });

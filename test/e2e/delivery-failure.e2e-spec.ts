@@ -36,12 +36,16 @@ describe.each(MATRIX)('delivery failure on %s', (_name, backend, adapter) => {
     const agent = await signIn(t);
     gateway.answer = () => ({
       status: 401,
-      body: { code: 20003, message: 'Authenticate: AC0123456789 / twilio-auth-token-secret rejected for +905321234512' },
+      body: {
+        code: 20003,
+        message: 'Authenticate: AC0123456789 / twilio-auth-token-secret rejected for +905321234512',
+      },
     });
     const failed = await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512' }).expect(503);
     expect(failed.body.code).toBe('DELIVERY_FAILED');
     const raw = JSON.stringify(failed.body) + JSON.stringify(failed.headers);
-    for (const leak of ['twilio-auth-token-secret', 'Authenticate', '905321234512', '20003']) expect(raw).not.toContain(leak);
+    for (const leak of ['twilio-auth-token-secret', 'Authenticate', '905321234512', '20003'])
+      expect(raw).not.toContain(leak);
 
     const audited = t.audit.ofType('code.delivery_failed');
     expect(audited).toHaveLength(1);
@@ -55,11 +59,17 @@ describe.each(MATRIX)('delivery failure on %s', (_name, backend, adapter) => {
     const retry = await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512' }).expect(201);
     expect(await t.engine.lockoutStatus('u-alice')).toMatchObject({ sms: { failures: 0 }, account: { failures: 0 } });
     // The code of the failed send was voided, the new one confirms.
-    await agent.post(`/mfa/sms/enrollments/${retry.body.enrollmentId}/confirm`).send({ code: gateway.lastCode() }).expect(200);
+    await agent
+      .post(`/mfa/sms/enrollments/${retry.body.enrollmentId}/confirm`)
+      .send({ code: gateway.lastCode() })
+      .expect(200);
   });
 
   it('answers 503 when the provider is unreachable', async () => {
-    t = await startTestApp(backend, adapter, { ...deliveryOptions(gateway, inbox), sms: { ...deliveryOptions(gateway, inbox).sms, baseUrl: 'http://127.0.0.1:9' } });
+    t = await startTestApp(backend, adapter, {
+      ...deliveryOptions(gateway, inbox),
+      sms: { ...deliveryOptions(gateway, inbox).sms, baseUrl: 'http://127.0.0.1:9' },
+    });
     const agent = await signIn(t);
     const res = await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512' }).expect(503);
     expect(res.body.code).toBe('DELIVERY_FAILED');
@@ -80,7 +90,10 @@ describe.each(MATRIX)('delivery failure on %s', (_name, backend, adapter) => {
     t = await startTestApp(backend, adapter, deliveryOptions(gateway, inbox));
     const binder = await signIn(t);
     const start = await binder.post('/mfa/sms/enrollments').send({ phone: '+905321234512' }).expect(201);
-    await binder.post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`).send({ code: gateway.lastCode() }).expect(200);
+    await binder
+      .post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`)
+      .send({ code: gateway.lastCode() })
+      .expect(200);
     const agent = await signIn(t);
     const id = await challengeFor(agent);
     gateway.answer = () => ({ status: 500, body: {} });

@@ -21,11 +21,17 @@ describe.each(MATRIX)('double enrollment on %s', (_name, backend, adapter) => {
     t.clock.advance(1); // creation order is the pruning order
     return started;
   };
-  const confirm = (agent: TestAgent, s: Started) => agent.post(`/mfa/totp/enrollments/${s.enrollmentId}/confirm`).send({ code: totpAt(s.secret, t.clock) });
+  const confirm = (agent: TestAgent, s: Started) =>
+    agent.post(`/mfa/totp/enrollments/${s.enrollmentId}/confirm`).send({ code: totpAt(s.secret, t.clock) });
   const verify = async (username: string, code: string, enrollmentId?: string) => {
     const agent = await signIn(t, username);
     const challenge = (await agent.get('/profile/security').expect(401)).body.challenge;
-    return { challenge, res: await agent.post(`/mfa/challenges/${challenge.id}/verify`).send({ method: 'totp', code, ...(enrollmentId ? { enrollmentId } : {}) }) };
+    return {
+      challenge,
+      res: await agent
+        .post(`/mfa/challenges/${challenge.id}/verify`)
+        .send({ method: 'totp', code, ...(enrollmentId ? { enrollmentId } : {}) }),
+    };
   };
 
   /** Two apps started back to back (a double click), both confirmed; the clock is then on a fresh step. */
@@ -52,7 +58,11 @@ describe.each(MATRIX)('double enrollment on %s', (_name, backend, adapter) => {
 
     const viaSecond = await verify('alice', totpAt(second.secret, t.clock));
     expect(viaSecond.challenge.methods).toContainEqual({
-      type: 'totp', enrollments: [{ id: first.enrollmentId, label: 'Authenticator app' }, { id: second.enrollmentId, label: 'Authenticator app 2' }],
+      type: 'totp',
+      enrollments: [
+        { id: first.enrollmentId, label: 'Authenticator app' },
+        { id: second.enrollmentId, label: 'Authenticator app 2' },
+      ],
     });
     expect(viaSecond.res.status).toBe(200);
     // Each app keeps its own replay guard: the first app's code of this step is still good, the second's is spent.
@@ -80,14 +90,19 @@ describe.each(MATRIX)('double enrollment on %s', (_name, backend, adapter) => {
     expect(await pending()).toBe(4); // stored until the next start prunes them
     const fresh = await signIn(t, 'alice');
     const challenge = (await fresh.get('/profile/security').expect(401)).body.challenge;
-    await fresh.post(`/mfa/challenges/${challenge.id}/verify`).send({ method: 'totp', code: totpAt(starts[1].secret, t.clock) }).expect(200);
+    await fresh
+      .post(`/mfa/challenges/${challenge.id}/verify`)
+      .send({ method: 'totp', code: totpAt(starts[1].secret, t.clock) })
+      .expect(200);
     await startTotp(fresh, { label: 'Laptop' });
     expect(await pending()).toBe(1);
   });
 
   it('binds several phones and addresses started back to back', async () => {
     const agent = await signIn(t, 'alice');
-    const smsA = (await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512', label: 'Work phone' }).expect(201)).body;
+    const smsA = (
+      await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512', label: 'Work phone' }).expect(201)
+    ).body;
     const codeA = servers.gateway.lastCode();
     const smsB = (await agent.post('/mfa/sms/enrollments').send({ phone: '+905329876543' }).expect(201)).body;
     const codeB = servers.gateway.lastCode();
@@ -103,27 +118,40 @@ describe.each(MATRIX)('double enrollment on %s', (_name, backend, adapter) => {
 
     const challenge = (await (await signIn(t, 'alice')).get('/profile/security').expect(401)).body.challenge;
     const sms = challenge.methods.find((m: { type: string }) => m.type === 'sms');
-    expect(sms.enrollments).toEqual(expect.arrayContaining([
-      { id: smsA.enrollmentId, label: 'Work phone', maskedTarget: '+90 *** *** **12' },
-      { id: smsB.enrollmentId, label: null, maskedTarget: '+90 *** *** **43' },
-    ]));
+    expect(sms.enrollments).toEqual(
+      expect.arrayContaining([
+        { id: smsA.enrollmentId, label: 'Work phone', maskedTarget: '+90 *** *** **12' },
+        { id: smsB.enrollmentId, label: null, maskedTarget: '+90 *** *** **43' },
+      ]),
+    );
     expect(challenge.methods.find((m: { type: string }) => m.type === 'email').enrollments).toHaveLength(2);
   });
 
-  it('renames only the owner\'s factor, to a clean label, audited', async () => {
+  it("renames only the owner's factor, to a clean label, audited", async () => {
     const alice = await signInEnrolled(t, 'alice');
-    const renamed = await alice.agent.patch(`/mfa/enrollments/${alice.enrollmentId}`).send({ label: '  Work phone  ' }).expect(200);
+    const renamed = await alice.agent
+      .patch(`/mfa/enrollments/${alice.enrollmentId}`)
+      .send({ label: '  Work phone  ' })
+      .expect(200);
     expect(renamed.body).toMatchObject({ id: alice.enrollmentId, type: 'totp', label: 'Work phone', status: 'active' });
     expect((await alice.agent.get('/mfa/enrollments').expect(200)).body.factors[0].label).toBe('Work phone');
-    expect(t.audit.ofType('factor.renamed')).toEqual([expect.objectContaining({ userId: 'u-alice', enrollmentId: alice.enrollmentId, outcome: 'success' })]);
+    expect(t.audit.ofType('factor.renamed')).toEqual([
+      expect.objectContaining({ userId: 'u-alice', enrollmentId: alice.enrollmentId, outcome: 'success' }),
+    ]);
     expect(JSON.stringify(t.audit.events)).not.toContain('Work phone');
 
     const bob = await signInEnrolled(t, 'bob');
-    const foreign = await bob.agent.patch(`/mfa/enrollments/${alice.enrollmentId}`).send({ label: 'Mine now' }).expect(404);
+    const foreign = await bob.agent
+      .patch(`/mfa/enrollments/${alice.enrollmentId}`)
+      .send({ label: 'Mine now' })
+      .expect(404);
     expect(foreign.body.code).toBe('ENROLLMENT_NOT_FOUND');
     await bob.agent.patch('/mfa/enrollments/no-such-id').send({ label: 'x' }).expect(404);
     expect((await alice.agent.get('/mfa/enrollments').expect(200)).body.factors[0].label).toBe('Work phone');
-    await alice.agent.patch(`/mfa/enrollments/${alice.enrollmentId}`).send({ label: 'x'.repeat(64) }).expect(200);
+    await alice.agent
+      .patch(`/mfa/enrollments/${alice.enrollmentId}`)
+      .send({ label: 'x'.repeat(64) })
+      .expect(200);
   });
 
   it.each([
@@ -145,7 +173,10 @@ describe.each(MATRIX)('double enrollment on %s', (_name, backend, adapter) => {
     ];
     for (const res of await Promise.all(attempts)) {
       expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'label' })] });
+      expect(res.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [expect.objectContaining({ field: 'label' })],
+      });
     }
     await agent.patch(`/mfa/enrollments/${enrollmentId}`).send({}).expect(400);
     expect((await t.store.listEnrollments('u-alice')).map((e) => e.label)).toEqual(['Authenticator app']);
@@ -155,7 +186,10 @@ describe.each(MATRIX)('double enrollment on %s', (_name, backend, adapter) => {
     const { agent, first, second } = await twoApps();
     await agent.delete(`/mfa/enrollments/${first.enrollmentId}`).expect(200);
     const refused = await verify('alice', totpAt(first.secret, t.clock));
-    expect(refused.challenge.methods).toContainEqual({ type: 'totp', enrollments: [{ id: second.enrollmentId, label: 'Authenticator app 2' }] });
+    expect(refused.challenge.methods).toContainEqual({
+      type: 'totp',
+      enrollments: [{ id: second.enrollmentId, label: 'Authenticator app 2' }],
+    });
     expect(refused.res.body.code).toBe('INVALID_CODE');
     expect((await verify('alice', totpAt(second.secret, t.clock))).res.status).toBe(200);
     // A new unnamed app takes the freed default name.

@@ -19,9 +19,15 @@ describe.each(MATRIX)('email fallback on %s', (_name, backend, adapter) => {
     const agent = await signIn(t);
     const before = servers.inbox.to(EMAIL).length;
     const email = await agent.post('/mfa/email/enrollments').send({ email: EMAIL }).expect(201);
-    await agent.post(`/mfa/email/enrollments/${email.body.enrollmentId}/confirm`).send({ code: await servers.inbox.lastCode(EMAIL, before + 1) }).expect(200);
+    await agent
+      .post(`/mfa/email/enrollments/${email.body.enrollmentId}/confirm`)
+      .send({ code: await servers.inbox.lastCode(EMAIL, before + 1) })
+      .expect(200);
     const totp = await agent.post('/mfa/totp/enrollments').send({}).expect(201);
-    await agent.post(`/mfa/totp/enrollments/${totp.body.enrollmentId}/confirm`).send({ code: totpAt(totp.body.secret, t.clock) }).expect(200);
+    await agent
+      .post(`/mfa/totp/enrollments/${totp.body.enrollmentId}/confirm`)
+      .send({ code: totpAt(totp.body.secret, t.clock) })
+      .expect(200);
     t.clock.advance(30);
     return { secret: totp.body.secret };
   }
@@ -29,7 +35,10 @@ describe.each(MATRIX)('email fallback on %s', (_name, backend, adapter) => {
   const methodsOf = async (agent: TestAgent) => (await agent.get('/profile/security').expect(401)).body.challenge;
 
   it('offers email only after N failed TOTP attempts on the same challenge', async () => {
-    t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), policy: { ...FIXTURE_POLICY, methods: { emailFallbackAfter: 2 } } });
+    t = await startTestApp(backend, adapter, {
+      ...deliveryOptions(servers.gateway, servers.inbox),
+      policy: { ...FIXTURE_POLICY, methods: { emailFallbackAfter: 2 } },
+    });
     await enrollBoth();
     const agent = await signIn(t);
     const challenge = await methodsOf(agent);
@@ -37,17 +46,24 @@ describe.each(MATRIX)('email fallback on %s', (_name, backend, adapter) => {
     const refused = await agent.post(`/mfa/challenges/${challenge.id}/send`).send({ method: 'email' }).expect(404);
     expect(refused.body.code).toBe('CHALLENGE_NOT_FOUND');
 
-    for (const wrong of ['000000', '000001']) await agent.post(`/mfa/challenges/${challenge.id}/verify`).send({ method: 'totp', code: wrong }).expect(401);
+    for (const wrong of ['000000', '000001'])
+      await agent.post(`/mfa/challenges/${challenge.id}/verify`).send({ method: 'totp', code: wrong }).expect(401);
     const again = await methodsOf(agent);
     expect(again.id).toBe(challenge.id);
     expect(again.methods.map((m: { type: string }) => m.type)).toEqual(['totp', 'email', 'backup_code']);
     const sent = servers.inbox.to(EMAIL).length;
     await agent.post(`/mfa/challenges/${challenge.id}/send`).send({ method: 'email' }).expect(200);
-    await agent.post(`/mfa/challenges/${challenge.id}/verify`).send({ method: 'email', code: await servers.inbox.lastCode(EMAIL, sent + 1) }).expect(200);
+    await agent
+      .post(`/mfa/challenges/${challenge.id}/verify`)
+      .send({ method: 'email', code: await servers.inbox.lastCode(EMAIL, sent + 1) })
+      .expect(200);
   });
 
   it('starts over on a new challenge', async () => {
-    t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), policy: { ...FIXTURE_POLICY, methods: { emailFallbackAfter: 1 } } });
+    t = await startTestApp(backend, adapter, {
+      ...deliveryOptions(servers.gateway, servers.inbox),
+      policy: { ...FIXTURE_POLICY, methods: { emailFallbackAfter: 1 } },
+    });
     await enrollBoth();
     const first = await signIn(t);
     const c1 = await methodsOf(first);
@@ -62,6 +78,10 @@ describe.each(MATRIX)('email fallback on %s', (_name, backend, adapter) => {
     t = await startTestApp(backend, adapter, deliveryOptions(servers.gateway, servers.inbox));
     await enrollBoth();
     const agent = await signIn(t);
-    expect((await methodsOf(agent)).methods.map((m: { type: string }) => m.type)).toEqual(['totp', 'email', 'backup_code']);
+    expect((await methodsOf(agent)).methods.map((m: { type: string }) => m.type)).toEqual([
+      'totp',
+      'email',
+      'backup_code',
+    ]);
   });
 });

@@ -27,14 +27,19 @@ describe.each(MATRIX)('mandatory enrollment on %s', (_name, backend, adapter) =>
 
     // Enrolling is still open; afterwards the user is back in.
     const start = await bob.post('/mfa/totp/enrollments').send({}).expect(201);
-    await bob.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: totpAt(start.body.secret, t.clock) }).expect(200);
+    await bob
+      .post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`)
+      .send({ code: totpAt(start.body.secret, t.clock) })
+      .expect(200);
     const back = await bob.get('/wiki').expect(200);
     expect(back.headers['mfa-enrollment-grace']).toBeUndefined();
     await bob.post('/auth/logout').expect(200);
   });
 
-  it('applies to the listed groups only, and keeps each user\'s own start', async () => {
-    t = await startTestApp(backend, adapter, { policy: { ...FIXTURE_POLICY, enrollment: { required: { groups: ['admins'] }, graceDays: 2 } } });
+  it("applies to the listed groups only, and keeps each user's own start", async () => {
+    t = await startTestApp(backend, adapter, {
+      policy: { ...FIXTURE_POLICY, enrollment: { required: { groups: ['admins'] }, graceDays: 2 } },
+    });
     const bob = await signIn(t, 'bob'); // staff
     expect((await bob.get('/wiki').expect(200)).headers['mfa-enrollment-grace']).toBeUndefined();
     const alice = await signIn(t, 'alice'); // admins
@@ -49,7 +54,9 @@ describe.each(MATRIX)('mandatory enrollment on %s', (_name, backend, adapter) =>
   });
 
   it('a grace of 0 days requires enrollment at once; the anonymous are not concerned', async () => {
-    t = await startTestApp(backend, adapter, { policy: { ...FIXTURE_POLICY, enrollment: { required: 'everyone', graceDays: 0 } } });
+    t = await startTestApp(backend, adapter, {
+      policy: { ...FIXTURE_POLICY, enrollment: { required: 'everyone', graceDays: 0 } },
+    });
     const bob = await signIn(t, 'bob');
     await bob.get('/wiki').expect(403);
     await bob.get('/mfa/enrollments').expect(200);
@@ -58,7 +65,12 @@ describe.each(MATRIX)('mandatory enrollment on %s', (_name, backend, adapter) =>
 
   it('refuses an invalid enrollment rule in a policy version', async () => {
     t = await startTestApp(backend, adapter, { policy: FIXTURE_POLICY });
-    const res = await t.engine.createPolicyVersion({ enrollment: { required: { groups: [] }, graceDays: -1 } }, 'test').catch((e) => e);
-    expect(res.details.errors.map((e: { path: string }) => e.path)).toEqual(['$.enrollment.required', '$.enrollment.graceDays']);
+    const res = await t.engine
+      .createPolicyVersion({ enrollment: { required: { groups: [] }, graceDays: -1 } }, 'test')
+      .catch((e) => e);
+    expect(res.details.errors.map((e: { path: string }) => e.path)).toEqual([
+      '$.enrollment.required',
+      '$.enrollment.graceDays',
+    ]);
   });
 });

@@ -12,16 +12,28 @@ describe.each(MATRIX)('factor removal on %s', (_name, backend, adapter) => {
   afterEach(() => t.close());
 
   const start = async (policy = FIXTURE_POLICY) =>
-    (t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), policy, contactEmail: (id) => `${id}@accounts.example` }));
+    (t = await startTestApp(backend, adapter, {
+      ...deliveryOptions(servers.gateway, servers.inbox),
+      policy,
+      contactEmail: (id) => `${id}@accounts.example`,
+    }));
 
   it('lists metadata only, and removes a factor after a fresh verification', async () => {
     await start();
     const { agent, secret } = await signInEnrolled(t, 'bob');
     const sms = await agent.post('/mfa/sms/enrollments').send({ phone: '+905321234512', label: 'Phone' }).expect(201);
-    await agent.post(`/mfa/sms/enrollments/${sms.body.enrollmentId}/confirm`).send({ code: servers.gateway.lastCode() }).expect(200);
+    await agent
+      .post(`/mfa/sms/enrollments/${sms.body.enrollmentId}/confirm`)
+      .send({ code: servers.gateway.lastCode() })
+      .expect(200);
     const list = (await agent.get('/mfa/enrollments').expect(200)).body;
     expect(list.factors).toEqual([
-      expect.objectContaining({ type: 'totp', status: 'active', createdAt: expect.any(String), lastUsedAt: expect.any(String) }),
+      expect.objectContaining({
+        type: 'totp',
+        status: 'active',
+        createdAt: expect.any(String),
+        lastUsedAt: expect.any(String),
+      }),
       expect.objectContaining({ type: 'sms', label: 'Phone', maskedTarget: '+90 *** *** **12' }),
     ]);
     expect(JSON.stringify(list)).not.toContain(secret);
@@ -29,7 +41,10 @@ describe.each(MATRIX)('factor removal on %s', (_name, backend, adapter) => {
     t.clock.advance(301);
     const refused = await agent.delete(`/mfa/enrollments/${list.factors[1].id}`).expect(401);
     expect(refused.body.code).toBe('MFA_REQUIRED');
-    await agent.post(`/mfa/challenges/${refused.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+    await agent
+      .post(`/mfa/challenges/${refused.body.challenge.id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(200);
     await agent.delete(`/mfa/enrollments/${list.factors[1].id}`).expect(200);
     await agent.delete(`/mfa/enrollments/${list.factors[1].id}`).expect(404);
     expect((await agent.get('/mfa/enrollments').expect(200)).body.factors).toHaveLength(1);
@@ -50,6 +65,9 @@ describe.each(MATRIX)('factor removal on %s', (_name, backend, adapter) => {
     const bob = await signInEnrolled(t, 'bob'); // staff: optional
     const [bobs] = (await bob.agent.get('/mfa/enrollments').expect(200)).body.factors;
     await bob.agent.delete(`/mfa/enrollments/${bobs.id}`).expect(200);
-    expect((await bob.agent.get('/mfa/enrollments').expect(200)).body).toEqual({ factors: [], backupCodes: { remaining: 0 } });
+    expect((await bob.agent.get('/mfa/enrollments').expect(200)).body).toEqual({
+      factors: [],
+      backupCodes: { remaining: 0 },
+    });
   });
 });

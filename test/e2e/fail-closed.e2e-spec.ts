@@ -20,7 +20,10 @@ describe.each(MATRIX)('fail closed on %s', (_name, backend, adapter) => {
     const guarded = await verifiedSession.get('/profile/security').expect(503);
     expect(guarded.body.code).toBe('MFA_UNAVAILABLE');
     expect(guarded.headers['retry-after']).toBe('5'); // clients back off instead of hammering a store that is down
-    const verify = await fresh.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(503);
+    const verify = await fresh
+      .post(`/mfa/challenges/${id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(503);
     expect(verify.body.code).toBe('MFA_UNAVAILABLE');
     await fresh.get('/admin').expect(503);
     await fresh.get('/wiki').expect(200); // routes without a requirement do not touch the store
@@ -32,13 +35,21 @@ describe.each(MATRIX)('fail closed on %s', (_name, backend, adapter) => {
 const redisUrl = process.env.MFA_TEST_REDIS_URL;
 (redisUrl ? describe : describe.skip)('fail closed when Redis counters are unreachable', () => {
   it('answers 503 on a closed port', async () => {
-    const down = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const down = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     down.on('error', () => undefined);
     const t = await startTestApp(BACKENDS[0], 'nest', { counters: new RedisCounterStore(down) });
     try {
       const agent = await signIn(t);
       const { body } = await agent.post('/mfa/totp/enrollments').send({}).expect(201); // no attempt is counted yet
-      const confirm = await agent.post(`/mfa/totp/enrollments/${body.enrollmentId}/confirm`).send({ code: totpAt(body.secret, t.clock) }).expect(503);
+      const confirm = await agent
+        .post(`/mfa/totp/enrollments/${body.enrollmentId}/confirm`)
+        .send({ code: totpAt(body.secret, t.clock) })
+        .expect(503);
       expect(confirm.body.code).toBe('MFA_UNAVAILABLE');
     } finally {
       await t.close();
@@ -55,10 +66,16 @@ const redisUrl = process.env.MFA_TEST_REDIS_URL;
       const agent = await signIn(t);
       const id = await challengeFor(agent);
       await admin.call('CLIENT', 'PAUSE', '10000', 'ALL');
-      const paused = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(503);
+      const paused = await agent
+        .post(`/mfa/challenges/${id}/verify`)
+        .send({ method: 'totp', code: totpAt(secret, t.clock) })
+        .expect(503);
       expect(paused.body.code).toBe('MFA_UNAVAILABLE');
       await admin.call('CLIENT', 'UNPAUSE');
-      await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+      await agent
+        .post(`/mfa/challenges/${id}/verify`)
+        .send({ method: 'totp', code: totpAt(secret, t.clock) })
+        .expect(200);
     } finally {
       await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
       await t.close();
@@ -77,7 +94,10 @@ const postgresUrl = process.env.MFA_TEST_POSTGRES_URL;
     const port = await proxy.start();
     const viaProxy = new URL(postgresUrl!);
     viaProxy.port = String(port);
-    const backend: Backend = { name: 'postgres-via-proxy', options: { type: 'postgres', url: viaProxy.toString(), connectTimeoutMS: 1000 } as Backend['options'] };
+    const backend: Backend = {
+      name: 'postgres-via-proxy',
+      options: { type: 'postgres', url: viaProxy.toString(), connectTimeoutMS: 1000 } as Backend['options'],
+    };
     const t = await startTestApp(backend, 'nest');
     try {
       const { agent } = await signInEnrolled(t);

@@ -7,7 +7,10 @@ import request from 'supertest';
 
 describe.each(MATRIX)('forged device cookies on %s', (_name, backend, adapter) => {
   let t: TestApp;
-  beforeEach(async () => (t = await startTestApp(backend, adapter, { policy: DEVICE_POLICY, trustedDeviceCookie: { secure: false } })));
+  beforeEach(
+    async () =>
+      (t = await startTestApp(backend, adapter, { policy: DEVICE_POLICY, trustedDeviceCookie: { secure: false } })),
+  );
   afterEach(() => t.close());
 
   async function trusted(username = 'alice'): Promise<{ agent: TestAgent; cookie: string }> {
@@ -22,9 +25,14 @@ describe.each(MATRIX)('forged device cookies on %s', (_name, backend, adapter) =
 
   /** The same session from the same browser, presenting `value` as its device cookie (and no other). */
   const withCookie = (agent: TestAgent, value: string) =>
-    request(t.http).get('/payments').set('User-Agent', FIREFOX_LINUX).set('Cookie', `${sessionCookie(agent)}; mfa_device=${value}`);
-  const sessionCookie = (agent: TestAgent) => (agent as unknown as { jar: { getCookie(n: string, o: object): { toValueString(): string } } }).jar
-    .getCookie('connect.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false }).toValueString();
+    request(t.http)
+      .get('/payments')
+      .set('User-Agent', FIREFOX_LINUX)
+      .set('Cookie', `${sessionCookie(agent)}; mfa_device=${value}`);
+  const sessionCookie = (agent: TestAgent) =>
+    (agent as unknown as { jar: { getCookie(n: string, o: object): { toValueString(): string } } }).jar
+      .getCookie('connect.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false })
+      .toValueString();
 
   it('works with the real cookie (the baseline the others depart from)', async () => {
     const { agent, cookie } = await trusted();
@@ -48,7 +56,10 @@ describe.each(MATRIX)('forged device cookies on %s', (_name, backend, adapter) =
     const alice = await trusted('alice');
     const bob = await trusted('bob');
     await withCookie(bob.agent, alice.cookie).expect(401);
-    expect(t.audit.ofType('device.rejected').at(-1)).toMatchObject({ userId: 'u-bob', reason: 'unknown or forged device token' });
+    expect(t.audit.ofType('device.rejected').at(-1)).toMatchObject({
+      userId: 'u-bob',
+      reason: 'unknown or forged device token',
+    });
   });
 
   it('ignores an expired device (31 days later)', async () => {

@@ -10,7 +10,9 @@ import { totpAt } from '../support/test-app';
 
 @Controller('reports')
 class FeatureController {
-  @Get() @UseGuards(MfaGuard) @RequireMfa()
+  @Get()
+  @UseGuards(MfaGuard)
+  @RequireMfa()
   list() {
     return { reports: true };
   }
@@ -31,7 +33,10 @@ async function signIn(host: Host): Promise<TestAgent> {
 async function enrolled(host: Host): Promise<{ agent: TestAgent; secret: string }> {
   const first = await signIn(host);
   const start = await first.post('/mfa/totp/enrollments').send({}).expect(201);
-  await first.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: totpAt(start.body.secret, host.clock) }).expect(200);
+  await first
+    .post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`)
+    .send({ code: totpAt(start.body.secret, host.clock) })
+    .expect(200);
   host.clock.advance(30);
   return { agent: await signIn(host), secret: start.body.secret };
 }
@@ -39,7 +44,10 @@ async function enrolled(host: Host): Promise<{ agent: TestAgent; secret: string 
 async function challengeThenPass(host: Host, agent: TestAgent, secret: string, path: string): Promise<void> {
   const refused = await agent.get(path).expect(401);
   expect(refused.body.code).toBe('MFA_REQUIRED');
-  await agent.post(`/mfa/challenges/${refused.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(secret, host.clock) }).expect(200);
+  await agent
+    .post(`/mfa/challenges/${refused.body.challenge.id}/verify`)
+    .send({ method: 'totp', code: totpAt(secret, host.clock) })
+    .expect(200);
   await agent.get(path).expect(200);
 }
 
@@ -49,11 +57,15 @@ describe('a forgotten or misplaced MfaGuard', () => {
 
   it('MfaModule.forRoot + @RequireMfa() without an APP_GUARD line still enforces', async () => {
     host = await startNestHost({ controllers: [BillingController] });
-    await request(host.http).get('/billing').expect(401).expect((r) => expect(r.body).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'not_signed_in' }));
+    await request(host.http)
+      .get('/billing')
+      .expect(401)
+      .expect((r) => expect(r.body).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'not_signed_in' }));
     const fresh = await signIn(host);
     const refused = await fresh.get('/billing').expect(403);
     expect(refused.body).toMatchObject({
-      code: 'MFA_ENROLLMENT_REQUIRED', reason: 'no_factor',
+      code: 'MFA_ENROLLMENT_REQUIRED',
+      reason: 'no_factor',
       enroll: [{ method: 'totp', verb: 'POST', href: '/mfa/totp/enrollments' }],
     });
     const { agent, secret } = await enrolled(host);

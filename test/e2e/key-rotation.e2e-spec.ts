@@ -1,7 +1,14 @@
 // Invariant: rotating the encryption key re-seals every secret under the new key, after which
 // the old key can be retired without losing a single enrollment.
 import { randomBytes } from 'node:crypto';
-import { fromBase32, ManualClock, MfaEngine, TotpFactor, DEFAULT_TOTP_PROFILE, MfaCoreOptions } from '../../libs/core/src';
+import {
+  fromBase32,
+  ManualClock,
+  MfaEngine,
+  TotpFactor,
+  DEFAULT_TOTP_PROFILE,
+  MfaCoreOptions,
+} from '../../libs/core/src';
 import { TypeOrmMfaStore } from '../../libs/typeorm/src';
 import { BACKENDS, resetDatabase } from '../support/backends';
 import { CapturingAuditSink } from '../support/capturing-audit.sink';
@@ -38,7 +45,11 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('key rotation on %s', (
     clock.advance(30);
     const onlyK2 = engine([k2]);
     const subject = { userId: 'u2', sessionId: 'later' };
-    const challenge = await onlyK2.enforce(subject, { requirement: { steps: [{ factors: 'any' }] } }).catch((e) => e.details.challenge);
-    await expect(onlyK2.verifyChallenge(subject, challenge.id, 'totp', code(secrets[1]))).resolves.toMatchObject({ method: 'totp' });
+    const challenge = await onlyK2
+      .enforce(subject, { requirement: { steps: [{ factors: 'any' }] } })
+      .catch((e) => e.details.challenge);
+    await expect(onlyK2.verifyChallenge(subject, challenge.id, 'totp', code(secrets[1]))).resolves.toMatchObject({
+      method: 'totp',
+    });
   });
 });

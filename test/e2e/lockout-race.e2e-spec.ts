@@ -21,14 +21,16 @@ const COUNTER_BACKENDS: CounterBackend[] = [
     },
   })),
   ...(process.env.MFA_TEST_REDIS_URL
-    ? [{
-        name: 'redis',
-        open: async () => {
-          const counters = await RedisCounterStore.connect(process.env.MFA_TEST_REDIS_URL!);
-          await counters.reset('race');
-          return { counters, close: () => counters.close() };
+    ? [
+        {
+          name: 'redis',
+          open: async () => {
+            const counters = await RedisCounterStore.connect(process.env.MFA_TEST_REDIS_URL!);
+            await counters.reset('race');
+            return { counters, close: () => counters.close() };
+          },
         },
-      }]
+      ]
     : []),
 ];
 

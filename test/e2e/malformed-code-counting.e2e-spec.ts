@@ -20,13 +20,20 @@ describe.each(MATRIX)('malformed code counting on %s', (_name, backend, adapter)
       const res = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code }).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     }
-    expect(t.audit.ofType('attempt.failed').map((e) => [e.channel, e.reason])).toEqual(Array(5).fill(['totp', 'malformed body']));
+    expect(t.audit.ofType('attempt.failed').map((e) => [e.channel, e.reason])).toEqual(
+      Array(5).fill(['totp', 'malformed body']),
+    );
     const wrong = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: '111111' }).expect(429);
-    const right = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(429);
+    const right = await agent
+      .post(`/mfa/challenges/${id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(429);
     expect(right.body).toEqual(wrong.body);
     expect(right.body.code).toBe('MFA_LOCKED');
     // Still the 400 while locked: the body is what is wrong with the request.
-    expect((await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: null }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    expect(
+      (await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: null }).expect(400)).body.code,
+    ).toBe('VALIDATION_FAILED');
   });
 
   it('counts malformed and wrong codes together, on the channel named', async () => {
@@ -36,7 +43,11 @@ describe.each(MATRIX)('malformed code counting on %s', (_name, backend, adapter)
     await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'backup_code', code: '' }).expect(400);
     await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'backup_code', code: 'aaaaa-aaaaa' }).expect(401);
     await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'backup_code', code: 42 }).expect(400);
-    expect(await t.engine.lockoutStatus('u-alice')).toMatchObject({ backup_code: { failures: 3 }, totp: { failures: 0 }, account: { failures: 3 } });
+    expect(await t.engine.lockoutStatus('u-alice')).toMatchObject({
+      backup_code: { failures: 3 },
+      totp: { failures: 0 },
+      account: { failures: 3 },
+    });
   });
 
   it('counts nothing when the request names no challenge of this session, no factor, or nobody', async () => {
@@ -58,11 +69,16 @@ describe.each(MATRIX)('malformed code counting on %s', (_name, backend, adapter)
     for (let round = 0; round < 3; round++) {
       for (const send of unidentifiable) expect((await send()).body.code).toBe('VALIDATION_FAILED');
       // Anonymous: refused before the body is read, counted against no one.
-      expect((await request(t.http).post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: null })).body.code).toBe('UNAUTHENTICATED');
+      expect(
+        (await request(t.http).post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: null })).body.code,
+      ).toBe('UNAUTHENTICATED');
     }
     expect(t.audit.ofType('attempt.failed')).toHaveLength(0);
     expect(await t.engine.lockoutStatus('u-alice')).toMatchObject({ totp: { failures: 0 }, account: { failures: 0 } });
     expect(await t.engine.lockoutStatus('u-bob')).toMatchObject({ totp: { failures: 0 }, account: { failures: 0 } });
-    await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+    await agent
+      .post(`/mfa/challenges/${id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(200);
   });
 });

@@ -22,17 +22,24 @@ describe.each(MATRIX)('malformed input on %s', (_name, backend, adapter) => {
   beforeAll(async () => (t = await startTestApp(backend, adapter)));
   afterAll(() => t.close());
 
-  it.each(BAD_VERIFY_BODIES.map((b) => [JSON.stringify(b), b]))('verify body %s → 400 VALIDATION_FAILED', async (_label, body) => {
-    const agent = await signIn(t, 'bob');
-    const res = await agent.post('/mfa/challenges/whatever/verify').send(body as object);
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('VALIDATION_FAILED');
-    expect(Array.isArray(res.body.errors)).toBe(true);
-  });
+  it.each(BAD_VERIFY_BODIES.map((b) => [JSON.stringify(b), b]))(
+    'verify body %s → 400 VALIDATION_FAILED',
+    async (_label, body) => {
+      const agent = await signIn(t, 'bob');
+      const res = await agent.post('/mfa/challenges/whatever/verify').send(body as object);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(Array.isArray(res.body.errors)).toBe(true);
+    },
+  );
 
   it('non-JSON and broken JSON bodies are 4xx, never 500', async () => {
     const agent = await signIn(t, 'bob');
-    for (const [type, payload] of [['application/json', '{"method":'], ['text/plain', 'totp 123456'], ['application/json', '"x"']]) {
+    for (const [type, payload] of [
+      ['application/json', '{"method":'],
+      ['text/plain', 'totp 123456'],
+      ['application/json', '"x"'],
+    ]) {
       const res = await agent.post('/mfa/challenges/x/verify').set('content-type', type).send(payload);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
@@ -42,7 +49,10 @@ describe.each(MATRIX)('malformed input on %s', (_name, backend, adapter) => {
   it('enrollment endpoints validate too, and an unknown enrollment is 404', async () => {
     const agent = await signIn(t, 'alice');
     await agent.post('/mfa/totp/enrollments').send({ label: 42 }).expect(400);
-    await agent.post('/mfa/totp/enrollments').send({ label: 'x'.repeat(65) }).expect(400);
+    await agent
+      .post('/mfa/totp/enrollments')
+      .send({ label: 'x'.repeat(65) })
+      .expect(400);
     await agent.post('/mfa/totp/enrollments/nope/confirm').send({}).expect(400);
     const res = await agent.post('/mfa/totp/enrollments/nope/confirm').send({ code: '123456' }).expect(404);
     expect(res.body.code).toBe('ENROLLMENT_NOT_FOUND');

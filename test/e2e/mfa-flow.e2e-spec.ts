@@ -9,16 +9,23 @@ describe.each(BACKENDS.flatMap((b) => VARIANTS.map((adapter) => [b.name, adapter
   'MFA flow on %s via %s',
   (_name, adapter, backend) => {
     let t: TestApp;
-    beforeEach(async () => (t = await startTestApp(backend, adapter, adapter === 'nest-async' ? { sessionCacheTtl: 60 } : {})));
+    beforeEach(
+      async () => (t = await startTestApp(backend, adapter, adapter === 'nest-async' ? { sessionCacheTtl: 60 } : {})),
+    );
     afterEach(() => t.close());
 
     it('enroll → confirm → 401 challenge → verify → 200 → step-up after maxAge', async () => {
       const agent = await signIn(t);
-      await agent.get('/profile/security').expect(403).expect((r) => expect(r.body.code).toBe('MFA_ENROLLMENT_REQUIRED'));
+      await agent
+        .get('/profile/security')
+        .expect(403)
+        .expect((r) => expect(r.body.code).toBe('MFA_ENROLLMENT_REQUIRED'));
 
       const start = await agent.post('/mfa/totp/enrollments').send({ label: 'Phone' }).expect(201);
       expect(start.body.secret).toMatch(/^[A-Z2-7]{32}$/); // 160 bits
-      expect(start.body.otpauthUri).toMatch(/^otpauth:\/\/totp\/nestjs-mfa%20tests:alice%40example\.com\?.*issuer=nestjs-mfa%20tests/);
+      expect(start.body.otpauthUri).toMatch(
+        /^otpauth:\/\/totp\/nestjs-mfa%20tests:alice%40example\.com\?.*issuer=nestjs-mfa%20tests/,
+      );
       expect(start.body.qrSvg).toMatch(/^<svg[^>]*>/);
       expect(start.headers['cache-control']).toBe('no-store');
 
@@ -39,7 +46,9 @@ describe.each(BACKENDS.flatMap((b) => VARIANTS.map((adapter) => [b.name, adapter
         code: 'MFA_REQUIRED',
         challenge: { requirement: { steps: [{ factors: ['totp'], maxAge: 300 }] }, ruleId: 'route', policyVersion: 1 },
       });
-      expect(guarded.body.challenge.methods).toEqual([{ type: 'totp', enrollments: [{ id: start.body.enrollmentId, label: 'Phone' }] }]);
+      expect(guarded.body.challenge.methods).toEqual([
+        { type: 'totp', enrollments: [{ id: start.body.enrollmentId, label: 'Phone' }] },
+      ]);
       expect(guarded.headers['www-authenticate']).toBe(
         `MFA realm="mfa", error="insufficient_user_authentication", challenge="${guarded.body.challenge.id}", max_age=300`,
       );
@@ -97,15 +106,24 @@ describe.each(BACKENDS.flatMap((b) => VARIANTS.map((adapter) => [b.name, adapter
       t.clock.advance(301);
       const stale = await agent.post('/mfa/backup-codes/regenerate').expect(401);
       expect(stale.body.code).toBe('MFA_REQUIRED');
-      await agent.post(`/mfa/challenges/${stale.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+      await agent
+        .post(`/mfa/challenges/${stale.body.challenge.id}/verify`)
+        .send({ method: 'totp', code: totpAt(secret, t.clock) })
+        .expect(200);
       const second = await agent.post('/mfa/backup-codes/regenerate').expect(200);
 
       const fresh = await signIn(t, 'alice');
       const challengeId = await challengeFor(fresh);
       for (const old of [backupCodes[1], first.body.backupCodes[0]]) {
-        await fresh.post(`/mfa/challenges/${challengeId}/verify`).send({ method: 'backup_code', code: old }).expect(401);
+        await fresh
+          .post(`/mfa/challenges/${challengeId}/verify`)
+          .send({ method: 'backup_code', code: old })
+          .expect(401);
       }
-      await fresh.post(`/mfa/challenges/${challengeId}/verify`).send({ method: 'backup_code', code: second.body.backupCodes[0] }).expect(200);
+      await fresh
+        .post(`/mfa/challenges/${challengeId}/verify`)
+        .send({ method: 'backup_code', code: second.body.backupCodes[0] })
+        .expect(200);
     });
 
     it('a user with a factor cannot enroll another on password alone', async () => {

@@ -7,10 +7,19 @@ import { MfaModule } from '../../libs/nest/src';
 describe('module boot', () => {
   it.each([
     ['missing', undefined, /needs an encryption key.*randomBytes\(32\)/],
-    ['short', { keys: [{ id: 'k1', key: randomBytes(16).toString('base64') }] }, /must be 32 bytes, written as base64.*got 16 bytes reading it as base64/],
+    [
+      'short',
+      { keys: [{ id: 'k1', key: randomBytes(16).toString('base64') }] },
+      /must be 32 bytes, written as base64.*got 16 bytes reading it as base64/,
+    ],
   ])('%s key → MfaConfigurationError', async (_label, encryption, message) => {
     const boot = Test.createTestingModule({
-      imports: [MfaModule.forRoot({ encryption: encryption as never, database: { type: 'better-sqlite3', database: ':memory:' } })],
+      imports: [
+        MfaModule.forRoot({
+          encryption: encryption as never,
+          database: { type: 'better-sqlite3', database: ':memory:' },
+        }),
+      ],
     }).compile();
     await expect(boot).rejects.toThrow(message);
     await expect(boot).rejects.toMatchObject({ name: 'MfaConfigurationError' });

@@ -13,7 +13,10 @@ const REVOKE = { verb: 'POST', href: '/mfa/sessions/revoke-others' };
 async function verifiedSession(t: TestApp, secret: string, username = 'alice'): Promise<TestAgent> {
   const agent = await signIn(t, username);
   const challengeId = await challengeFor(agent);
-  await agent.post(`/mfa/challenges/${challengeId}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+  await agent
+    .post(`/mfa/challenges/${challengeId}/verify`)
+    .send({ method: 'totp', code: totpAt(secret, t.clock) })
+    .expect(200);
   t.clock.advance(30);
   await agent.get('/profile/security').expect(200);
   return agent;
@@ -22,7 +25,12 @@ async function verifiedSession(t: TestApp, secret: string, username = 'alice'): 
 /** Adds a second TOTP factor in this (fresh) session; answers the confirmation. */
 async function addFactor(t: TestApp, agent: TestAgent) {
   const start = await agent.post('/mfa/totp/enrollments').send({ label: 'Tablet' }).expect(201);
-  return (await agent.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: totpAt(start.body.secret, t.clock) }).expect(200)).body;
+  return (
+    await agent
+      .post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`)
+      .send({ code: totpAt(start.body.secret, t.clock) })
+      .expect(200)
+  ).body;
 }
 
 describe.each(MATRIX)('other sessions on %s', (_name, backend, adapter) => {
@@ -55,7 +63,10 @@ describe.each(MATRIX)('other sessions on %s', (_name, backend, adapter) => {
 
       const bob = await signInEnrolled(t, 'bob');
       await verifiedSession(t, bob.secret, 'bob');
-      const { body: ticket } = await a.agent.post('/mfa/admin/users/u-bob/recovery-tickets').send({ reason: 'lost phone' }).expect(201);
+      const { body: ticket } = await a.agent
+        .post('/mfa/admin/users/u-bob/recovery-tickets')
+        .send({ reason: 'lost phone' })
+        .expect(201);
       const redeemed = await bob.agent.post('/mfa/recovery/redeem').send({ ticket: ticket.ticket }).expect(200);
       // Redeeming wipes every verification; the count is of sessions with MFA state left (none): enrolling anew re-offers it.
       expect(redeemed.body.otherSessions).toEqual({ count: expect.any(Number), revoke: REVOKE });
@@ -64,9 +75,17 @@ describe.each(MATRIX)('other sessions on %s', (_name, backend, adapter) => {
     it('needs a fresh verification (401 MFA_REQUIRED) and refuses cross-site requests (403 CSRF_REJECTED)', async () => {
       const a = await signInEnrolled(t);
       const b = await verifiedSession(t, a.secret);
-      const crossSite = await a.agent.post('/mfa/sessions/revoke-others').set('Sec-Fetch-Site', 'cross-site').send({}).expect(403);
+      const crossSite = await a.agent
+        .post('/mfa/sessions/revoke-others')
+        .set('Sec-Fetch-Site', 'cross-site')
+        .send({})
+        .expect(403);
       expect(crossSite.body.code).toBe('CSRF_REJECTED');
-      const foreignOrigin = await a.agent.post('/mfa/sessions/revoke-others').set('Origin', 'https://evil.example').send({}).expect(403);
+      const foreignOrigin = await a.agent
+        .post('/mfa/sessions/revoke-others')
+        .set('Origin', 'https://evil.example')
+        .send({})
+        .expect(403);
       expect(foreignOrigin.body.code).toBe('CSRF_REJECTED');
       t.clock.advance(301);
       const stale = await a.agent.post('/mfa/sessions/revoke-others').send({}).expect(401);
@@ -79,7 +98,12 @@ describe.each(MATRIX)('other sessions on %s', (_name, backend, adapter) => {
     let sessions: session.MemoryStore;
     beforeEach(async () => {
       sessions = new session.MemoryStore();
-      t = await startTestApp(backend, adapter, { endOtherSessions: expressSessionRevoker(sessions) }, { sessionStore: sessions });
+      t = await startTestApp(
+        backend,
+        adapter,
+        { endOtherSessions: expressSessionRevoker(sessions) },
+        { sessionStore: sessions },
+      );
     });
 
     it('counts the signed-in sessions and signs B out entirely; A keeps working', async () => {
@@ -93,8 +117,14 @@ describe.each(MATRIX)('other sessions on %s', (_name, backend, adapter) => {
       expect((await b.get('/profile/security').expect(401)).body.code).toBe('UNAUTHENTICATED');
       expect((await b.get('/profile').expect(401)).body.code).toBe('UNAUTHENTICATED');
       await a.agent.get('/profile/security').expect(200);
-      const left = await new Promise<Record<string, session.SessionData>>((resolve) => sessions.all((_err, all) => resolve(all as Record<string, session.SessionData>)));
-      expect(Object.values(left).map((s) => (s as { passport?: { user?: string } }).passport?.user).sort()).toEqual(['u-alice', 'u-bob']);
+      const left = await new Promise<Record<string, session.SessionData>>((resolve) =>
+        sessions.all((_err, all) => resolve(all as Record<string, session.SessionData>)),
+      );
+      expect(
+        Object.values(left)
+          .map((s) => (s as { passport?: { user?: string } }).passport?.user)
+          .sort(),
+      ).toEqual(['u-alice', 'u-bob']);
     });
 
     it('offers it at the next visit after a forced re-enrollment, and lets the user end them before enrolling again', async () => {
@@ -105,9 +135,15 @@ describe.each(MATRIX)('other sessions on %s', (_name, backend, adapter) => {
       expect(forced.body).toEqual({ reenrollmentForced: true, otherSessions: { count: 2 } });
 
       const refused = await bob.agent.get('/profile/security').expect(403);
-      expect(refused.body).toMatchObject({ code: 'MFA_ENROLLMENT_REQUIRED', reason: 'reenrollment_forced', otherSessions: { count: 1, revoke: REVOKE } });
+      expect(refused.body).toMatchObject({
+        code: 'MFA_ENROLLMENT_REQUIRED',
+        reason: 'reenrollment_forced',
+        otherSessions: { count: 1, revoke: REVOKE },
+      });
       // No factor left to step up with: ending sessions only takes access away, so the password suffices.
-      expect((await bob.agent.post('/mfa/sessions/revoke-others').send({}).expect(200)).body).toMatchObject({ sessionsEnded: 1 });
+      expect((await bob.agent.post('/mfa/sessions/revoke-others').send({}).expect(200)).body).toMatchObject({
+        sessionsEnded: 1,
+      });
       expect((await bobElsewhere.get('/profile').expect(401)).body.code).toBe('UNAUTHENTICATED');
     });
   });

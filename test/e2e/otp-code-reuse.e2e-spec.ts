@@ -9,13 +9,22 @@ import TestAgent from 'supertest/lib/agent';
 describe.each(MATRIX)('SMS/email code reuse on %s', (_name, backend, adapter) => {
   let t: TestApp;
   const servers = useDeliveryServers();
-  beforeEach(async () => (t = await startTestApp(backend, adapter, { ...deliveryOptions(servers.gateway, servers.inbox), lockout: { maxAttempts: 100 } })));
+  beforeEach(
+    async () =>
+      (t = await startTestApp(backend, adapter, {
+        ...deliveryOptions(servers.gateway, servers.inbox),
+        lockout: { maxAttempts: 100 },
+      })),
+  );
   afterEach(() => t.close());
 
   async function bindSms(username: string, phone: string): Promise<void> {
     const agent = await signIn(t, username);
     const start = await agent.post('/mfa/sms/enrollments').send({ phone }).expect(201);
-    await agent.post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`).send({ code: servers.gateway.lastCode() }).expect(200);
+    await agent
+      .post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`)
+      .send({ code: servers.gateway.lastCode() })
+      .expect(200);
   }
 
   async function smsChallenge(username = 'alice'): Promise<{ agent: TestAgent; id: string; code: string }> {
@@ -29,7 +38,12 @@ describe.each(MATRIX)('SMS/email code reuse on %s', (_name, backend, adapter) =>
     await bindSms('alice', '+905321234512');
     const { agent, id, code } = await smsChallenge();
     const statuses = await Promise.all(
-      Array.from({ length: 25 }, () => agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'sms', code }).then((r) => r.status)),
+      Array.from({ length: 25 }, () =>
+        agent
+          .post(`/mfa/challenges/${id}/verify`)
+          .send({ method: 'sms', code })
+          .then((r) => r.status),
+      ),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     // The rest fail as wrong codes, or MFA_LOCKED once 20 failures start the account-wide waits.
@@ -40,7 +54,9 @@ describe.each(MATRIX)('SMS/email code reuse on %s', (_name, backend, adapter) =>
     await bindSms('alice', '+905321234512');
     await smsChallenge();
     const rows = await t.store.dataSource.query('SELECT id FROM mfa_otp_codes WHERE consumed_at IS NULL');
-    const results = await Promise.all(Array.from({ length: 20 }, () => t.store.consumeOtpCode('u-alice', rows[0].id, t.clock.now())));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => t.store.consumeOtpCode('u-alice', rows[0].id, t.clock.now())),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
@@ -74,7 +90,10 @@ describe.each(MATRIX)('SMS/email code reuse on %s', (_name, backend, adapter) =>
     const freshId = await challengeFor(fresh);
     await fresh.post(`/mfa/challenges/${freshId}/verify`).send({ method: 'sms', code: bindingCode }).expect(401);
     await fresh.post(`/mfa/challenges/${freshId}/send`).send({ method: 'sms' }).expect(200);
-    await agent.post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`).send({ code: servers.gateway.lastCode() }).expect(401);
+    await agent
+      .post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`)
+      .send({ code: servers.gateway.lastCode() })
+      .expect(401);
     await agent.post(`/mfa/sms/enrollments/${start.body.enrollmentId}/confirm`).send({ code: bindingCode }).expect(200);
   });
 

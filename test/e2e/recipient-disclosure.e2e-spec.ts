@@ -35,7 +35,12 @@ describe.each(MATRIX)('recipient disclosure on %s', (_name, backend, adapter) =>
     process.stderr.write = ((c: string) => (logs.push(String(c)), true)) as typeof process.stderr.write;
     audit = new CapturingAuditSink();
     // The logger sink writes JSON lines to stdout (captured here); the capturing sink keeps the events themselves.
-    t = await startTestApp(backend, adapter, { ...deliveryOptions(gateway, inbox), audit: ['logger', audit], lockout: { maxAttempts: 2 } }, { logs: true });
+    t = await startTestApp(
+      backend,
+      adapter,
+      { ...deliveryOptions(gateway, inbox), audit: ['logger', audit], lockout: { maxAttempts: 2 } },
+      { logs: true },
+    );
   });
   afterEach(async () => {
     await t.close();
@@ -49,9 +54,19 @@ describe.each(MATRIX)('recipient disclosure on %s', (_name, backend, adapter) =>
     const agent = await signIn(t);
     const sms = seen(await agent.post('/mfa/sms/enrollments').send({ phone: PHONE, label: 'phone' }).expect(201));
     seen(await agent.post(`/mfa/sms/enrollments/${sms.body.enrollmentId}/resend`).send({}).expect(429));
-    seen(await agent.post(`/mfa/sms/enrollments/${sms.body.enrollmentId}/confirm`).send({ code: gateway.lastCode() }).expect(200));
+    seen(
+      await agent
+        .post(`/mfa/sms/enrollments/${sms.body.enrollmentId}/confirm`)
+        .send({ code: gateway.lastCode() })
+        .expect(200),
+    );
     const email = seen(await agent.post('/mfa/email/enrollments').send({ email: EMAIL }).expect(201));
-    seen(await agent.post(`/mfa/email/enrollments/${email.body.enrollmentId}/confirm`).send({ code: await inbox.lastCode(EMAIL, 1) }).expect(200));
+    seen(
+      await agent
+        .post(`/mfa/email/enrollments/${email.body.enrollmentId}/confirm`)
+        .send({ code: await inbox.lastCode(EMAIL, 1) })
+        .expect(200),
+    );
     seen(await agent.get('/mfa/enrollments').expect(200));
 
     const fresh = await signIn(t);
@@ -75,7 +90,10 @@ describe.each(MATRIX)('recipient disclosure on %s', (_name, backend, adapter) =>
       for (const digits of PHONE_DIGITS) expect(surface).not.toContain(digits);
     }
     // Nor does any code that was sent (whole numbers only: a timestamp may contain any six digits).
-    const codes = [...gateway.requests.map((r) => r.body.Body as string), ...inbox.messages.map((m) => m.text ?? '')].flatMap((text) => text.match(/\d{6}/g) ?? []);
+    const codes = [
+      ...gateway.requests.map((r) => r.body.Body as string),
+      ...inbox.messages.map((m) => m.text ?? ''),
+    ].flatMap((text) => text.match(/\d{6}/g) ?? []);
     expect(codes.length).toBeGreaterThanOrEqual(4);
     for (const surface of [answers.join('\n'), JSON.stringify(audit.events), logs.join('')]) {
       for (const code of codes) expect(surface).not.toMatch(new RegExp(`(?<![\\d-])${code}(?![\\d-])`));

@@ -23,7 +23,11 @@ describe.each(MATRIX)('recovery-ticket reasons on %s', (_name, backend, adapter)
     const { agent: admin } = await signInEnrolled(t, 'alice');
     for (const [name, reason] of FORGED) {
       const res = await admin.post('/mfa/admin/users/u-bob/recovery-tickets').send({ reason });
-      expect({ name, status: res.status, code: res.body.code }).toEqual({ name, status: 400, code: 'VALIDATION_FAILED' });
+      expect({ name, status: res.status, code: res.body.code }).toEqual({
+        name,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
     }
     expect(t.audit.ofType('recovery.ticket_issued')).toEqual([]);
@@ -31,8 +35,17 @@ describe.each(MATRIX)('recovery-ticket reasons on %s', (_name, backend, adapter)
 
   it('keeps a plain reason, trimmed, up to 512 characters', async () => {
     const { agent: admin } = await signInEnrolled(t, 'alice');
-    await admin.post('/mfa/admin/users/u-bob/recovery-tickets').send({ reason: '  identity checked by video call, ticket #4711\t' }).expect(201);
-    await admin.post('/mfa/admin/users/u-bob/recovery-tickets').send({ reason: 'é'.repeat(512) }).expect(201);
-    expect(t.audit.ofType('recovery.ticket_issued').map((e) => e.reason)).toEqual(['identity checked by video call, ticket #4711', expect.stringMatching(/^é+$/)]);
+    await admin
+      .post('/mfa/admin/users/u-bob/recovery-tickets')
+      .send({ reason: '  identity checked by video call, ticket #4711\t' })
+      .expect(201);
+    await admin
+      .post('/mfa/admin/users/u-bob/recovery-tickets')
+      .send({ reason: 'é'.repeat(512) })
+      .expect(201);
+    expect(t.audit.ofType('recovery.ticket_issued').map((e) => e.reason)).toEqual([
+      'identity checked by video call, ticket #4711',
+      expect.stringMatching(/^é+$/),
+    ]);
   });
 });

@@ -17,8 +17,14 @@ describe.each(ADAPTERS)('sample index and admin area via %s', (adapter) => {
   it('GET / answers the index to anyone, with how to sign in and who is an admin', async () => {
     const res = await request(t.http).get('/').expect(200);
     expect(res.body).toEqual(sampleIndex(false)); // the suites run without MFA_DEV_OUTBOX
-    expect(res.body.signIn).toMatchObject({ route: 'POST /auth/login', body: { username: 'alice', password: 'alice-password' } });
-    expect(res.body.signIn.users.map((u: { username: string; admin: boolean }) => [u.username, u.admin])).toEqual([['alice', true], ['bob', false]]);
+    expect(res.body.signIn).toMatchObject({
+      route: 'POST /auth/login',
+      body: { username: 'alice', password: 'alice-password' },
+    });
+    expect(res.body.signIn.users.map((u: { username: string; admin: boolean }) => [u.username, u.admin])).toEqual([
+      ['alice', true],
+      ['bob', false],
+    ]);
     await signIn(t, 'bob').then((bob) => bob.get('/').expect(200));
   });
 
@@ -32,7 +38,10 @@ describe.each(ADAPTERS)('sample index and admin area via %s', (adapter) => {
 
   it('/admin: step-up first, then admins only', async () => {
     const bob = (await signInEnrolled(t, 'bob')).agent; // enrolling just verified TOTP in this session
-    expect((await bob.get('/admin').expect(403)).body).toEqual({ code: 'ADMIN_ONLY', message: 'Only admins may open this page.' });
+    expect((await bob.get('/admin').expect(403)).body).toEqual({
+      code: 'ADMIN_ONLY',
+      message: 'Only admins may open this page.',
+    });
     const bobPasswordOnly = await signIn(t, 'bob');
     expect((await bobPasswordOnly.get('/admin').expect(401)).body.code).toBe('MFA_REQUIRED');
     const alice = (await signInEnrolled(t, 'alice')).agent;

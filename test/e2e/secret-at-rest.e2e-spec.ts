@@ -20,7 +20,14 @@ describe.each(MATRIX)('secrets at rest on %s', (_name, backend, adapter) => {
     const { secret, backupCodes } = await signInEnrolled(t);
     const dump = await dumpDatabase();
     const seed = fromBase32(secret);
-    const forbidden = [secret, seed.toString('hex'), seed.toString('base64'), seed.toString('base64url'), ...backupCodes, ...backupCodes.map((c) => c.replace(/-/g, ''))];
+    const forbidden = [
+      secret,
+      seed.toString('hex'),
+      seed.toString('base64'),
+      seed.toString('base64url'),
+      ...backupCodes,
+      ...backupCodes.map((c) => c.replace(/-/g, '')),
+    ];
     for (const needle of forbidden) expect(dump).not.toContain(needle.toLowerCase());
     const [row] = await t.store.dataSource.query('SELECT sealed_secret, key_id FROM mfa_enrollments');
     expect(row.sealed_secret).toMatch(/^v1\.k1\.[\w-]{16}\.[\w-]+\.[\w-]{22}$/); // version.key.iv(96 bits).body.tag
@@ -37,10 +44,16 @@ describe.each(MATRIX)('secrets at rest on %s', (_name, backend, adapter) => {
     await q(`UPDATE mfa_enrollments SET sealed_secret = '${b.sealed_secret}' WHERE user_id = 'u-alice'`);
     await q(`UPDATE mfa_enrollments SET sealed_secret = '${a.sealed_secret}' WHERE user_id = 'u-bob'`);
 
-    for (const [user, secret] of [['alice', bob.secret], ['alice', alice.secret], ['bob', bob.secret]] as const) {
+    for (const [user, secret] of [
+      ['alice', bob.secret],
+      ['alice', alice.secret],
+      ['bob', bob.secret],
+    ] as const) {
       const agent = await signIn(t, user);
       const id = await challengeFor(agent);
-      const res = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) });
+      const res = await agent
+        .post(`/mfa/challenges/${id}/verify`)
+        .send({ method: 'totp', code: totpAt(secret, t.clock) });
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('INVALID_CODE');
     }

@@ -18,7 +18,9 @@ describe.each(MATRIX)('security notices on %s', (_name, backend, adapter) => {
   // Counters in the database: the once-an-hour gate is shared by every instance.
   const start = async (lockout: LockoutOptions = {}) =>
     (t = await startTestApp(backend, adapter, {
-      ...deliveryOptions(servers.gateway, servers.inbox), counters: 'database', lockout,
+      ...deliveryOptions(servers.gateway, servers.inbox),
+      counters: 'database',
+      lockout,
       contactEmail: (userId) => `${userId}+${run}@accounts.example`,
     }));
   beforeEach(() => void run++);
@@ -29,22 +31,30 @@ describe.each(MATRIX)('security notices on %s', (_name, backend, adapter) => {
 
   async function told(app: TestApp, words: string): Promise<string[]> {
     await app.engine.notificationsSettled();
-    return servers.inbox.to(contact()).map((m) => m.text ?? '').filter((text) => text.includes(words));
+    return servers.inbox
+      .to(contact())
+      .map((m) => m.text ?? '')
+      .filter((text) => text.includes(words));
   }
-  const audited = (app: TestApp, type: string, kind: string) => app.audit.ofType(type).filter((e) => e.reason === kind && e.userId === 'u-alice');
+  const audited = (app: TestApp, type: string, kind: string) =>
+    app.audit.ofType(type).filter((e) => e.reason === kind && e.userId === 'u-alice');
 
   it('tells the user of a replayed TOTP code once per hour, however often it is replayed', async () => {
     const app = await start({ maxAttempts: 100 });
     const { secret, backupCodes } = await signInEnrolled(app);
     const owner = await signIn(app);
     const code = totpAt(secret, app.clock);
-    await owner.post(`/mfa/challenges/${await challengeFor(owner)}/verify`).send({ method: 'totp', code }).expect(200);
+    await owner
+      .post(`/mfa/challenges/${await challengeFor(owner)}/verify`)
+      .send({ method: 'totp', code })
+      .expect(200);
 
     const onlooker = await signIn(app); // saw the code over the owner's shoulder
     const id = await challengeFor(onlooker);
     await onlooker.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code }).expect(401);
     expect(await told(app, REPLAYED)).toHaveLength(1);
-    for (let i = 0; i < 9; i++) await onlooker.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code }).expect(401);
+    for (let i = 0; i < 9; i++)
+      await onlooker.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code }).expect(401);
     expect(await told(app, REPLAYED)).toHaveLength(1);
     expect(app.audit.ofType('totp.replay')).toHaveLength(10);
     expect(audited(app, 'notification.sent', 'totp.replayed')).toHaveLength(1);
@@ -54,12 +64,21 @@ describe.each(MATRIX)('security notices on %s', (_name, backend, adapter) => {
     app.clock.advance(3600);
     const again = await signIn(app);
     const fresh = totpAt(secret, app.clock);
-    await again.post(`/mfa/challenges/${await challengeFor(again)}/verify`).send({ method: 'totp', code: fresh }).expect(200);
+    await again
+      .post(`/mfa/challenges/${await challengeFor(again)}/verify`)
+      .send({ method: 'totp', code: fresh })
+      .expect(200);
     const late = await signIn(app);
-    await late.post(`/mfa/challenges/${await challengeFor(late)}/verify`).send({ method: 'totp', code: fresh }).expect(401);
+    await late
+      .post(`/mfa/challenges/${await challengeFor(late)}/verify`)
+      .send({ method: 'totp', code: fresh })
+      .expect(401);
     expect(await told(app, REPLAYED)).toHaveLength(2);
 
-    const mail = servers.inbox.to(contact()).map((m) => `${m.subject}\n${m.text}\n${m.html || ''}`).join('\n');
+    const mail = servers.inbox
+      .to(contact())
+      .map((m) => `${m.subject}\n${m.text}\n${m.html || ''}`)
+      .join('\n');
     for (const secretThing of [code, fresh, secret, ...backupCodes]) expect(mail).not.toContain(secretThing);
   });
 
@@ -91,8 +110,20 @@ describe.each(MATRIX)('security notices on %s', (_name, backend, adapter) => {
     expect(audited(app, 'notification.suppressed', 'attempts.burst')).toHaveLength(1);
     expect(audited(app, 'notification.suppressed', 'lockout')).toHaveLength(1);
 
-    const mail = servers.inbox.to(contact()).map((m) => `${m.subject}\n${m.text}\n${m.html || ''}`).join('\n');
-    for (const secretThing of ['123456', '345678', '678901', '111111', totpAt(secret, app.clock), secret, ...backupCodes]) expect(mail).not.toContain(secretThing);
+    const mail = servers.inbox
+      .to(contact())
+      .map((m) => `${m.subject}\n${m.text}\n${m.html || ''}`)
+      .join('\n');
+    for (const secretThing of [
+      '123456',
+      '345678',
+      '678901',
+      '111111',
+      totpAt(secret, app.clock),
+      secret,
+      ...backupCodes,
+    ])
+      expect(mail).not.toContain(secretThing);
   });
 
   it('tells the user when the account-wide waits begin', async () => {
@@ -100,7 +131,11 @@ describe.each(MATRIX)('security notices on %s', (_name, backend, adapter) => {
     await signInEnrolled(app);
     const attacker = await signIn(app);
     const id = await challengeFor(attacker);
-    for (let i = 0; i < 4; i++) await attacker.post(`/mfa/challenges/${id}/verify`).send({ method: 'backup_code', code: 'aaaaa-aaaaa' }).expect(401);
+    for (let i = 0; i < 4; i++)
+      await attacker
+        .post(`/mfa/challenges/${id}/verify`)
+        .send({ method: 'backup_code', code: 'aaaaa-aaaaa' })
+        .expect(401);
     expect(app.audit.ofType('lockout').map((e) => e.channel)).toEqual(['account']);
     const [notice] = await told(app, LOCKED);
     expect(notice).toContain('Sign-in with any method was paused');

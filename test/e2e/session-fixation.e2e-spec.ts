@@ -13,18 +13,24 @@ import { MATRIX, TestApp, challengeFor, signIn, signInEnrolled, startTestApp, to
 
 /** The `connect.sid` cookie as the browser holds it, and the session id inside it. */
 function sessionCookie(agent: TestAgent): { header: string; sid: string } {
-  const jar = (agent as unknown as { jar: { getCookie(n: string, o: object): { value: string; toValueString(): string } } }).jar;
+  const jar = (
+    agent as unknown as { jar: { getCookie(n: string, o: object): { value: string; toValueString(): string } } }
+  ).jar;
   const cookie = jar.getCookie('connect.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false });
   const signed = decodeURIComponent(cookie.value); // s:<sid>.<signature>
   return { header: `connect.sid=${cookie.value}`, sid: signed.slice(2, signed.lastIndexOf('.')) };
 }
 
 function stored(store: session.MemoryStore, sid: string): Promise<Record<string, any> | null | undefined> {
-  return new Promise((resolve, reject) => store.get(sid, (err, data) => (err ? reject(err) : resolve(data as Record<string, any>))));
+  return new Promise((resolve, reject) =>
+    store.get(sid, (err, data) => (err ? reject(err) : resolve(data as Record<string, any>))),
+  );
 }
 
 function put(store: session.MemoryStore, sid: string, data: Record<string, any>): Promise<void> {
-  return new Promise((resolve, reject) => store.set(sid, data as session.SessionData, (err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    store.set(sid, data as session.SessionData, (err) => (err ? reject(err) : resolve())),
+  );
 }
 
 describe.each(MATRIX)('session fixation on %s', (_name, backend, adapter) => {
@@ -43,7 +49,10 @@ describe.each(MATRIX)('session fixation on %s', (_name, backend, adapter) => {
     // The app's own data in the session, as a route of the host would have written it.
     await put(sessions, before.sid, { ...(await stored(sessions, before.sid)), cart: ['book', 'lamp'] });
     const challengeId = await challengeFor(agent);
-    await agent.post(`/mfa/challenges/${challengeId}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+    await agent
+      .post(`/mfa/challenges/${challengeId}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(200);
 
     const after = sessionCookie(agent);
     expect(after.sid).not.toBe(before.sid);
@@ -59,14 +68,19 @@ describe.each(MATRIX)('session fixation on %s', (_name, backend, adapter) => {
     expect(old.body.code).toBe('UNAUTHENTICATED');
     expect(await t.store.listSessionFactors('u-alice', sessionRefOf(before.sid))).toEqual([]);
     expect(renewed?.mfaSessionRef).toEqual(expect.any(String));
-    expect(await t.store.listSessionFactors('u-alice', sessionRefOf(renewed!.mfaSessionRef))).toEqual([expect.objectContaining({ factor: 'totp' })]);
+    expect(await t.store.listSessionFactors('u-alice', sessionRefOf(renewed!.mfaSessionRef))).toEqual([
+      expect.objectContaining({ factor: 'totp' }),
+    ]);
   });
 
   it('renews the session id when a factor is confirmed, which verifies the session too', async () => {
     const agent = await signIn(t);
     const before = sessionCookie(agent);
     const start = await agent.post('/mfa/totp/enrollments').send({}).expect(201);
-    await agent.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: totpAt(start.body.secret, t.clock) }).expect(200);
+    await agent
+      .post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`)
+      .send({ code: totpAt(start.body.secret, t.clock) })
+      .expect(200);
     const after = sessionCookie(agent);
     expect(after.sid).not.toBe(before.sid);
     expect(await stored(sessions, after.sid)).toMatchObject({ passport: { user: 'u-alice' } });
@@ -77,7 +91,10 @@ describe.each(MATRIX)('session fixation on %s', (_name, backend, adapter) => {
   it('moves a single-use grant with the session, so the retried operation still runs once', async () => {
     const { agent, secret } = await signInEnrolled(t);
     const transfer = await agent.post('/payments/transfer').expect(401);
-    await agent.post(`/mfa/challenges/${transfer.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+    await agent
+      .post(`/mfa/challenges/${transfer.body.challenge.id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(200);
     await agent.post('/payments/transfer').expect(200);
     await agent.post('/payments/transfer').expect(401);
   });
@@ -88,14 +105,22 @@ describe.each(MATRIX)('a session renewal that fails on %s', (_name, backend, ada
   afterEach(() => t.close());
 
   it('voids the verification (503 SESSION_ROTATION_FAILED): the unchanged id is not verified', async () => {
-    t = await startTestApp(backend, adapter, { rotateSession: () => Promise.reject(new Error('session store unreachable')) });
+    t = await startTestApp(backend, adapter, {
+      rotateSession: () => Promise.reject(new Error('session store unreachable')),
+    });
     const agent = await signIn(t);
     const start = await agent.post('/mfa/totp/enrollments').send({}).expect(201);
-    const refused = await agent.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: totpAt(start.body.secret, t.clock) }).expect(503);
+    const refused = await agent
+      .post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`)
+      .send({ code: totpAt(start.body.secret, t.clock) })
+      .expect(503);
     expect(refused.body.code).toBe('SESSION_ROTATION_FAILED');
     t.clock.advance(30);
     const challengeId = await challengeFor(agent); // still signed in, not verified
-    const again = await agent.post(`/mfa/challenges/${challengeId}/verify`).send({ method: 'totp', code: totpAt(start.body.secret, t.clock) }).expect(503);
+    const again = await agent
+      .post(`/mfa/challenges/${challengeId}/verify`)
+      .send({ method: 'totp', code: totpAt(start.body.secret, t.clock) })
+      .expect(503);
     expect(again.body.code).toBe('SESSION_ROTATION_FAILED');
     expect((await agent.get('/profile/security').expect(401)).body.code).toBe('MFA_REQUIRED');
   });
@@ -105,17 +130,33 @@ describe('a token app renewing its sid through rotateSession', () => {
   it('answers the new token; the old sid carries no MFA state', async () => {
     const jwt = new JwtService({ secret: JWT_SECRET });
     const host = await startNestHost({
-      controllers: [JwtBillingController], authGuards: [AuthGuard('jwt')], sessions: false,
-      mfa: { rotateSession: (_req, _res, { userId }) => { const sid = randomUUID(); return { sessionId: sid, response: { token: jwt.sign({ sub: userId, sid }) } }; } },
+      controllers: [JwtBillingController],
+      authGuards: [AuthGuard('jwt')],
+      sessions: false,
+      mfa: {
+        rotateSession: (_req, _res, { userId }) => {
+          const sid = randomUUID();
+          return { sessionId: sid, response: { token: jwt.sign({ sub: userId, sid }) } };
+        },
+      },
     });
     try {
       const bearer = `Bearer ${(await request(host.http).post('/auth/token').expect(200)).body.token}`;
-      const start = await request(host.http).post('/mfa/totp/enrollments').set('Authorization', bearer).send({}).expect(201);
-      const confirmed = await request(host.http).post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).set('Authorization', bearer)
-        .send({ code: totpAt(start.body.secret, host.clock) }).expect(200);
+      const start = await request(host.http)
+        .post('/mfa/totp/enrollments')
+        .set('Authorization', bearer)
+        .send({})
+        .expect(201);
+      const confirmed = await request(host.http)
+        .post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`)
+        .set('Authorization', bearer)
+        .send({ code: totpAt(start.body.secret, host.clock) })
+        .expect(200);
       const renewed = `Bearer ${confirmed.body.session.token}`;
       await request(host.http).get('/billing-jwt').set('Authorization', renewed).expect(200);
-      expect((await request(host.http).get('/billing-jwt').set('Authorization', bearer).expect(401)).body.code).toBe('MFA_REQUIRED');
+      expect((await request(host.http).get('/billing-jwt').set('Authorization', bearer).expect(401)).body.code).toBe(
+        'MFA_REQUIRED',
+      );
     } finally {
       await host.close();
     }

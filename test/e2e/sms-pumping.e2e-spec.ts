@@ -17,7 +17,10 @@ describe.each(MATRIX)('SMS pumping and resend on %s', (_name, backend, adapter) 
   async function bindSms(username: string, phone: string): Promise<void> {
     const agent = await signIn(t, username);
     const res = await agent.post('/mfa/sms/enrollments').send({ phone }).expect(201);
-    await agent.post(`/mfa/sms/enrollments/${res.body.enrollmentId}/confirm`).send({ code: servers.gateway.lastCode() }).expect(200);
+    await agent
+      .post(`/mfa/sms/enrollments/${res.body.enrollmentId}/confirm`)
+      .send({ code: servers.gateway.lastCode() })
+      .expect(200);
   }
 
   it('answers 429 RESEND_TOO_SOON with Retry-After inside the cooldown, and sends again after it', async () => {
@@ -66,7 +69,10 @@ describe.each(MATRIX)('SMS pumping and resend on %s', (_name, backend, adapter) 
     }
     t.clock.advance(1);
     await agent.post(`/mfa/challenges/${id}/send`).send({ method: 'sms' }).expect(200);
-    const locked = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'sms', code: servers.gateway.lastCode() }).expect(429);
+    const locked = await agent
+      .post(`/mfa/challenges/${id}/verify`)
+      .send({ method: 'sms', code: servers.gateway.lastCode() })
+      .expect(429);
     expect(locked.body.code).toBe('MFA_LOCKED');
   });
 

@@ -5,7 +5,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { DEFAULT_TOTP_PROFILE, FactorType, fromBase32, ManualClock, MfaEngine, MfaSubject, MfaTarget, SmsMessage, TotpFactor } from '../../libs/core/src';
+import {
+  DEFAULT_TOTP_PROFILE,
+  FactorType,
+  fromBase32,
+  ManualClock,
+  MfaEngine,
+  MfaSubject,
+  MfaTarget,
+  SmsMessage,
+  TotpFactor,
+} from '../../libs/core/src';
 import { sessionRefOf } from '../../libs/core/src/audit/audit-trail';
 import { TypeOrmMfaStore } from '../../libs/typeorm/src';
 import { BACKENDS, resetDatabase } from '../support/backends';
@@ -14,7 +24,11 @@ import { TEST_KEY } from '../support/test-app';
 
 const USER = 'u-alice';
 const SESSION: MfaTarget = { requirement: { steps: [{ factors: 'any' }] } };
-const GRANT: MfaTarget = { service: 'payments', operation: 'refund', requirement: { steps: [{ factors: 'any', maxAge: 0 }] } };
+const GRANT: MfaTarget = {
+  service: 'payments',
+  operation: 'refund',
+  requirement: { steps: [{ factors: 'any', maxAge: 0 }] },
+};
 const CHILD_MS = 120_000; // a child transpiles the sources it loads: a ceiling, not a measurement
 
 const sqliteDir = mkdtempSync(join(tmpdir(), 'mfa-atomicity-'));
@@ -28,7 +42,10 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('spend and record atomi
 
   beforeEach(async () => {
     // A child process cannot share ':memory:'; SQLite gets a file of its own per test.
-    database = backend.options.type === 'better-sqlite3' ? { type: 'better-sqlite3', database: join(sqliteDir, `mfa-${++files}.sqlite`) } : backend.options;
+    database =
+      backend.options.type === 'better-sqlite3'
+        ? { type: 'better-sqlite3', database: join(sqliteDir, `mfa-${++files}.sqlite`) }
+        : backend.options;
     await resetDatabase(backend);
     clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
     sent = [];
@@ -60,21 +77,33 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('spend and record atomi
         (err) => err.details.challenge.id,
       );
       if (method === 'sms') await engine.sendChallengeCode(subject, challengeId, 'sms');
-      const code = method === 'backup_code' ? backupCodes![0] : method === 'totp' ? totpCode(totp.secret) : lastSmsCode();
+      const code =
+        method === 'backup_code' ? backupCodes![0] : method === 'totp' ? totpCode(totp.secret) : lastSmsCode();
       return { challengeId, code, totpId: totp.enrollmentId };
     });
   }
 
   /** What a fresh store says: is the code spent, is the verification recorded, is the challenge completed? */
-  async function stateAfter(store: TypeOrmMfaStore, method: FactorType, subject: MfaSubject, challengeId: string, totpId: string) {
+  async function stateAfter(
+    store: TypeOrmMfaStore,
+    method: FactorType,
+    subject: MfaSubject,
+    challengeId: string,
+    totpId: string,
+  ) {
     const now = clock.now();
     const challenge = (await store.findChallenge(challengeId))!;
     const spent =
-      method === 'backup_code' ? (await store.listUnusedBackupCodes(USER)).length < 10
-      : method === 'sms' ? (await store.findLiveOtpCode(USER, `challenge:${challengeId}`, 'sms', now)) === null
-      : (await store.findEnrollment(USER, totpId))!.lastStep === Math.floor(now / 30_000);
+      method === 'backup_code'
+        ? (await store.listUnusedBackupCodes(USER)).length < 10
+        : method === 'sms'
+          ? (await store.findLiveOtpCode(USER, `challenge:${challengeId}`, 'sms', now)) === null
+          : (await store.findEnrollment(USER, totpId))!.lastStep === Math.floor(now / 30_000);
     const ref = sessionRefOf(subject.sessionId);
-    const recorded = (await store.listSessionFactors(USER, ref)).length + (await store.listUnspentGrants(USER, ref, challenge.requirement.scope, now)).length > 0;
+    const recorded =
+      (await store.listSessionFactors(USER, ref)).length +
+        (await store.listUnspentGrants(USER, ref, challenge.requirement.scope, now)).length >
+      0;
     return { spent, recorded, completed: challenge.status === 'completed' };
   }
 
@@ -83,24 +112,43 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('spend and record atomi
     ['a backup code', 'a single-use grant', 'backup_code', GRANT],
     ['an SMS code', 'the session verification', 'sms', SESSION],
     ['a TOTP time step', 'the session verification', 'totp', SESSION],
-  ] as const)('%s killed between its spend and writing %s stays unspent and usable exactly once', async (_code, _earned, method, target) => {
-    const subject = { userId: USER, sessionId: `victim-${method}` };
-    const { challengeId, code, totpId } = await enrolledWithChallenge(method, target, subject);
+  ] as const)(
+    '%s killed between its spend and writing %s stays unspent and usable exactly once',
+    async (_code, _earned, method, target) => {
+      const subject = { userId: USER, sessionId: `victim-${method}` };
+      const { challengeId, code, totpId } = await enrolledWithChallenge(method, target, subject);
 
-    const child = await verifyInChild({ database, key: TEST_KEY, now: clock.now(), subject, challengeId, method, code });
-    expect({ signal: child.signal, output: child.output }).toEqual({ signal: 'SIGKILL', output: '' }); // died at the fail-point
+      const child = await verifyInChild({
+        database,
+        key: TEST_KEY,
+        now: clock.now(),
+        subject,
+        challengeId,
+        method,
+        code,
+      });
+      expect({ signal: child.signal, output: child.output }).toEqual({ signal: 'SIGKILL', output: '' }); // died at the fail-point
 
-    await withEngine(async (engine, store) => {
-      const afterCrash = await stateAfter(store, method, subject, challengeId, totpId);
-      expect(afterCrash.spent).toBe(afterCrash.recorded); // never spent-but-unrecorded
-      expect(afterCrash).toEqual({ spent: false, recorded: false, completed: false }); // the kill came before COMMIT
+      await withEngine(async (engine, store) => {
+        const afterCrash = await stateAfter(store, method, subject, challengeId, totpId);
+        expect(afterCrash.spent).toBe(afterCrash.recorded); // never spent-but-unrecorded
+        expect(afterCrash).toEqual({ spent: false, recorded: false, completed: false }); // the kill came before COMMIT
 
-      await expect(engine.verifyChallenge(subject, challengeId, method, code)).resolves.toMatchObject({ method, singleUse: target === GRANT });
-      expect(await stateAfter(store, method, subject, challengeId, totpId)).toEqual({ spent: true, recorded: true, completed: true });
+        await expect(engine.verifyChallenge(subject, challengeId, method, code)).resolves.toMatchObject({
+          method,
+          singleUse: target === GRANT,
+        });
+        expect(await stateAfter(store, method, subject, challengeId, totpId)).toEqual({
+          spent: true,
+          recorded: true,
+          completed: true,
+        });
 
-      const again = { userId: USER, sessionId: `again-${method}` };
-      const next: string = await engine.enforce(again, target).catch((err) => err.details.challenge.id);
-      await expect(engine.verifyChallenge(again, next, method, code)).rejects.toMatchObject({ code: 'INVALID_CODE' });
-    });
-  }, CHILD_MS);
+        const again = { userId: USER, sessionId: `again-${method}` };
+        const next: string = await engine.enforce(again, target).catch((err) => err.details.challenge.id);
+        await expect(engine.verifyChallenge(again, next, method, code)).rejects.toMatchObject({ code: 'INVALID_CODE' });
+      });
+    },
+    CHILD_MS,
+  );
 });

@@ -27,7 +27,10 @@ describe.each(MATRIX)('stale device trust on %s', (_name, backend, adapter) => {
     const { agent } = await trusted();
     expect(await t.engine.passwordChanged('u-alice')).toBe(1);
     await agent.get('/payments').expect(401);
-    expect(t.audit.ofType('device.revoked')[0]).toMatchObject({ userId: 'u-alice', reason: '1 device(s): password-change' });
+    expect(t.audit.ofType('device.revoked')[0]).toMatchObject({
+      userId: 'u-alice',
+      reason: '1 device(s): password-change',
+    });
   });
 
   it('removing a factor voids the devices it vouched for', async () => {
@@ -36,7 +39,10 @@ describe.each(MATRIX)('stale device trust on %s', (_name, backend, adapter) => {
     // A second factor, then the TOTP goes: both need a fresh verification in this session.
     const challenge = await agent.get('/profile/security').expect(401);
     t.clock.advance(30);
-    await agent.post(`/mfa/challenges/${challenge.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+    await agent
+      .post(`/mfa/challenges/${challenge.body.challenge.id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(200);
     const totp = (await agent.get('/mfa/enrollments').expect(200)).body.factors[0];
     await agent.delete(`/mfa/enrollments/${totp.id}`).expect(200);
     expect((await agent.get('/mfa/devices').expect(200)).body.devices).toEqual([]);
@@ -63,7 +69,10 @@ describe.each(MATRIX)('stale device trust on %s', (_name, backend, adapter) => {
     const refused = await agent.delete(`/mfa/devices/${device.id}`).expect(401);
     expect(refused.body.code).toBe('MFA_REQUIRED');
     t.clock.advance(30);
-    await agent.post(`/mfa/challenges/${refused.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock) }).expect(200);
+    await agent
+      .post(`/mfa/challenges/${refused.body.challenge.id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock) })
+      .expect(200);
     await agent.delete(`/mfa/devices/${device.id}`).expect(200);
     await agent.delete(`/mfa/devices/${device.id}`).expect(404);
     await signInAgain(agent);

@@ -6,7 +6,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRequirement, ManualClock, MfaEngine, MfaSubject, TotpFactor, fromBase32, DEFAULT_TOTP_PROFILE } from '../../libs/core/src';
+import {
+  buildRequirement,
+  ManualClock,
+  MfaEngine,
+  MfaSubject,
+  TotpFactor,
+  fromBase32,
+  DEFAULT_TOTP_PROFILE,
+} from '../../libs/core/src';
 import { createMfaEngine } from '../../libs/setup/src';
 import { RedisCounterStore } from '../../libs/redis/src';
 import { TypeOrmMfaStore } from '../../libs/typeorm/src';
@@ -21,17 +29,24 @@ const ADMIN: MfaSubject = { userId: 'u-admin', sessionId: 'admin-session' };
 function shared(backend: Backend): { backend: Backend; cleanup: () => void } {
   if (backend.options.type !== 'better-sqlite3') return { backend, cleanup: () => undefined };
   const file = join(tmpdir(), `mfa-cache-${randomUUID()}.sqlite`);
-  return { backend: { name: 'sqlite-file', options: { type: 'better-sqlite3', database: file } }, cleanup: () => rmSync(file, { force: true }) };
+  return {
+    backend: { name: 'sqlite-file', options: { type: 'better-sqlite3', database: file } },
+    cleanup: () => rmSync(file, { force: true }),
+  };
 }
 
-const busOf = (engine: MfaEngine) => (engine as unknown as { ctx: { sessionInvalidation: { connected: boolean; close(): Promise<void> } } }).ctx.sessionInvalidation;
+const busOf = (engine: MfaEngine) =>
+  (engine as unknown as { ctx: { sessionInvalidation: { connected: boolean; close(): Promise<void> } } }).ctx
+    .sessionInvalidation;
 
 const until = async (condition: () => boolean, ms = 3000) => {
-  for (const end = Date.now() + ms; !condition() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+  for (const end = Date.now() + ms; !condition() && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
   return condition();
 };
 
-(REDIS_URL ? describe.each(BACKENDS.map((b) => [b.name, b] as const)) : describe.skip.each([['no redis', BACKENDS[0]] as const]))('stale session cache on %s', (_name, base) => {
+(REDIS_URL
+  ? describe.each(BACKENDS.map((b) => [b.name, b] as const))
+  : describe.skip.each([['no redis', BACKENDS[0]] as const]))('stale session cache on %s', (_name, base) => {
   const key = randomBytes(32).toString('base64');
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
   let cleanup: () => void;
@@ -43,8 +58,18 @@ const until = async (condition: () => boolean, ms = 3000) => {
     const redis = await RedisCounterStore.connect(REDIS_URL!);
     counters.push(redis);
     return createMfaEngine({
-      encryption: { keys: [{ id: 'k1', key }] }, store, counters: redis, clock, audit: new CapturingAuditSink(),
-      ...(withBus ? {} : { sessionCacheTtl: 60, sessionInvalidation: undefined, counters: { hit: redis.hit.bind(redis), peek: redis.peek.bind(redis), reset: redis.reset.bind(redis) } }),
+      encryption: { keys: [{ id: 'k1', key }] },
+      store,
+      counters: redis,
+      clock,
+      audit: new CapturingAuditSink(),
+      ...(withBus
+        ? {}
+        : {
+            sessionCacheTtl: 60,
+            sessionInvalidation: undefined,
+            counters: { hit: redis.hit.bind(redis), peek: redis.peek.bind(redis), reset: redis.reset.bind(redis) },
+          }),
     });
   }
 
@@ -59,7 +84,11 @@ const until = async (condition: () => boolean, ms = 3000) => {
     if (withBus) expect(await until(() => busOf(a).connected && busOf(b).connected)).toBe(true);
     // The user enrolls through A; B then serves a request of that session and caches it.
     const start = await a.startTotpEnrollment(USER);
-    await a.confirmTotpEnrollment(USER, start.enrollmentId, new TotpFactor().generate(fromBase32(start.secret), DEFAULT_TOTP_PROFILE, clock.now()));
+    await a.confirmTotpEnrollment(
+      USER,
+      start.enrollmentId,
+      new TotpFactor().generate(fromBase32(start.secret), DEFAULT_TOTP_PROFILE, clock.now()),
+    );
     await b.enforce(USER, TARGET);
     expect(b.satisfiedFromCache(USER, TARGET)).toBe(true);
     return [a, b];
@@ -75,7 +104,7 @@ const until = async (condition: () => boolean, ms = 3000) => {
     cleanup();
   });
 
-  it('a forced re-enrollment on A empties B\'s cache for that user at once', async () => {
+  it("a forced re-enrollment on A empties B's cache for that user at once", async () => {
     const [a, b] = await twoInstances(true);
     await a.adminForceReenrollment(ADMIN, USER.userId);
     expect(await until(() => !b.satisfiedFromCache(USER, TARGET))).toBe(true);

@@ -31,7 +31,11 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('store round trips on %
     ['without the session cache', 0, 1],
     ['with the session cache', 60, 0],
   ])('a satisfied guarded request %s costs %#', async (_label, sessionCacheTtl, expected) => {
-    t = await startTestApp({ ...backend, options: { ...backend.options, logging: ['query'], logger: counter } as never }, 'nest', { sessionCacheTtl });
+    t = await startTestApp(
+      { ...backend, options: { ...backend.options, logging: ['query'], logger: counter } as never },
+      'nest',
+      { sessionCacheTtl },
+    );
     const { agent } = await signInEnrolled(t);
     await agent.get('/payments').expect(200); // warms the policy and, when on, the cache
     expect(await queriesFor(() => agent.get('/payments').expect(200))).toBe(expected);

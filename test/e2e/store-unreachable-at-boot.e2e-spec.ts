@@ -16,15 +16,21 @@ const encryption = { keys: [{ id: 'k1', key: randomBytes(32).toString('base64') 
 
 type Boot = (options: MfaOptions) => Promise<() => Promise<void>>;
 const BOOTS: [string, Boot][] = [
-  ['MfaModule.forRoot', async (options) => {
-    const moduleRef = await Test.createTestingModule({ imports: [MfaModule.forRoot(options)] }).compile();
-    return () => moduleRef.close();
-  }],
-  ['createMfa().ready', async (options) => {
-    const mfa = createMfa(options);
-    await mfa.ready;
-    return () => mfa.close();
-  }],
+  [
+    'MfaModule.forRoot',
+    async (options) => {
+      const moduleRef = await Test.createTestingModule({ imports: [MfaModule.forRoot(options)] }).compile();
+      return () => moduleRef.close();
+    },
+  ],
+  [
+    'createMfa().ready',
+    async (options) => {
+      const mfa = createMfa(options);
+      await mfa.ready;
+      return () => mfa.close();
+    },
+  ],
 ];
 
 /** Every retry line boot writes to stderr, kept out of the test output; other output passes. */
@@ -52,21 +58,34 @@ async function closedPort(): Promise<number> {
 afterEach(() => jest.restoreAllMocks());
 
 describe.each(BOOTS)('store unreachable at boot via %s', (_adapter, boot) => {
-  it.each(['postgres', 'mysql'] as const)('a closed %s port: retried for the bound, then our error without the password', async (kind) => {
-    const port = await closedPort();
-    const lines = captureRetryLines();
-    const database = { type: kind, url: `${kind}://app:${PASSWORD}@127.0.0.1:${port}/mfa` } as DataSourceOptions;
-    const failure = await boot({ encryption, database, databaseConnectRetry: { timeoutMs: 700, maxDelayMs: 200 } }).catch((err: Error) => err);
+  it.each(['postgres', 'mysql'] as const)(
+    'a closed %s port: retried for the bound, then our error without the password',
+    async (kind) => {
+      const port = await closedPort();
+      const lines = captureRetryLines();
+      const database = { type: kind, url: `${kind}://app:${PASSWORD}@127.0.0.1:${port}/mfa` } as DataSourceOptions;
+      const failure = await boot({
+        encryption,
+        database,
+        databaseConnectRetry: { timeoutMs: 700, maxDelayMs: 200 },
+      }).catch((err: Error) => err);
 
-    expect(failure).toBeInstanceOf(MfaStoreConnectionError);
-    const { name, message } = failure as MfaStoreConnectionError;
-    expect(name).toBe('MfaStoreConnectionError');
-    expect(message).toContain(`nestjs-mfa could not reach its store at ${kind}://127.0.0.1:${port}/mfa (connect ECONNREFUSED 127.0.0.1:${port}), still after`);
-    expect(message).toContain(`database: { type: '${kind}', url: '${kind}://USER:PASSWORD@HOST:`);
-    expect(lines.length).toBeGreaterThan(0);
-    expect(lines[0]).toMatch(new RegExp(`^nestjs-mfa: store ${kind}://127\\.0\\.0\\.1:${port}/mfa unreachable \\(ECONNREFUSED\\), retrying in \\d+ms\\n$`));
-    expect(message + lines.join('')).not.toContain(PASSWORD);
-  });
+      expect(failure).toBeInstanceOf(MfaStoreConnectionError);
+      const { name, message } = failure as MfaStoreConnectionError;
+      expect(name).toBe('MfaStoreConnectionError');
+      expect(message).toContain(
+        `nestjs-mfa could not reach its store at ${kind}://127.0.0.1:${port}/mfa (connect ECONNREFUSED 127.0.0.1:${port}), still after`,
+      );
+      expect(message).toContain(`database: { type: '${kind}', url: '${kind}://USER:PASSWORD@HOST:`);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^nestjs-mfa: store ${kind}://127\\.0\\.0\\.1:${port}/mfa unreachable \\(ECONNREFUSED\\), retrying in \\d+ms\\n$`,
+        ),
+      );
+      expect(message + lines.join('')).not.toContain(PASSWORD);
+    },
+  );
 });
 
 // A refusal from a live server (no user, unknown database) is a fix to make, not a wait.
@@ -74,25 +93,28 @@ const SERVERS: [string, string | undefined][] = [
   ['postgres', process.env.MFA_TEST_POSTGRES_URL],
   ['mariadb', process.env.MFA_TEST_MARIADB_URL],
 ];
-for (const [kind, serverUrl] of SERVERS) (serverUrl ? describe : describe.skip)(`a ${kind} server that refuses the login`, () => {
-  const server = new URL(serverUrl ?? 'x://localhost');
-  const port = server.port || (kind === 'postgres' ? '5432' : '3306');
-  const noUser = `${server.protocol}//${server.hostname}:${port}/mfa_no_such_db`;
+for (const [kind, serverUrl] of SERVERS)
+  (serverUrl ? describe : describe.skip)(`a ${kind} server that refuses the login`, () => {
+    const server = new URL(serverUrl ?? 'x://localhost');
+    const port = server.port || (kind === 'postgres' ? '5432' : '3306');
+    const noUser = `${server.protocol}//${server.hostname}:${port}/mfa_no_such_db`;
 
-  it.each(BOOTS)('fails at once via %s with the driver reason quoted and what to set', async (_adapter, boot) => {
-    const lines = captureRetryLines();
-    const failure = await boot({ encryption, database: { type: kind, url: noUser } as DataSourceOptions }).catch((err: Error) => err);
+    it.each(BOOTS)('fails at once via %s with the driver reason quoted and what to set', async (_adapter, boot) => {
+      const lines = captureRetryLines();
+      const failure = await boot({ encryption, database: { type: kind, url: noUser } as DataSourceOptions }).catch(
+        (err: Error) => err,
+      );
 
-    expect(failure).toBeInstanceOf(MfaStoreConnectionError);
-    const { message, reason } = failure as MfaStoreConnectionError;
-    expect(reason).toMatch(/user name|role|database|denied/i); // the driver's words, whichever refusal this server gives
-    expect(message).toBe(
-      `nestjs-mfa could not open its store at ${kind}://${server.hostname}:${port}/mfa_no_such_db (${reason}). ` +
-        `Set \`database: { type: '${kind}', url: '${kind === 'postgres' ? 'postgres' : 'mysql'}://USER:PASSWORD@HOST:${kind === 'postgres' ? 5432 : 3306}/DB' }\` in MfaModule.forRoot / createMfa.`,
-    );
-    expect(lines).toEqual([]);
+      expect(failure).toBeInstanceOf(MfaStoreConnectionError);
+      const { message, reason } = failure as MfaStoreConnectionError;
+      expect(reason).toMatch(/user name|role|database|denied/i); // the driver's words, whichever refusal this server gives
+      expect(message).toBe(
+        `nestjs-mfa could not open its store at ${kind}://${server.hostname}:${port}/mfa_no_such_db (${reason}). ` +
+          `Set \`database: { type: '${kind}', url: '${kind === 'postgres' ? 'postgres' : 'mysql'}://USER:PASSWORD@HOST:${kind === 'postgres' ? 5432 : 3306}/DB' }\` in MfaModule.forRoot / createMfa.`,
+      );
+      expect(lines).toEqual([]);
+    });
   });
-});
 
 // The database starts after the app (compose, Kubernetes): boot waits for it and succeeds.
 const postgresUrl = process.env.MFA_TEST_POSTGRES_URL;
@@ -107,7 +129,11 @@ const postgresUrl = process.env.MFA_TEST_POSTGRES_URL;
     let opened = false;
     const lines = captureRetryLines(() => void (opened || ((opened = true), proxy.start())));
     try {
-      const close = await boot({ encryption, database: { type: 'postgres', url: viaProxy.toString() }, databaseConnectRetry: { timeoutMs: 20_000 } });
+      const close = await boot({
+        encryption,
+        database: { type: 'postgres', url: viaProxy.toString() },
+        databaseConnectRetry: { timeoutMs: 20_000 },
+      });
       await close();
       expect(lines.length).toBeGreaterThan(0);
     } finally {

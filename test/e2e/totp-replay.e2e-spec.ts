@@ -11,7 +11,10 @@ describe.each(MATRIX)('TOTP replay on %s', (_name, backend, adapter) => {
     const agent = await signIn(t);
     const start = await agent.post('/mfa/totp/enrollments').send({}).expect(201);
     const confirmCode = totpAt(start.body.secret, t.clock);
-    await agent.post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`).send({ code: confirmCode }).expect(200);
+    await agent
+      .post(`/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`)
+      .send({ code: confirmCode })
+      .expect(200);
     return { secret: start.body.secret, enrollmentId: start.body.enrollmentId, confirmCode };
   }
 
@@ -47,7 +50,12 @@ describe.each(MATRIX)('TOTP replay on %s', (_name, backend, adapter) => {
     const agents = await Promise.all(Array.from({ length: 10 }, () => signIn(t)));
     const challenges = await Promise.all(agents.map((a) => challengeFor(a)));
     const statuses = await Promise.all(
-      agents.map((a, i) => a.post(`/mfa/challenges/${challenges[i]}/verify`).send({ method: 'totp', code }).then((r) => r.status)),
+      agents.map((a, i) =>
+        a
+          .post(`/mfa/challenges/${challenges[i]}/verify`)
+          .send({ method: 'totp', code })
+          .then((r) => r.status),
+      ),
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s !== 200).every((s) => s === 401)).toBe(true);

@@ -23,7 +23,11 @@ describe.each(MATRIX)('trusted device shortcut on %s', (_name, backend, adapter)
     t = await startTestApp(backend, adapter, { policy: DEVICE_POLICY, trustedDeviceCookie: { secure: false } });
     const { agent, secret } = await enrolledOnFirefox();
     const verified = await rememberThisBrowser(t, agent, secret);
-    expect(verified.body.trustedDevice).toMatchObject({ label: 'Firefox on Linux', id: expect.any(String), waives: ['service payments'] });
+    expect(verified.body.trustedDevice).toMatchObject({
+      label: 'Firefox on Linux',
+      id: expect.any(String),
+      waives: ['service payments'],
+    });
     expect(JSON.stringify(verified.body)).not.toMatch(/cookieValue/);
 
     await signInAgain(agent);
@@ -32,7 +36,9 @@ describe.each(MATRIX)('trusted device shortcut on %s', (_name, backend, adapter)
     expect(admin.body.code).toBe('MFA_REQUIRED');
     const transfer = await agent.post('/payments/transfer').send({}).expect(401);
     expect(transfer.body.challenge.requirement.steps[0]).toEqual({ factors: ['totp'] });
-    expect((await agent.get('/mfa/devices').expect(200)).body.devices).toEqual([expect.objectContaining({ label: 'Firefox on Linux', current: true })]);
+    expect((await agent.get('/mfa/devices').expect(200)).body.devices).toEqual([
+      expect.objectContaining({ label: 'Firefox on Linux', current: true }),
+    ]);
   });
 
   it('sets an HttpOnly, SameSite cookie, Secure when asked to, and none when the policy forbids remembering', async () => {
@@ -57,7 +63,10 @@ describe.each(MATRIX)('trusted device shortcut on %s', (_name, backend, adapter)
     await plain.agent.get('/payments').expect(200);
     await t.close();
 
-    t = await startTestApp(backend, adapter, { policy: { ...DEVICE_POLICY, devices: { remember: false } }, trustedDeviceCookie: { secure: false } });
+    t = await startTestApp(backend, adapter, {
+      policy: { ...DEVICE_POLICY, devices: { remember: false } },
+      trustedDeviceCookie: { secure: false },
+    });
     const second = await enrolledOnFirefox();
     const refused = await rememberThisBrowser(t, second.agent, second.secret);
     expect(String(refused.headers['set-cookie'] ?? '')).not.toMatch(/mfa_device=/); // the renewed session's cookie only
@@ -65,7 +74,13 @@ describe.each(MATRIX)('trusted device shortcut on %s', (_name, backend, adapter)
   });
 
   it('says the device waives nothing when no route or policy step accepts one', async () => {
-    const strict = { ...DEVICE_POLICY, services: { ...DEVICE_POLICY.services, payments: { ...DEVICE_POLICY.services!.payments, require: 'any' as const } } };
+    const strict = {
+      ...DEVICE_POLICY,
+      services: {
+        ...DEVICE_POLICY.services,
+        payments: { ...DEVICE_POLICY.services!.payments, require: 'any' as const },
+      },
+    };
     t = await startTestApp(backend, adapter, { policy: strict });
     const { agent, secret } = await enrolledOnFirefox();
     const verified = await rememberThisBrowser(t, agent, secret);
@@ -90,7 +105,10 @@ describe.each(MATRIX)('trusted device shortcut on %s', (_name, backend, adapter)
     const { agent, secret } = await signInEnrolled(t);
     const transfer = await agent.post('/payments/transfer').send({}).expect(401);
     t.clock.advance(30);
-    const grant = await agent.post(`/mfa/challenges/${transfer.body.challenge.id}/verify`).send({ method: 'totp', code: totpAt(secret, t.clock), rememberDevice: true }).expect(200);
+    const grant = await agent
+      .post(`/mfa/challenges/${transfer.body.challenge.id}/verify`)
+      .send({ method: 'totp', code: totpAt(secret, t.clock), rememberDevice: true })
+      .expect(200);
     expect(grant.body).toMatchObject({ singleUse: true });
     expect(grant.body).toMatchObject({ trustedDevice: null, deviceNotRemembered: 'single_use_grant' });
     expect(await request(t.http).get('/mfa/devices').expect(401)).toBeTruthy(); // anonymous: no list

@@ -71,7 +71,13 @@ export class SampleProcess {
     const child = spawn(process.execPath, [this.mainJs], {
       cwd: ROOT,
       // The compiled files live outside the repository: resolve packages from its node_modules.
-      env: { ...process.env, ...this.env, PORT: String(this.port), HOST: '127.0.0.1', NODE_PATH: join(ROOT, 'node_modules') },
+      env: {
+        ...process.env,
+        ...this.env,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        NODE_PATH: join(ROOT, 'node_modules'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -128,12 +134,21 @@ export interface Reply {
 // A fresh connection per request: after a SIGKILL no pooled socket to the dead process lingers.
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 
-export function call(target: SampleProcess, method: string, path: string, { cookie, body }: { cookie?: string; body?: unknown } = {}): Promise<Reply> {
+export function call(
+  target: SampleProcess,
+  method: string,
+  path: string,
+  { cookie, body }: { cookie?: string; body?: unknown } = {},
+): Promise<Reply> {
   const started = performance.now();
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = {};
   if (cookie) headers.cookie = cookie;
-  if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
+  if (payload)
+    Object.assign(headers, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(payload)),
+    });
   return new Promise((resolve) => {
     const broken = () => resolve({ instance: target.name, status: 0, body: null, ms: performance.now() - started });
     const req = http.request(`${target.url}${path}`, { method, headers, agent }, (res) => {
@@ -183,13 +198,25 @@ export function tally(replies: Reply[]): Tally {
     const key = r.status === 0 ? 'broken' : String(r.status);
     bucket[key] = (bucket[key] ?? 0) + 1;
   }
-  const ms = replies.filter((r) => r.status !== 0).map((r) => r.ms).sort((x, y) => x - y);
+  const ms = replies
+    .filter((r) => r.status !== 0)
+    .map((r) => r.ms)
+    .sort((x, y) => x - y);
   const pct = (p: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] : NaN);
   const ok = replies.filter((r) => r.status === 200).length;
   const invalid = replies.filter((r) => r.status === 401 && r.code === 'INVALID_CODE').length;
   const locked = replies.filter((r) => r.status === 429 && r.code === 'MFA_LOCKED' && Number(r.retryAfter) > 0).length;
   const signedOut = replies.filter((r) => r.status === 401 && r.code === 'UNAUTHENTICATED').length;
-  return { ok, invalid, locked, signedOut, other: replies.length - ok - invalid - locked - signedOut, byInstance, p50: pct(0.5), p99: pct(0.99) };
+  return {
+    ok,
+    invalid,
+    locked,
+    signedOut,
+    other: replies.length - ok - invalid - locked - signedOut,
+    byInstance,
+    p50: pct(0.5),
+    p99: pct(0.99),
+  };
 }
 
 /** One compact line per proof: outcome counts, per instance, latency and wall time. */
@@ -199,7 +226,9 @@ export function report(label: string, replies: Reply[], wallMs: number, extra = 
     .map(([name, counts]) => {
       const answered = replies.filter((r) => r.instance === name && r.status !== 0).map((r) => r.ms);
       const first = answered.length ? ` first ${Math.min(...answered).toFixed(0)} ms` : '';
-      return `${name}{${Object.entries(counts).map(([s, n]) => `${s}:${n}`).join(' ')}${first}}`;
+      return `${name}{${Object.entries(counts)
+        .map(([s, n]) => `${s}:${n}`)
+        .join(' ')}${first}}`;
     })
     .join(' ');
   console.log(

@@ -45,7 +45,12 @@ export class SharedState {
   static async open(postgresUrl: string, redisUrl: string, encryptionKey: string): Promise<SharedState> {
     const store = await TypeOrmMfaStore.connect({ type: 'postgres', url: postgresUrl });
     const counters = await RedisCounterStore.connect(redisUrl);
-    const engine = new MfaEngine({ store, counters, encryption: { keys: [{ id: 'k1', key: encryptionKey }] }, audit: new CapturingAuditSink() });
+    const engine = new MfaEngine({
+      store,
+      counters,
+      encryption: { keys: [{ id: 'k1', key: encryptionKey }] },
+      audit: new CapturingAuditSink(),
+    });
     return new SharedState(engine, store, new Redis(redisUrl));
   }
 

@@ -7,7 +7,14 @@ import { KeyRing } from 'nestjs-mfa/core';
 import { TypeOrmMfaStore, mfaEntities, mfaMigrations } from 'nestjs-mfa/typeorm';
 import { createMfa } from 'nestjs-mfa/express';
 import { RedisCounterStore } from 'nestjs-mfa/redis';
-import { DevOutbox, HttpSmsSender, SmtpEmailSender, SyslogAuditSink, WebhookAuditSink, smsPreset } from 'nestjs-mfa/delivery';
+import {
+  DevOutbox,
+  HttpSmsSender,
+  SmtpEmailSender,
+  SyslogAuditSink,
+  WebhookAuditSink,
+  smsPreset,
+} from 'nestjs-mfa/delivery';
 import { randomBytes } from 'node:crypto';
 
 @Module({
@@ -27,12 +34,34 @@ async function main(): Promise<void> {
   const engine = app.get(MfaEngine);
   const start = await engine.startTotpEnrollment({ userId: 'u1', sessionId: 's1' });
   if (!/^otpauth:\/\/totp\//.test(start.otpauthUri)) throw new Error('no otpauth URI');
-  const used = [RedisCounterStore, MfaGuard, RequireMfa, StepUp, SkipMfa, KeyRing, TypeOrmMfaStore, mfaEntities, mfaMigrations, MFA_ERROR_CODES,
-    DevOutbox, HttpSmsSender, SyslogAuditSink, WebhookAuditSink, smsPreset];
+  const used = [
+    RedisCounterStore,
+    MfaGuard,
+    RequireMfa,
+    StepUp,
+    SkipMfa,
+    KeyRing,
+    TypeOrmMfaStore,
+    mfaEntities,
+    mfaMigrations,
+    MFA_ERROR_CODES,
+    DevOutbox,
+    HttpSmsSender,
+    SyslogAuditSink,
+    WebhookAuditSink,
+    smsPreset,
+  ];
   if (used.some((x) => !x)) throw new Error('missing export');
   // nodemailer is an optional peer this app did not install: SMTP email says what to install.
-  const smtp = (() => { try { return new SmtpEmailSender({ transport: {}, from: 'mfa@example.test' }); } catch (err) { return err; } })();
-  if (!/npm install nodemailer/.test(String(smtp))) throw new Error(`SmtpEmailSender without nodemailer: ${String(smtp)}`);
+  const smtp = (() => {
+    try {
+      return new SmtpEmailSender({ transport: {}, from: 'mfa@example.test' });
+    } catch (err) {
+      return err;
+    }
+  })();
+  if (!/npm install nodemailer/.test(String(smtp)))
+    throw new Error(`SmtpEmailSender without nodemailer: ${String(smtp)}`);
   await app.close();
 
   const mfa = createMfa({
@@ -41,7 +70,8 @@ async function main(): Promise<void> {
     audit: { emit: () => undefined },
   });
   await mfa.ready;
-  if (typeof mfa.router !== 'function' || typeof mfa.requireMfa() !== 'function') throw new Error('express adapter incomplete');
+  if (typeof mfa.router !== 'function' || typeof mfa.requireMfa() !== 'function')
+    throw new Error('express adapter incomplete');
   await mfa.close();
   console.log('pack consumer: ok');
 }

@@ -21,7 +21,23 @@ export const BACKENDS: Backend[] = [
 ];
 
 // `migrations` is TypeORM's default table, used by the host-DataSource suite.
-const MFA_TABLES = ['mfa_trusted_devices', 'mfa_recovery_tickets', 'mfa_user_states', 'mfa_otp_codes', 'mfa_counters', 'mfa_grants', 'mfa_policy_versions', 'mfa_policy_activations', 'mfa_audit_events', 'mfa_session_factors', 'mfa_challenges', 'mfa_backup_codes', 'mfa_enrollments', 'mfa_migrations', 'migrations'];
+const MFA_TABLES = [
+  'mfa_trusted_devices',
+  'mfa_recovery_tickets',
+  'mfa_user_states',
+  'mfa_otp_codes',
+  'mfa_counters',
+  'mfa_grants',
+  'mfa_policy_versions',
+  'mfa_policy_activations',
+  'mfa_audit_events',
+  'mfa_session_factors',
+  'mfa_challenges',
+  'mfa_backup_codes',
+  'mfa_enrollments',
+  'mfa_migrations',
+  'migrations',
+];
 
 /** Shared servers keep tables between suites; every suite starts from an empty schema. */
 export async function resetDatabase(backend: Backend): Promise<void> {

@@ -16,7 +16,12 @@ export interface VerifyJob {
 }
 
 /** Engine options shared by the test and its child, so both read the same codes and policy. */
-export function failpointEngineOptions(store: MfaStore, key: string, clock: Clock, sent: SmsMessage[] = []): MfaCoreOptions {
+export function failpointEngineOptions(
+  store: MfaStore,
+  key: string,
+  clock: Clock,
+  sent: SmsMessage[] = [],
+): MfaCoreOptions {
   return {
     encryption: { keys: [{ id: 'k1', key }] },
     store,
@@ -31,11 +36,17 @@ export function failpointEngineOptions(store: MfaStore, key: string, clock: Cloc
  * Runs `engine.verifyChallenge` in a child node process with `MFA_TEST_FAILPOINT=after-spend`
  * armed, on the project's TypeScript sources (no build). Resolves with how the child ended.
  */
-export function verifyInChild(job: VerifyJob): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
-  const child = spawn(process.execPath, ['-r', join(__dirname, 'transpile-ts.hook.js'), join(__dirname, 'failpoint-verify.child.ts')], {
-    env: { ...process.env, MFA_TEST_FAILPOINT: 'after-spend', MFA_FAILPOINT_JOB: JSON.stringify(job) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function verifyInChild(
+  job: VerifyJob,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+  const child = spawn(
+    process.execPath,
+    ['-r', join(__dirname, 'transpile-ts.hook.js'), join(__dirname, 'failpoint-verify.child.ts')],
+    {
+      env: { ...process.env, MFA_TEST_FAILPOINT: 'after-spend', MFA_FAILPOINT_JOB: JSON.stringify(job) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

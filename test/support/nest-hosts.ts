@@ -36,17 +36,22 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
 export class HostAuthController {
   constructor(private readonly jwt: JwtService) {}
 
-  @Post('session') @HttpCode(200)
+  @Post('session')
+  @HttpCode(200)
   session(@Req() req: { login(user: object, cb: (err?: unknown) => void): void }) {
-    return new Promise((resolve, reject) => req.login({ id: 'alice', email: 'alice@example.com' }, (err) => (err ? reject(err) : resolve({ ok: true }))));
+    return new Promise((resolve, reject) =>
+      req.login({ id: 'alice', email: 'alice@example.com' }, (err) => (err ? reject(err) : resolve({ ok: true }))),
+    );
   }
 
-  @Post('token') @HttpCode(200)
+  @Post('token')
+  @HttpCode(200)
   token() {
     return { token: this.jwt.sign({ sub: 'alice', sid: randomUUID() }) };
   }
 
-  @Post('token-without-sid') @HttpCode(200)
+  @Post('token-without-sid')
+  @HttpCode(200)
   tokenWithoutSid() {
     return { token: this.jwt.sign({ sub: 'alice' }) };
   }
@@ -71,7 +76,9 @@ export async function startNestHost(options: HostOptions) {
   const mfa: MfaModuleOptions = {
     encryption: { keys: [{ id: 'k1', key: TEST_KEY }] },
     database: { type: 'better-sqlite3', database: ':memory:' },
-    clock, audit, backupCodes: { scrypt: { N: 1024, r: 8, p: 1 } },
+    clock,
+    audit,
+    backupCodes: { scrypt: { N: 1024, r: 8, p: 1 } },
     ...options.mfa,
   };
   @Module({
@@ -101,7 +108,8 @@ export async function startNestHost(options: HostOptions) {
 /** One decorated route, as in the README's quick start. */
 @Controller('billing')
 export class BillingController {
-  @Get() @RequireMfa()
+  @Get()
+  @RequireMfa()
   list() {
     return { billing: true };
   }
@@ -110,17 +118,22 @@ export class BillingController {
 /** The token recipe: the app's auth guard on the route, MFA after it. */
 @Controller('billing-jwt')
 export class JwtBillingController {
-  @Get() @UseGuards(AuthGuard('jwt')) @RequireMfa()
+  @Get()
+  @UseGuards(AuthGuard('jwt'))
+  @RequireMfa()
   list() {
     return { billing: true };
   }
 
-  @Get('mfa-guard-first') @UseGuards(MfaGuard, AuthGuard('jwt')) @RequireMfa()
+  @Get('mfa-guard-first')
+  @UseGuards(MfaGuard, AuthGuard('jwt'))
+  @RequireMfa()
   wrongOrder() {
     return { billing: true };
   }
 
-  @Get('no-auth-guard') @RequireMfa()
+  @Get('no-auth-guard')
+  @RequireMfa()
   noAuthGuard() {
     return { billing: true };
   }

@@ -6,18 +6,26 @@
 const SUITES = [
   { what: 'PostgreSQL suites', needs: { MFA_TEST_POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/test' } },
   { what: 'MariaDB suites', needs: { MFA_TEST_MARIADB_URL: 'mysql://root@127.0.0.1:3306/test' } },
-  { what: 'Redis suites (lockout race, fail-closed, session cache across instances)', needs: { MFA_TEST_REDIS_URL: 'redis://127.0.0.1:6379' } },
+  {
+    what: 'Redis suites (lockout race, fail-closed, session cache across instances)',
+    needs: { MFA_TEST_REDIS_URL: 'redis://127.0.0.1:6379' },
+  },
   {
     what: 'two-instance harness (test/multi-instance)',
     // Its own databases: it must not share tables or Redis keys with the suites above.
-    needs: { MFA_TEST_POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/mfa_multi', MFA_TEST_REDIS_URL: 'redis://127.0.0.1:6379/7' },
+    needs: {
+      MFA_TEST_POSTGRES_URL: 'postgres://postgres@127.0.0.1:5432/mfa_multi',
+      MFA_TEST_REDIS_URL: 'redis://127.0.0.1:6379/7',
+    },
   },
 ];
 
 function skippedLines(env) {
   return SUITES.flatMap(({ what, needs }) => {
     const missing = Object.entries(needs).filter(([name]) => !env[name]);
-    return missing.length ? [`skipped: ${what} (set ${missing.map(([name, example]) => `${name}=${example}`).join(' ')})`] : [];
+    return missing.length
+      ? [`skipped: ${what} (set ${missing.map(([name, example]) => `${name}=${example}`).join(' ')})`]
+      : [];
   });
 }
 

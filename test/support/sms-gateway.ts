@@ -16,9 +16,15 @@ export type GatewayAnswer = { status: number; body: unknown };
 export class LocalSmsGateway {
   readonly requests: GatewayRequest[] = [];
   /** How the "provider" answers; the default is Twilio's 201 with a message sid. */
-  answer: (req: GatewayRequest) => GatewayAnswer = () => ({ status: 201, body: { sid: `SM${this.requests.length}`, status: 'queued' } });
+  answer: (req: GatewayRequest) => GatewayAnswer = () => ({
+    status: 201,
+    body: { sid: `SM${this.requests.length}`, status: 'queued' },
+  });
 
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<LocalSmsGateway> {
     let gateway!: LocalSmsGateway;
@@ -58,7 +64,11 @@ export class LocalSmsGateway {
 export function deliveryOptions(gateway: LocalSmsGateway, smtp: { transport: object }) {
   return {
     sms: {
-      preset: 'twilio' as const, accountSid: 'AC0123456789', authToken: 'twilio-auth-token-secret', from: '+15005550006', baseUrl: gateway.url,
+      preset: 'twilio' as const,
+      accountSid: 'AC0123456789',
+      authToken: 'twilio-auth-token-secret',
+      from: '+15005550006',
+      baseUrl: gateway.url,
       statusCallbackUrl: 'https://app.example.test/mfa/delivery/twilio/status',
     },
     email: { transport: smtp.transport, from: '"Acme Security" <security@acme.example>' },

@@ -9,7 +9,10 @@ export class SmtpInbox {
   rejectWith: number | null = null;
   private waiters: Array<() => void> = [];
 
-  private constructor(private readonly server: SMTPServer, readonly port: number) {}
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<SmtpInbox> {
     let inbox!: SmtpInbox;
@@ -20,7 +23,11 @@ export class SmtpInbox {
       onData(stream, _session, callback) {
         if (inbox.rejectWith) {
           stream.resume();
-          stream.on('end', () => callback(Object.assign(new Error('mailbox unavailable for +15551234567'), { responseCode: inbox.rejectWith! })));
+          stream.on('end', () =>
+            callback(
+              Object.assign(new Error('mailbox unavailable for +15551234567'), { responseCode: inbox.rejectWith! }),
+            ),
+          );
           return;
         }
         simpleParser(stream).then((mail) => {

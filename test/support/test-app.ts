@@ -43,7 +43,11 @@ export interface TestHost {
 }
 
 /** test/fixtures: what the suites run against unless they are about the sample itself. */
-export const FIXTURE_HOST: TestHost = { nestModule: (options, mode) => FixtureAppModule.register(options, mode), useSessions, expressApp: createExpressFixtureApp };
+export const FIXTURE_HOST: TestHost = {
+  nestModule: (options, mode) => FixtureAppModule.register(options, mode),
+  useSessions,
+  expressApp: createExpressFixtureApp,
+};
 
 export interface StartOptions {
   keepSchema?: boolean;
@@ -64,7 +68,9 @@ export async function startTestApp(
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 0));
   const audit = new CapturingAuditSink();
   // With the app's own DataSource the adapter opens the store itself; the test only reads through this one.
-  const store = extra.dataSource ? new TypeOrmMfaStore(extra.dataSource) : await TypeOrmMfaStore.connect(backend.options);
+  const store = extra.dataSource
+    ? new TypeOrmMfaStore(extra.dataSource)
+    : await TypeOrmMfaStore.connect(backend.options);
   const options: MfaOptions = {
     issuer: 'nestjs-mfa tests',
     encryption: { keys: [{ id: 'k1', key: TEST_KEY }] },
@@ -76,8 +82,23 @@ export async function startTestApp(
   };
   if (adapter === 'express5' || adapter === 'express4') {
     const express = adapter === 'express4' ? require('express4') : require('express');
-    const { app, mfa } = await host.expressApp({ ...options, express, sessionSecret: 'test-session-secret', sessionStore });
-    return { http: app, clock, audit, store, engine: await mfa.ready, close: async () => { await mfa.close(); await store.close(); } };
+    const { app, mfa } = await host.expressApp({
+      ...options,
+      express,
+      sessionSecret: 'test-session-secret',
+      sessionStore,
+    });
+    return {
+      http: app,
+      clock,
+      audit,
+      store,
+      engine: await mfa.ready,
+      close: async () => {
+        await mfa.close();
+        await store.close();
+      },
+    };
   }
   const moduleRef = await Test.createTestingModule({
     imports: [host.nestModule(options, adapter === 'nest-async' ? 'async' : 'sync')],
@@ -100,7 +121,10 @@ export async function startTestApp(
 
 export async function signIn(t: Pick<TestApp, 'http'>, username = 'alice'): Promise<TestAgent> {
   const agent = request.agent(t.http);
-  await agent.post('/auth/login').send({ username, password: `${username}-password` }).expect(200);
+  await agent
+    .post('/auth/login')
+    .send({ username, password: `${username}-password` })
+    .expect(200);
   return agent;
 }
 

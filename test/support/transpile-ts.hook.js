@@ -8,7 +8,14 @@ const ts = require('typescript');
 const root = path.join(__dirname, '..', '..');
 const { config } = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile);
 const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, root);
-const compilerOptions = { ...options, module: ts.ModuleKind.CommonJS, moduleResolution: undefined, declaration: false, sourceMap: false, inlineSourceMap: true };
+const compilerOptions = {
+  ...options,
+  module: ts.ModuleKind.CommonJS,
+  moduleResolution: undefined,
+  declaration: false,
+  sourceMap: false,
+  inlineSourceMap: true,
+};
 
 require.extensions['.ts'] = (module, filename) => {
   const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions, fileName: filename });

@@ -9,7 +9,13 @@ export { MfaEngine } from './engine/mfa.engine';
 export type { ExplainSubject } from './engine/mfa.engine';
 export type { MfaEngineAdmin } from './engine/mfa-engine.admin';
 export type { PolicyVersionView } from './policy/policy.service';
-export type { MfaCoreOptions, LockoutOptions, ChannelLockout, LockoutEvent, DeliveryOptions } from './options/mfa-core.options';
+export type {
+  MfaCoreOptions,
+  LockoutOptions,
+  ChannelLockout,
+  LockoutEvent,
+  DeliveryOptions,
+} from './options/mfa-core.options';
 export type { ChallengeView, VerifyResult } from './challenges/challenge.service';
 export type { MethodView } from './challenges/challenge-methods';
 export type { TotpEnrollmentStart, DeliveryEnrollmentStart } from './enrollment/enrollment.service';
@@ -39,19 +45,59 @@ export type { KeyRingOptions, EncryptionKey } from './crypto/key-ring';
 
 // Ports
 export type {
-  MfaStore, EnrollmentRecord, BackupCodeRecord, ChallengeRecord, ChallengeDemand, SessionFactorRecord, FactorType, EnrollmentStatus,
-  ChallengeStatus, GrantRecord, PolicyVersionRecord, PolicyActivationRecord, EnrollmentType, OtpCodeRecord, TrustedDeviceRecord, RecoveryTicketRecord,
-  UserMfaState, VerificationSpend, VerificationCommit, VerificationOutcome,
+  MfaStore,
+  EnrollmentRecord,
+  BackupCodeRecord,
+  ChallengeRecord,
+  ChallengeDemand,
+  SessionFactorRecord,
+  FactorType,
+  EnrollmentStatus,
+  ChallengeStatus,
+  GrantRecord,
+  PolicyVersionRecord,
+  PolicyActivationRecord,
+  EnrollmentType,
+  OtpCodeRecord,
+  TrustedDeviceRecord,
+  RecoveryTicketRecord,
+  UserMfaState,
+  VerificationSpend,
+  VerificationCommit,
+  VerificationOutcome,
 } from './ports/mfa-store.port';
-export type { EnrollmentStore, BackupCodeStore, OtpCodeStore, ChallengeStore, VerificationStore, SessionStore, GrantStore, TrustedDeviceStore, RecoveryTicketStore, UserStateStore, PolicyStore } from './ports/mfa-store.port';
+export type {
+  EnrollmentStore,
+  BackupCodeStore,
+  OtpCodeStore,
+  ChallengeStore,
+  VerificationStore,
+  SessionStore,
+  GrantStore,
+  TrustedDeviceStore,
+  RecoveryTicketStore,
+  UserStateStore,
+  PolicyStore,
+} from './ports/mfa-store.port';
 export type { CounterStore, CounterHit } from './ports/counter-store.port';
 export type { AuditSink, AuditEvent, AuditSeverity, AuditQuery, AuditPage, AuditReader } from './ports/audit-sink.port';
 export type {
-  SmsSender, EmailSender, SmsMessage, EmailMessage, DeliveryReceipt, DeliveryStatusReport, StatusCallbackRequest,
+  SmsSender,
+  EmailSender,
+  SmsMessage,
+  EmailMessage,
+  DeliveryReceipt,
+  DeliveryStatusReport,
+  StatusCallbackRequest,
 } from './ports/delivery.port';
 export type { Notifier, MfaNotification } from './ports/notifier.port';
 export type { SessionInvalidationBus, SessionInvalidation } from './ports/session-invalidation.port';
-export type { LocationResolver, DeviceTrustSignal, RiskSignal, MachinePrincipalSignal } from './ports/context-signals.port';
+export type {
+  LocationResolver,
+  DeviceTrustSignal,
+  RiskSignal,
+  MachinePrincipalSignal,
+} from './ports/context-signals.port';
 
 // Factor options, and the masking every surface shows a phone or address with
 export type { TotpProfile, TotpAlgorithm } from './factors/totp-profile';
@@ -70,13 +116,28 @@ export { FanOutAuditSink } from './audit/fan-out-audit.sink';
 export { buildRequirement, NO_REQUIREMENT, FACTOR_TYPES } from './policy/requirement';
 export type { Requirement, RequirementInput, RequirementStep } from './policy/requirement';
 export type { MfaTarget, RequestContext, VerificationBaseline } from './policy/request-context';
-export type { PolicyDocument, PolicyRule, PolicyConditions, RequirementSpec, StepSpec, ServicePolicy, OperationPolicy } from './policy/policy-document';
+export type {
+  PolicyDocument,
+  PolicyRule,
+  PolicyConditions,
+  RequirementSpec,
+  StepSpec,
+  ServicePolicy,
+  OperationPolicy,
+} from './policy/policy-document';
 export { validatePolicy } from './policy/validate-policy';
 export type { PolicyProblem } from './policy/validate-policy';
 export type { RuleSource } from './policy/compile-policy';
 export type { Decision, Drift } from './policy/decide';
 export { acceptsTrustedDevice } from './policy/device-waivers';
-export type { PolicyExplanation, DecisionView, ExplainedLayer, LayerSource, EnrollmentFacts, EnrollmentStanding } from './policy/explain';
+export type {
+  PolicyExplanation,
+  DecisionView,
+  ExplainedLayer,
+  LayerSource,
+  EnrollmentFacts,
+  EnrollmentStanding,
+} from './policy/explain';
 export type { RequirementStepView } from './policy/requirement-view';
 
 // Internals the tests and the bench build engines and seed stores with (not in the package surface)

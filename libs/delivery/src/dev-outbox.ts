@@ -25,7 +25,9 @@ export class DevOutbox implements SmsSender, EmailSender {
   readonly email: EmailSender = { send: (m: EmailMessage) => this.record('email', m.to, m.text, m.subject) };
 
   send(message: SmsMessage | EmailMessage): Promise<DeliveryReceipt> {
-    return 'subject' in message ? this.record('email', message.to, message.text, message.subject) : this.record('sms', message.to, message.text);
+    return 'subject' in message
+      ? this.record('email', message.to, message.text, message.subject)
+      : this.record('sms', message.to, message.text);
   }
 
   /** Newest first. */

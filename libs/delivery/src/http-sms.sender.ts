@@ -1,4 +1,12 @@
-import { DeliveryError, MfaConfigurationError, DeliveryReceipt, DeliveryStatusReport, SmsMessage, SmsSender, StatusCallbackRequest } from '../../core/src';
+import {
+  DeliveryError,
+  MfaConfigurationError,
+  DeliveryReceipt,
+  DeliveryStatusReport,
+  SmsMessage,
+  SmsSender,
+  StatusCallbackRequest,
+} from '../../core/src';
 
 type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
@@ -39,7 +47,8 @@ export interface HttpSmsSenderOptions extends HttpSmsTemplate {
 /** The built-in SMS sender: one HTTP request per message, shaped by a template or a preset. */
 export class HttpSmsSender implements SmsSender {
   constructor(private readonly options: HttpSmsSenderOptions) {
-    if (!options?.url || !/^https?:\/\//.test(options.url)) throw new MfaConfigurationError('sms: the gateway url must start with http:// or https://.');
+    if (!options?.url || !/^https?:\/\//.test(options.url))
+      throw new MfaConfigurationError('sms: the gateway url must start with http:// or https://.');
     if (!options.provider) throw new MfaConfigurationError('sms: name the provider (e.g. "twilio" or "my-gateway").');
   }
 
@@ -49,9 +58,14 @@ export class HttpSmsSender implements SmsSender {
 
   async send(message: SmsMessage): Promise<DeliveryReceipt> {
     const o = this.options;
-    const vars: Record<string, string | undefined> = { to: message.to, toDigits: message.to.replace(/^\+/, ''), text: message.text };
+    const vars: Record<string, string | undefined> = {
+      to: message.to,
+      toDigits: message.to.replace(/^\+/, ''),
+      text: message.text,
+    };
     const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
-    if (o.auth?.type === 'basic') headers.authorization = `Basic ${Buffer.from(`${o.auth.username}:${o.auth.password}`).toString('base64')}`;
+    if (o.auth?.type === 'basic')
+      headers.authorization = `Basic ${Buffer.from(`${o.auth.username}:${o.auth.password}`).toString('base64')}`;
     if (o.auth?.type === 'bearer') headers.authorization = `Bearer ${o.auth.token}`;
     let body: string | undefined;
     if (o.body?.type === 'json') {
@@ -64,7 +78,12 @@ export class HttpSmsSender implements SmsSender {
     const url = fillString(o.url, vars, encodeURIComponent) ?? o.url;
     let res: Response;
     try {
-      res = await fetch(url, { method: o.method ?? 'POST', headers, body, signal: AbortSignal.timeout(o.timeoutMs ?? 10_000) });
+      res = await fetch(url, {
+        method: o.method ?? 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(o.timeoutMs ?? 10_000),
+      });
     } catch (err) {
       throw new DeliveryError(o.provider, (err as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable');
     }
@@ -73,11 +92,18 @@ export class HttpSmsSender implements SmsSender {
     const bodyOk = !o.success?.path || String(pick(answer, o.success.path)) === String(o.success.equals);
     if (!statusOk || !bodyOk) {
       const code = o.errorPath ? pick(answer, o.errorPath) : undefined;
-      throw new DeliveryError(o.provider, `HTTP ${res.status}${code !== undefined && code !== null ? ` ${String(code).slice(0, 40)}` : ''}`);
+      throw new DeliveryError(
+        o.provider,
+        `HTTP ${res.status}${code !== undefined && code !== null ? ` ${String(code).slice(0, 40)}` : ''}`,
+      );
     }
     const messageId = o.messageIdPath ? pick(answer, o.messageIdPath) : undefined;
     const status = o.statusPath ? pick(answer, o.statusPath) : undefined;
-    return { provider: o.provider, messageId: messageId == null ? undefined : String(messageId), status: status == null ? undefined : String(status) };
+    return {
+      provider: o.provider,
+      messageId: messageId == null ? undefined : String(messageId),
+      status: status == null ? undefined : String(status),
+    };
   }
 
   parseStatusCallback(provider: string, request: StatusCallbackRequest): DeliveryStatusReport | null {
@@ -88,13 +114,24 @@ export class HttpSmsSender implements SmsSender {
 
 /** `a.0.b` into parsed JSON. */
 export function pick(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }
 
-function fillString(template: string, vars: Record<string, string | undefined>, encode: (s: string) => string = (s) => s): string | undefined {
+function fillString(
+  template: string,
+  vars: Record<string, string | undefined>,
+  encode: (s: string) => string = (s) => s,
+): string | undefined {
   const whole = /^\{\{(\w+)\}\}$/.exec(template);
   if (whole) return vars[whole[1]] === undefined ? undefined : encode(vars[whole[1]]!);
-  return template.replace(/\{\{(\w+)\}\}/g, (all, name: string) => (vars[name] === undefined ? all : encode(vars[name]!)));
+  return template.replace(/\{\{(\w+)\}\}/g, (all, name: string) =>
+    vars[name] === undefined ? all : encode(vars[name]!),
+  );
 }
 
 function fill(value: Value, vars: Record<string, string | undefined>): Value {

@@ -4,7 +4,14 @@
 export { HttpSmsSender } from './http-sms.sender';
 export type { HttpSmsTemplate, HttpSmsSenderOptions } from './http-sms.sender';
 export { smsPreset, twilioSignature } from './sms-presets';
-export type { SmsPresetOptions, TwilioOptions, VonageOptions, InfobipOptions, MessageBirdOptions, PlivoOptions } from './sms-presets';
+export type {
+  SmsPresetOptions,
+  TwilioOptions,
+  VonageOptions,
+  InfobipOptions,
+  MessageBirdOptions,
+  PlivoOptions,
+} from './sms-presets';
 export { SmtpEmailSender } from './smtp-email.sender';
 export type { SmtpEmailSenderOptions, SmtpTransportOptions } from './smtp-email.sender';
 

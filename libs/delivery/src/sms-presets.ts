@@ -76,17 +76,21 @@ export const SMS_PRESETS = {
   /** Programmable Messaging: POST /2010-04-01/Accounts/{sid}/Messages.json, form body, basic auth. */
   twilio(o: TwilioOptions): HttpSmsSenderOptions {
     required(o, 'twilio', ['accountSid', 'authToken']);
-    if (!o.from && !o.messagingServiceSid) throw new MfaConfigurationError('sms preset "twilio" needs from or messagingServiceSid.');
+    if (!o.from && !o.messagingServiceSid)
+      throw new MfaConfigurationError('sms preset "twilio" needs from or messagingServiceSid.');
     const form: Record<string, string> = { To: '{{to}}', Body: '{{text}}' };
     if (o.messagingServiceSid) form.MessagingServiceSid = o.messagingServiceSid;
     else form.From = o.from!;
     if (o.statusCallbackUrl) form.StatusCallback = o.statusCallbackUrl;
     return {
-      provider: 'twilio', timeoutMs: o.timeoutMs,
+      provider: 'twilio',
+      timeoutMs: o.timeoutMs,
       url: `${trim(o.baseUrl ?? 'https://api.twilio.com')}/2010-04-01/Accounts/${encodeURIComponent(o.accountSid)}/Messages.json`,
       auth: { type: 'basic', username: o.accountSid, password: o.authToken },
       body: { type: 'form', value: form },
-      messageIdPath: 'sid', statusPath: 'status', errorPath: 'code',
+      messageIdPath: 'sid',
+      statusPath: 'status',
+      errorPath: 'code',
       statusCallback: o.statusCallbackUrl ? (req) => twilioStatus(req, o.authToken, o.statusCallbackUrl!) : undefined,
     };
   },
@@ -94,15 +98,24 @@ export const SMS_PRESETS = {
   /** SMS API: POST /sms/json; it answers 200 even when it refuses, so status "0" is the success rule. */
   vonage(o: VonageOptions): HttpSmsSenderOptions {
     required(o, 'vonage', ['apiKey', 'apiSecret', 'from']);
-    if (o.callbackUrl && !o.callbackToken) throw new MfaConfigurationError('sms preset "vonage" with callbackUrl needs callbackToken.');
-    const form: Record<string, string> = { api_key: o.apiKey, api_secret: o.apiSecret, from: o.from, to: '{{toDigits}}', text: '{{text}}' };
+    if (o.callbackUrl && !o.callbackToken)
+      throw new MfaConfigurationError('sms preset "vonage" with callbackUrl needs callbackToken.');
+    const form: Record<string, string> = {
+      api_key: o.apiKey,
+      api_secret: o.apiSecret,
+      from: o.from,
+      to: '{{toDigits}}',
+      text: '{{text}}',
+    };
     if (o.callbackUrl) form.callback = o.callbackUrl;
     return {
-      provider: 'vonage', timeoutMs: o.timeoutMs,
+      provider: 'vonage',
+      timeoutMs: o.timeoutMs,
       url: `${trim(o.baseUrl ?? 'https://rest.nexmo.com')}/sms/json`,
       body: { type: 'form', value: form },
       success: { path: 'messages.0.status', equals: '0' },
-      messageIdPath: 'messages.0.message-id', errorPath: 'messages.0.status',
+      messageIdPath: 'messages.0.message-id',
+      errorPath: 'messages.0.status',
       statusCallback: o.callbackToken ? (req) => vonageStatus(req, o.callbackToken!) : undefined,
     };
   },
@@ -113,11 +126,14 @@ export const SMS_PRESETS = {
     const message: Record<string, unknown> = { destinations: [{ to: '{{toDigits}}' }], from: o.from, text: '{{text}}' };
     if (o.notifyUrl) message.notifyUrl = o.notifyUrl;
     return {
-      provider: 'infobip', timeoutMs: o.timeoutMs,
+      provider: 'infobip',
+      timeoutMs: o.timeoutMs,
       url: `${trim(o.baseUrl)}/sms/2/text/advanced`,
       headers: { authorization: `App ${o.apiKey}` },
       body: { type: 'json', value: { messages: [message] } as never },
-      messageIdPath: 'messages.0.messageId', statusPath: 'messages.0.status.groupName', errorPath: 'requestError.serviceException.messageId',
+      messageIdPath: 'messages.0.messageId',
+      statusPath: 'messages.0.status.groupName',
+      errorPath: 'requestError.serviceException.messageId',
     };
   },
 
@@ -127,11 +143,14 @@ export const SMS_PRESETS = {
     const body: Record<string, unknown> = { recipients: ['{{toDigits}}'], originator: o.originator, body: '{{text}}' };
     if (o.reportUrl) body.reportUrl = o.reportUrl;
     return {
-      provider: 'messagebird', timeoutMs: o.timeoutMs,
+      provider: 'messagebird',
+      timeoutMs: o.timeoutMs,
       url: `${trim(o.baseUrl ?? 'https://rest.messagebird.com')}/messages`,
       headers: { authorization: `AccessKey ${o.accessKey}` },
       body: { type: 'json', value: body as never },
-      messageIdPath: 'id', statusPath: 'recipients.items.0.status', errorPath: 'errors.0.code',
+      messageIdPath: 'id',
+      statusPath: 'recipients.items.0.status',
+      errorPath: 'errors.0.code',
     };
   },
 
@@ -141,11 +160,13 @@ export const SMS_PRESETS = {
     const body: Record<string, unknown> = { src: o.src, dst: '{{to}}', text: '{{text}}' };
     if (o.url) body.url = o.url;
     return {
-      provider: 'plivo', timeoutMs: o.timeoutMs,
+      provider: 'plivo',
+      timeoutMs: o.timeoutMs,
       url: `${trim(o.baseUrl ?? 'https://api.plivo.com')}/v1/Account/${encodeURIComponent(o.authId)}/Message/`,
       auth: { type: 'basic', username: o.authId, password: o.authToken },
       body: { type: 'json', value: body as never },
-      messageIdPath: 'message_uuid.0', errorPath: 'error',
+      messageIdPath: 'message_uuid.0',
+      errorPath: 'error',
     };
   },
 };
@@ -153,7 +174,10 @@ export const SMS_PRESETS = {
 /** Builds the sender options of a `{ preset, ...options }` configuration. */
 export function smsPreset(options: SmsPresetOptions): HttpSmsSenderOptions {
   const build = SMS_PRESETS[options.preset] as (o: SmsPresetOptions) => HttpSmsSenderOptions;
-  if (!build) throw new MfaConfigurationError(`Unknown sms preset "${(options as { preset: string }).preset}". Known: ${Object.keys(SMS_PRESETS).join(', ')}.`);
+  if (!build)
+    throw new MfaConfigurationError(
+      `Unknown sms preset "${(options as { preset: string }).preset}". Known: ${Object.keys(SMS_PRESETS).join(', ')}.`,
+    );
   return build(options);
 }
 
@@ -162,7 +186,9 @@ export function smsPreset(options: SmsPresetOptions): HttpSmsSenderOptions {
  * it called followed by every POST parameter (sorted by name) as name + value.
  */
 export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
-  const data = Object.keys(params).sort().reduce((acc, key) => acc + key + params[key], url);
+  const data = Object.keys(params)
+    .sort()
+    .reduce((acc, key) => acc + key + params[key], url);
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 

@@ -15,16 +15,22 @@ export interface SmtpEmailSenderOptions {
   from: string;
 }
 
-const INSTALL_NODEMAILER = 'email: SmtpEmailSender sends through nodemailer: run `npm install nodemailer`, or pass your own EmailSender.';
+const INSTALL_NODEMAILER =
+  'email: SmtpEmailSender sends through nodemailer: run `npm install nodemailer`, or pass your own EmailSender.';
 
 /** Email codes and notifications over SMTP, through nodemailer. */
 export class SmtpEmailSender implements EmailSender {
   private readonly transporter: Transporter<SMTPTransport.SentMessageInfo>;
 
   constructor(private readonly options: SmtpEmailSenderOptions) {
-    if (!options?.transport || !options.from) throw new MfaConfigurationError('email: SmtpEmailSender needs transport and from.');
+    if (!options?.transport || !options.from)
+      throw new MfaConfigurationError('email: SmtpEmailSender needs transport and from.');
     // Loaded here, not at the top: importing nestjs-mfa must work in apps that send no email.
-    const nodemailer = requireOptionalPeer('nodemailer', () => require('nodemailer') as typeof import('nodemailer'), INSTALL_NODEMAILER);
+    const nodemailer = requireOptionalPeer(
+      'nodemailer',
+      () => require('nodemailer') as typeof import('nodemailer'),
+      INSTALL_NODEMAILER,
+    );
     this.transporter = nodemailer.createTransport(options.transport as SMTPTransport.Options);
   }
 

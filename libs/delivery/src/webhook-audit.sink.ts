@@ -71,7 +71,8 @@ export class WebhookAuditSink implements AuditSink {
         // unreachable: retried below
       }
       this.stats.failedAttempts++;
-      if (attempt < attempts - 1) await new Promise((resolve) => setTimeout(resolve, (this.options.retryBaseMs ?? 500) * 2 ** attempt));
+      if (attempt < attempts - 1)
+        await new Promise((resolve) => setTimeout(resolve, (this.options.retryBaseMs ?? 500) * 2 ** attempt));
     }
     return false;
   }

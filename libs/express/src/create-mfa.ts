@@ -1,5 +1,13 @@
 import type { RequestHandler, Router } from 'express';
-import { acceptsTrustedDevice, buildRequirement, KeyRing, MfaConfigurationError, MfaEngine, MfaTarget, RequirementInput } from '../../core/src';
+import {
+  acceptsTrustedDevice,
+  buildRequirement,
+  KeyRing,
+  MfaConfigurationError,
+  MfaEngine,
+  MfaTarget,
+  RequirementInput,
+} from '../../core/src';
 import { MfaHttpApi } from '../../http/src';
 import { createMfaEngine, MfaOptions } from '../../setup/src';
 import { createMfaRouter } from './mfa-router';
@@ -59,10 +67,16 @@ export function createMfa(options: MfaExpressOptions): MfaExpress {
         unnamed = false;
         api.registerDeviceRoute(`${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`);
       }
-      api.guard(req, target, res).then(() => next(), (err) => sendMfaError(res, err));
+      api.guard(req, target, res).then(
+        () => next(),
+        (err) => sendMfaError(res, err),
+      );
     };
   };
-  const targetOf = ({ service, operation, sensitivity }: MfaRouteMapping, requirement?: RequirementInput): MfaTarget => {
+  const targetOf = (
+    { service, operation, sensitivity }: MfaRouteMapping,
+    requirement?: RequirementInput,
+  ): MfaTarget => {
     const target: MfaTarget = {};
     if (requirement) target.requirement = buildRequirement(requirement);
     if (service) target.service = service;
@@ -73,12 +87,19 @@ export function createMfa(options: MfaExpressOptions): MfaExpress {
 
   return {
     protect: ({ requirement, ...mapping }) => guard(targetOf(mapping, requirement)),
-    requireMfa: ({ service, operation, sensitivity, ...requirement } = {}) => guard(targetOf({ service, operation, sensitivity }, requirement)),
+    requireMfa: ({ service, operation, sensitivity, ...requirement } = {}) =>
+      guard(targetOf({ service, operation, sensitivity }, requirement)),
     stepUp: ({ service, operation, sensitivity, ...requirement }) => {
-      if (requirement.maxAge === 0 && !operation) throw new MfaConfigurationError('stepUp({ maxAge: 0 }) is a single-use grant and needs an operation.');
+      if (requirement.maxAge === 0 && !operation)
+        throw new MfaConfigurationError('stepUp({ maxAge: 0 }) is a single-use grant and needs an operation.');
       return guard(targetOf({ service, operation, sensitivity }, requirement));
     },
-    router: createMfaRouter(express, routePrefix, api, options.authenticate === undefined ? [] : [options.authenticate].flat()),
+    router: createMfaRouter(
+      express,
+      routePrefix,
+      api,
+      options.authenticate === undefined ? [] : [options.authenticate].flat(),
+    ),
     ready,
     close: async () => (await ready.catch(() => undefined))?.close(),
   };

@@ -10,12 +10,19 @@ type Verb = 'get' | 'post' | 'patch' | 'delete';
 /** Express 4 does not catch rejected promises; every route answers its own errors. */
 function route(status: number, run: (req: Request, res: Response) => Promise<unknown>): RequestHandler {
   return (req: Request, res: Response, _next: NextFunction) => {
-    run(req, res).then((body) => res.status(status).json(body)).catch((err) => sendMfaError(res, err));
+    run(req, res)
+      .then((body) => res.status(status).json(body))
+      .catch((err) => sendMfaError(res, err));
   };
 }
 
 /** `MFA_ROUTES` under `prefix`: the same endpoints and answers as the Nest controllers. */
-export function createMfaRouter(express: ExpressModule, prefix: string, api: MfaHttpApi, authenticate: RequestHandler[] = []): Router {
+export function createMfaRouter(
+  express: ExpressModule,
+  prefix: string,
+  api: MfaHttpApi,
+  authenticate: RequestHandler[] = [],
+): Router {
   const routes = express.Router();
   // No OPTIONS answer of MFA's own (Express would list the methods): the host's CORS or 404 answers, as in Nest.
   routes.use((req, _res, next) => next(req.method === 'OPTIONS' ? 'router' : undefined));
@@ -27,7 +34,11 @@ export function createMfaRouter(express: ExpressModule, prefix: string, api: Mfa
     res.set('Cache-Control', 'no-store');
     next();
   });
-  const mount = (r: MfaRoute) => routes[r.method.toLowerCase() as Verb](r.path, route(r.status, (req, res) => r.handler(api, req, res)));
+  const mount = (r: MfaRoute) =>
+    routes[r.method.toLowerCase() as Verb](
+      r.path,
+      route(r.status, (req, res) => r.handler(api, req, res)),
+    );
   // Providers' delivery reports carry no user credentials, so they come before the host's auth.
   for (const r of MFA_ROUTES) if (r.audience === 'delivery-report') mount(r);
   for (const handler of authenticate) routes.use(handler); // the host's own auth (e.g. passport-jwt), like its routes

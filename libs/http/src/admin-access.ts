@@ -18,8 +18,11 @@ export class AdminAccess {
     if (changes) this.ctx.sameOrigin(req);
     const { subject, context } = await this.ctx.caller(req);
     const options = this.ctx.options;
-    if (!options.authorizeAdmin || !(await options.authorizeAdmin(req, subject))) throw new MfaError('MFA_ADMIN_FORBIDDEN');
-    const step = changes ? { factors: 'any' as const, maxAge: options.reauthMaxAge ?? 300 } : { factors: 'any' as const };
+    if (!options.authorizeAdmin || !(await options.authorizeAdmin(req, subject)))
+      throw new MfaError('MFA_ADMIN_FORBIDDEN');
+    const step = changes
+      ? { factors: 'any' as const, maxAge: options.reauthMaxAge ?? 300 }
+      : { factors: 'any' as const };
     const own: MfaTarget = { service: 'mfa', operation: 'admin', requirement: { steps: [step] } };
     await (await this.ctx.engine()).enforce(subject, own, context).catch((err) => {
       throw withEnrollmentHints(err, this.ctx.routePrefix);

@@ -6,7 +6,9 @@ import { assertStorableUserId } from './storable-user-id';
 /** Names the host's hook in the fail-closed log line, so a 503 says where to look. */
 export class UserExistsHookError extends Error {
   constructor(cause: unknown) {
-    super(`the userExists hook threw (${cause instanceof Error ? `${cause.name}: ${cause.message}` : 'a non-Error value'}); fix the hook or the user store behind it`);
+    super(
+      `the userExists hook threw (${cause instanceof Error ? `${cause.name}: ${cause.message}` : 'a non-Error value'}); fix the hook or the user store behind it`,
+    );
     this.name = this.constructor.name;
   }
 }

@@ -1,6 +1,12 @@
 import { bodyParserRefusal } from './body-parser-refusal';
 
-const parserError = (status: number, props: Record<string, unknown>) => Object.assign(new Error('Unexpected token } in JSON: {"code":"480213"'), { status, statusCode: status, expose: true, ...props });
+const parserError = (status: number, props: Record<string, unknown>) =>
+  Object.assign(new Error('Unexpected token } in JSON: {"code":"480213"'), {
+    status,
+    statusCode: status,
+    expose: true,
+    ...props,
+  });
 
 describe('bodyParserRefusal', () => {
   it.each([

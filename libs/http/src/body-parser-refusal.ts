@@ -18,12 +18,20 @@ const PROBLEMS = new Map<unknown, string>([
 export function bodyParserRefusal(err: unknown): MfaError | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const { status, type, code } = err as { status?: unknown; type?: unknown; code?: unknown };
-  if (status === 413 && (type === 'entity.too.large' || type === 'parameters.too.many')) return new MfaError('PAYLOAD_TOO_LARGE');
-  if (status === 415 && (type === 'encoding.unsupported' || type === 'charset.unsupported')) return new MfaError('UNSUPPORTED_MEDIA_TYPE');
+  if (status === 413 && (type === 'entity.too.large' || type === 'parameters.too.many'))
+    return new MfaError('PAYLOAD_TOO_LARGE');
+  if (status === 415 && (type === 'encoding.unsupported' || type === 'charset.unsupported'))
+    return new MfaError('UNSUPPORTED_MEDIA_TYPE');
   if (status !== 400) return undefined;
   // A gzip or deflate body that does not inflate: zlib's error, given status 400 by body-parser.
-  const problem = PROBLEMS.has(type) ? PROBLEMS.get(type) : typeof code === 'string' && code.startsWith('Z_') ? 'body does not match its Content-Encoding' : undefined;
-  return problem === undefined ? undefined : new MfaError('VALIDATION_FAILED', { errors: [{ field: '(body)', problems: [problem] }] });
+  const problem = PROBLEMS.has(type)
+    ? PROBLEMS.get(type)
+    : typeof code === 'string' && code.startsWith('Z_')
+      ? 'body does not match its Content-Encoding'
+      : undefined;
+  return problem === undefined
+    ? undefined
+    : new MfaError('VALIDATION_FAILED', { errors: [{ field: '(body)', problems: [problem] }] });
 }
 
 /** What a log line may say about a refusal: the parser's own label, never its message. */

@@ -12,6 +12,10 @@ export function withEnrollmentHints(err: unknown, routePrefix: string): unknown 
   if (!isMfaError(err) || err.code !== 'MFA_ENROLLMENT_REQUIRED') return err;
   const { enrollable, ...details } = err.details as { enrollable?: string[] };
   const prefix = `/${routePrefix.replace(/^\/+|\/+$/g, '')}`;
-  const enroll: EnrollmentHint[] = (enrollable ?? []).map((method) => ({ method, verb: 'POST', href: `${prefix}/${method}/enrollments` }));
+  const enroll: EnrollmentHint[] = (enrollable ?? []).map((method) => ({
+    method,
+    verb: 'POST',
+    href: `${prefix}/${method}/enrollments`,
+  }));
   return new MfaError('MFA_ENROLLMENT_REQUIRED', { ...details, enroll }, err.retryAfterSeconds);
 }

@@ -3,7 +3,9 @@ import { MfaConfigurationError } from '../../core/src';
 import { expressSessionRevoker, ListableSessionStore } from './express-session.revoker';
 
 const put = (store: session.MemoryStore, sid: string, data: object) =>
-  new Promise<void>((resolve) => store.set(sid, { cookie: { originalMaxAge: null }, ...data } as never, () => resolve()));
+  new Promise<void>((resolve) =>
+    store.set(sid, { cookie: { originalMaxAge: null }, ...data } as never, () => resolve()),
+  );
 
 describe('expressSessionRevoker', () => {
   it("destroys the user's other sessions only, and counts them first", async () => {
@@ -27,7 +29,10 @@ describe('expressSessionRevoker', () => {
   });
 
   it('fails (never skips) when a listing store omits session ids', async () => {
-    const store: ListableSessionStore = { all: (cb) => cb(null, [{ passport: { user: 'u-1' } }]), destroy: (_sid, cb) => cb?.() };
+    const store: ListableSessionStore = {
+      all: (cb) => cb(null, [{ passport: { user: 'u-1' } }]),
+      destroy: (_sid, cb) => cb?.(),
+    };
     await expect(expressSessionRevoker(store)('u-1', 'x')).rejects.toThrow(/without its id/);
   });
 });

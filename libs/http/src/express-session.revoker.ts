@@ -30,11 +30,14 @@ function passportUser(session: StoredSession): string | undefined {
  * signed out entirely. Lists the whole store per call, which suits small stores; a large one
  * wants its own hook that deletes by user with one query.
  */
-export function expressSessionRevoker(store: ListableSessionStore, options: ExpressSessionRevokerOptions = {}): AppSessionRevoker {
+export function expressSessionRevoker(
+  store: ListableSessionStore,
+  options: ExpressSessionRevokerOptions = {},
+): AppSessionRevoker {
   if (!store || typeof store.all !== 'function' || typeof store.destroy !== 'function') {
     throw new MfaConfigurationError(
       'expressSessionRevoker(store) needs a session store that can list its sessions (store.all()), such as MemoryStore or connect-redis. ' +
-        'connect-pg-simple cannot: pass your own endOtherSessions, e.g. DELETE FROM "session" WHERE sess->\'passport\'->>\'user\' = $1 AND sid <> $2.',
+        "connect-pg-simple cannot: pass your own endOtherSessions, e.g. DELETE FROM \"session\" WHERE sess->'passport'->>'user' = $1 AND sid <> $2.",
     );
   }
   const userOf = options.userOf ?? passportUser;
@@ -44,12 +47,17 @@ export function expressSessionRevoker(store: ListableSessionStore, options: Expr
     );
     const entries = Array.isArray(all) ? all.map((s): [string, StoredSession] => [sidOf(s), s]) : Object.entries(all);
     // MFA knows the current session by the reference in its data (or, with a resolver keyed by it, by its id).
-    const current = (sid: string, session: StoredSession) => sid === currentSessionId || session[MFA_SESSION_REF_KEY] === currentSessionId;
+    const current = (sid: string, session: StoredSession) =>
+      sid === currentSessionId || session[MFA_SESSION_REF_KEY] === currentSessionId;
     return entries.filter(([sid, session]) => !current(sid, session) && userOf(session) === userId).map(([sid]) => sid);
   };
   const revoke: AppSessionRevoker = async (userId, currentSessionId) => {
     const sids = await others(userId, currentSessionId);
-    await Promise.all(sids.map((sid) => new Promise<void>((resolve, reject) => store.destroy(sid, (err) => (err ? reject(err) : resolve())))));
+    await Promise.all(
+      sids.map(
+        (sid) => new Promise<void>((resolve, reject) => store.destroy(sid, (err) => (err ? reject(err) : resolve()))),
+      ),
+    );
     return sids.length;
   };
   revoke.count = async (userId, currentSessionId) => (await others(userId, currentSessionId)).length;
@@ -59,6 +67,7 @@ export function expressSessionRevoker(store: ListableSessionStore, options: Expr
 /** Stores that answer with a list put the id on each session; one without cannot be ended, so nothing is skipped silently. */
 function sidOf(session: StoredSession): string {
   const sid = session.id ?? session.sid;
-  if (typeof sid !== 'string' || sid === '') throw new Error('The session store listed a session without its id; expressSessionRevoker cannot end it.');
+  if (typeof sid !== 'string' || sid === '')
+    throw new Error('The session store listed a session without its id; expressSessionRevoker cannot end it.');
   return sid;
 }

@@ -37,7 +37,8 @@ export function toMfaErrorResponse(err: unknown, log: ErrorLogger = stderrLogger
 
 function headersFor(err: MfaError): Record<string, string> {
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
-  const retryAfter = err.retryAfterSeconds ?? (err.code === 'MFA_UNAVAILABLE' ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
+  const retryAfter =
+    err.retryAfterSeconds ?? (err.code === 'MFA_UNAVAILABLE' ? UNAVAILABLE_RETRY_AFTER_SECONDS : undefined);
   if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
   if (err.code === 'MFA_REQUIRED') {
     // In the spirit of RFC 9470 (OAuth step-up): say what is missing and how fresh it must be.

@@ -1,4 +1,11 @@
-import type { DeviceTrustSignal, LocationResolver, MachinePrincipalSignal, MfaCoreOptions, MfaSubject, RiskSignal } from '../../core/src';
+import type {
+  DeviceTrustSignal,
+  LocationResolver,
+  MachinePrincipalSignal,
+  MfaCoreOptions,
+  MfaSubject,
+  RiskSignal,
+} from '../../core/src';
 import type { MfaRequest, ResolveSubject } from './subject-resolvers';
 import type { RotateSession } from './session-renewal';
 import type { AppSessionRevoker } from './other-sessions.offer';
@@ -47,7 +54,13 @@ export interface MfaHttpOptions extends Pick<MfaCoreOptions, 'reauthMaxAge'> {
    * behind a TLS proxy, set Express's `trust proxy`), so plain-HTTP development works.
    * @default { name: 'mfa_device', secure: 'auto', sameSite: 'lax', path: '/' }
    */
-  trustedDeviceCookie?: { name?: string; secure?: boolean | 'auto'; sameSite?: 'lax' | 'strict'; domain?: string; path?: string };
+  trustedDeviceCookie?: {
+    name?: string;
+    secure?: boolean | 'auto';
+    sameSite?: 'lax' | 'strict';
+    domain?: string;
+    path?: string;
+  };
   /**
    * Cross-site request protection for MFA's state-changing endpoints: a browser request
    * marked `Sec-Fetch-Site: cross-site`, or whose `Origin` is neither this host nor one of

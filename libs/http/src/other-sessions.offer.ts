@@ -36,7 +36,12 @@ export async function otherSessionsOffer(
   return { count, revoke: { verb: 'POST', href: `/${routePrefix.replace(/^\/+|\/+$/g, '')}/${REVOKE_OTHERS_PATH}` } };
 }
 
-async function countOthers(engine: MfaEngine, revoker: AppSessionRevoker | undefined, userId: string, currentSessionId?: string): Promise<number | null> {
+async function countOthers(
+  engine: MfaEngine,
+  revoker: AppSessionRevoker | undefined,
+  userId: string,
+  currentSessionId?: string,
+): Promise<number | null> {
   if (revoker?.count) {
     try {
       return await revoker.count(userId, currentSessionId ?? '');
@@ -69,6 +74,11 @@ export async function endOtherSessions(
 
 /** The refusal that starts a forced re-enrollment also offers the end of the user's other sessions. */
 export async function withSessionsOffer(err: unknown, offer: () => Promise<OtherSessionsOffer>): Promise<unknown> {
-  if (!isMfaError(err) || err.code !== 'MFA_ENROLLMENT_REQUIRED' || err.details.reason !== 'reenrollment_forced') return err;
-  return new MfaError('MFA_ENROLLMENT_REQUIRED', { ...err.details, otherSessions: await offer() }, err.retryAfterSeconds);
+  if (!isMfaError(err) || err.code !== 'MFA_ENROLLMENT_REQUIRED' || err.details.reason !== 'reenrollment_forced')
+    return err;
+  return new MfaError(
+    'MFA_ENROLLMENT_REQUIRED',
+    { ...err.details, otherSessions: await offer() },
+    err.retryAfterSeconds,
+  );
 }

@@ -32,10 +32,18 @@ function withDeviceCookie(req: MfaRequest, options: MfaOptions, context: Request
 }
 
 /** Asks the app's hooks about this request; a hook that fails makes the request fail closed. */
-export async function resolveRequestContext(req: MfaRequest, subject: MfaSubject, options: MfaOptions): Promise<RequestContext> {
+export async function resolveRequestContext(
+  req: MfaRequest,
+  subject: MfaSubject,
+  options: MfaOptions,
+): Promise<RequestContext> {
   if (contextIsSynchronous(options)) return headerOnlyContext(req, options);
   const context: RequestContext = {};
-  const country = options.location ? await options.location(req) : options.trustedCountryHeader ? headerCountry(req, options.trustedCountryHeader) : undefined;
+  const country = options.location
+    ? await options.location(req)
+    : options.trustedCountryHeader
+      ? headerCountry(req, options.trustedCountryHeader)
+      : undefined;
   if (country) context.country = country.toUpperCase();
   if (options.deviceTrust) {
     const trust = await options.deviceTrust(req, subject);

@@ -35,9 +35,12 @@ export class RequestGuard {
     const context = this.syncContext ? headerOnlyContext(req, this.ctx.options) : await this.ctx.context(req, subject);
     if (engine.satisfiedFromCache(subject, target, context)) return;
     const outcome = await engine.enforce(subject, target, context).catch(async (err) => {
-      throw await withSessionsOffer(withEnrollmentHints(err, this.ctx.routePrefix), () => this.ctx.sessionsOffer(subject.userId, subject.sessionId));
+      throw await withSessionsOffer(withEnrollmentHints(err, this.ctx.routePrefix), () =>
+        this.ctx.sessionsOffer(subject.userId, subject.sessionId),
+      );
     });
     // Mandatory enrollment: the client learns how long it may still defer.
-    if (outcome.enrollmentGraceSeconds !== undefined) res?.setHeader?.('MFA-Enrollment-Grace', String(outcome.enrollmentGraceSeconds));
+    if (outcome.enrollmentGraceSeconds !== undefined)
+      res?.setHeader?.('MFA-Enrollment-Grace', String(outcome.enrollmentGraceSeconds));
   }
 }

@@ -67,22 +67,32 @@ export async function renewSession(
 ): Promise<{ subject: MfaSubject; answer: { session?: Record<string, unknown> } }> {
   let renewed: RenewedSession | null | undefined;
   try {
-    renewed = await (rotate ?? defaultRotateSession)(req, res, { userId: subject.userId, sessionId: subject.sessionId });
-    if (renewed && (typeof renewed.sessionId !== 'string' || renewed.sessionId === '')) throw new TypeError('rotateSession returned no sessionId');
+    renewed = await (rotate ?? defaultRotateSession)(req, res, {
+      userId: subject.userId,
+      sessionId: subject.sessionId,
+    });
+    if (renewed && (typeof renewed.sessionId !== 'string' || renewed.sessionId === ''))
+      throw new TypeError('rotateSession returned no sessionId');
   } catch (err) {
-    process.stderr.write(`nestjs-mfa: renewing the session failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error'}\n`);
+    process.stderr.write(
+      `nestjs-mfa: renewing the session failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error'}\n`,
+    );
     await engine.forgetSession(subject.userId, subject.sessionId).catch(() => undefined); // the store's own failure surfaces below anyway
     throw new MfaError('SESSION_ROTATION_FAILED');
   }
   if (!renewed) return { subject, answer: {} };
-  if (renewed.sessionId === subject.sessionId) return { subject, answer: renewed.response ? { session: renewed.response } : {} };
+  if (renewed.sessionId === subject.sessionId)
+    return { subject, answer: renewed.response ? { session: renewed.response } : {} };
   try {
     await engine.moveSession(subject.userId, subject.sessionId, renewed.sessionId);
   } catch (err) {
     await engine.forgetSession(subject.userId, subject.sessionId).catch(() => undefined);
     throw err; // the store is down: 503 MFA_UNAVAILABLE, and the new id holds nothing
   }
-  return { subject: { ...subject, sessionId: renewed.sessionId }, answer: renewed.response ? { session: renewed.response } : {} };
+  return {
+    subject: { ...subject, sessionId: renewed.sessionId },
+    answer: renewed.response ? { session: renewed.response } : {},
+  };
 }
 
 function callback(run: (done: (err?: unknown) => void) => void): Promise<void> {

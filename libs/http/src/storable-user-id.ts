@@ -14,7 +14,11 @@ const logged = { subject: false };
  * Above that the database would fail the write and the request would end in a 503; here it
  * is a 400 that names the field. Counter keys have no such limit (`counterUserKey`).
  */
-export function assertStorableUserId(userId: string, source: 'path' | 'subject', log: (line: string) => void = stderr): string {
+export function assertStorableUserId(
+  userId: string,
+  source: 'path' | 'subject',
+  log: (line: string) => void = stderr,
+): string {
   if (userId.length >= 1 && userId.length <= MAX_USER_ID_LENGTH && !userId.includes('\u0000')) return userId;
   if (source === 'subject' && !logged.subject) {
     logged.subject = true;
@@ -23,7 +27,9 @@ export function assertStorableUserId(userId: string, source: 'path' | 'subject',
         `the MFA store keeps ids of 1 to ${MAX_USER_ID_LENGTH} characters. Return a shorter stable id (e.g. a SHA-256 of yours) from resolveSubject.`,
     );
   }
-  throw new MfaError('VALIDATION_FAILED', { errors: [{ field: 'userId', problems: [`1 to ${MAX_USER_ID_LENGTH} characters, without NUL`] }] });
+  throw new MfaError('VALIDATION_FAILED', {
+    errors: [{ field: 'userId', problems: [`1 to ${MAX_USER_ID_LENGTH} characters, without NUL`] }],
+  });
 }
 
 function stderr(line: string): void {

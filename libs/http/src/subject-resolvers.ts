@@ -10,7 +10,10 @@ function userIdOf(user: Record<string, any>): string | null {
   return id === undefined || id === null || id === '' ? null : String(id);
 }
 
-function traits(req: MfaRequest, user: Record<string, any>): Pick<MfaSubject, 'groups' | 'accountName' | 'ip' | 'userAgent'> {
+function traits(
+  req: MfaRequest,
+  user: Record<string, any>,
+): Pick<MfaSubject, 'groups' | 'accountName' | 'ip' | 'userAgent'> {
   const groups: unknown[] = Array.isArray(user.groups) ? user.groups : Array.isArray(user.roles) ? user.roles : [];
   const userAgent = req.headers?.['user-agent'];
   return {

@@ -17,10 +17,10 @@ const FIXES: Record<Exclude<UnauthenticatedReason, 'not_signed_in'>, string> = {
   auth_guard_not_run:
     'the request carries a bearer token but req.user was empty when MFA ran: your auth guard has not run yet. ' +
     "Nest: put it first, @UseGuards(AuthGuard('jwt'), MfaGuard), and name it in MfaModule.forRoot({ authGuards: [AuthGuard('jwt')] }) for MFA's own endpoints; " +
-    'Express: createMfa({ authenticate: passport.authenticate(\'jwt\', { session: false }) }) and put your auth middleware before mfa.requireMfa().',
+    "Express: createMfa({ authenticate: passport.authenticate('jwt', { session: false }) }) and put your auth middleware before mfa.requireMfa().",
   passport_session_not_restored:
     'the session holds a passport login but req.user is empty: passport.session() is missing or runs after MFA. ' +
-    'Mount app.use(session(...), passport.initialize(), passport.session()) before MFA\'s router and guarded routes.',
+    "Mount app.use(session(...), passport.initialize(), passport.session()) before MFA's router and guarded routes.",
   no_session_middleware:
     'the request sends a cookie but has no session object: session middleware is missing or mounted after MFA. ' +
     'Mount express-session (and passport.session()) before app.use(mfa.router) and before guarded routes, or use tokens with a `sid` claim.',
@@ -33,7 +33,11 @@ const logged = new Set<UnauthenticatedReason>();
  * 401 UNAUTHENTICATED with the precondition that failed. The fix goes to the log once per
  * process and reason: the client learns only the reason, never the app's wiring.
  */
-export function unauthenticated(req: MfaRequest, customResolver: boolean, log: (line: string) => void = stderr): MfaError {
+export function unauthenticated(
+  req: MfaRequest,
+  customResolver: boolean,
+  log: (line: string) => void = stderr,
+): MfaError {
   const reason = diagnose(req, customResolver);
   if (reason !== 'not_signed_in' && !logged.has(reason)) {
     logged.add(reason);

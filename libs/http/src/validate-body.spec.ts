@@ -35,12 +35,19 @@ describe('validateBody', () => {
     expect(await outcome(CreatePolicyVersionDto, { document: nested(31) })).toBe('accepted'); // 32 levels with the body itself
     expect(await outcome(CreatePolicyVersionDto, { document: nested(32) })).toBe('VALIDATION_FAILED');
     expect(await outcome(VerifyChallengeDto, { method: 'totp', code: nested(2_000) })).toBe('VALIDATION_FAILED');
-    expect(await outcome(VerifyChallengeDto, { method: 'totp', code: JSON.parse(`${'['.repeat(5_000)}${']'.repeat(5_000)}`) })).toBe('VALIDATION_FAILED');
+    expect(
+      await outcome(VerifyChallengeDto, {
+        method: 'totp',
+        code: JSON.parse(`${'['.repeat(5_000)}${']'.repeat(5_000)}`),
+      }),
+    ).toBe('VALIDATION_FAILED');
   });
 
   it('refuses NUL characters and more than 64 KiB of content', async () => {
     expect(await outcome(VerifyChallengeDto, { method: 'totp', code: '123456\u0000' })).toBe('VALIDATION_FAILED');
-    expect(await outcome(VerifyChallengeDto, { method: 'totp', code: '123456', enrollmentId: 'x'.repeat(70_000) })).toBe('PAYLOAD_TOO_LARGE');
+    expect(
+      await outcome(VerifyChallengeDto, { method: 'totp', code: '123456', enrollmentId: 'x'.repeat(70_000) }),
+    ).toBe('PAYLOAD_TOO_LARGE');
     expect(await outcome(VerifyChallengeDto, { method: 'totp', code: '123456' })).toBe('accepted');
   });
 

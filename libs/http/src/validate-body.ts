@@ -61,7 +61,9 @@ function checkShape(value: unknown, field: string, depth: number, sizeLeft: numb
 export async function validateBody<T extends object>(dto: new () => T, body: unknown): Promise<T> {
   const value = body ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new MfaError('VALIDATION_FAILED', { errors: [{ field: '(body)', problems: ['body must be a JSON object'] }] });
+    throw new MfaError('VALIDATION_FAILED', {
+      errors: [{ field: '(body)', problems: ['body must be a JSON object'] }],
+    });
   }
   checkShape(value, '(body)', 1, MAX_SIZE);
   const instance = plainToInstance(dto, value);

@@ -24,16 +24,26 @@ export class DeviceRouteDiscovery implements OnApplicationBootstrap {
       if (typeof metatype !== 'function') continue;
       for (const name of this.scanner.getAllMethodNames(metatype.prototype)) {
         const handler = metatype.prototype[name];
-        const requirement = this.reflector.getAllAndOverride<Requirement | undefined>(MFA_REQUIREMENT_KEY, [handler, metatype]);
+        const requirement = this.reflector.getAllAndOverride<Requirement | undefined>(MFA_REQUIREMENT_KEY, [
+          handler,
+          metatype,
+        ]);
         if (!acceptsTrustedDevice(requirement ?? null)) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) ?? RequestMethod.GET];
-        this.api.registerDeviceRoute(`${method} ${joinPaths(Reflect.getMetadata(PATH_METADATA, metatype), Reflect.getMetadata(PATH_METADATA, handler))}`);
+        this.api.registerDeviceRoute(
+          `${method} ${joinPaths(Reflect.getMetadata(PATH_METADATA, metatype), Reflect.getMetadata(PATH_METADATA, handler))}`,
+        );
       }
     }
   }
 }
 
 function joinPaths(...parts: unknown[]): string {
-  const segments = parts.flatMap((p) => (Array.isArray(p) ? p.slice(0, 1) : [p])).filter((p): p is string => typeof p === 'string');
-  return `/${segments.map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  const segments = parts
+    .flatMap((p) => (Array.isArray(p) ? p.slice(0, 1) : [p]))
+    .filter((p): p is string => typeof p === 'string');
+  return `/${segments
+    .map((s) => s.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 }

@@ -2,7 +2,12 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { MfaConfigurationError, MfaError, MfaTarget, Requirement } from '../../core/src';
 import { MfaHttpApi, MfaRequest, MfaResponse } from '../../http/src';
-import { MFA_OPERATION_KEY, MFA_REQUIREMENT_KEY, MFA_SENSITIVITY_KEY, MFA_SERVICE_KEY } from './decorators/mfa-metadata';
+import {
+  MFA_OPERATION_KEY,
+  MFA_REQUIREMENT_KEY,
+  MFA_SENSITIVITY_KEY,
+  MFA_SERVICE_KEY,
+} from './decorators/mfa-metadata';
 import { toMfaHttpException } from './errors/mfa-http.exception';
 import { MFA_HTTP_API } from './mfa.internal-tokens';
 
@@ -33,7 +38,9 @@ export class MfaGuard implements CanActivate {
     try {
       return (this.resolvedApi = this.moduleRef.get<MfaHttpApi>(MFA_HTTP_API, { strict: false }));
     } catch {
-      throw new MfaConfigurationError('MfaGuard needs MfaModule: add MfaModule.forRoot({ ... }) (or forRootAsync) to the imports of your root module.');
+      throw new MfaConfigurationError(
+        'MfaGuard needs MfaModule: add MfaModule.forRoot({ ... }) (or forRootAsync) to the imports of your root module.',
+      );
     }
   }
 
@@ -53,7 +60,13 @@ export class MfaGuard implements CanActivate {
       await this.api.guard(req, this.getTarget(context), this.getResponse(context));
     } catch (err) {
       // Only HTTP requests are enforced again after the last guard; elsewhere this is final.
-      if (deferUnauthenticated && context.getType() === 'http' && err instanceof MfaError && err.code === 'UNAUTHENTICATED') return true;
+      if (
+        deferUnauthenticated &&
+        context.getType() === 'http' &&
+        err instanceof MfaError &&
+        err.code === 'UNAUTHENTICATED'
+      )
+        return true;
       this.throwMfaRequired(err, context);
     }
     req[ENFORCED] = true;
@@ -79,7 +92,8 @@ export class MfaGuard implements CanActivate {
 
   /** Metadata is fixed at boot, so it is read once per handler. */
   protected readTarget(context: ExecutionContext): MfaTarget {
-    const read = <T>(key: string) => this.reflector.getAllAndOverride<T | undefined>(key, [context.getHandler(), context.getClass()]);
+    const read = <T>(key: string) =>
+      this.reflector.getAllAndOverride<T | undefined>(key, [context.getHandler(), context.getClass()]);
     const target: MfaTarget = {};
     const requirement = read<Requirement>(MFA_REQUIREMENT_KEY);
     const service = read<string>(MFA_SERVICE_KEY);

@@ -28,14 +28,16 @@ export const {
       {
         provide: MFA_HTTP_API,
         inject: [MfaEngine, MFA_OPTIONS],
-        useFactory: (engine: MfaEngine, options: MfaModuleOptions) => new MfaHttpApi(async () => engine, options, extras.routePrefix),
+        useFactory: (engine: MfaEngine, options: MfaModuleOptions) =>
+          new MfaHttpApi(async () => engine, options, extras.routePrefix),
       },
       MfaGuard,
       DeviceRouteDiscovery,
       {
         provide: BodyRefusalHandler,
         inject: [HttpAdapterHost, ApplicationConfig],
-        useFactory: (host: HttpAdapterHost, config: ApplicationConfig) => new BodyRefusalHandler(host, config, extras.routePrefix),
+        useFactory: (host: HttpAdapterHost, config: ApplicationConfig) =>
+          new BodyRefusalHandler(host, config, extras.routePrefix),
       },
       // Every decorated route is enforced even when no MfaGuard was placed (see MfaEnforcementInterceptor).
       { provide: APP_INTERCEPTOR, useClass: MfaEnforcementInterceptor },
@@ -43,4 +45,3 @@ export const {
     exports: [...(definition.exports ?? []), MfaEngine, MFA_HTTP_API, MfaGuard],
   }))
   .build();
-

@@ -55,20 +55,36 @@ export class RedisCounterStore implements CounterStore {
 
   /** Connects a client that fails fast while Redis is unreachable and reconnects on its own. */
   static async connect(url: string, options: RedisOptions = {}): Promise<RedisCounterStore> {
-    const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000, ...options });
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      commandTimeout: 2000,
+      ...options,
+    });
     redis.on('error', () => undefined); // surfaced per command as a 503; the client keeps reconnecting
     await redis.connect();
     return new RedisCounterStore(redis, 'nestjs-mfa:', true);
   }
 
   async hit(key: string, limit: number, windowMs: number, now: number): Promise<CounterHit> {
-    const [count, retryAfterMs] = (await this.redis.eval(HIT, 1, this.prefix + key, String(limit), String(windowMs), String(now))) as [number, number];
+    const [count, retryAfterMs] = (await this.redis.eval(
+      HIT,
+      1,
+      this.prefix + key,
+      String(limit),
+      String(windowMs),
+      String(now),
+    )) as [number, number];
     return { allowed: count <= limit, count, retryAfterMs };
   }
 
   async peek(key: string, now: number): Promise<{ count: number; retryAfterMs: number }> {
     const [count, endsAt] = await this.redis.hmget(this.prefix + key, 'c', 'e');
-    return Number(endsAt) > now ? { count: Number(count), retryAfterMs: Number(endsAt) - now } : { count: 0, retryAfterMs: 0 };
+    return Number(endsAt) > now
+      ? { count: Number(count), retryAfterMs: Number(endsAt) - now }
+      : { count: 0, retryAfterMs: 0 };
   }
 
   async reset(key: string): Promise<void> {
@@ -77,7 +93,12 @@ export class RedisCounterStore implements CounterStore {
 
   async hitMany(hits: Array<{ key: string; limit: number; windowMs: number }>, now: number): Promise<CounterHit[]> {
     const args = [String(now), ...hits.flatMap((h) => [String(h.limit), String(h.windowMs)])];
-    const out = (await this.redis.eval(HIT_MANY, hits.length, ...hits.map((h) => this.prefix + h.key), ...args)) as number[];
+    const out = (await this.redis.eval(
+      HIT_MANY,
+      hits.length,
+      ...hits.map((h) => this.prefix + h.key),
+      ...args,
+    )) as number[];
     return hits.map((h, i) => ({ allowed: out[i * 2] <= h.limit, count: out[i * 2], retryAfterMs: out[i * 2 + 1] }));
   }
 

@@ -36,7 +36,12 @@ export class RedisSessionInvalidation implements SessionInvalidationBus {
       if (channel !== this.channel) return;
       try {
         const event = JSON.parse(message) as SessionInvalidation;
-        if (event && (typeof (event as { sessionRef?: unknown }).sessionRef === 'string' || typeof (event as { userId?: unknown }).userId === 'string')) onEvent(event);
+        if (
+          event &&
+          (typeof (event as { sessionRef?: unknown }).sessionRef === 'string' ||
+            typeof (event as { userId?: unknown }).userId === 'string')
+        )
+          onEvent(event);
       } catch {
         onResync(); // an unreadable message may have been an invalidation: forget everything
       }

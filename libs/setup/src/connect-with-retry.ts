@@ -19,7 +19,11 @@ export interface RetryHooks {
 }
 
 /** Runs `attempt` until it succeeds, fails for good, or the time is up; throws the last failure. */
-export async function connectWithRetry<T>(attempt: () => Promise<T>, retry: DatabaseConnectRetry | undefined, hooks: RetryHooks): Promise<T> {
+export async function connectWithRetry<T>(
+  attempt: () => Promise<T>,
+  retry: DatabaseConnectRetry | undefined,
+  hooks: RetryHooks,
+): Promise<T> {
   const { timeoutMs, maxDelayMs } = { ...DEFAULT_CONNECT_RETRY, ...retry };
   const now = hooks.now ?? Date.now;
   const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));

@@ -1,13 +1,29 @@
 import {
-  AuditReader, AuditSink, CounterStore, EmailSender, FanOutAuditSink, KeyRing, LoggerAuditSink, MfaConfigurationError, MfaEngine,
-  MfaStore, SessionInvalidationBus, SmsSender,
+  AuditReader,
+  AuditSink,
+  CounterStore,
+  EmailSender,
+  FanOutAuditSink,
+  KeyRing,
+  LoggerAuditSink,
+  MfaConfigurationError,
+  MfaEngine,
+  MfaStore,
+  SessionInvalidationBus,
+  SmsSender,
 } from '../../core/src';
 import { HttpSmsSender, smsPreset, SmtpEmailSender } from '../../delivery/src';
 import type { HttpSmsSenderOptions, SmsPresetOptions } from '../../delivery/src';
 import type * as MfaTypeOrm from '../../typeorm/src';
 import { MfaSetupOptions } from './mfa-options';
 import { connectWithRetry } from './connect-with-retry';
-import { formatDelay, isTransientStoreError, storeAddress, storeConnectionError, storeErrorTag } from './store-connection.errors';
+import {
+  formatDelay,
+  isTransientStoreError,
+  storeAddress,
+  storeConnectionError,
+  storeErrorTag,
+} from './store-connection.errors';
 
 const DEFAULT_DATABASE = { type: 'better-sqlite3', database: 'mfa.sqlite' } as const;
 
@@ -16,15 +32,22 @@ export async function createMfaEngine(options: MfaSetupOptions): Promise<MfaEngi
   new KeyRing(options.encryption); // a missing key stops boot before any database is opened
   const store = options.store ?? (await openTypeOrmStore(options));
   // The embedded SQLite database belongs to this one process, so its session cache is exact.
-  const embedded = !options.store && !options.dataSource && (options.database ?? DEFAULT_DATABASE).type === 'better-sqlite3';
+  const embedded =
+    !options.store && !options.dataSource && (options.database ?? DEFAULT_DATABASE).type === 'better-sqlite3';
   // Redis counters bring a pub/sub bus that keeps every instance's cache exact.
   const counters = options.counters as { sessionInvalidation?: () => SessionInvalidationBus } | undefined;
   const sessionInvalidation = options.sessionInvalidation ?? counters?.sessionInvalidation?.();
   const sessionCacheTtl = options.sessionCacheTtl ?? (embedded || sessionInvalidation ? 60 : 0);
   try {
     const engine = new MfaEngine({
-      ...options, store, sessionCacheTtl, sessionInvalidation, ...auditSinkFor(options, store), counters: countersFor(options, store),
-      sms: smsSenderFor(options), email: emailSenderFor(options),
+      ...options,
+      store,
+      sessionCacheTtl,
+      sessionInvalidation,
+      ...auditSinkFor(options, store),
+      counters: countersFor(options, store),
+      sms: smsSenderFor(options),
+      email: emailSenderFor(options),
     });
     await engine.init(); // loads the active policy, or stores the one from the options as version 1
     return engine;
@@ -46,7 +69,8 @@ async function openTypeOrmStore(options: MfaSetupOptions): Promise<MfaStore> {
   }
   const { dataSource } = options;
   const database = dataSource?.options ?? options.database ?? DEFAULT_DATABASE;
-  const open = () => (dataSource ? typeorm.TypeOrmMfaStore.attach(dataSource) : typeorm.TypeOrmMfaStore.connect(database));
+  const open = () =>
+    dataSource ? typeorm.TypeOrmMfaStore.attach(dataSource) : typeorm.TypeOrmMfaStore.connect(database);
   const started = Date.now();
   let retried = false;
   try {
@@ -54,7 +78,9 @@ async function openTypeOrmStore(options: MfaSetupOptions): Promise<MfaStore> {
       isTransient: isTransientStoreError,
       onRetry: (err, delayMs) => {
         retried = true;
-        process.stderr.write(`nestjs-mfa: store ${storeAddress(database)} unreachable (${storeErrorTag(err)}), retrying in ${formatDelay(delayMs)}\n`);
+        process.stderr.write(
+          `nestjs-mfa: store ${storeAddress(database)} unreachable (${storeErrorTag(err)}), retrying in ${formatDelay(delayMs)}\n`,
+        );
       },
     });
   } catch (err) {
@@ -68,11 +94,14 @@ function auditSinkFor(options: MfaSetupOptions, store: MfaStore): { audit: Audit
     if (target === 'logger') return new LoggerAuditSink();
     if (target !== 'database') return target;
     const dataSource = (store as { dataSource?: unknown }).dataSource;
-    if (!dataSource) throw new MfaConfigurationError("audit: 'database' needs the TypeORM store; pass an AuditSink instead.");
+    if (!dataSource)
+      throw new MfaConfigurationError("audit: 'database' needs the TypeORM store; pass an AuditSink instead.");
     const { TypeOrmAuditSink } = require('../../typeorm/src') as typeof MfaTypeOrm;
     return new TypeOrmAuditSink(dataSource as ConstructorParameters<typeof TypeOrmAuditSink>[0]);
   });
-  const auditReader = sinks.find((sink): sink is AuditSink & AuditReader => typeof (sink as Partial<AuditReader>).query === 'function');
+  const auditReader = sinks.find(
+    (sink): sink is AuditSink & AuditReader => typeof (sink as Partial<AuditReader>).query === 'function',
+  );
   return { audit: sinks.length === 1 ? sinks[0] : new FanOutAuditSink(sinks), auditReader };
 }
 
@@ -80,7 +109,8 @@ function countersFor(options: MfaSetupOptions, store: MfaStore): CounterStore | 
   if (options.counters === undefined || options.counters === 'memory') return undefined;
   if (options.counters !== 'database') return options.counters;
   const dataSource = (store as { dataSource?: unknown }).dataSource;
-  if (!dataSource) throw new MfaConfigurationError("counters: 'database' needs the TypeORM store; pass a CounterStore instead.");
+  if (!dataSource)
+    throw new MfaConfigurationError("counters: 'database' needs the TypeORM store; pass a CounterStore instead.");
   const { TypeOrmCounterStore } = require('../../typeorm/src') as typeof MfaTypeOrm;
   return new TypeOrmCounterStore(dataSource as ConstructorParameters<typeof TypeOrmCounterStore>[0]);
 }

@@ -4,14 +4,29 @@ import { MfaConfigurationError, MfaStoreConnectionError } from '../../core/src';
 type DriverError = Error & { code?: string; errors?: unknown[] };
 
 const DEFAULT_PORTS: Record<string, number> = { postgres: 5432, mysql: 3306, mariadb: 3306 };
-const DRIVER_PACKAGES: Record<string, string> = { postgres: 'pg', mysql: 'mysql2', mariadb: 'mysql2', 'better-sqlite3': 'better-sqlite3' };
+const DRIVER_PACKAGES: Record<string, string> = {
+  postgres: 'pg',
+  mysql: 'mysql2',
+  mariadb: 'mysql2',
+  'better-sqlite3': 'better-sqlite3',
+};
 
 // The database is not there yet (starting beside the app, DNS not yet published) or is
 // busy: worth another try. Everything else (auth, a missing database, SQL) is a fix to make.
 const TRANSIENT_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND',
-  'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', // mysql2
-  '57P03', '53300', // PostgreSQL: starting up, too many connections
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR', // mysql2
+  '57P03',
+  '53300', // PostgreSQL: starting up, too many connections
 ]);
 const TRANSIENT_MESSAGES = /Connection terminated|timeout expired|the database system is (starting up|shutting down)/i;
 
@@ -54,19 +69,29 @@ export function storeErrorTag(err: unknown): string {
  * The boot error for a store that could not be opened: where, the driver's reason, and the
  * option to set. `retriedMs` is how long boot kept trying; `shared` means the app's own DataSource.
  */
-export function storeConnectionError(err: unknown, options: DataSourceOptions, context: { retriedMs?: number; shared?: boolean } = {}): Error {
+export function storeConnectionError(
+  err: unknown,
+  options: DataSourceOptions,
+  context: { retriedMs?: number; shared?: boolean } = {},
+): Error {
   if (err instanceof MfaConfigurationError) return err;
   const store = storeAddress(options) + (context.shared ? " (your app's DataSource)" : '');
   const reason = scrub(driverReason(err), options);
   if ((err as Error)?.name === 'DriverPackageNotInstalledError') {
     const wanted = /npm install ([\w@/.-]+)/.exec(reason)?.[1] ?? DRIVER_PACKAGES[options.type] ?? options.type;
-    return new MfaStoreConnectionError(`nestjs-mfa's store at ${store} needs the \`${wanted}\` package: run \`npm install ${wanted}\`.`, store, reason, { cause: err });
+    return new MfaStoreConnectionError(
+      `nestjs-mfa's store at ${store} needs the \`${wanted}\` package: run \`npm install ${wanted}\`.`,
+      store,
+      reason,
+      { cause: err },
+    );
   }
   const source = connectionSource(options);
   // The usual cause: `url: process.env.DATABASE_URL` with the variable unset.
-  const unset = !context.shared && !source.url && !source.host && options.type in DEFAULT_PORTS
-    ? 'Neither `url` nor `host` was given (is the environment variable behind it set?). '
-    : '';
+  const unset =
+    !context.shared && !source.url && !source.host && options.type in DEFAULT_PORTS
+      ? 'Neither `url` nor `host` was given (is the environment variable behind it set?). '
+      : '';
   const setting = context.shared
     ? 'Check the host, port, user, password and database of the DataSource passed as `dataSource`.'
     : `${unset}Set ${exampleSetting(options.type)} in MfaModule.forRoot / createMfa.`;
@@ -100,7 +125,9 @@ function driverReason(err: unknown): string {
 /** Drivers rarely echo a password, but a URL in an error would carry one. */
 function scrub(reason: string, options: DataSourceOptions): string {
   const source = connectionSource(options);
-  const secrets = [source.password, source.url && parseUrl(source.url)?.password].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const secrets = [source.password, source.url && parseUrl(source.url)?.password].filter(
+    (s): s is string => typeof s === 'string' && s.length > 0,
+  );
   return secrets.reduce((text, secret) => text.split(secret).join('***').split(safeDecode(secret)).join('***'), reason);
 }
 

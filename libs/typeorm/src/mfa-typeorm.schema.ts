@@ -20,10 +20,27 @@ import { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.enti
 
 /** Add these to your own DataSource when MFA shares the app's database. */
 export const mfaEntities = [
-  MfaEnrollmentEntity, MfaBackupCodeEntity, MfaChallengeEntity, MfaSessionFactorEntity, MfaAuditEventEntity,
-  MfaGrantEntity, MfaPolicyVersionEntity, MfaPolicyActivationEntity, MfaCounterEntity, MfaOtpCodeEntity,
-  MfaTrustedDeviceEntity, MfaRecoveryTicketEntity, MfaUserStateEntity,
+  MfaEnrollmentEntity,
+  MfaBackupCodeEntity,
+  MfaChallengeEntity,
+  MfaSessionFactorEntity,
+  MfaAuditEventEntity,
+  MfaGrantEntity,
+  MfaPolicyVersionEntity,
+  MfaPolicyActivationEntity,
+  MfaCounterEntity,
+  MfaOtpCodeEntity,
+  MfaTrustedDeviceEntity,
+  MfaRecoveryTicketEntity,
+  MfaUserStateEntity,
 ];
-export const mfaMigrations = [MfaInit1763900000000, MfaPolicy1764000000000, MfaCounters1764100000000, MfaDelivery1764200000000, MfaLifecycle1764300000000, MfaExactText1764400000000];
+export const mfaMigrations = [
+  MfaInit1763900000000,
+  MfaPolicy1764000000000,
+  MfaCounters1764100000000,
+  MfaDelivery1764200000000,
+  MfaLifecycle1764300000000,
+  MfaExactText1764400000000,
+];
 /** The migrations table of a DataSource the MFA store owns, apart from the app's own. */
 export const MFA_MIGRATIONS_TABLE = 'mfa_migrations';

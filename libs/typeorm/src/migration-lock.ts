@@ -21,12 +21,15 @@ export async function withMigrationLock<T>(dataSource: DataSource, run: () => Pr
     if (type === 'postgres') await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     else {
       const [row] = await runner.query('SELECT GET_LOCK(?, 120) AS got', [MIGRATION_LOCK_NAME]);
-      if (Number(row?.got) !== 1) throw new Error('Timed out waiting for another instance to finish the MFA migrations');
+      if (Number(row?.got) !== 1)
+        throw new Error('Timed out waiting for another instance to finish the MFA migrations');
     }
     try {
       return await run();
     } finally {
-      await (type === 'postgres' ? runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]) : runner.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK_NAME]));
+      await (type === 'postgres'
+        ? runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID])
+        : runner.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK_NAME]));
     }
   } finally {
     await runner.release();
@@ -57,8 +60,10 @@ export async function openMigrated(options: DataSourceOptions): Promise<DataSour
 
 /** The app's own DataSource migrates itself; this only refuses one that never took the MFA entities and migrations. */
 export async function checkMigrated(dataSource: DataSource): Promise<void> {
-  const fix = 'Add `mfaEntities` to its entities and `mfaMigrations` to its migrations (from nestjs-mfa/typeorm), then run its migrations.';
-  if (!dataSource.isInitialized) throw new MfaConfigurationError(`The DataSource given to nestjs-mfa is not initialized: call initialize() first.`);
+  const fix =
+    'Add `mfaEntities` to its entities and `mfaMigrations` to its migrations (from nestjs-mfa/typeorm), then run its migrations.';
+  if (!dataSource.isInitialized)
+    throw new MfaConfigurationError(`The DataSource given to nestjs-mfa is not initialized: call initialize() first.`);
   if (!mfaEntities.every((entity) => dataSource.hasMetadata(entity))) {
     throw new MfaConfigurationError(`The DataSource given to nestjs-mfa does not know the MFA entities. ${fix}`);
   }

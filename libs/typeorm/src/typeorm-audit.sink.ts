@@ -9,11 +9,22 @@ export class TypeOrmAuditSink implements AuditSink, AuditReader {
 
   async emit(e: AuditEvent): Promise<void> {
     await this.dataSource.getRepository(MfaAuditEventEntity).insert({
-      id: randomUUID(), at: e.at, type: e.type, severity: e.severity, userId: e.userId ?? null,
-      sessionRef: e.sessionRef ?? null, channel: e.channel ?? null, outcome: e.outcome ?? null,
-      reason: e.reason?.slice(0, 191) ?? null, challengeId: e.challengeId ?? null, enrollmentId: e.enrollmentId ?? null,
-      ip: e.ip?.slice(0, 64) ?? null, userAgent: e.userAgent?.slice(0, 512) ?? null,
-      policyVersion: e.policyVersion ?? null, ruleId: e.ruleId ?? null, actor: e.actor ?? null,
+      id: randomUUID(),
+      at: e.at,
+      type: e.type,
+      severity: e.severity,
+      userId: e.userId ?? null,
+      sessionRef: e.sessionRef ?? null,
+      channel: e.channel ?? null,
+      outcome: e.outcome ?? null,
+      reason: e.reason?.slice(0, 191) ?? null,
+      challengeId: e.challengeId ?? null,
+      enrollmentId: e.enrollmentId ?? null,
+      ip: e.ip?.slice(0, 64) ?? null,
+      userAgent: e.userAgent?.slice(0, 512) ?? null,
+      policyVersion: e.policyVersion ?? null,
+      ruleId: e.ruleId ?? null,
+      actor: e.actor ?? null,
     });
   }
 
@@ -25,12 +36,35 @@ export class TypeOrmAuditSink implements AuditSink, AuditReader {
     if (q.from !== undefined) qb.andWhere('e.at >= :from', { from: q.from });
     if (q.to !== undefined) qb.andWhere('e.at < :to', { to: q.to });
     const [at, id] = (q.cursor ?? '').split(':');
-    if (q.cursor && /^\d+$/.test(at) && id) qb.andWhere('(e.at < :cAt OR (e.at = :cAt AND e.id < :cId))', { cAt: Number(at), cId: id });
-    const rows = await qb.orderBy('e.at', 'DESC').addOrderBy('e.id', 'DESC').limit(limit + 1).getMany();
+    if (q.cursor && /^\d+$/.test(at) && id)
+      qb.andWhere('(e.at < :cAt OR (e.at = :cAt AND e.id < :cId))', { cAt: Number(at), cId: id });
+    const rows = await qb
+      .orderBy('e.at', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
     const page = rows.slice(0, limit);
     const events = page.map((r) => {
-      const event: AuditEvent & { id: string } = { id: r.id, at: r.at, type: r.type, severity: r.severity as AuditEvent['severity'] };
-      for (const key of ['userId', 'sessionRef', 'channel', 'outcome', 'reason', 'challengeId', 'enrollmentId', 'ip', 'userAgent', 'policyVersion', 'ruleId', 'actor'] as const) {
+      const event: AuditEvent & { id: string } = {
+        id: r.id,
+        at: r.at,
+        type: r.type,
+        severity: r.severity as AuditEvent['severity'],
+      };
+      for (const key of [
+        'userId',
+        'sessionRef',
+        'channel',
+        'outcome',
+        'reason',
+        'challengeId',
+        'enrollmentId',
+        'ip',
+        'userAgent',
+        'policyVersion',
+        'ruleId',
+        'actor',
+      ] as const) {
         if (r[key] !== null && r[key] !== undefined) (event as unknown as Record<string, unknown>)[key] = r[key];
       }
       return event;

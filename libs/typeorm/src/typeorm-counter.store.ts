@@ -50,7 +50,11 @@ export class TypeOrmCounterStore implements CounterStore {
       const current = await this.read(key, now);
       // The window ended, or another instance just reopened it below the limit: count again.
       if (current.retryAfterMs === 0 || (locking.affected !== 1 && current.count < limit)) continue;
-      return { allowed: false, count: locking.affected === 1 ? limit + 1 : Math.max(current.count, limit + 2), retryAfterMs: current.retryAfterMs };
+      return {
+        allowed: false,
+        count: locking.affected === 1 ? limit + 1 : Math.max(current.count, limit + 2),
+        retryAfterMs: current.retryAfterMs,
+      };
     }
     throw new Error('Attempt counter contention did not settle');
   }
@@ -65,6 +69,8 @@ export class TypeOrmCounterStore implements CounterStore {
 
   private async read(key: string, now: number): Promise<{ count: number; retryAfterMs: number }> {
     const row = await this.dataSource.getRepository(MfaCounterEntity).findOneBy({ key });
-    return row && row.windowEndsAt > now ? { count: row.count, retryAfterMs: row.windowEndsAt - now } : { count: 0, retryAfterMs: 0 };
+    return row && row.windowEndsAt > now
+      ? { count: row.count, retryAfterMs: row.windowEndsAt - now }
+      : { count: 0, retryAfterMs: 0 };
   }
 }

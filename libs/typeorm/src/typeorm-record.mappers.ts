@@ -2,9 +2,21 @@ import type { ChallengeRecord, EnrollmentRecord, TotpProfile } from '../../core/
 
 /** A row of `mfa_enrollments` as the driver returns it from plain SQL (BIGINTs may be strings). */
 export interface EnrollmentRow {
-  id: string; user_id: string; type: string; status: string; label: string | null; sealed_secret: string; key_id: string;
-  algorithm: string; digits: number | string; period: number | string; masked_target: string | null;
-  last_step: number | string | null; created_at: number | string; confirmed_at: number | string | null; last_used_at: number | string | null;
+  id: string;
+  user_id: string;
+  type: string;
+  status: string;
+  label: string | null;
+  sealed_secret: string;
+  key_id: string;
+  algorithm: string;
+  digits: number | string;
+  period: number | string;
+  masked_target: string | null;
+  last_step: number | string | null;
+  created_at: number | string;
+  confirmed_at: number | string | null;
+  last_used_at: number | string | null;
 }
 
 const num = (v: number | string | null): number | null => (v === null || v === undefined ? null : Number(v));
@@ -18,7 +30,14 @@ export function enrollmentFromRow(r: EnrollmentRow): EnrollmentRecord {
     label: r.label,
     sealedSecret: r.sealed_secret,
     keyId: r.key_id,
-    profile: r.type === 'totp' ? { algorithm: r.algorithm as TotpProfile['algorithm'], digits: Number(r.digits) as TotpProfile['digits'], period: Number(r.period) } : null,
+    profile:
+      r.type === 'totp'
+        ? {
+            algorithm: r.algorithm as TotpProfile['algorithm'],
+            digits: Number(r.digits) as TotpProfile['digits'],
+            period: Number(r.period),
+          }
+        : null,
     maskedTarget: r.masked_target,
     lastStep: num(r.last_step),
     createdAt: Number(r.created_at),
@@ -28,12 +47,25 @@ export function enrollmentFromRow(r: EnrollmentRow): EnrollmentRecord {
 }
 
 export interface ChallengeRow {
-  id: string; user_id: string; session_ref: string; purpose: string; requirement: string; status: string; created_at: number | string; expires_at: number | string;
+  id: string;
+  user_id: string;
+  session_ref: string;
+  purpose: string;
+  requirement: string;
+  status: string;
+  created_at: number | string;
+  expires_at: number | string;
 }
 
 export function challengeFromRow(r: ChallengeRow): ChallengeRecord {
   return {
-    id: r.id, userId: r.user_id, sessionRef: r.session_ref, purpose: r.purpose, requirement: JSON.parse(r.requirement),
-    status: r.status as ChallengeRecord['status'], createdAt: Number(r.created_at), expiresAt: Number(r.expires_at),
+    id: r.id,
+    userId: r.user_id,
+    sessionRef: r.session_ref,
+    purpose: r.purpose,
+    requirement: JSON.parse(r.requirement),
+    status: r.status as ChallengeRecord['status'],
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
   };
 }

@@ -14,7 +14,10 @@ export class AuditTrail {
   ) {}
 
   /** `who` may lack a session (an admin action, a failure the app fed in). */
-  record(who: Partial<MfaSubject> | undefined, event: Omit<AuditEvent, 'at' | 'userId' | 'sessionRef' | 'ip' | 'userAgent'>): void {
+  record(
+    who: Partial<MfaSubject> | undefined,
+    event: Omit<AuditEvent, 'at' | 'userId' | 'sessionRef' | 'ip' | 'userAgent'>,
+  ): void {
     const full: AuditEvent = {
       ...event,
       at: this.clock.now(),

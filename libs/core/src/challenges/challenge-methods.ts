@@ -8,7 +8,10 @@ export type MethodView =
   | { type: 'backup_code'; remaining: number };
 
 /** The factors a user could bind to meet a step: backup codes come with a factor, SMS/email need a sender. */
-export function enrollableFactors(accepted: readonly FactorType[], delivery: Pick<OtpDeliveryService, 'available'>): FactorType[] {
+export function enrollableFactors(
+  accepted: readonly FactorType[],
+  delivery: Pick<OtpDeliveryService, 'available'>,
+): FactorType[] {
   return accepted.filter((f) => f === 'totp' || ((f === 'sms' || f === 'email') && delivery.available(f)));
 }
 
@@ -20,14 +23,21 @@ export async function availableMethods(
   accepted: readonly FactorType[],
 ): Promise<MethodView[]> {
   const methods: MethodView[] = [];
-  const bound = accepted.some((f) => f !== 'backup_code') ? (await store.listEnrollments(userId)).filter((e) => e.status === 'active') : [];
+  const bound = accepted.some((f) => f !== 'backup_code')
+    ? (await store.listEnrollments(userId)).filter((e) => e.status === 'active')
+    : [];
   if (accepted.includes('totp')) {
     const totp = bound.filter((e) => e.type === 'totp');
     if (totp.length) methods.push({ type: 'totp', enrollments: totp.map((e) => ({ id: e.id, label: e.label })) });
   }
   for (const channel of ['sms', 'email'] as const) {
-    const targets = accepted.includes(channel) && delivery.available(channel) ? bound.filter((e) => e.type === channel) : [];
-    if (targets.length) methods.push({ type: channel, enrollments: targets.map((e) => ({ id: e.id, label: e.label, maskedTarget: e.maskedTarget })) });
+    const targets =
+      accepted.includes(channel) && delivery.available(channel) ? bound.filter((e) => e.type === channel) : [];
+    if (targets.length)
+      methods.push({
+        type: channel,
+        enrollments: targets.map((e) => ({ id: e.id, label: e.label, maskedTarget: e.maskedTarget })),
+      });
   }
   // Backup codes are a recovery path for an enrolled user, never a factor on their own.
   if (accepted.includes('backup_code') && (methods.length || accepted.length === 1)) {

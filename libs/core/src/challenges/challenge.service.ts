@@ -55,34 +55,87 @@ export class ChallengeService {
   ) {}
 
   /** The pending challenge for this decision (one per session, rule and missing steps), opened if there is none. */
-  async open(subject: MfaSubject, sessionRef: string, decision: Extract<Decision, { outcome: 'challenge' }>): Promise<ChallengeView> {
+  async open(
+    subject: MfaSubject,
+    sessionRef: string,
+    decision: Extract<Decision, { outcome: 'challenge' }>,
+  ): Promise<ChallengeView> {
     const { store, clock, challengeTtlMs } = this.deps;
     const now = clock.now();
     const enabled = this.policy.current().enabled;
-    const methods = await availableMethods(store, this.delivery, subject.userId, acceptedFactors(decision.remaining[0], enabled));
+    const methods = await availableMethods(
+      store,
+      this.delivery,
+      subject.userId,
+      acceptedFactors(decision.remaining[0], enabled),
+    );
     if (methods.length === 0) {
-      this.audit.record(subject, { type: 'enrollment.required', severity: 'info', outcome: 'refused', policyVersion: decision.policyVersion, ruleId: decision.ruleId });
-      throw new MfaError('MFA_ENROLLMENT_REQUIRED', { reason: 'no_factor', enrollable: enrollableFactors(acceptedFactors(decision.remaining[0], enabled), this.delivery) });
-    }
-    const demand: ChallengeDemand = { steps: decision.remaining, scope: decision.scope, ruleId: decision.ruleId, policyVersion: decision.policyVersion };
-    const purpose = `${decision.policyVersion}|${decision.ruleId}|${decision.scope}|${stepsKey(decision.remaining)}`.slice(0, 191);
-    let challenge = await store.findPendingChallenge(subject.userId, sessionRef, purpose, now);
-    if (!challenge) {
-      challenge = { id: randomUUID(), userId: subject.userId, sessionRef, purpose, requirement: demand, status: 'pending', createdAt: now, expiresAt: now + challengeTtlMs } satisfies ChallengeRecord;
-      await store.createChallenge(challenge);
       this.audit.record(subject, {
-        type: 'challenge.issued', severity: 'info', outcome: 'challenge', challengeId: challenge.id,
-        policyVersion: decision.policyVersion, ruleId: decision.ruleId, reason: decision.reasons.at(-1),
+        type: 'enrollment.required',
+        severity: 'info',
+        outcome: 'refused',
+        policyVersion: decision.policyVersion,
+        ruleId: decision.ruleId,
+      });
+      throw new MfaError('MFA_ENROLLMENT_REQUIRED', {
+        reason: 'no_factor',
+        enrollable: enrollableFactors(acceptedFactors(decision.remaining[0], enabled), this.delivery),
       });
     }
-    const offered = methods.some((m) => m.type === 'email') && !(await this.fallback.offered(challenge, enabled, now)) ? methods.filter((m) => m.type !== 'email') : methods;
+    const demand: ChallengeDemand = {
+      steps: decision.remaining,
+      scope: decision.scope,
+      ruleId: decision.ruleId,
+      policyVersion: decision.policyVersion,
+    };
+    const purpose =
+      `${decision.policyVersion}|${decision.ruleId}|${decision.scope}|${stepsKey(decision.remaining)}`.slice(0, 191);
+    let challenge = await store.findPendingChallenge(subject.userId, sessionRef, purpose, now);
+    if (!challenge) {
+      challenge = {
+        id: randomUUID(),
+        userId: subject.userId,
+        sessionRef,
+        purpose,
+        requirement: demand,
+        status: 'pending',
+        createdAt: now,
+        expiresAt: now + challengeTtlMs,
+      } satisfies ChallengeRecord;
+      await store.createChallenge(challenge);
+      this.audit.record(subject, {
+        type: 'challenge.issued',
+        severity: 'info',
+        outcome: 'challenge',
+        challengeId: challenge.id,
+        policyVersion: decision.policyVersion,
+        ruleId: decision.ruleId,
+        reason: decision.reasons.at(-1),
+      });
+    }
+    const offered =
+      methods.some((m) => m.type === 'email') && !(await this.fallback.offered(challenge, enabled, now))
+        ? methods.filter((m) => m.type !== 'email')
+        : methods;
     return {
-      id: challenge.id, expiresAt: new Date(challenge.expiresAt).toISOString(), requirement: { steps: stepsView(decision.remaining, enabled) }, methods: offered,
-      ruleId: decision.ruleId, policyVersion: decision.policyVersion,
+      id: challenge.id,
+      expiresAt: new Date(challenge.expiresAt).toISOString(),
+      requirement: { steps: stepsView(decision.remaining, enabled) },
+      methods: offered,
+      ruleId: decision.ruleId,
+      policyVersion: decision.policyVersion,
     };
   }
 
-  async verify(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}, rememberDevice = false, enrollmentId?: string): Promise<VerifyResult> {
+  async verify(
+    subject: MfaSubject,
+    challengeId: string,
+    method: FactorType,
+    code: string,
+    context: RequestContext = {},
+    rememberDevice = false,
+    enrollmentId?: string,
+  ): Promise<VerifyResult> {
     if (!this.policy.isLoaded) await this.policy.init();
     const now = this.deps.clock.now();
     const sessionRef = sessionRefOf(subject.sessionId);
@@ -92,7 +145,8 @@ export class ChallengeService {
       const found = await this.usable(subject, sessionRef, challengeId, method, enabled, now);
       if (!found) return null;
       const earned = this.sessions.earnedBy(subject, found.requirement, method, now, context);
-      const commit: SpendAndRecord = (spend) => this.deps.store.commitVerification({ userId: subject.userId, spend, challengeId: found.id, earned, now });
+      const commit: SpendAndRecord = (spend) =>
+        this.deps.store.commitVerification({ userId: subject.userId, spend, challengeId: found.id, earned, now });
       if (await this.verifier.verify(subject, method, code, now, found.id, commit, enrollmentId)) return found;
       await this.fallback.primaryFailed(found, method, now);
       return null;
@@ -101,8 +155,14 @@ export class ChallengeService {
     const singleUse = isSingleUse(demand.steps[0]);
     if (!singleUse) await this.sessions.forgetCached(subject);
     this.audit.record(subject, {
-      type: 'challenge.verified', severity: 'info', channel: method, outcome: 'success', challengeId: challenge.id,
-      policyVersion: demand.policyVersion, ruleId: demand.ruleId, reason: singleUse ? `single-use grant for ${demand.scope}` : undefined,
+      type: 'challenge.verified',
+      severity: 'info',
+      channel: method,
+      outcome: 'success',
+      challengeId: challenge.id,
+      policyVersion: demand.policyVersion,
+      ruleId: demand.ruleId,
+      reason: singleUse ? `single-use grant for ${demand.scope}` : undefined,
     });
     const result: VerifyResult = { method, verifiedAt: new Date(now).toISOString(), singleUse };
     // A device earned by a single-use grant would outlive what the grant was for.
@@ -117,18 +177,39 @@ export class ChallengeService {
    * Sends (or re-sends, replacing the earlier code) an SMS or email code for a pending
    * challenge of this session, to one of the user's bound targets of that channel.
    */
-  async sendCode(subject: MfaSubject, challengeId: string, method: DeliveryChannel, enrollmentId?: string): Promise<CodeSent> {
+  async sendCode(
+    subject: MfaSubject,
+    challengeId: string,
+    method: DeliveryChannel,
+    enrollmentId?: string,
+  ): Promise<CodeSent> {
     if (!this.policy.isLoaded) await this.policy.init();
     const now = this.deps.clock.now();
-    const found = await this.usable(subject, sessionRefOf(subject.sessionId), challengeId, method, this.policy.current().enabled, now);
+    const found = await this.usable(
+      subject,
+      sessionRefOf(subject.sessionId),
+      challengeId,
+      method,
+      this.policy.current().enabled,
+      now,
+    );
     if (!found) throw new MfaError('CHALLENGE_NOT_FOUND');
-    const bound = (await this.deps.store.listEnrollments(subject.userId)).filter((e) => e.type === method && e.status === 'active');
+    const bound = (await this.deps.store.listEnrollments(subject.userId)).filter(
+      (e) => e.type === method && e.status === 'active',
+    );
     const enrollment = enrollmentId ? bound.find((e) => e.id === enrollmentId) : bound[0];
     if (!enrollment) throw new MfaError(enrollmentId ? 'ENROLLMENT_NOT_FOUND' : 'FACTOR_UNAVAILABLE', { method });
     return this.delivery.send(subject, enrollment, `challenge:${found.id}`);
   }
 
-  private async usable(subject: MfaSubject, sessionRef: string, challengeId: string, method: FactorType, enabled: readonly FactorType[], now: number): Promise<ChallengeRecord | null> {
+  private async usable(
+    subject: MfaSubject,
+    sessionRef: string,
+    challengeId: string,
+    method: FactorType,
+    enabled: readonly FactorType[],
+    now: number,
+  ): Promise<ChallengeRecord | null> {
     const found = challengeId.length <= 64 ? await this.deps.store.findChallenge(challengeId) : null;
     const usable =
       found &&

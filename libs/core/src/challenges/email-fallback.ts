@@ -19,10 +19,16 @@ export class EmailFallback {
     private readonly policy: PolicyService,
   ) {}
 
-  async offered(challenge: Pick<ChallengeRecord, 'id' | 'userId' | 'requirement'>, enabled: readonly FactorType[], now: number): Promise<boolean> {
+  async offered(
+    challenge: Pick<ChallengeRecord, 'id' | 'userId' | 'requirement'>,
+    enabled: readonly FactorType[],
+    now: number,
+  ): Promise<boolean> {
     const after = this.policy.current().emailFallbackAfter;
     if (after === null) return true;
-    const primaries: FactorType[] = acceptedFactors(challenge.requirement.steps[0], enabled).filter((f) => f !== 'email' && f !== 'backup_code');
+    const primaries: FactorType[] = acceptedFactors(challenge.requirement.steps[0], enabled).filter(
+      (f) => f !== 'email' && f !== 'backup_code',
+    );
     if (primaries.length === 0) return true;
     // A user with no other factor bound has nothing to fall back from.
     const bound = await this.deps.store.listEnrollments(challenge.userId);
@@ -31,8 +37,17 @@ export class EmailFallback {
   }
 
   /** A wrong code with another factor brings the email door one failure closer to opening. */
-  async primaryFailed(challenge: Pick<ChallengeRecord, 'id' | 'expiresAt'>, method: FactorType, now: number): Promise<void> {
+  async primaryFailed(
+    challenge: Pick<ChallengeRecord, 'id' | 'expiresAt'>,
+    method: FactorType,
+    now: number,
+  ): Promise<void> {
     if (method === 'email' || this.policy.current().emailFallbackAfter === null) return;
-    await this.deps.counters.hit(primaryFailuresKey(challenge.id), Number.MAX_SAFE_INTEGER, Math.max(1, challenge.expiresAt - now), now);
+    await this.deps.counters.hit(
+      primaryFailuresKey(challenge.id),
+      Number.MAX_SAFE_INTEGER,
+      Math.max(1, challenge.expiresAt - now),
+      now,
+    );
   }
 }

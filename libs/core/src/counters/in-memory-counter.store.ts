@@ -26,7 +26,9 @@ export class InMemoryCounterStore implements CounterStore {
 
   async peek(key: string, now: number): Promise<{ count: number; retryAfterMs: number }> {
     const window = this.windows.get(key);
-    return window && window.endsAt > now ? { count: window.count, retryAfterMs: window.endsAt - now } : { count: 0, retryAfterMs: 0 };
+    return window && window.endsAt > now
+      ? { count: window.count, retryAfterMs: window.endsAt - now }
+      : { count: 0, retryAfterMs: 0 };
   }
 
   async reset(key: string): Promise<void> {

@@ -8,7 +8,9 @@ describe('KeyRing', () => {
   it('refuses to boot without a key, or with a short one, and says how to fix it', () => {
     expect(() => new KeyRing(undefined)).toThrow(MfaConfigurationError);
     expect(() => new KeyRing({ keys: [] })).toThrow(/randomBytes\(32\)/);
-    expect(() => new KeyRing({ keys: [{ id: 'k1', key: randomBytes(16).toString('base64') }] })).toThrow(/32 bytes.*got 16/);
+    expect(() => new KeyRing({ keys: [{ id: 'k1', key: randomBytes(16).toString('base64') }] })).toThrow(
+      /32 bytes.*got 16/,
+    );
     expect(() => new KeyRing({ keys: [{ id: 'k1', key: key() }], currentKeyId: 'k9' })).toThrow(/currentKeyId "k9"/);
     try {
       new KeyRing(undefined);
@@ -20,7 +22,12 @@ describe('KeyRing', () => {
   it('reads a key written as base64, base64url or 64 hex characters, all as the same 32 bytes', () => {
     const raw = randomBytes(32);
     const sealed = new KeyRing({ keys: [{ id: 'k1', key: raw.toString('base64') }] }).seal(Buffer.from('seed'), 'aad');
-    for (const key of [raw.toString('base64url'), raw.toString('hex'), raw.toString('hex').toUpperCase(), `${raw.toString('base64')}\n`]) {
+    for (const key of [
+      raw.toString('base64url'),
+      raw.toString('hex'),
+      raw.toString('hex').toUpperCase(),
+      `${raw.toString('base64')}\n`,
+    ]) {
       expect(new KeyRing({ keys: [{ id: 'k1', key }] }).open(sealed, 'aad').toString()).toBe('seed');
     }
   });
@@ -55,7 +62,12 @@ describe('KeyRing', () => {
     const k1 = key();
     const old = new KeyRing({ keys: [{ id: 'k1', key: k1 }] });
     const sealed = old.seal(Buffer.from('seed'), 'aad');
-    const rotated = new KeyRing({ keys: [{ id: 'k2', key: key() }, { id: 'k1', key: k1 }] });
+    const rotated = new KeyRing({
+      keys: [
+        { id: 'k2', key: key() },
+        { id: 'k1', key: k1 },
+      ],
+    });
     expect(rotated.open(sealed, 'aad').toString()).toBe('seed');
     expect(rotated.keyIdOf(rotated.seal(Buffer.from('seed'), 'aad'))).toBe('k2');
     expect(() => new KeyRing({ keys: [{ id: 'k2', key: key() }] }).open(sealed, 'aad')).toThrow();

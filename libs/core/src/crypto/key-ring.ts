@@ -16,7 +16,7 @@ export interface KeyRingOptions {
 
 const ENVELOPE_VERSION = 'v1';
 const HOW_TO_FIX =
-  'Generate a key with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))" ' +
+  "Generate a key with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\" " +
   "(or `openssl rand -base64 32`, or `openssl rand -hex 32`) and pass it as encryption: { keys: [{ id: 'k1', key: '<key>' }] }.";
 const HEX = /^[0-9a-fA-F]*$/;
 // Both alphabets and optional padding: Buffer would silently skip any other character.
@@ -108,7 +108,9 @@ function decodeKey(id: string, key: string | undefined): Buffer {
   const encoding = asHex ? 'hex' : BASE64.test(text) ? 'base64' : undefined;
   const bytes = encoding ? Buffer.from(text, encoding) : undefined;
   if (encoding === 'base64' && bytes!.length === 32) return bytes!;
-  const got = bytes ? `got ${bytes.length} bytes reading it as ${encoding}` : 'got characters that are neither base64 nor hex';
+  const got = bytes
+    ? `got ${bytes.length} bytes reading it as ${encoding}`
+    : 'got characters that are neither base64 nor hex';
   throw new MfaConfigurationError(
     `Encryption key "${id}" must be 32 bytes, written as base64 (44 characters), base64url (43) or hex (64): ${got}. ${HOW_TO_FIX}`,
   );

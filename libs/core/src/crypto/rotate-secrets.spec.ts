@@ -13,7 +13,11 @@ class RotationStoreFake implements RotationSlice {
   readonly rows = new Map<string, EnrollmentRecord>();
   beforeSwap?: (id: string) => void;
   async listEnrollmentsNotSealedWith(keyId: string, limit: number) {
-    return [...this.rows.values()].filter((e) => e.keyId !== keyId).sort((a, b) => a.id.localeCompare(b.id)).slice(0, limit).map((e) => ({ ...e }));
+    return [...this.rows.values()]
+      .filter((e) => e.keyId !== keyId)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .slice(0, limit)
+      .map((e) => ({ ...e }));
   }
   async replaceSealedSecret(id: string, expectedSealed: string, sealed: string, keyId: string) {
     this.beforeSwap?.(id);
@@ -30,8 +34,17 @@ const NEW = { id: 'new', key: Buffer.alloc(32, 2).toString('base64') };
 function enrollment(id: string, type: EnrollmentRecord['type'], secret: string, ring: KeyRing): EnrollmentRecord {
   const base = { id, userId: `user-${id}`, type };
   return {
-    ...base, status: 'active', label: null, sealedSecret: ring.seal(Buffer.from(secret), sealedAadOf(base)), keyId: ring.currentKeyId,
-    profile: null, maskedTarget: null, lastStep: null, createdAt: 0, confirmedAt: 0, lastUsedAt: null,
+    ...base,
+    status: 'active',
+    label: null,
+    sealedSecret: ring.seal(Buffer.from(secret), sealedAadOf(base)),
+    keyId: ring.currentKeyId,
+    profile: null,
+    maskedTarget: null,
+    lastStep: null,
+    createdAt: 0,
+    confirmedAt: 0,
+    lastUsedAt: null,
   };
 }
 
@@ -39,7 +52,12 @@ function setup(count: number) {
   const before = new KeyRing({ keys: [OLD] });
   const store = new RotationStoreFake();
   for (let i = 0; i < count; i++) {
-    const row = enrollment(`e${String(i).padStart(2, '0')}`, (['totp', 'sms', 'email'] as const)[i % 3], `secret-${i}`, before);
+    const row = enrollment(
+      `e${String(i).padStart(2, '0')}`,
+      (['totp', 'sms', 'email'] as const)[i % 3],
+      `secret-${i}`,
+      before,
+    );
     store.rows.set(row.id, row);
   }
   // The engine context still asks for the whole MfaStore; rotation only touches this slice.

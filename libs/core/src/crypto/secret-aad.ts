@@ -10,5 +10,7 @@ export function deliveryTargetAad(channel: 'sms' | 'email', userId: string, enro
 
 /** The associated data of whatever an enrollment keeps sealed. */
 export function sealedAadOf(enrollment: { type: 'totp' | 'sms' | 'email'; userId: string; id: string }): string {
-  return enrollment.type === 'totp' ? totpSecretAad(enrollment.userId, enrollment.id) : deliveryTargetAad(enrollment.type, enrollment.userId, enrollment.id);
+  return enrollment.type === 'totp'
+    ? totpSecretAad(enrollment.userId, enrollment.id)
+    : deliveryTargetAad(enrollment.type, enrollment.userId, enrollment.id);
 }

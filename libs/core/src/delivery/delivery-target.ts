@@ -14,7 +14,8 @@ export function toE164(input: string, defaultCountry?: string): string | null {
 }
 
 // A deliberately plain check: one @, a dotted domain, no spaces or control characters.
-const EMAIL = /^[^\s@<>()[\]\\,;:"\u0000-\u001f]{1,64}@(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const EMAIL =
+  /^[^\s@<>()[\]\\,;:"\u0000-\u001f]{1,64}@(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 /** The address with its domain lower-cased, or null. */
 export function normalizeEmail(input: string): string | null {

@@ -18,7 +18,12 @@ export class EmailNotifier implements Notifier {
   async notify(n: MfaNotification): Promise<'sent' | 'skipped'> {
     const addresses = await this.addressesOf(n.userId, n.enrollmentId);
     if (addresses.length === 0) return 'skipped';
-    const channelName = { totp: 'authenticator app', sms: 'SMS', email: 'email', backup_code: 'backup codes', account: 'any method' }[n.channel ?? ''] ?? n.channel ?? '';
+    const channelName =
+      { totp: 'authenticator app', sms: 'SMS', email: 'email', backup_code: 'backup codes', account: 'any method' }[
+        n.channel ?? ''
+      ] ??
+      n.channel ??
+      '';
     const template = {
       'factor.added': this.messages.factorAdded,
       'factor.removed': this.messages.factorRemoved,
@@ -32,11 +37,19 @@ export class EmailNotifier implements Notifier {
       'attempts.burst': this.messages.attemptsBurst,
       lockout: this.messages.lockedOut,
     }[n.type];
-    const what = fillTemplate(template, { channel: channelName, target: n.maskedTarget ?? '', detail: n.detail ?? '' }).replace(/\s+\./, '.');
+    const what = fillTemplate(template, {
+      channel: channelName,
+      target: n.maskedTarget ?? '',
+      detail: n.detail ?? '',
+    }).replace(/\s+\./, '.');
     const values = { issuer: this.issuer, what };
     await Promise.all(
       addresses.map((to) =>
-        this.sender.send({ to, subject: fillTemplate(this.messages.notificationSubject, values), text: fillTemplate(this.messages.notificationText, values) }),
+        this.sender.send({
+          to,
+          subject: fillTemplate(this.messages.notificationSubject, values),
+          text: fillTemplate(this.messages.notificationText, values),
+        }),
       ),
     );
     return 'sent';

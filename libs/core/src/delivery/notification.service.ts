@@ -23,16 +23,26 @@ export class NotificationService {
     this.notifier =
       ctx.notifier ??
       (ctx.email
-        ? new EmailNotifier(ctx.email, async (userId, except) => {
-            const enrollments = await ctx.store.listEnrollments(userId);
-            const bound = enrollments.filter((e) => e.type === 'email' && e.status === 'active' && e.id !== except).map((e) => delivery.openTarget(e));
-            const contact = (await ctx.contactEmail?.(userId)) ?? null;
-            return [...new Set(contact ? [contact, ...bound] : bound)];
-          }, ctx.delivery.messages, ctx.issuer)
+        ? new EmailNotifier(
+            ctx.email,
+            async (userId, except) => {
+              const enrollments = await ctx.store.listEnrollments(userId);
+              const bound = enrollments
+                .filter((e) => e.type === 'email' && e.status === 'active' && e.id !== except)
+                .map((e) => delivery.openTarget(e));
+              const contact = (await ctx.contactEmail?.(userId)) ?? null;
+              return [...new Set(contact ? [contact, ...bound] : bound)];
+            },
+            ctx.delivery.messages,
+            ctx.issuer,
+          )
         : undefined);
   }
 
-  notify(subject: Partial<MfaSubject> & { userId: string }, notification: Omit<MfaNotification, 'userId' | 'at'>): void {
+  notify(
+    subject: Partial<MfaSubject> & { userId: string },
+    notification: Omit<MfaNotification, 'userId' | 'at'>,
+  ): void {
     const full: MfaNotification = { ...notification, userId: subject.userId, at: this.ctx.clock.now() };
     const done = this.deliver(subject, full).finally(() => this.inFlight.delete(done));
     this.inFlight.add(done);
@@ -51,7 +61,12 @@ export class NotificationService {
     }
     try {
       const outcome = await this.notifier.notify(n);
-      this.audit.record(subject, { ...base, type: `notification.${outcome}`, severity: outcome === 'sent' ? 'info' : 'warning', outcome: outcome === 'sent' ? 'success' : 'refused' });
+      this.audit.record(subject, {
+        ...base,
+        type: `notification.${outcome}`,
+        severity: outcome === 'sent' ? 'info' : 'warning',
+        outcome: outcome === 'sent' ? 'success' : 'refused',
+      });
     } catch {
       this.audit.record(subject, { ...base, type: 'notification.failed', severity: 'high', outcome: 'failure' });
     }

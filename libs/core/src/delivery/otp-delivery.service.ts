@@ -10,7 +10,10 @@ import type { ResolvedMfaContext } from '../options/mfa-context';
 import { sealedAadOf } from '../crypto/secret-aad';
 import { counterUserKey } from '../counters/counter-user-key';
 
-type Deps = Pick<ResolvedMfaContext, 'sms' | 'email' | 'counters' | 'clock' | 'delivery' | 'keyRing' | 'store' | 'otp' | 'otpProfiles' | 'issuer'>;
+type Deps = Pick<
+  ResolvedMfaContext,
+  'sms' | 'email' | 'counters' | 'clock' | 'delivery' | 'keyRing' | 'store' | 'otp' | 'otpProfiles' | 'issuer'
+>;
 
 export type DeliveryChannel = 'sms' | 'email';
 
@@ -51,7 +54,14 @@ export class OtpDeliveryService {
     if (delivery.cooldownMs > 0) {
       const cooldown = await counters.hit(cooldownKey, 1, delivery.cooldownMs, now);
       if (!cooldown.allowed) {
-        this.audit.record(subject, { type: 'code.resend_refused', severity: 'info', channel, outcome: 'refused', enrollmentId: enrollment.id, reason: 'cooldown' });
+        this.audit.record(subject, {
+          type: 'code.resend_refused',
+          severity: 'info',
+          channel,
+          outcome: 'refused',
+          enrollmentId: enrollment.id,
+          reason: 'cooldown',
+        });
         throw new MfaError('RESEND_TOO_SOON', {}, Math.max(1, Math.ceil(cooldown.retryAfterMs / 1000)));
       }
     }
@@ -62,7 +72,13 @@ export class OtpDeliveryService {
     const code = this.ctx.otp.generate(profile);
     const id = randomUUID();
     const record: OtpCodeRecord = {
-      id, userId: subject.userId, channel, enrollmentId: enrollment.id, purpose, createdAt: now, expiresAt: now + profile.validitySeconds * 1000,
+      id,
+      userId: subject.userId,
+      channel,
+      enrollmentId: enrollment.id,
+      purpose,
+      createdAt: now,
+      expiresAt: now + profile.validitySeconds * 1000,
       codeDigest: '',
     };
     record.codeDigest = keyRing.digest(codeMaterial(record, this.ctx.otp.normalize(code, profile)!));
@@ -76,28 +92,53 @@ export class OtpDeliveryService {
       await store.consumeOtpCode(subject.userId, id, now);
       if (delivery.cooldownMs > 0) await counters.reset(cooldownKey);
       const status = err instanceof DeliveryError ? `${err.provider}: ${err.providerStatus}` : 'sender error';
-      this.audit.record(subject, { type: 'code.delivery_failed', severity: 'high', channel, outcome: 'failure', enrollmentId: enrollment.id, reason: status });
+      this.audit.record(subject, {
+        type: 'code.delivery_failed',
+        severity: 'high',
+        channel,
+        outcome: 'failure',
+        enrollmentId: enrollment.id,
+        reason: status,
+      });
       throw new MfaError('DELIVERY_FAILED');
     }
     await store.recordOtpDelivery(id, receipt.provider, receipt.messageId ?? null, receipt.status ?? null);
     this.audit.record(subject, {
-      type: replaced > 0 ? 'code.resent' : 'code.sent', severity: 'info', channel, outcome: 'success', enrollmentId: enrollment.id,
+      type: replaced > 0 ? 'code.resent' : 'code.sent',
+      severity: 'info',
+      channel,
+      outcome: 'success',
+      enrollmentId: enrollment.id,
       reason: `to ${masked} via ${receipt.provider}${receipt.status ? ` (${receipt.status})` : ''}`,
     });
     return {
-      method: channel, sentTo: masked, expiresAt: new Date(record.expiresAt).toISOString(),
+      method: channel,
+      sentTo: masked,
+      expiresAt: new Date(record.expiresAt).toISOString(),
       resendAvailableAt: new Date(now + delivery.cooldownMs).toISOString(),
     };
   }
 
   /** Spends the live code for `purpose` if `input` matches it; returns the enrollment it was sent to. */
-  async spend(subject: MfaSubject, channel: DeliveryChannel, purpose: string, input: string, now: number): Promise<string | null> {
+  async spend(
+    subject: MfaSubject,
+    channel: DeliveryChannel,
+    purpose: string,
+    input: string,
+    now: number,
+  ): Promise<string | null> {
     const live = await this.match(subject, channel, purpose, input, now);
     return live && (await this.ctx.store.consumeOtpCode(subject.userId, live.id, now)) ? live.enrollmentId : null;
   }
 
   /** The live code for `purpose` if `input` matches it, unspent: a challenge spends it together with what it earns. */
-  async match(subject: MfaSubject, channel: DeliveryChannel, purpose: string, input: string, now: number): Promise<OtpCodeRecord | null> {
+  async match(
+    subject: MfaSubject,
+    channel: DeliveryChannel,
+    purpose: string,
+    input: string,
+    now: number,
+  ): Promise<OtpCodeRecord | null> {
     const code = this.ctx.otp.normalize(input, this.ctx.otpProfiles[channel]);
     if (!code) return null;
     const live = await this.ctx.store.findLiveOtpCode(subject.userId, purpose, channel, now);
@@ -106,13 +147,24 @@ export class OtpDeliveryService {
 
   /** A provider's delivery report, authenticated by the sender that made the message. */
   async recordStatus(report: DeliveryStatusReport): Promise<boolean> {
-    const owner = await this.ctx.store.updateDeliveryStatus(report.provider, report.messageId, report.status.slice(0, 32), this.ctx.clock.now());
+    const owner = await this.ctx.store.updateDeliveryStatus(
+      report.provider,
+      report.messageId,
+      report.status.slice(0, 32),
+      this.ctx.clock.now(),
+    );
     if (!owner) return false;
     const failed = /fail|undeliver|reject|expired/i.test(report.status);
-    this.audit.record({ userId: owner.userId }, {
-      type: 'code.delivery_status', severity: failed ? 'warning' : 'info', channel: owner.channel, outcome: failed ? 'failure' : 'success',
-      reason: `${report.provider}: ${report.status.slice(0, 32)}`,
-    });
+    this.audit.record(
+      { userId: owner.userId },
+      {
+        type: 'code.delivery_status',
+        severity: failed ? 'warning' : 'info',
+        channel: owner.channel,
+        outcome: failed ? 'failure' : 'success',
+        reason: `${report.provider}: ${report.status.slice(0, 32)}`,
+      },
+    );
     return true;
   }
 
@@ -125,7 +177,13 @@ export class OtpDeliveryService {
   }
 
   /** Per user and per destination, per hour and per day: SMS pumping pays per message. */
-  private async countAgainstCaps(subject: MfaSubject, channel: DeliveryChannel, enrollment: EnrollmentRecord, destination: string, now: number): Promise<void> {
+  private async countAgainstCaps(
+    subject: MfaSubject,
+    channel: DeliveryChannel,
+    enrollment: EnrollmentRecord,
+    destination: string,
+    now: number,
+  ): Promise<void> {
     const { counters, delivery, keyRing } = this.ctx;
     const dest = keyRing.digest(destination);
     const user = counterUserKey(subject.userId);
@@ -137,13 +195,27 @@ export class OtpDeliveryService {
     ]);
     const refused = hits.filter((h) => !h.allowed);
     if (refused.length === 0) return;
-    const which = ['user per hour', 'user per day', 'destination per hour', 'destination per day'].filter((_, i) => !hits[i].allowed);
-    this.audit.record(subject, { type: 'code.send_capped', severity: 'high', channel, outcome: 'refused', enrollmentId: enrollment.id, reason: which.join(', ') });
+    const which = ['user per hour', 'user per day', 'destination per hour', 'destination per day'].filter(
+      (_, i) => !hits[i].allowed,
+    );
+    this.audit.record(subject, {
+      type: 'code.send_capped',
+      severity: 'high',
+      channel,
+      outcome: 'refused',
+      enrollmentId: enrollment.id,
+      reason: which.join(', '),
+    });
     const retryMs = Math.max(...refused.map((h) => h.retryAfterMs));
     throw new MfaError('DELIVERY_LIMIT_REACHED', {}, Math.max(1, Math.ceil(retryMs / 1000)));
   }
 
-  private deliver(channel: DeliveryChannel, to: string, code: string, validitySeconds: number): Promise<DeliveryReceipt> {
+  private deliver(
+    channel: DeliveryChannel,
+    to: string,
+    code: string,
+    validitySeconds: number,
+  ): Promise<DeliveryReceipt> {
     const { messages } = this.ctx.delivery;
     const values = { code, minutes: String(Math.round(validitySeconds / 60)), issuer: this.ctx.issuer };
     if (channel === 'sms') return this.ctx.sms!.send({ to, text: fillTemplate(messages.smsText, values) });

@@ -23,12 +23,14 @@ export interface MfaMessageStrings {
 const EN: MfaMessageStrings = {
   smsText: '{{code}} is your {{issuer}} verification code. It expires in {{minutes}} minutes. Never share it.',
   emailSubject: 'Your {{issuer}} verification code',
-  emailText: 'Your verification code is {{code}}.\n\nIt expires in {{minutes}} minutes. If you did not ask for it, ignore this message and never share the code.',
+  emailText:
+    'Your verification code is {{code}}.\n\nIt expires in {{minutes}} minutes. If you did not ask for it, ignore this message and never share the code.',
   emailHtml:
     '<p>Your verification code is</p><p style="font-size:24px;font-weight:bold;letter-spacing:4px">{{code}}</p>' +
     '<p>It expires in {{minutes}} minutes. If you did not ask for it, ignore this message and never share the code.</p>',
   notificationSubject: 'Security change on your {{issuer}} account',
-  notificationText: '{{what}}\n\nIf this was not you, contact support right away: someone may have access to your account.',
+  notificationText:
+    '{{what}}\n\nIf this was not you, contact support right away: someone may have access to your account.',
   factorAdded: 'A new sign-in method was added to your account: {{channel}} {{target}}.',
   backupCodesRegenerated: 'New backup codes were generated for your account; the earlier ones no longer work.',
   factorRemoved: 'A sign-in method was removed from your account: {{channel}} {{target}}.',
@@ -37,7 +39,8 @@ const EN: MfaMessageStrings = {
   deviceRevoked: 'A trusted browser was revoked: {{detail}}.',
   recoveryIssued: 'Support issued a recovery ticket for your account, valid for a limited time.',
   recoveryRedeemed: 'A recovery ticket was used on your account; all earlier sign-in methods were removed.',
-  totpReplayed: 'A code from your authenticator app was entered again after it had already been used: someone else may have seen it.',
+  totpReplayed:
+    'A code from your authenticator app was entered again after it had already been used: someone else may have seen it.',
   attemptsBurst: 'Several wrong verification codes were just entered on your account.',
   lockedOut: 'Sign-in with {{channel}} was paused after too many wrong codes.',
 };
@@ -45,7 +48,8 @@ const EN: MfaMessageStrings = {
 const TR: MfaMessageStrings = {
   smsText: '{{issuer}} doğrulama kodunuz: {{code}}. {{minutes}} dakika geçerlidir. Kimseyle paylaşmayın.',
   emailSubject: '{{issuer}} doğrulama kodunuz',
-  emailText: 'Doğrulama kodunuz: {{code}}\n\n{{minutes}} dakika geçerlidir. Bu kodu siz istemediyseniz bu iletiyi yok sayın ve kodu kimseyle paylaşmayın.',
+  emailText:
+    'Doğrulama kodunuz: {{code}}\n\n{{minutes}} dakika geçerlidir. Bu kodu siz istemediyseniz bu iletiyi yok sayın ve kodu kimseyle paylaşmayın.',
   emailHtml:
     '<p>Doğrulama kodunuz</p><p style="font-size:24px;font-weight:bold;letter-spacing:4px">{{code}}</p>' +
     '<p>{{minutes}} dakika geçerlidir. Bu kodu siz istemediyseniz bu iletiyi yok sayın ve kodu kimseyle paylaşmayın.</p>',
@@ -59,15 +63,18 @@ const TR: MfaMessageStrings = {
   deviceRevoked: 'Güvenilen bir tarayıcı iptal edildi: {{detail}}.',
   recoveryIssued: 'Destek ekibi hesabınız için süreli bir kurtarma bileti oluşturdu.',
   recoveryRedeemed: 'Hesabınızda bir kurtarma bileti kullanıldı; önceki tüm giriş yöntemleri kaldırıldı.',
-  totpReplayed: 'Doğrulama uygulamanızdan bir kod, daha önce kullanıldıktan sonra yeniden girildi: kodu başka biri görmüş olabilir.',
+  totpReplayed:
+    'Doğrulama uygulamanızdan bir kod, daha önce kullanıldıktan sonra yeniden girildi: kodu başka biri görmüş olabilir.',
   attemptsBurst: 'Hesabınızda az önce birkaç yanlış doğrulama kodu girildi.',
   lockedOut: 'Çok sayıda yanlış kod nedeniyle {{channel}} ile giriş geçici olarak durduruldu.',
 };
 
 const DE: MfaMessageStrings = {
-  smsText: '{{code}} ist Ihr {{issuer}}-Bestätigungscode. Er ist {{minutes}} Minuten gültig. Geben Sie ihn niemals weiter.',
+  smsText:
+    '{{code}} ist Ihr {{issuer}}-Bestätigungscode. Er ist {{minutes}} Minuten gültig. Geben Sie ihn niemals weiter.',
   emailSubject: 'Ihr {{issuer}}-Bestätigungscode',
-  emailText: 'Ihr Bestätigungscode lautet {{code}}.\n\nEr ist {{minutes}} Minuten gültig. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese Nachricht.',
+  emailText:
+    'Ihr Bestätigungscode lautet {{code}}.\n\nEr ist {{minutes}} Minuten gültig. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese Nachricht.',
   emailHtml:
     '<p>Ihr Bestätigungscode lautet</p><p style="font-size:24px;font-weight:bold;letter-spacing:4px">{{code}}</p>' +
     '<p>Er ist {{minutes}} Minuten gültig. Wenn Sie ihn nicht angefordert haben, ignorieren Sie diese Nachricht.</p>',
@@ -81,7 +88,8 @@ const DE: MfaMessageStrings = {
   deviceRevoked: 'Ein vertrauenswürdiger Browser wurde widerrufen: {{detail}}.',
   recoveryIssued: 'Der Support hat ein zeitlich begrenztes Wiederherstellungsticket für Ihr Konto ausgestellt.',
   recoveryRedeemed: 'Ein Wiederherstellungsticket wurde verwendet; alle bisherigen Anmeldemethoden wurden entfernt.',
-  totpReplayed: 'Ein Code Ihrer Authenticator-App wurde erneut eingegeben, nachdem er bereits verwendet worden war: Jemand anderes könnte ihn gesehen haben.',
+  totpReplayed:
+    'Ein Code Ihrer Authenticator-App wurde erneut eingegeben, nachdem er bereits verwendet worden war: Jemand anderes könnte ihn gesehen haben.',
   attemptsBurst: 'Soeben wurden mehrere falsche Bestätigungscodes für Ihr Konto eingegeben.',
   lockedOut: 'Die Anmeldung mit {{channel}} wurde nach zu vielen falschen Codes vorübergehend gesperrt.',
 };

@@ -20,5 +20,9 @@ let library: PhoneNumberLibrary | undefined;
 
 /** libphonenumber-js, loaded on first use, so an app that never sends SMS need not install it. */
 export function phoneNumbers(): PhoneNumberLibrary {
-  return (library ??= requireOptionalPeer('libphonenumber-js', () => require('libphonenumber-js/max') as PhoneNumberLibrary, INSTALL_LIBPHONENUMBER));
+  return (library ??= requireOptionalPeer(
+    'libphonenumber-js',
+    () => require('libphonenumber-js/max') as PhoneNumberLibrary,
+    INSTALL_LIBPHONENUMBER,
+  ));
 }

@@ -19,12 +19,19 @@ export interface AuthenticationContext {
 
 const AMR: Record<FactorType, string> = { totp: 'otp', sms: 'sms', email: 'otp', backup_code: 'otp' };
 
-export async function authenticationContext(store: MfaStore, userId: string, sessionId: string, firstFactors: string[] = []): Promise<AuthenticationContext> {
+export async function authenticationContext(
+  store: MfaStore,
+  userId: string,
+  sessionId: string,
+  firstFactors: string[] = [],
+): Promise<AuthenticationContext> {
   const records = await store.listSessionFactors(userId, sessionRefOf(sessionId));
   const latest = new Map<FactorType, number>();
   for (const r of records) latest.set(r.factor, Math.max(latest.get(r.factor) ?? 0, r.verifiedAt));
   const verified = [...latest.entries()].sort(([, a], [, b]) => a - b);
-  const amr = [...new Set([...firstFactors, ...verified.map(([factor]) => AMR[factor]), ...(verified.length ? ['mfa'] : [])])];
+  const amr = [
+    ...new Set([...firstFactors, ...verified.map(([factor]) => AMR[factor]), ...(verified.length ? ['mfa'] : [])]),
+  ];
   const last = verified.at(-1)?.[1];
   return {
     amr,

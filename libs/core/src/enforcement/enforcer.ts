@@ -41,7 +41,13 @@ export class Enforcer {
     if (!this.policy.isLoaded || !sessionCache.enabled) return false;
     const verified = sessionCache.get(subject.sessionId, subject.userId);
     if (!verified) return false;
-    const decision = decide(this.policy.current(), target, context, { userId: subject.userId, groups: subject.groups ?? [], verified, grants: [] }, clock.now());
+    const decision = decide(
+      this.policy.current(),
+      target,
+      context,
+      { userId: subject.userId, groups: subject.groups ?? [], verified, grants: [] },
+      clock.now(),
+    );
     return decision.outcome === 'allow' && decision.consumeGrants.length === 0;
   }
 
@@ -51,13 +57,24 @@ export class Enforcer {
     const policy = this.policy.current();
     const now = this.deps.clock.now();
     const sessionRef = sessionRefOf(subject.sessionId);
-    const evidence: Evidence = { userId: subject.userId, groups: subject.groups ?? [], verified: await this.sessions.read(subject, sessionRef), grants: [] };
+    const evidence: Evidence = {
+      userId: subject.userId,
+      groups: subject.groups ?? [],
+      verified: await this.sessions.read(subject, sessionRef),
+      grants: [],
+    };
     // Someone verified in this session has a factor; only the others can owe an enrollment.
     const mapped = target.service !== undefined || target.operation !== undefined || target.requirement !== undefined;
-    const outcome = evidence.verified.length === 0 && (policy.enrollment || mapped) ? await this.enrollmentGate(subject, now) : {};
+    const outcome =
+      evidence.verified.length === 0 && (policy.enrollment || mapped) ? await this.enrollmentGate(subject, now) : {};
     let decision = decide(policy, target, context, evidence, now);
     // The trusted-device cookie is read only when a missing step would accept a device.
-    if (decision.outcome === 'challenge' && context.deviceCookie && !context.deviceTrusted && decision.remaining.some((s) => s.allowTrustedDevice)) {
+    if (
+      decision.outcome === 'challenge' &&
+      context.deviceCookie &&
+      !context.deviceTrusted &&
+      decision.remaining.some((s) => s.allowTrustedDevice)
+    ) {
       if (await this.devices.check(subject, context.deviceCookie, context)) {
         context = { ...context, deviceTrusted: true };
         decision = decide(policy, target, context, evidence, now);
@@ -74,12 +91,25 @@ export class Enforcer {
       decision = decide(policy, target, context, evidence, now);
     }
     if (decision.outcome === 'deny') {
-      this.audit.record(subject, { type: 'decision.denied', severity: 'warning', outcome: 'refused', policyVersion: decision.policyVersion, ruleId: decision.ruleId });
+      this.audit.record(subject, {
+        type: 'decision.denied',
+        severity: 'warning',
+        outcome: 'refused',
+        policyVersion: decision.policyVersion,
+        ruleId: decision.ruleId,
+      });
       throw new MfaError('MFA_DENIED', { ruleId: decision.ruleId, policyVersion: decision.policyVersion });
     }
     if (decision.outcome === 'allow') return outcome;
     if (decision.drift) {
-      this.audit.record(subject, { type: 'session.drift', severity: 'high', outcome: 'challenge', ruleId: decision.ruleId, policyVersion: decision.policyVersion, reason: decision.reasons.at(-1) });
+      this.audit.record(subject, {
+        type: 'session.drift',
+        severity: 'high',
+        outcome: 'challenge',
+        ruleId: decision.ruleId,
+        policyVersion: decision.policyVersion,
+        reason: decision.reasons.at(-1),
+      });
     }
     const challenge = await this.challenges.open(subject, sessionRef, decision);
     throw new MfaError('MFA_REQUIRED', { challenge });
@@ -94,17 +124,29 @@ export class Enforcer {
   private async enrollmentGate(subject: MfaSubject, now: number): Promise<EnforceOutcome> {
     const { store } = this.deps;
     const rule = this.policy.current().enrollment;
-    const [enrollments, state] = await Promise.all([store.listEnrollments(subject.userId), store.findUserState(subject.userId)]);
+    const [enrollments, state] = await Promise.all([
+      store.listEnrollments(subject.userId),
+      store.findUserState(subject.userId),
+    ]);
     if (enrollments.some((e) => e.status === 'active')) return {};
     const forced = state?.reenrollmentForcedAt ?? null;
     const applies = rule !== null && (rule.everyone || (subject.groups ?? []).some((g) => rule.groups.includes(g)));
     if (forced === null && !applies) return {};
-    const since = forced === null ? (state?.enrollmentRequiredSince ?? (await store.markEnrollmentRequired(subject.userId, now))) : null;
+    const since =
+      forced === null
+        ? (state?.enrollmentRequiredSince ?? (await store.markEnrollmentRequired(subject.userId, now)))
+        : null;
     const remainingMs = since === null ? 0 : since + rule!.graceMs - now;
     if (remainingMs > 0) return { enrollmentGraceSeconds: Math.ceil(remainingMs / 1000) };
-    this.audit.record(subject, { type: 'enrollment.required', severity: 'warning', outcome: 'refused', reason: forced !== null ? 're-enrollment forced by an administrator' : 'grace period ended' });
+    this.audit.record(subject, {
+      type: 'enrollment.required',
+      severity: 'warning',
+      outcome: 'refused',
+      reason: forced !== null ? 're-enrollment forced by an administrator' : 'grace period ended',
+    });
     throw new MfaError('MFA_ENROLLMENT_REQUIRED', {
-      reason: forced !== null ? 'reenrollment_forced' : 'grace_period_ended', enrollable: enrollableFactors(this.policy.current().enabled, this.delivery),
+      reason: forced !== null ? 'reenrollment_forced' : 'grace_period_ended',
+      enrollable: enrollableFactors(this.policy.current().enabled, this.delivery),
     });
   }
 
@@ -113,7 +155,13 @@ export class Enforcer {
     const now = this.deps.clock.now();
     for (const id of decision.consumeGrants) {
       if (!(await this.deps.store.consumeGrant(subject.userId, id, now))) return false;
-      this.audit.record(subject, { type: 'grant.spent', severity: 'info', outcome: 'success', policyVersion: decision.policyVersion, ruleId: decision.ruleIds.join(',') });
+      this.audit.record(subject, {
+        type: 'grant.spent',
+        severity: 'info',
+        outcome: 'success',
+        policyVersion: decision.policyVersion,
+        ruleId: decision.ruleIds.join(','),
+      });
     }
     return true;
   }

@@ -26,6 +26,10 @@ export class Reauthentication {
 
   /** Changing factors needs a recent verification (OWASP: reauthenticate with an existing factor). */
   private target(): MfaTarget {
-    return { service: 'mfa', operation: 'manage-factors', requirement: { steps: [{ factors: 'any', maxAge: this.deps.reauthMaxAge }] } };
+    return {
+      service: 'mfa',
+      operation: 'manage-factors',
+      requirement: { steps: [{ factors: 'any', maxAge: this.deps.reauthMaxAge }] },
+    };
   }
 }

@@ -2,7 +2,9 @@ import { ManualClock } from '../clock/clock';
 import { SessionFactorRecord } from '../ports/mfa-store.port';
 import { SessionStateCache } from './session-state.cache';
 
-const totp = (at: number): SessionFactorRecord[] => [{ sessionRef: 's1', userId: 'u1', factor: 'totp', verifiedAt: at, eventId: 'e1' }];
+const totp = (at: number): SessionFactorRecord[] => [
+  { sessionRef: 's1', userId: 'u1', factor: 'totp', verifiedAt: at, eventId: 'e1' },
+];
 
 describe('SessionStateCache', () => {
   const clock = new ManualClock(1_000_000);

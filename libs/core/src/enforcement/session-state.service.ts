@@ -23,10 +23,19 @@ export class SessionStateService {
     if (fromSessionId === toSessionId) return;
     await this.ctx.store.moveSession(userId, sessionRefOf(fromSessionId), sessionRefOf(toSessionId));
     // Another instance still serving the old id from its cache would undo the renewal: errors surface.
-    await Promise.all([this.ctx.sessionCache.invalidateSession(fromSessionId), this.ctx.sessionCache.invalidateSession(toSessionId)]);
-    this.audit.record({ userId, sessionId: toSessionId }, {
-      type: 'session.renewed', severity: 'info', outcome: 'success', reason: `from session ${sessionRefOf(fromSessionId).slice(0, 16)}`,
-    });
+    await Promise.all([
+      this.ctx.sessionCache.invalidateSession(fromSessionId),
+      this.ctx.sessionCache.invalidateSession(toSessionId),
+    ]);
+    this.audit.record(
+      { userId, sessionId: toSessionId },
+      {
+        type: 'session.renewed',
+        severity: 'info',
+        outcome: 'success',
+        reason: `from session ${sessionRefOf(fromSessionId).slice(0, 16)}`,
+      },
+    );
   }
 
   /** Voids one session's MFA state: a renewal that failed, or the app's own sign-out. */
@@ -37,7 +46,11 @@ export class SessionStateService {
 
   /** Other sessions of the user that hold MFA state (`currentSessionId` omitted: all of them). */
   countOthers(userId: string, currentSessionId = ''): Promise<number> {
-    return this.ctx.store.countSessions(userId, currentSessionId ? sessionRefOf(currentSessionId) : '', this.ctx.clock.now());
+    return this.ctx.store.countSessions(
+      userId,
+      currentSessionId ? sessionRefOf(currentSessionId) : '',
+      this.ctx.clock.now(),
+    );
   }
 
   /**
@@ -50,7 +63,12 @@ export class SessionStateService {
     if (enrolled) await this.reauth.requireFresh(subject, context);
     const voided = await this.ctx.store.voidSessions(subject.userId, { except: sessionRefOf(subject.sessionId) });
     await this.ctx.sessionCache.invalidateUser(subject.userId); // a revocation other instances must not miss: errors surface
-    this.audit.record(subject, { type: 'session.others_revoked', severity: 'warning', outcome: 'success', reason: `${voided} other session(s) voided` });
+    this.audit.record(subject, {
+      type: 'session.others_revoked',
+      severity: 'warning',
+      outcome: 'success',
+      reason: `${voided} other session(s) voided`,
+    });
     return voided;
   }
 }

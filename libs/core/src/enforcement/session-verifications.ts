@@ -41,13 +41,42 @@ export class SessionVerifications {
   }
 
   /** What verifying a challenge earns: a single-use grant for its scope (`maxAge: 0`), else the session's verification. */
-  earnedBy(subject: MfaSubject, demand: ChallengeDemand, factor: FactorType, now: number, context: RequestContext): VerificationCommit['earned'] {
+  earnedBy(
+    subject: MfaSubject,
+    demand: ChallengeDemand,
+    factor: FactorType,
+    now: number,
+    context: RequestContext,
+  ): VerificationCommit['earned'] {
     if (!isSingleUse(demand.steps[0])) return { sessionFactor: this.sessionFactorOf(subject, factor, now, context) };
     const sessionRef = sessionRefOf(subject.sessionId);
-    return { grant: { id: randomUUID(), userId: subject.userId, sessionRef, scope: demand.scope, factor, createdAt: now, expiresAt: now + this.deps.challengeTtlMs, eventId: randomUUID() } };
+    return {
+      grant: {
+        id: randomUUID(),
+        userId: subject.userId,
+        sessionRef,
+        scope: demand.scope,
+        factor,
+        createdAt: now,
+        expiresAt: now + this.deps.challengeTtlMs,
+        eventId: randomUUID(),
+      },
+    };
   }
 
-  private sessionFactorOf(subject: MfaSubject, factor: FactorType, now: number, context: RequestContext): SessionFactorRecord {
-    return { sessionRef: sessionRefOf(subject.sessionId), userId: subject.userId, factor, verifiedAt: now, eventId: randomUUID(), baseline: baselineOf(context) };
+  private sessionFactorOf(
+    subject: MfaSubject,
+    factor: FactorType,
+    now: number,
+    context: RequestContext,
+  ): SessionFactorRecord {
+    return {
+      sessionRef: sessionRefOf(subject.sessionId),
+      userId: subject.userId,
+      factor,
+      verifiedAt: now,
+      eventId: randomUUID(),
+      baseline: baselineOf(context),
+    };
   }
 }

@@ -88,7 +88,17 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
   const policy = new PolicyService(ctx, audit);
   const devices = new TrustedDeviceService(ctx, audit, policy, notifications);
   const verifications = new SessionVerifications(ctx);
-  const challenges = new ChallengeService(ctx, audit, policy, limiter, verifier, delivery, devices, verifications, new EmailFallback(ctx, policy));
+  const challenges = new ChallengeService(
+    ctx,
+    audit,
+    policy,
+    limiter,
+    verifier,
+    delivery,
+    devices,
+    verifications,
+    new EmailFallback(ctx, policy),
+  );
   const enforcer = new Enforcer(ctx, audit, policy, verifications, devices, challenges, delivery);
   const reauth = new Reauthentication(ctx, enforcer);
   const backupCodes = new BackupCodesService(ctx, audit, reauth, notifications);
@@ -96,7 +106,17 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
   const enrollments = new EnrollmentService(ctx, audit, limiter, totp, reauth, pending, delivery);
   const removal = new FactorRemoval(ctx, audit, devices, notifications);
   return {
-    audit, policy, delivery, notifications, limiter, devices, enforcer, reauth, challenges, enrollments, backupCodes,
+    audit,
+    policy,
+    delivery,
+    notifications,
+    limiter,
+    devices,
+    enforcer,
+    reauth,
+    challenges,
+    enrollments,
+    backupCodes,
     lifecycle: new LifecycleService(ctx, audit, policy, reauth, removal, devices),
     recovery: new RecoveryTicketService(ctx, audit, removal, notifications),
     sessions: new SessionStateService(ctx, audit, reauth),

@@ -62,14 +62,22 @@ export abstract class MfaEngineAdmin {
     return this.services.backupCodes.regenerateFor(admin, userId);
   }
 
-  adminIssueRecoveryTicket(admin: MfaSubject, userId: string, reason?: string, ttlHours?: number): Promise<RecoveryTicketIssued> {
+  adminIssueRecoveryTicket(
+    admin: MfaSubject,
+    userId: string,
+    reason?: string,
+    ttlHours?: number,
+  ): Promise<RecoveryTicketIssued> {
     return this.services.recovery.issue(admin, userId, reason, ttlHours);
   }
 
   /** An administrator lifts every lock and count of a user; audited with the admin. */
   async adminClearLockout(admin: MfaSubject, userId: string): Promise<void> {
     await this.clearLockout(userId);
-    this.services.audit.record({ userId }, { type: 'admin.lockout_cleared', severity: 'warning', outcome: 'success', actor: admin.userId });
+    this.services.audit.record(
+      { userId },
+      { type: 'admin.lockout_cleared', severity: 'warning', outcome: 'success', actor: admin.userId },
+    );
   }
 
   /**
@@ -79,13 +87,23 @@ export abstract class MfaEngineAdmin {
    */
   async explain(who: ExplainSubject, target: MfaTarget, context: RequestContext = {}): Promise<PolicyExplanation> {
     await this.policy.init();
-    const [enrollments, state] = await Promise.all([this.ctx.store.listEnrollments(who.userId), this.ctx.store.findUserState(who.userId)]);
+    const [enrollments, state] = await Promise.all([
+      this.ctx.store.listEnrollments(who.userId),
+      this.ctx.store.findUserState(who.userId),
+    ]);
     const facts = {
       enrolled: enrollments.some((e) => e.status === 'active'),
       requiredSince: state?.enrollmentRequiredSince ?? null,
       reenrollmentForcedAt: state?.reenrollmentForcedAt ?? null,
     };
-    return explainPolicy(this.policy.current(), target, context, { userId: who.userId, groups: who.groups ?? [] }, facts, this.ctx.clock.now());
+    return explainPolicy(
+      this.policy.current(),
+      target,
+      context,
+      { userId: who.userId, groups: who.groups ?? [] },
+      facts,
+      this.ctx.clock.now(),
+    );
   }
 
   listPolicyVersions(): Promise<PolicyVersionView[]> {

@@ -56,7 +56,15 @@ export class MfaEngine extends MfaEngineAdmin {
    * `rememberDevice`: trust this browser afterwards, if the policy lets users opt in (see `trustedDevice` in the result).
    * `enrollmentId`: which of the user's factors of `method` the code is from; without it, each active one is tried.
    */
-  verifyChallenge(subject: MfaSubject, challengeId: string, method: FactorType, code: string, context: RequestContext = {}, rememberDevice = false, enrollmentId?: string): Promise<VerifyResult> {
+  verifyChallenge(
+    subject: MfaSubject,
+    challengeId: string,
+    method: FactorType,
+    code: string,
+    context: RequestContext = {},
+    rememberDevice = false,
+    enrollmentId?: string,
+  ): Promise<VerifyResult> {
     return this.services.challenges.verify(subject, challengeId, method, code, context, rememberDevice, enrollmentId);
   }
 
@@ -69,7 +77,12 @@ export class MfaEngine extends MfaEngineAdmin {
   }
 
   /** Sends (or re-sends) an SMS or email code for a pending challenge; 429 RESEND_TOO_SOON inside the cooldown. */
-  sendChallengeCode(subject: MfaSubject, challengeId: string, method: DeliveryChannel, enrollmentId?: string): Promise<CodeSent> {
+  sendChallengeCode(
+    subject: MfaSubject,
+    challengeId: string,
+    method: DeliveryChannel,
+    enrollmentId?: string,
+  ): Promise<CodeSent> {
     return this.services.challenges.sendCode(subject, challengeId, method, enrollmentId);
   }
 
@@ -96,7 +109,12 @@ export class MfaEngine extends MfaEngineAdmin {
   }
 
   /** Renames one of the user's factors (needs a fresh verification); the label is trimmed, 1–64 characters. */
-  renameFactor(subject: MfaSubject, enrollmentId: string, label: string, context: RequestContext = {}): Promise<FactorView> {
+  renameFactor(
+    subject: MfaSubject,
+    enrollmentId: string,
+    label: string,
+    context: RequestContext = {},
+  ): Promise<FactorView> {
     return this.services.lifecycle.renameOwnFactor(subject, enrollmentId, label, context);
   }
 
@@ -105,7 +123,10 @@ export class MfaEngine extends MfaEngineAdmin {
    * a token that carries the MFA it passed. `firstFactors`: your own sign-in's RFC 8176
    * values, e.g. `['pwd']`.
    */
-  authenticationContext(subject: Pick<MfaSubject, 'userId' | 'sessionId'>, firstFactors: string[] = []): Promise<AuthenticationContext> {
+  authenticationContext(
+    subject: Pick<MfaSubject, 'userId' | 'sessionId'>,
+    firstFactors: string[] = [],
+  ): Promise<AuthenticationContext> {
     return authenticationContext(this.ctx.store, subject.userId, subject.sessionId, firstFactors);
   }
 
@@ -152,20 +173,41 @@ export class MfaEngine extends MfaEngineAdmin {
     return this.services.enrollments.startTotp(subject, label, context);
   }
 
-  confirmTotpEnrollment(subject: MfaSubject, enrollmentId: string, code: string, context: RequestContext = {}): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+  confirmTotpEnrollment(
+    subject: MfaSubject,
+    enrollmentId: string,
+    code: string,
+    context: RequestContext = {},
+  ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     return this.services.enrollments.confirmTotp(subject, enrollmentId, code, context);
   }
 
   /** Binds a phone number (E.164) or email address; the code sent to it confirms the binding. */
-  startDeliveryEnrollment(subject: MfaSubject, channel: DeliveryChannel, target: string, label?: string, context: RequestContext = {}): Promise<DeliveryEnrollmentStart> {
+  startDeliveryEnrollment(
+    subject: MfaSubject,
+    channel: DeliveryChannel,
+    target: string,
+    label?: string,
+    context: RequestContext = {},
+  ): Promise<DeliveryEnrollmentStart> {
     return this.services.enrollments.startDelivery(subject, channel, target, label, context);
   }
 
-  resendDeliveryEnrollment(subject: MfaSubject, channel: DeliveryChannel, enrollmentId: string): Promise<DeliveryEnrollmentStart> {
+  resendDeliveryEnrollment(
+    subject: MfaSubject,
+    channel: DeliveryChannel,
+    enrollmentId: string,
+  ): Promise<DeliveryEnrollmentStart> {
     return this.services.enrollments.resendDelivery(subject, channel, enrollmentId);
   }
 
-  confirmDeliveryEnrollment(subject: MfaSubject, channel: DeliveryChannel, enrollmentId: string, code: string, context: RequestContext = {}): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+  confirmDeliveryEnrollment(
+    subject: MfaSubject,
+    channel: DeliveryChannel,
+    enrollmentId: string,
+    code: string,
+    context: RequestContext = {},
+  ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     return this.services.enrollments.confirmDelivery(subject, channel, enrollmentId, code, context);
   }
 

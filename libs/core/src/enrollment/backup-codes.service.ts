@@ -39,9 +39,17 @@ export class BackupCodesService {
   async issue(subject: Partial<MfaSubject> & { userId: string }, actor?: string): Promise<string[]> {
     const { backupCodes, hasher, store, clock } = this.deps;
     const codes = backupCodes.generateSet();
-    const hashed = await Promise.all(codes.map(async (code) => ({ id: randomUUID(), codeHash: await hasher.hash(backupCodes.normalize(code)!) })));
+    const hashed = await Promise.all(
+      codes.map(async (code) => ({ id: randomUUID(), codeHash: await hasher.hash(backupCodes.normalize(code)!) })),
+    );
     await store.replaceBackupCodes(subject.userId, hashed, clock.now());
-    this.audit.record(subject, { type: 'backup_codes.issued', severity: 'warning', channel: 'backup_code', outcome: 'success', actor });
+    this.audit.record(subject, {
+      type: 'backup_codes.issued',
+      severity: 'warning',
+      channel: 'backup_code',
+      outcome: 'success',
+      actor,
+    });
     return codes;
   }
 

@@ -18,7 +18,10 @@ import { optionalLabel } from './factor-label';
 import { enrollmentSummary, EnrollmentSummary, FactorView } from './factor-view';
 import type { PendingEnrollments } from './pending-enrollments';
 
-type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'keyRing' | 'totp' | 'totpProfile' | 'issuer' | 'enrollmentTtlMs' | 'delivery'>;
+type Deps = Pick<
+  ResolvedMfaContext,
+  'store' | 'clock' | 'keyRing' | 'totp' | 'totpProfile' | 'issuer' | 'enrollmentTtlMs' | 'delivery'
+>;
 
 /** Shown once, at enrollment start: the only response that ever carries the seed. */
 export interface TotpEnrollmentStart {
@@ -56,19 +59,46 @@ export class EnrollmentService {
     const sealedSecret = this.ctx.keyRing.seal(secret, totpSecretAad(subject.userId, id));
     const profile = this.ctx.totpProfile;
     await this.ctx.store.createEnrollment({
-      id, userId: subject.userId, type: 'totp', status: 'pending', label, sealedSecret,
-      keyId: this.ctx.keyRing.currentKeyId, profile, maskedTarget: null, lastStep: null, createdAt: now, confirmedAt: null, lastUsedAt: null,
+      id,
+      userId: subject.userId,
+      type: 'totp',
+      status: 'pending',
+      label,
+      sealedSecret,
+      keyId: this.ctx.keyRing.currentKeyId,
+      profile,
+      maskedTarget: null,
+      lastStep: null,
+      createdAt: now,
+      confirmedAt: null,
+      lastUsedAt: null,
     });
-    const otpauthUri = this.ctx.totp.otpauthUri(secret, this.ctx.issuer, subject.accountName ?? subject.userId, profile);
+    const otpauthUri = this.ctx.totp.otpauthUri(
+      secret,
+      this.ctx.issuer,
+      subject.accountName ?? subject.userId,
+      profile,
+    );
     const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     const manualSecret = toBase32(secret);
     secret.fill(0);
     this.audit.record(subject, { type: 'enrollment.started', severity: 'info', channel: 'totp', enrollmentId: id });
-    return { enrollmentId: id, secret: manualSecret, otpauthUri, qrSvg, expiresAt: new Date(now + this.ctx.enrollmentTtlMs).toISOString() };
+    return {
+      enrollmentId: id,
+      secret: manualSecret,
+      otpauthUri,
+      qrSvg,
+      expiresAt: new Date(now + this.ctx.enrollmentTtlMs).toISOString(),
+    };
   }
 
   /** Activates the enrollment with a valid code; the first factor also gets its backup codes, once. */
-  async confirmTotp(subject: MfaSubject, enrollmentId: string, code: string, context: RequestContext = {}): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+  async confirmTotp(
+    subject: MfaSubject,
+    enrollmentId: string,
+    code: string,
+    context: RequestContext = {},
+  ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     const now = this.ctx.clock.now();
     const enrollment = await this.pending.find(subject, 'totp', enrollmentId, now);
     await this.limiter.attempt(subject, 'totp', async () =>
@@ -82,7 +112,13 @@ export class EnrollmentService {
    * and usable as a factor only after the code sent to it comes back. A user who already
    * has a factor needs a fresh verification first: a new target is a new factor.
    */
-  async startDelivery(subject: MfaSubject, channel: DeliveryChannel, rawTarget: string, rawLabel?: string, context: RequestContext = {}): Promise<DeliveryEnrollmentStart> {
+  async startDelivery(
+    subject: MfaSubject,
+    channel: DeliveryChannel,
+    rawTarget: string,
+    rawLabel?: string,
+    context: RequestContext = {},
+  ): Promise<DeliveryEnrollmentStart> {
     const target = parseDeliveryTarget(channel, rawTarget, this.ctx.delivery.defaultCountry);
     const label = optionalLabel(rawLabel);
     if (!this.delivery.available(channel)) throw new MfaError('FACTOR_UNAVAILABLE', { method: channel });
@@ -91,27 +127,53 @@ export class EnrollmentService {
     await this.pending.prune(subject.userId, enrollments, channel, now);
     const id = randomUUID();
     const enrollment: EnrollmentRecord = {
-      id, userId: subject.userId, type: channel, status: 'pending', label,
+      id,
+      userId: subject.userId,
+      type: channel,
+      status: 'pending',
+      label,
       sealedSecret: this.ctx.keyRing.seal(Buffer.from(target, 'utf8'), deliveryTargetAad(channel, subject.userId, id)),
-      keyId: this.ctx.keyRing.currentKeyId, profile: null, maskedTarget: maskTarget(channel, target), lastStep: null,
-      createdAt: now, confirmedAt: null, lastUsedAt: null,
+      keyId: this.ctx.keyRing.currentKeyId,
+      profile: null,
+      maskedTarget: maskTarget(channel, target),
+      lastStep: null,
+      createdAt: now,
+      confirmedAt: null,
+      lastUsedAt: null,
     };
     await this.ctx.store.createEnrollment(enrollment);
-    this.audit.record(subject, { type: 'enrollment.started', severity: 'info', channel, enrollmentId: id, reason: `to ${enrollment.maskedTarget}` });
+    this.audit.record(subject, {
+      type: 'enrollment.started',
+      severity: 'info',
+      channel,
+      enrollmentId: id,
+      reason: `to ${enrollment.maskedTarget}`,
+    });
     return { enrollmentId: id, ...(await this.delivery.send(subject, enrollment, `enroll:${id}`)) };
   }
 
   /** A new code for a pending binding; the earlier one dies, failure counts stay. */
-  async resendDelivery(subject: MfaSubject, channel: DeliveryChannel, enrollmentId: string): Promise<DeliveryEnrollmentStart> {
+  async resendDelivery(
+    subject: MfaSubject,
+    channel: DeliveryChannel,
+    enrollmentId: string,
+  ): Promise<DeliveryEnrollmentStart> {
     const enrollment = await this.pending.find(subject, channel, enrollmentId, this.ctx.clock.now());
     return { enrollmentId, ...(await this.delivery.send(subject, enrollment, `enroll:${enrollmentId}`)) };
   }
 
-  async confirmDelivery(subject: MfaSubject, channel: DeliveryChannel, enrollmentId: string, code: string, context: RequestContext = {}): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+  async confirmDelivery(
+    subject: MfaSubject,
+    channel: DeliveryChannel,
+    enrollmentId: string,
+    code: string,
+    context: RequestContext = {},
+  ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     const now = this.ctx.clock.now();
     const enrollment = await this.pending.find(subject, channel, enrollmentId, now);
     await this.limiter.attempt(subject, channel, async () => {
-      if ((await this.delivery.spend(subject, channel, `enroll:${enrollmentId}`, code, now)) !== enrollmentId) return null;
+      if ((await this.delivery.spend(subject, channel, `enroll:${enrollmentId}`, code, now)) !== enrollmentId)
+        return null;
       return (await this.ctx.store.activateEnrollment(subject.userId, enrollmentId, null, now)) ? true : null;
     });
     return this.pending.finish(subject, enrollment, now, context);

@@ -34,9 +34,22 @@ describe('factor labels', () => {
   });
 
   it('holds other display text to the same rule under its own field name and bound', () => {
-    expect(normalizeDisplayText(' identity checked, ticket #4711 ', 'reason', 512)).toBe('identity checked, ticket #4711');
-    expect(() => normalizeDisplayText('ok\nforged audit line', 'reason', 512)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', details: { errors: [{ field: 'reason', problems: ['reason must not contain control characters or bidirectional overrides'] }] } }));
-    expect(() => normalizeDisplayText('x'.repeat(513), 'reason', 512)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(normalizeDisplayText(' identity checked, ticket #4711 ', 'reason', 512)).toBe(
+      'identity checked, ticket #4711',
+    );
+    expect(() => normalizeDisplayText('ok\nforged audit line', 'reason', 512)).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        details: {
+          errors: [
+            { field: 'reason', problems: ['reason must not contain control characters or bidirectional overrides'] },
+          ],
+        },
+      }),
+    );
+    expect(() => normalizeDisplayText('x'.repeat(513), 'reason', 512)).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
   });
 
   it('names unnamed apps apart, reusing a freed name', () => {

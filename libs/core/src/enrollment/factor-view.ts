@@ -21,13 +21,27 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /** What a user or admin sees of a factor: never its secret, and a phone or address only masked. */
 export function toView(e: EnrollmentRecord): FactorView {
-  const view: FactorView = { id: e.id, type: e.type, label: e.label, status: e.status, createdAt: iso(e.createdAt)!, confirmedAt: iso(e.confirmedAt), lastUsedAt: iso(e.lastUsedAt) };
+  const view: FactorView = {
+    id: e.id,
+    type: e.type,
+    label: e.label,
+    status: e.status,
+    createdAt: iso(e.createdAt)!,
+    confirmedAt: iso(e.confirmedAt),
+    lastUsedAt: iso(e.lastUsedAt),
+  };
   if (e.maskedTarget) view.maskedTarget = e.maskedTarget;
   return view;
 }
 
 /** The user's active factors and how many backup codes are left. */
-export async function enrollmentSummary(store: Pick<MfaStore, 'listEnrollments' | 'listUnusedBackupCodes'>, userId: string): Promise<EnrollmentSummary> {
+export async function enrollmentSummary(
+  store: Pick<MfaStore, 'listEnrollments' | 'listUnusedBackupCodes'>,
+  userId: string,
+): Promise<EnrollmentSummary> {
   const [enrollments, codes] = await Promise.all([store.listEnrollments(userId), store.listUnusedBackupCodes(userId)]);
-  return { factors: enrollments.filter((e) => e.status === 'active').map(toView), backupCodes: { remaining: codes.length } };
+  return {
+    factors: enrollments.filter((e) => e.status === 'active').map(toView),
+    backupCodes: { remaining: codes.length },
+  };
 }

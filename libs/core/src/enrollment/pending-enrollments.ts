@@ -27,8 +27,14 @@ export class PendingEnrollments {
 
   /** A started enrollment of this user and type that may still be confirmed; anything else is not found. */
   async find(subject: MfaSubject, type: EnrollmentType, enrollmentId: string, now: number): Promise<EnrollmentRecord> {
-    const enrollment = enrollmentId.length <= 64 ? await this.ctx.store.findEnrollment(subject.userId, enrollmentId) : null;
-    if (!enrollment || enrollment.type !== type || enrollment.status !== 'pending' || enrollment.createdAt + this.ctx.enrollmentTtlMs <= now) {
+    const enrollment =
+      enrollmentId.length <= 64 ? await this.ctx.store.findEnrollment(subject.userId, enrollmentId) : null;
+    if (
+      !enrollment ||
+      enrollment.type !== type ||
+      enrollment.status !== 'pending' ||
+      enrollment.createdAt + this.ctx.enrollmentTtlMs <= now
+    ) {
       throw new MfaError('ENROLLMENT_NOT_FOUND');
     }
     return enrollment;
@@ -44,23 +50,46 @@ export class PendingEnrollments {
     const expired = pending.filter((e) => e.createdAt + this.ctx.enrollmentTtlMs <= now);
     const live = pending.filter((e) => e.type === type && !expired.includes(e)); // oldest first, as listed
     const surplus = live.slice(0, Math.max(0, live.length - (MAX_PENDING_PER_TYPE - 1)));
-    await this.ctx.store.dropPendingEnrollments(userId, [...expired, ...surplus].map((e) => e.id));
+    await this.ctx.store.dropPendingEnrollments(
+      userId,
+      [...expired, ...surplus].map((e) => e.id),
+    );
   }
 
   /** An unnamed app gets a name no other active app of the user has, so a challenge can tell them apart. */
   private async nameUnnamedApp(userId: string, enrollmentId: string): Promise<string | null> {
-    const taken = (await this.ctx.store.listEnrollments(userId)).filter((e) => e.type === 'totp' && e.status === 'active' && e.id !== enrollmentId);
+    const taken = (await this.ctx.store.listEnrollments(userId)).filter(
+      (e) => e.type === 'totp' && e.status === 'active' && e.id !== enrollmentId,
+    );
     const label = defaultTotpLabel(taken.map((e) => e.label));
     return (await this.ctx.store.setEnrollmentLabel(userId, enrollmentId, label)) ? label : null;
   }
 
   /** A confirmed factor verifies this session, tells the user elsewhere, and brings the first backup codes. */
-  async finish(subject: MfaSubject, enrollment: EnrollmentRecord, now: number, context: RequestContext): Promise<{ factor: FactorView; backupCodes?: string[] }> {
-    if (enrollment.type === 'totp' && enrollment.label === null) enrollment = { ...enrollment, label: await this.nameUnnamedApp(subject.userId, enrollment.id) };
+  async finish(
+    subject: MfaSubject,
+    enrollment: EnrollmentRecord,
+    now: number,
+    context: RequestContext,
+  ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
+    if (enrollment.type === 'totp' && enrollment.label === null)
+      enrollment = { ...enrollment, label: await this.nameUnnamedApp(subject.userId, enrollment.id) };
     await this.sessions.record(subject, enrollment.type, now, context);
-    if ((await this.ctx.store.findUserState(subject.userId))?.reenrollmentForcedAt != null) await this.ctx.store.setReenrollmentForced(subject.userId, null);
-    this.audit.record(subject, { type: 'enrollment.confirmed', severity: 'warning', channel: enrollment.type, outcome: 'success', enrollmentId: enrollment.id });
-    this.notifications.notify(subject, { type: 'factor.added', channel: enrollment.type, maskedTarget: enrollment.maskedTarget ?? undefined, enrollmentId: enrollment.id });
+    if ((await this.ctx.store.findUserState(subject.userId))?.reenrollmentForcedAt != null)
+      await this.ctx.store.setReenrollmentForced(subject.userId, null);
+    this.audit.record(subject, {
+      type: 'enrollment.confirmed',
+      severity: 'warning',
+      channel: enrollment.type,
+      outcome: 'success',
+      enrollmentId: enrollment.id,
+    });
+    this.notifications.notify(subject, {
+      type: 'factor.added',
+      channel: enrollment.type,
+      maskedTarget: enrollment.maskedTarget ?? undefined,
+      enrollmentId: enrollment.id,
+    });
     const hasCodes = (await this.ctx.store.listUnusedBackupCodes(subject.userId)).length > 0;
     const backupCodes = hasCodes ? undefined : await this.backupCodes.issue(subject);
     const factor = toView({ ...enrollment, status: 'active', confirmedAt: now, lastUsedAt: now });

@@ -18,21 +18,37 @@ export const MFA_ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body uses an unsupported charset or content encoding.' },
   ENROLLMENT_NOT_FOUND: { status: 404, message: 'No pending enrollment with this id.' },
   CHALLENGE_NOT_FOUND: { status: 404, message: 'No pending challenge with this id in this session.' },
-  INVALID_PHONE_NUMBER: { status: 400, message: 'The phone number is not valid: use international format, e.g. +905321234567.' },
+  INVALID_PHONE_NUMBER: {
+    status: 400,
+    message: 'The phone number is not valid: use international format, e.g. +905321234567.',
+  },
   INVALID_EMAIL_ADDRESS: { status: 400, message: 'The email address is not valid.' },
-  FACTOR_UNAVAILABLE: { status: 400, message: 'This factor is not available: it is not configured here or not bound to the account.' },
+  FACTOR_UNAVAILABLE: {
+    status: 400,
+    message: 'This factor is not available: it is not configured here or not bound to the account.',
+  },
   RESEND_TOO_SOON: { status: 429, message: 'A code was sent moments ago. Wait before asking for another.' },
   DELIVERY_LIMIT_REACHED: { status: 429, message: 'Too many codes were sent. Try again later.' },
   DELIVERY_FAILED: { status: 503, message: 'The code could not be sent. Try again in a moment.' },
   DELIVERY_CALLBACK_REJECTED: { status: 403, message: 'The delivery report could not be authenticated.' },
-  LAST_FACTOR_REQUIRED: { status: 409, message: 'This is your last factor and enrollment is mandatory for you: add another before removing it.' },
+  LAST_FACTOR_REQUIRED: {
+    status: 409,
+    message: 'This is your last factor and enrollment is mandatory for you: add another before removing it.',
+  },
   DEVICE_NOT_FOUND: { status: 404, message: 'No trusted device with this id.' },
   RECOVERY_TICKET_INVALID: { status: 401, message: 'The recovery ticket is invalid, used or expired.' },
   CSRF_REJECTED: { status: 403, message: 'Cross-site requests may not change MFA settings.' },
-  BACKUP_CODES_NEED_FACTOR: { status: 409, message: 'This user has no factor yet: backup codes are issued with the first factor.' },
+  BACKUP_CODES_NEED_FACTOR: {
+    status: 409,
+    message: 'This user has no factor yet: backup codes are issued with the first factor.',
+  },
   USER_NOT_FOUND: { status: 404, message: 'No user with this id.' },
   MFA_UNAVAILABLE: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
-  SESSION_ROTATION_FAILED: { status: 503, message: 'The session could not be renewed after verification, so the verification was voided. Sign in or verify again.' },
+  SESSION_ROTATION_FAILED: {
+    status: 503,
+    message:
+      'The session could not be renewed after verification, so the verification was voided. Sign in or verify again.',
+  },
 } as const;
 
 export type MfaErrorCode = keyof typeof MFA_ERROR_CODES;

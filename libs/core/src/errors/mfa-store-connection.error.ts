@@ -13,6 +13,7 @@ export class MfaStoreConnectionError extends MfaConfigurationError {
     options?: { cause?: unknown },
   ) {
     super(message);
-    if (options && 'cause' in options) Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false });
+    if (options && 'cause' in options)
+      Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false });
   }
 }

@@ -12,9 +12,25 @@ describe('requireOptionalPeer', () => {
 
   it('keeps the error of a peer that is there but broken', () => {
     const inside = Object.assign(new Error("Cannot find module 'its-own-dependency'"), { code: 'MODULE_NOT_FOUND' });
-    expect(() => requireOptionalPeer('peer', () => { throw inside; }, HOW_TO_FIX)).toThrow(inside);
+    expect(() =>
+      requireOptionalPeer(
+        'peer',
+        () => {
+          throw inside;
+        },
+        HOW_TO_FIX,
+      ),
+    ).toThrow(inside);
     const failing = new SyntaxError('Unexpected token');
-    expect(() => requireOptionalPeer('peer', () => { throw failing; }, HOW_TO_FIX)).toThrow(failing);
+    expect(() =>
+      requireOptionalPeer(
+        'peer',
+        () => {
+          throw failing;
+        },
+        HOW_TO_FIX,
+      ),
+    ).toThrow(failing);
   });
 
   it('returns the module when it is installed', () => {

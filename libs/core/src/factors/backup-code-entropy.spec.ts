@@ -19,7 +19,12 @@ describe('backup-code entropy', () => {
   });
 
   it('draws every character of the alphabet and nothing else', () => {
-    const seen = new Set(Array.from({ length: 40 }, () => factor.generateSet()).flat().join('').replace(/-/g, ''));
+    const seen = new Set(
+      Array.from({ length: 40 }, () => factor.generateSet())
+        .flat()
+        .join('')
+        .replace(/-/g, ''),
+    );
     expect([...seen].sort().join('')).toBe(CROCKFORD);
   });
 
@@ -38,7 +43,14 @@ describe('backup-code entropy', () => {
   it('accepts any case, with or without dashes and spaces, and the look-alike letters', () => {
     const [code] = factor.generateSet();
     const compact = code.replace(/-/g, '').toUpperCase();
-    for (const typed of [code, code.toUpperCase(), compact, compact.toLowerCase(), code.replace(/-/g, ' '), ` ${code.replace(/-/g, ' - ')} `]) {
+    for (const typed of [
+      code,
+      code.toUpperCase(),
+      compact,
+      compact.toLowerCase(),
+      code.replace(/-/g, ' '),
+      ` ${code.replace(/-/g, ' - ')} `,
+    ]) {
       expect(factor.normalize(typed)).toBe(compact);
     }
     expect(factor.normalize('abcd-efgh-jkmn-p1o0')).toBe('ABCDEFGHJKMNP100');

@@ -47,7 +47,10 @@ export class BackupCodeFactor {
     return Array.from({ length: this.count }, () => {
       let raw = '';
       for (let i = 0; i < this.length; i++) raw += ALPHABET[randomInt(ALPHABET.length)];
-      return raw.match(new RegExp(`.{1,${GROUP}}`, 'g'))!.join('-').toLowerCase();
+      return raw
+        .match(new RegExp(`.{1,${GROUP}}`, 'g'))!
+        .join('-')
+        .toLowerCase();
     });
   }
 
@@ -56,7 +59,11 @@ export class BackupCodeFactor {
    * exactly the form every stored hash was made of, before and after the 16-character default.
    */
   normalize(input: string): string | null {
-    const compact = input.toUpperCase().replace(/[\s-]+/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
+    const compact = input
+      .toUpperCase()
+      .replace(/[\s-]+/g, '')
+      .replace(/[IL]/g, '1')
+      .replace(/O/g, '0');
     if (compact.length < LEGACY_MIN_LENGTH || compact.length > MAX_INPUT_LENGTH) return null;
     for (const ch of compact) if (!ALPHABET.includes(ch)) return null;
     return compact;

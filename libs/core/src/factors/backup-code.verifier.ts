@@ -23,8 +23,18 @@ export class BackupCodeVerifier {
     if (!match) return false;
     const spent = (await commit({ kind: 'backup_code', codeId: match.id })) === 'committed';
     if (spent) {
-      this.audit.record(subject, { type: 'backup_code.used', severity: 'warning', channel: 'backup_code', outcome: 'success', reason: `${unused.length - 1} left` });
-      this.notifications.notify(subject, { type: 'backup_code.used', channel: 'backup_code', detail: `${unused.length - 1} left` });
+      this.audit.record(subject, {
+        type: 'backup_code.used',
+        severity: 'warning',
+        channel: 'backup_code',
+        outcome: 'success',
+        reason: `${unused.length - 1} left`,
+      });
+      this.notifications.notify(subject, {
+        type: 'backup_code.used',
+        channel: 'backup_code',
+        detail: `${unused.length - 1} left`,
+      });
     }
     return spent;
   }

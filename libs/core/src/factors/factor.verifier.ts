@@ -27,7 +27,15 @@ export class FactorVerifier {
    * `enrollmentId`, when the client names the app, narrows TOTP to it. SMS and email codes
    * already name their target (chosen at send), and backup codes belong to no enrollment.
    */
-  async verify(subject: MfaSubject, method: FactorType, code: string, now: number, challengeId: string, commit: SpendAndRecord, enrollmentId?: string): Promise<boolean> {
+  async verify(
+    subject: MfaSubject,
+    method: FactorType,
+    code: string,
+    now: number,
+    challengeId: string,
+    commit: SpendAndRecord,
+    enrollmentId?: string,
+  ): Promise<boolean> {
     switch (method) {
       case 'totp':
         return this.totp.verify(subject, code, now, commit, enrollmentId);

@@ -19,7 +19,9 @@ export function resolveOtpProfile(base: Partial<OtpProfile> = {}, override: Part
     throw new MfaConfigurationError(`otp length must be a whole number from 6 to 10 (got ${profile.length}).`);
   }
   if (!Number.isInteger(profile.groupSize) || profile.groupSize < 0 || profile.groupSize >= profile.length) {
-    throw new MfaConfigurationError(`otp groupSize must be 0 (no grouping) or less than the length (got ${profile.groupSize}).`);
+    throw new MfaConfigurationError(
+      `otp groupSize must be 0 (no grouping) or less than the length (got ${profile.groupSize}).`,
+    );
   }
   // NIST 800-63B keeps out-of-band codes short-lived; ten minutes is our ceiling.
   if (!Number.isInteger(profile.validitySeconds) || profile.validitySeconds < 30 || profile.validitySeconds > 600) {

@@ -20,23 +20,57 @@ export class TotpVerifier {
    * A user may have several apps; each keeps its own `last_step`, so a code spent on one
    * app is refused as a replay on that app and cannot match another (different seeds).
    */
-  async verify(subject: MfaSubject, code: string, now: number, commit: SpendAndRecord, enrollmentId?: string): Promise<boolean> {
+  async verify(
+    subject: MfaSubject,
+    code: string,
+    now: number,
+    commit: SpendAndRecord,
+    enrollmentId?: string,
+  ): Promise<boolean> {
     const enrollments = await this.deps.store.listEnrollments(subject.userId);
     for (const enrollment of enrollments) {
-      if (enrollment.type !== 'totp' || enrollment.status !== 'active' || (enrollmentId !== undefined && enrollment.id !== enrollmentId)) continue;
-      if (await this.spend(subject, enrollment, code, (step) => commit({ kind: 'totp_step', enrollmentId: enrollment.id, step }), now)) return true;
+      if (
+        enrollment.type !== 'totp' ||
+        enrollment.status !== 'active' ||
+        (enrollmentId !== undefined && enrollment.id !== enrollmentId)
+      )
+        continue;
+      if (
+        await this.spend(
+          subject,
+          enrollment,
+          code,
+          (step) => commit({ kind: 'totp_step', enrollmentId: enrollment.id, step }),
+          now,
+        )
+      )
+        return true;
     }
     return false;
   }
 
   /** Enrollment: the first right code makes the app active and its time step used. */
   activate(subject: MfaSubject, enrollment: EnrollmentRecord, code: string, now: number): Promise<boolean> {
-    return this.spend(subject, enrollment, code, async (step) =>
-      (await this.deps.store.activateEnrollment(enrollment.userId, enrollment.id, step, now)) ? 'committed' : 'already_spent', now);
+    return this.spend(
+      subject,
+      enrollment,
+      code,
+      async (step) =>
+        (await this.deps.store.activateEnrollment(enrollment.userId, enrollment.id, step, now))
+          ? 'committed'
+          : 'already_spent',
+      now,
+    );
   }
 
   /** Matches the code's time step; true only if this call is the one that advanced `last_step`. */
-  private async spend(subject: MfaSubject, enrollment: EnrollmentRecord, code: string, spendStep: (step: number) => Promise<VerificationOutcome>, now: number): Promise<boolean> {
+  private async spend(
+    subject: MfaSubject,
+    enrollment: EnrollmentRecord,
+    code: string,
+    spendStep: (step: number) => Promise<VerificationOutcome>,
+    now: number,
+  ): Promise<boolean> {
     const secret = this.openSecret(subject, enrollment);
     if (!secret) return false;
     const step = this.deps.totp.matchStep(secret, code, enrollment.profile!, now);
@@ -45,7 +79,14 @@ export class TotpVerifier {
     const outcome = await spendStep(step);
     if (outcome === 'already_spent') {
       // A valid code for a step already used: a replay (ASVS 2.8.4 logs it).
-      this.audit.record(subject, { type: 'totp.replay', severity: 'high', channel: 'totp', outcome: 'refused', enrollmentId: enrollment.id, reason: 'replay' });
+      this.audit.record(subject, {
+        type: 'totp.replay',
+        severity: 'high',
+        channel: 'totp',
+        outcome: 'refused',
+        enrollmentId: enrollment.id,
+        reason: 'replay',
+      });
       await this.notices.replayed(subject);
     }
     return outcome === 'committed';
@@ -56,7 +97,13 @@ export class TotpVerifier {
     try {
       return this.deps.keyRing.open(enrollment.sealedSecret, totpSecretAad(enrollment.userId, enrollment.id));
     } catch {
-      this.audit.record(subject, { type: 'secret.unreadable', severity: 'critical', channel: 'totp', outcome: 'refused', enrollmentId: enrollment.id });
+      this.audit.record(subject, {
+        type: 'secret.unreadable',
+        severity: 'critical',
+        channel: 'totp',
+        outcome: 'refused',
+        enrollmentId: enrollment.id,
+      });
       return null;
     }
   }

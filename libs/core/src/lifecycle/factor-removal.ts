@@ -35,8 +35,19 @@ export class FactorRemoval {
     // Verifications made with a kind of factor the user no longer has stop counting; the others stand.
     if (left.length === 0) await this.forgetSessions(who.userId);
     else if (!left.some((e) => e.type === target.type)) await this.forgetSessions(who.userId, target.type);
-    this.audit.record(who, { type: 'enrollment.removed', severity: 'warning', channel: target.type, outcome: 'success', enrollmentId: target.id, actor });
-    this.notifications.notify(who, { type: 'factor.removed', channel: target.type, maskedTarget: target.maskedTarget ?? undefined });
+    this.audit.record(who, {
+      type: 'enrollment.removed',
+      severity: 'warning',
+      channel: target.type,
+      outcome: 'success',
+      enrollmentId: target.id,
+      actor,
+    });
+    this.notifications.notify(who, {
+      type: 'factor.removed',
+      channel: target.type,
+      maskedTarget: target.maskedTarget ?? undefined,
+    });
   }
 
   /** Every factor, backup code, device and session verification of the user. */
@@ -48,7 +59,13 @@ export class FactorRemoval {
     await store.replaceBackupCodes(who.userId, [], now);
     await this.devices.revokeAll(who, `factor-reset (${by})`, actor);
     await this.forgetSessions(who.userId);
-    this.audit.record(who, { type: 'enrollment.reset', severity: 'critical', outcome: 'success', actor, reason: `${all.length} factor(s) removed by ${by}` });
+    this.audit.record(who, {
+      type: 'enrollment.reset',
+      severity: 'critical',
+      outcome: 'success',
+      actor,
+      reason: `${all.length} factor(s) removed by ${by}`,
+    });
   }
 
   /** Verifications made with a factor that is gone must not keep opening doors. */

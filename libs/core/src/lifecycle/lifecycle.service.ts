@@ -46,14 +46,26 @@ export class LifecycleService {
   }
 
   /** Only the owner's own active factor (anyone else's id is simply not found); a change like any other, so it needs a fresh verification. */
-  async renameOwnFactor(subject: MfaSubject, enrollmentId: string, rawLabel: string, context: RequestContext): Promise<FactorView> {
+  async renameOwnFactor(
+    subject: MfaSubject,
+    enrollmentId: string,
+    rawLabel: string,
+    context: RequestContext,
+  ): Promise<FactorView> {
     const { store } = this.deps;
     const label = normalizeLabel(rawLabel);
     await this.reauth.requireFresh(subject, context);
     const target = enrollmentId.length <= 64 ? await store.findEnrollment(subject.userId, enrollmentId) : null;
-    if (!target || target.status !== 'active' || !(await store.setEnrollmentLabel(subject.userId, target.id, label))) throw new MfaError('ENROLLMENT_NOT_FOUND');
+    if (!target || target.status !== 'active' || !(await store.setEnrollmentLabel(subject.userId, target.id, label)))
+      throw new MfaError('ENROLLMENT_NOT_FOUND');
     // The label itself stays out of the trail: users type phone numbers and names into it.
-    this.audit.record(subject, { type: 'factor.renamed', severity: 'info', channel: target.type, outcome: 'success', enrollmentId: target.id });
+    this.audit.record(subject, {
+      type: 'factor.renamed',
+      severity: 'info',
+      channel: target.type,
+      outcome: 'success',
+      enrollmentId: target.id,
+    });
     return toView({ ...target, label });
   }
 
@@ -69,7 +81,10 @@ export class LifecycleService {
     const now = this.deps.clock.now();
     await this.removal.wipe({ userId }, `admin:${admin.userId}`, admin.userId);
     await this.deps.store.setReenrollmentForced(userId, now);
-    this.audit.record({ userId }, { type: 'admin.reenrollment_forced', severity: 'critical', outcome: 'success', actor: admin.userId });
+    this.audit.record(
+      { userId },
+      { type: 'admin.reenrollment_forced', severity: 'critical', outcome: 'success', actor: admin.userId },
+    );
   }
 
   async revokeDevice(actor: Actor, deviceId: string, by: string, adminId?: string): Promise<void> {
@@ -88,8 +103,14 @@ export class LifecycleService {
       this.deps.store.findUserState(userId),
     ]);
     return {
-      userId, ...summary, devices, lockout,
-      enrollment: { requiredSince: iso(state?.enrollmentRequiredSince), reenrollmentForcedAt: iso(state?.reenrollmentForcedAt) },
+      userId,
+      ...summary,
+      devices,
+      lockout,
+      enrollment: {
+        requiredSince: iso(state?.enrollmentRequiredSince),
+        reenrollmentForcedAt: iso(state?.reenrollmentForcedAt),
+      },
     };
   }
 

@@ -29,8 +29,14 @@ export class RecoveryTicketService {
   ) {}
 
   /** A help-desk ticket: 128 random bits, single use, 24 h by default; only its digest is stored. */
-  async issue(admin: MfaSubject, userId: string, rawReason: string | undefined, ttlHours = 24): Promise<RecoveryTicketIssued> {
-    if (!Number.isInteger(ttlHours) || ttlHours < 1 || ttlHours > 72) throw new MfaError('VALIDATION_FAILED', { errors: [{ field: 'ttlHours', problems: ['from 1 to 72 hours'] }] });
+  async issue(
+    admin: MfaSubject,
+    userId: string,
+    rawReason: string | undefined,
+    ttlHours = 24,
+  ): Promise<RecoveryTicketIssued> {
+    if (!Number.isInteger(ttlHours) || ttlHours < 1 || ttlHours > 72)
+      throw new MfaError('VALIDATION_FAILED', { errors: [{ field: 'ttlHours', problems: ['from 1 to 72 hours'] }] });
     // The reason lands in the audit trail and help-desk views: the label rule keeps it one honest line.
     const reason = rawReason === undefined ? undefined : normalizeDisplayText(rawReason, 'reason', MAX_REASON_LENGTH);
     const now = this.deps.clock.now();
@@ -38,9 +44,25 @@ export class RecoveryTicketService {
     const secret = randomBytes(16).toString('base64url');
     const expiresAt = now + ttlHours * 3_600_000;
     await this.deps.store.createRecoveryTicket({
-      id, userId, codeDigest: this.deps.keyRing.digest(ticketMaterial(id, userId, secret)), issuedBy: admin.userId, reason: reason ?? null, createdAt: now, expiresAt, redeemedAt: null,
+      id,
+      userId,
+      codeDigest: this.deps.keyRing.digest(ticketMaterial(id, userId, secret)),
+      issuedBy: admin.userId,
+      reason: reason ?? null,
+      createdAt: now,
+      expiresAt,
+      redeemedAt: null,
     });
-    this.audit.record({ userId }, { type: 'recovery.ticket_issued', severity: 'critical', outcome: 'success', actor: admin.userId, reason: reason ?? undefined });
+    this.audit.record(
+      { userId },
+      {
+        type: 'recovery.ticket_issued',
+        severity: 'critical',
+        outcome: 'success',
+        actor: admin.userId,
+        reason: reason ?? undefined,
+      },
+    );
     this.notifications.notify({ userId }, { type: 'recovery.issued' });
     return { ticket: `${id}.${secret}`, expiresAt: new Date(expiresAt).toISOString() };
   }
@@ -56,14 +78,22 @@ export class RecoveryTicketService {
     const now = clock.now();
     // Unknown, foreign, forged, spent and expired tickets all look the same to the caller.
     const valid =
-      record && record.userId === subject.userId && record.redeemedAt === null && record.expiresAt > now &&
+      record &&
+      record.userId === subject.userId &&
+      record.redeemedAt === null &&
+      record.expiresAt > now &&
       keyRing.digestMatches(record.codeDigest, ticketMaterial(record.id, subject.userId, secret));
     if (!valid || !(await store.redeemRecoveryTicket(record.id, now))) {
       this.audit.record(subject, { type: 'recovery.ticket_refused', severity: 'high', outcome: 'refused' });
       throw new MfaError('RECOVERY_TICKET_INVALID');
     }
     await this.removal.wipe(subject, 'recovery');
-    this.audit.record(subject, { type: 'recovery.ticket_redeemed', severity: 'critical', outcome: 'success', reason: `issued by ${record.issuedBy}` });
+    this.audit.record(subject, {
+      type: 'recovery.ticket_redeemed',
+      severity: 'critical',
+      outcome: 'success',
+      reason: `issued by ${record.issuedBy}`,
+    });
     this.notifications.notify(subject, { type: 'recovery.redeemed' });
   }
 }

@@ -4,7 +4,13 @@ import { AuditTrail } from '../audit/audit-trail';
 import { ManualClock } from '../clock/clock';
 import type { AuditEvent } from '../ports/audit-sink.port';
 import type {
-  BackupCodeStore, EnrollmentRecord, EnrollmentStore, FactorType, RecoveryTicketRecord, RecoveryTicketStore, SessionStore,
+  BackupCodeStore,
+  EnrollmentRecord,
+  EnrollmentStore,
+  FactorType,
+  RecoveryTicketRecord,
+  RecoveryTicketStore,
+  SessionStore,
 } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
 import type { NotificationService } from '../delivery/notification.service';
@@ -15,7 +21,9 @@ import { RecoveryTicketService } from './recovery-ticket.service';
 import type { TrustedDeviceService } from './trusted-device.service';
 
 type RecoverySlice = RecoveryTicketStore &
-  Pick<EnrollmentStore, 'listEnrollments' | 'deleteEnrollment'> & Pick<BackupCodeStore, 'replaceBackupCodes'> & Pick<SessionStore, 'deleteSessionFactors'>;
+  Pick<EnrollmentStore, 'listEnrollments' | 'deleteEnrollment'> &
+  Pick<BackupCodeStore, 'replaceBackupCodes'> &
+  Pick<SessionStore, 'deleteSessionFactors'>;
 
 /** What a recovery reads and wipes, in memory. */
 class RecoveryStoreFake implements RecoverySlice {
@@ -57,8 +65,19 @@ const alice: MfaSubject = { userId: 'alice', sessionId: 'alice-session' };
 
 function totp(id: string, userId: string): EnrollmentRecord {
   return {
-    id, userId, type: 'totp', status: 'active', label: null, sealedSecret: 'x', keyId: 'k', profile: null, maskedTarget: null,
-    lastStep: null, createdAt: 0, confirmedAt: 0, lastUsedAt: null,
+    id,
+    userId,
+    type: 'totp',
+    status: 'active',
+    label: null,
+    sealedSecret: 'x',
+    keyId: 'k',
+    profile: null,
+    maskedTarget: null,
+    lastStep: null,
+    createdAt: 0,
+    confirmedAt: 0,
+    lastUsedAt: null,
   };
 }
 
@@ -68,7 +87,12 @@ function setup() {
   store.enrollments = [totp('a-1', 'alice'), totp('b-1', 'bob')];
   const events: AuditEvent[] = [];
   const revoked: string[] = [];
-  const deps = { store, clock, keyRing: new KeyRing({ keys: [{ id: 'k', key: Buffer.alloc(32, 3).toString('base64') }] }), sessionCache: new SessionStateCache(0, clock) };
+  const deps = {
+    store,
+    clock,
+    keyRing: new KeyRing({ keys: [{ id: 'k', key: Buffer.alloc(32, 3).toString('base64') }] }),
+    sessionCache: new SessionStateCache(0, clock),
+  };
   const devices = {
     revokeAll: async (who: { userId: string }) => {
       revoked.push(who.userId);
@@ -77,7 +101,12 @@ function setup() {
   } as unknown as TrustedDeviceService;
   const notifications = { notify: () => undefined } as unknown as NotificationService;
   const audit = new AuditTrail({ emit: (e) => void events.push(e) }, clock);
-  const recovery = new RecoveryTicketService(deps, audit, new FactorRemoval(deps, audit, devices, notifications), notifications);
+  const recovery = new RecoveryTicketService(
+    deps,
+    audit,
+    new FactorRemoval(deps, audit, devices, notifications),
+    notifications,
+  );
   return { clock, store, events, revoked, recovery };
 }
 
@@ -94,7 +123,11 @@ describe('RecoveryTicketService', () => {
     expect(store.backupCodesCleared).toEqual(['alice']);
     expect(store.sessionsForgotten).toEqual(['alice']);
     expect(revoked).toEqual(['alice']);
-    expect(events.at(-1)).toMatchObject({ type: 'recovery.ticket_redeemed', userId: 'alice', reason: 'issued by helpdesk' });
+    expect(events.at(-1)).toMatchObject({
+      type: 'recovery.ticket_redeemed',
+      userId: 'alice',
+      reason: 'issued by helpdesk',
+    });
 
     await expect(recovery.redeem(alice, ticket)).rejects.toEqual(refused);
   });
@@ -124,7 +157,9 @@ describe('RecoveryTicketService', () => {
 
   it.each([0, 73, 1.5])('refuses a lifetime of %s hours', async (hours) => {
     const { store, recovery } = setup();
-    await expect(recovery.issue(admin, 'alice', undefined, hours)).rejects.toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    await expect(recovery.issue(admin, 'alice', undefined, hours)).rejects.toEqual(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
     expect(store.tickets.size).toBe(0);
   });
 });

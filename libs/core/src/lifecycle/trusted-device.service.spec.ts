@@ -42,7 +42,8 @@ class DeviceStoreFake implements TrustedDeviceStore {
 }
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
-const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+const CHROME_MAC =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 const DAY = 86_400_000;
 
 function setup(devices: { remember?: boolean; trustMs?: number; revokeAtRisk?: number | null } = {}) {
@@ -51,10 +52,23 @@ function setup(devices: { remember?: boolean; trustMs?: number; revokeAtRisk?: n
   const events: AuditEvent[] = [];
   const notices: string[] = [];
   // ResolvedMfaContext still asks for the whole MfaStore; this service only touches the device slice.
-  const ctx = createMfaContext({ store: store as never, encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 7).toString('base64') }] }, clock });
-  const policy = { current: () => ({ devices: { remember: true, trustMs: 30 * DAY, revokeAtRisk: null, ...devices } }) } as unknown as PolicyService;
-  const notifications = { notify: (_who: unknown, n: { type: string }) => notices.push(n.type) } as unknown as NotificationService;
-  const service = new TrustedDeviceService(ctx, new AuditTrail({ emit: (e) => void events.push(e) }, clock), policy, notifications);
+  const ctx = createMfaContext({
+    store: store as never,
+    encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 7).toString('base64') }] },
+    clock,
+  });
+  const policy = {
+    current: () => ({ devices: { remember: true, trustMs: 30 * DAY, revokeAtRisk: null, ...devices } }),
+  } as unknown as PolicyService;
+  const notifications = {
+    notify: (_who: unknown, n: { type: string }) => notices.push(n.type),
+  } as unknown as NotificationService;
+  const service = new TrustedDeviceService(
+    ctx,
+    new AuditTrail({ emit: (e) => void events.push(e) }, clock),
+    policy,
+    notifications,
+  );
   return { clock, store, events, notices, service };
 }
 
@@ -136,7 +150,10 @@ describe('TrustedDeviceService', () => {
     const third = (await service.issue(alice))!;
     await service.revoke(alice, third.device.id, 'user');
     const listed = await service.list('alice', second.cookieValue);
-    expect(listed.map((d) => [d.id, d.current ?? false])).toEqual([[first.device.id, false], [second.device.id, true]]);
+    expect(listed.map((d) => [d.id, d.current ?? false])).toEqual([
+      [first.device.id, false],
+      [second.device.id, true],
+    ]);
   });
 
   it("never revokes another user's device, and revokes all of one user's at once", async () => {

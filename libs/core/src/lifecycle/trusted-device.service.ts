@@ -55,12 +55,24 @@ export class TrustedDeviceService {
     const token = randomBytes(32).toString('base64url');
     const traits = deviceTraits(subject.userAgent);
     const record: TrustedDeviceRecord = {
-      id, userId: subject.userId, tokenDigest: this.ctx.keyRing.digest(tokenMaterial(id, subject.userId, token)),
-      fingerprintDigest: this.fingerprint(subject), label: deviceLabel(traits), createdAt: now, expiresAt: now + trustMs, lastSeenAt: now,
-      revokedAt: null, revokedReason: null,
+      id,
+      userId: subject.userId,
+      tokenDigest: this.ctx.keyRing.digest(tokenMaterial(id, subject.userId, token)),
+      fingerprintDigest: this.fingerprint(subject),
+      label: deviceLabel(traits),
+      createdAt: now,
+      expiresAt: now + trustMs,
+      lastSeenAt: now,
+      revokedAt: null,
+      revokedReason: null,
     };
     await this.ctx.store.createTrustedDevice(record);
-    this.audit.record(subject, { type: 'device.trusted', severity: 'warning', outcome: 'success', reason: `${record.label} until ${iso(record.expiresAt)}` });
+    this.audit.record(subject, {
+      type: 'device.trusted',
+      severity: 'warning',
+      outcome: 'success',
+      reason: `${record.label} until ${iso(record.expiresAt)}`,
+    });
     this.notifications.notify(subject, { type: 'device.trusted', detail: record.label });
     return { cookieValue: `${id}.${token}`, maxAgeSeconds: Math.floor(trustMs / 1000), device: view(record) };
   }
@@ -79,7 +91,11 @@ export class TrustedDeviceService {
       return false;
     };
     // One answer for unknown, foreign and forged: none of them says which ids exist.
-    if (!record || record.userId !== subject.userId || !this.ctx.keyRing.digestMatches(record.tokenDigest, tokenMaterial(record.id, subject.userId, token))) {
+    if (
+      !record ||
+      record.userId !== subject.userId ||
+      !this.ctx.keyRing.digestMatches(record.tokenDigest, tokenMaterial(record.id, subject.userId, token))
+    ) {
       return rejected('unknown or forged device token');
     }
     if (record.revokedAt !== null) return rejected(`revoked (${record.revokedReason})`);
@@ -106,11 +122,24 @@ export class TrustedDeviceService {
   }
 
   /** `who` is the user or the acting admin; `reason` is stored with the revocation. */
-  async revoke(subject: Partial<MfaSubject> & { userId: string }, deviceId: string, reason: string, why?: string, actor?: string): Promise<boolean> {
+  async revoke(
+    subject: Partial<MfaSubject> & { userId: string },
+    deviceId: string,
+    reason: string,
+    why?: string,
+    actor?: string,
+  ): Promise<boolean> {
     const record = await this.ctx.store.findTrustedDevice(deviceId);
     if (!record || record.userId !== subject.userId) return false;
-    if (!(await this.ctx.store.revokeTrustedDevice(subject.userId, deviceId, this.ctx.clock.now(), reason))) return false;
-    this.audit.record(subject, { type: 'device.revoked', severity: 'warning', outcome: 'success', actor, reason: `${record.label}: ${why ?? reason}` });
+    if (!(await this.ctx.store.revokeTrustedDevice(subject.userId, deviceId, this.ctx.clock.now(), reason)))
+      return false;
+    this.audit.record(subject, {
+      type: 'device.revoked',
+      severity: 'warning',
+      outcome: 'success',
+      actor,
+      reason: `${record.label}: ${why ?? reason}`,
+    });
     this.notifications.notify(subject, { type: 'device.revoked', detail: record.label });
     return true;
   }
@@ -118,7 +147,13 @@ export class TrustedDeviceService {
   async revokeAll(subject: Partial<MfaSubject> & { userId: string }, reason: string, actor?: string): Promise<number> {
     const count = await this.ctx.store.revokeTrustedDevices(subject.userId, this.ctx.clock.now(), reason);
     if (count > 0) {
-      this.audit.record(subject, { type: 'device.revoked', severity: 'warning', outcome: 'success', actor, reason: `${count} device(s): ${reason}` });
+      this.audit.record(subject, {
+        type: 'device.revoked',
+        severity: 'warning',
+        outcome: 'success',
+        actor,
+        reason: `${count} device(s): ${reason}`,
+      });
       this.notifications.notify(subject, { type: 'device.revoked', detail: `${count} trusted browser(s)` });
     }
     return count;
@@ -139,5 +174,11 @@ function fingerprintMaterial(subject: Pick<MfaSubject, 'userId' | 'userAgent'>):
 }
 
 function view(d: TrustedDeviceRecord): TrustedDeviceView {
-  return { id: d.id, label: d.label, createdAt: iso(d.createdAt), expiresAt: iso(d.expiresAt), lastSeenAt: iso(d.lastSeenAt) };
+  return {
+    id: d.id,
+    label: d.label,
+    createdAt: iso(d.createdAt),
+    expiresAt: iso(d.expiresAt),
+    lastSeenAt: iso(d.lastSeenAt),
+  };
 }

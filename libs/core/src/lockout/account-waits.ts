@@ -15,11 +15,18 @@ interface CountPeek {
  */
 export function accountWaitMs(lockout: ResolvedLockout, failures: number): number {
   if (failures < lockout.accountDelayAfter) return 0;
-  return Math.min(lockout.accountDelayMs * lockout.growth ** (failures - lockout.accountDelayAfter), lockout.accountMaxDelayMs);
+  return Math.min(
+    lockout.accountDelayMs * lockout.growth ** (failures - lockout.accountDelayAfter),
+    lockout.accountMaxDelayMs,
+  );
 }
 
 /** Why the account refuses an attempt now — before it is counted anywhere — or null. */
-export function accountRefusal(lockout: ResolvedLockout, account: CountPeek, wait: CountPeek): { reason: string; retryMs: number } | null {
+export function accountRefusal(
+  lockout: ResolvedLockout,
+  account: CountPeek,
+  wait: CountPeek,
+): { reason: string; retryMs: number } | null {
   if (account.count >= lockout.accountMaxAttempts) return { reason: 'account locked', retryMs: account.retryAfterMs };
   if (wait.count > 0) return { reason: 'account waiting', retryMs: wait.retryAfterMs };
   return null;

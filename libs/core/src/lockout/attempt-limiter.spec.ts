@@ -39,7 +39,10 @@ describe('AttemptLimiter', () => {
     clock.advance(900);
     for (let i = 0; i < 5; i++) await wrong();
     expect(((await wrong()) as MfaError).retryAfterSeconds).toBe(1800);
-    expect(lockouts.map((e) => [e.channel, e.strike, e.retryAfterSeconds])).toEqual([['totp', 1, 900], ['totp', 2, 1800]]);
+    expect(lockouts.map((e) => [e.channel, e.strike, e.retryAfterSeconds])).toEqual([
+      ['totp', 1, 900],
+      ['totp', 2, 1800],
+    ]);
   });
 
   it('a success clears the count', async () => {
@@ -60,7 +63,11 @@ describe('AttemptLimiter', () => {
     const locked = (await right('backup_code')) as MfaError;
     expect(locked.code).toBe('MFA_LOCKED');
     const status = await limiter.status('u1', ['totp', 'backup_code']);
-    expect(status).toMatchObject({ totp: { failures: 4 }, backup_code: { failures: 3 }, account: { failures: 8, lockedForSeconds: 86_400 } });
+    expect(status).toMatchObject({
+      totp: { failures: 4 },
+      backup_code: { failures: 3 },
+      account: { failures: 8, lockedForSeconds: 86_400 },
+    });
     await limiter.clear('u1', ['totp', 'backup_code', 'password']);
     expect((await limiter.status('u1', ['totp'])).account).toEqual({ failures: 0, lockedForSeconds: 0 });
   });
@@ -94,18 +101,25 @@ describe('AttemptLimiter', () => {
     const { limiter } = setup({ accountDelayAfter: 2 });
     expect(await limiter.recordExternalFailure('u1', 'password')).toEqual({ locked: false, retryAfterSeconds: 0 });
     expect(await limiter.recordExternalFailure('u1', 'password')).toEqual({ locked: true, retryAfterSeconds: 60 });
-    for (let i = 0; i < 50; i++) expect(await limiter.recordExternalFailure('u1', 'password')).toEqual({ locked: true, retryAfterSeconds: 60 });
+    for (let i = 0; i < 50; i++)
+      expect(await limiter.recordExternalFailure('u1', 'password')).toEqual({ locked: true, retryAfterSeconds: 60 });
     expect((await limiter.status('u1', ['totp'])).account.failures).toBe(2);
   });
 
   it('tells the user once per hour of a burst and of a lock, and audits what it held back', async () => {
     const { clock, notices, events, wrong } = setup();
     for (let i = 0; i < 6; i++) await wrong('totp');
-    expect(notices).toEqual([{ type: 'attempts.burst', channel: 'totp' }, { type: 'lockout', channel: 'totp' }]);
+    expect(notices).toEqual([
+      { type: 'attempts.burst', channel: 'totp' },
+      { type: 'lockout', channel: 'totp' },
+    ]);
     clock.advance(900);
     for (let i = 0; i < 6; i++) await wrong('totp');
     expect(notices).toHaveLength(2);
-    expect(events.filter((e) => e.type === 'notification.suppressed').map((e) => e.reason)).toEqual(['attempts.burst', 'lockout']);
+    expect(events.filter((e) => e.type === 'notification.suppressed').map((e) => e.reason)).toEqual([
+      'attempts.burst',
+      'lockout',
+    ]);
     clock.advance(3600);
     for (let i = 0; i < 3; i++) await wrong('backup_code');
     expect(notices.at(-1)).toEqual({ type: 'attempts.burst', channel: 'backup_code' });

@@ -50,14 +50,17 @@ export class AttemptLimiter {
     const { counters, clock, lockout } = this.ctx;
     const now = clock.now();
     const { maxAttempts, windowSeconds } = lockout.channel(channel);
-    const [strikes, account, wait] = await Promise.all([keys.strikes, keys.account, keys.accountWait].map((key) => counters.peek(key, now)));
+    const [strikes, account, wait] = await Promise.all(
+      [keys.strikes, keys.account, keys.accountWait].map((key) => counters.peek(key, now)),
+    );
     const waiting = accountRefusal(lockout, account, wait);
     if (waiting) throw this.refused(subject, channel, waiting.reason, waiting.retryMs);
     const lockMs = Math.min(windowSeconds * 1000 * lockout.growth ** strikes.count, lockout.maxLockMs);
     const onChannel = await counters.hit(keys.channel, maxAttempts, lockMs, now);
     if (!onChannel.allowed) {
       // The first refused attempt of a window is the moment the lock begins.
-      if (onChannel.count === maxAttempts + 1) await this.locked(subject, channel, onChannel.retryAfterMs, strikes.count + 1, keys.strikes);
+      if (onChannel.count === maxAttempts + 1)
+        await this.locked(subject, channel, onChannel.retryAfterMs, strikes.count + 1, keys.strikes);
       throw this.refused(subject, channel, 'channel locked', onChannel.retryAfterMs);
     }
     const waitMs = accountWaitMs(lockout, account.count + 1);
@@ -87,7 +90,10 @@ export class AttemptLimiter {
    * app should have refused (the account was waiting or locked) is not counted, so wrong
    * passwords alone cannot run the count up to the lock.
    */
-  async recordExternalFailure(userId: string, channel: string): Promise<{ locked: boolean; retryAfterSeconds: number }> {
+  async recordExternalFailure(
+    userId: string,
+    channel: string,
+  ): Promise<{ locked: boolean; retryAfterSeconds: number }> {
     const { counters, clock, lockout } = this.ctx;
     const keys = lockoutKeys(userId, channel);
     const now = clock.now();
@@ -103,20 +109,38 @@ export class AttemptLimiter {
     return { locked: retryMs > 0, retryAfterSeconds: Math.ceil(retryMs / 1000) };
   }
 
-  async status(userId: string, channels: readonly string[]): Promise<Record<string, { failures: number; lockedForSeconds: number }>> {
+  async status(
+    userId: string,
+    channels: readonly string[],
+  ): Promise<Record<string, { failures: number; lockedForSeconds: number }>> {
     const { counters, clock, lockout } = this.ctx;
     const now = clock.now();
     const entries = await Promise.all(
       [...channels, ACCOUNT_CHANNEL].map(async (channel) => {
         const keys = lockoutKeys(userId, channel);
         if (channel === ACCOUNT_CHANNEL) {
-          const [account, wait] = await Promise.all([counters.peek(keys.account, now), counters.peek(keys.accountWait, now)]);
+          const [account, wait] = await Promise.all([
+            counters.peek(keys.account, now),
+            counters.peek(keys.accountWait, now),
+          ]);
           const refusal = accountRefusal(lockout, account, wait);
-          return [channel, { failures: Math.min(account.count, lockout.accountMaxAttempts), lockedForSeconds: refusal ? Math.ceil(refusal.retryMs / 1000) : 0 }] as const;
+          return [
+            channel,
+            {
+              failures: Math.min(account.count, lockout.accountMaxAttempts),
+              lockedForSeconds: refusal ? Math.ceil(refusal.retryMs / 1000) : 0,
+            },
+          ] as const;
         }
         const peek = await counters.peek(keys.channel, now);
         const limit = lockout.channel(channel).maxAttempts;
-        return [channel, { failures: Math.min(peek.count, limit), lockedForSeconds: peek.count > limit ? Math.ceil(peek.retryAfterMs / 1000) : 0 }] as const;
+        return [
+          channel,
+          {
+            failures: Math.min(peek.count, limit),
+            lockedForSeconds: peek.count > limit ? Math.ceil(peek.retryAfterMs / 1000) : 0,
+          },
+        ] as const;
       }),
     );
     return Object.fromEntries(entries);
@@ -129,10 +153,15 @@ export class AttemptLimiter {
   }
 
   /** An evaluated failure on the account's count: account-wide waits begin (strike 1), or the account locks (strike 2). */
-  private async accountFailed(who: Partial<MfaSubject> & { userId: string }, failures: number, windowMs: number): Promise<void> {
+  private async accountFailed(
+    who: Partial<MfaSubject> & { userId: string },
+    failures: number,
+    windowMs: number,
+  ): Promise<void> {
     const { accountMaxAttempts, accountDelayAfter } = this.ctx.lockout;
     if (failures === accountMaxAttempts) await this.locked(who, ACCOUNT_CHANNEL, windowMs, 2);
-    else if (failures === accountDelayAfter) await this.locked(who, ACCOUNT_CHANNEL, accountWaitMs(this.ctx.lockout, failures), 1);
+    else if (failures === accountDelayAfter)
+      await this.locked(who, ACCOUNT_CHANNEL, accountWaitMs(this.ctx.lockout, failures), 1);
   }
 
   private refused(subject: MfaSubject, channel: string, reason: string, retryMs: number): MfaError {
@@ -141,10 +170,22 @@ export class AttemptLimiter {
   }
 
   /** A lock begins: a strike (so the next one lasts longer), an audit line, the user's notice, the app's event. */
-  private async locked(who: Partial<MfaSubject> & { userId: string }, channel: string, retryMs: number, strike: number, strikesKey?: string): Promise<void> {
+  private async locked(
+    who: Partial<MfaSubject> & { userId: string },
+    channel: string,
+    retryMs: number,
+    strike: number,
+    strikesKey?: string,
+  ): Promise<void> {
     if (strikesKey) await this.ctx.counters.hit(strikesKey, Number.MAX_SAFE_INTEGER, DAY_MS, this.ctx.clock.now());
     const retryAfterSeconds = Math.ceil(retryMs / 1000);
-    this.audit.record(who, { type: 'lockout', severity: 'high', channel, outcome: 'refused', reason: `strike ${strike}, ${retryAfterSeconds}s` });
+    this.audit.record(who, {
+      type: 'lockout',
+      severity: 'high',
+      channel,
+      outcome: 'refused',
+      reason: `strike ${strike}, ${retryAfterSeconds}s`,
+    });
     await this.notices?.locked(who, channel);
     try {
       this.ctx.lockout.onLockout?.({ userId: who.userId, channel, retryAfterSeconds, strike });

@@ -14,12 +14,22 @@ import type { ResolvedMfaContext } from '../options/mfa-context';
  * such challenge, or no factor, points at nobody's channel and counts against no one. The
  * caller's answer stays the 400.
  */
-export async function countMalformedVerify(ctx: Pick<ResolvedMfaContext, 'store'>, limiter: AttemptLimiter, subject: MfaSubject, challengeId: string, method: unknown): Promise<void> {
+export async function countMalformedVerify(
+  ctx: Pick<ResolvedMfaContext, 'store'>,
+  limiter: AttemptLimiter,
+  subject: MfaSubject,
+  challengeId: string,
+  method: unknown,
+): Promise<void> {
   if (typeof method !== 'string' || !(FACTOR_TYPES as readonly string[]).includes(method)) return;
-  const challenge = challengeId.length >= 1 && challengeId.length <= 64 ? await ctx.store.findChallenge(challengeId) : null;
-  if (!challenge || challenge.userId !== subject.userId || challenge.sessionRef !== sessionRefOf(subject.sessionId)) return;
-  await limiter.attempt(subject, method as FactorType, async () => null, 'malformed body').catch((err: unknown) => {
-    // INVALID_CODE or MFA_LOCKED: counted (or refused) either way; anything else is an outage and fails closed.
-    if (!isMfaError(err)) throw err;
-  });
+  const challenge =
+    challengeId.length >= 1 && challengeId.length <= 64 ? await ctx.store.findChallenge(challengeId) : null;
+  if (!challenge || challenge.userId !== subject.userId || challenge.sessionRef !== sessionRefOf(subject.sessionId))
+    return;
+  await limiter
+    .attempt(subject, method as FactorType, async () => null, 'malformed body')
+    .catch((err: unknown) => {
+      // INVALID_CODE or MFA_LOCKED: counted (or refused) either way; anything else is an outage and fails closed.
+      if (!isMfaError(err)) throw err;
+    });
 }

@@ -46,7 +46,9 @@ export class SecurityNotices {
 
   /** An evaluated wrong code; the BURST_FAILURES-th of a window tells the user. */
   async failed(who: Who, channel: string): Promise<void> {
-    const hit = await this.guarded(who, channel, () => this.ctx.counters.hit(burstKey(who.userId), BURST_FAILURES, BURST_WINDOW_MS, this.ctx.clock.now()));
+    const hit = await this.guarded(who, channel, () =>
+      this.ctx.counters.hit(burstKey(who.userId), BURST_FAILURES, BURST_WINDOW_MS, this.ctx.clock.now()),
+    );
     if (hit?.count === BURST_FAILURES) await this.send(who, { type: 'attempts.burst', channel });
   }
 
@@ -56,10 +58,18 @@ export class SecurityNotices {
   }
 
   private async send(who: Who, notice: Notice): Promise<void> {
-    const gate = await this.guarded(who, notice.channel, () => this.ctx.counters.hit(noticeKey(who.userId, notice.type), 1, NOTICE_INTERVAL_MS, this.ctx.clock.now()));
+    const gate = await this.guarded(who, notice.channel, () =>
+      this.ctx.counters.hit(noticeKey(who.userId, notice.type), 1, NOTICE_INTERVAL_MS, this.ctx.clock.now()),
+    );
     if (!gate) return;
     if (!gate.allowed) {
-      this.audit.record(who, { type: 'notification.suppressed', severity: 'info', outcome: 'refused', channel: notice.channel, reason: notice.type });
+      this.audit.record(who, {
+        type: 'notification.suppressed',
+        severity: 'info',
+        outcome: 'refused',
+        channel: notice.channel,
+        reason: notice.type,
+      });
       return;
     }
     this.notify(who, notice);
@@ -70,7 +80,13 @@ export class SecurityNotices {
     try {
       return await count();
     } catch {
-      this.audit.record(who, { type: 'notification.failed', severity: 'high', outcome: 'failure', channel, reason: 'counters unavailable' });
+      this.audit.record(who, {
+        type: 'notification.failed',
+        severity: 'high',
+        outcome: 'failure',
+        channel,
+        reason: 'counters unavailable',
+      });
       return null;
     }
   }

@@ -46,7 +46,8 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(options: MfaCoreOptions): ResolvedOptions {
-  if (!options?.store) throw new MfaConfigurationError('nestjs-mfa needs a store: pass `store` (for example TypeOrmMfaStore).');
+  if (!options?.store)
+    throw new MfaConfigurationError('nestjs-mfa needs a store: pass `store` (for example TypeOrmMfaStore).');
   const totpProfile = { ...DEFAULT_TOTP_PROFILE, ...options.totp?.profile };
   if (![6, 8].includes(totpProfile.digits)) throw new MfaConfigurationError('totp.profile.digits must be 6 or 8.');
   if (!['sha1', 'sha256', 'sha512'].includes(totpProfile.algorithm)) {
@@ -56,7 +57,10 @@ export function resolveOptions(options: MfaCoreOptions): ResolvedOptions {
   return {
     issuer: options.issuer ?? 'nestjs-mfa',
     totpProfile,
-    otpProfiles: { sms: resolveOtpProfile(options.otp, options.otp?.sms), email: resolveOtpProfile(options.otp, options.otp?.email) },
+    otpProfiles: {
+      sms: resolveOtpProfile(options.otp, options.otp?.sms),
+      email: resolveOtpProfile(options.otp, options.otp?.email),
+    },
     delivery: resolveDelivery(options.delivery ?? {}),
     challengeTtlMs: (options.challengeTtl ?? 600) * 1000,
     enrollmentTtlMs: (options.enrollmentTtl ?? 600) * 1000,
@@ -70,11 +74,13 @@ export function resolveOptions(options: MfaCoreOptions): ResolvedOptions {
 function resolveDelivery(options: DeliveryOptions): ResolvedDelivery {
   const count = (name: keyof DeliveryOptions, fallback: number): number => {
     const value = (options[name] as number | undefined) ?? fallback;
-    if (!Number.isInteger(value) || value < 1) throw new MfaConfigurationError(`delivery.${name} must be a whole number, 1 or more (got ${value}).`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new MfaConfigurationError(`delivery.${name} must be a whole number, 1 or more (got ${value}).`);
     return value;
   };
   const cooldown = options.resendCooldownSeconds ?? 30;
-  if (!Number.isInteger(cooldown) || cooldown < 0) throw new MfaConfigurationError(`delivery.resendCooldownSeconds must be 0 or more (got ${cooldown}).`);
+  if (!Number.isInteger(cooldown) || cooldown < 0)
+    throw new MfaConfigurationError(`delivery.resendCooldownSeconds must be 0 or more (got ${cooldown}).`);
   return {
     cooldownMs: cooldown * 1000,
     perUserHour: count('perUserHour', 10),
@@ -89,7 +95,8 @@ function resolveDelivery(options: DeliveryOptions): ResolvedDelivery {
 function resolveLockout(options: LockoutOptions): ResolvedLockout {
   const base = { maxAttempts: options.maxAttempts ?? 5, windowSeconds: options.windowSeconds ?? 900 };
   const accountMaxAttempts = options.accountMaxAttempts ?? 100;
-  if (accountMaxAttempts > 100) throw new MfaConfigurationError('lockout.accountMaxAttempts must be at most 100 (NIST 800-63B).');
+  if (accountMaxAttempts > 100)
+    throw new MfaConfigurationError('lockout.accountMaxAttempts must be at most 100 (NIST 800-63B).');
   return {
     channel: (channel) => ({ ...base, ...options.channels?.[channel] }),
     growth: options.growth ?? 2,

@@ -41,7 +41,9 @@ export interface CompiledPolicy {
 
 export function compileStep(spec: StepSpec): RequirementStep {
   if (typeof spec === 'string') return { factors: spec === 'any' ? 'any' : [spec] };
-  const step: RequirementStep = { factors: spec.any ? 'any' : spec.factor ? [spec.factor] : [...new Set(spec.anyOf!)].sort() };
+  const step: RequirementStep = {
+    factors: spec.any ? 'any' : spec.factor ? [spec.factor] : [...new Set(spec.anyOf!)].sort(),
+  };
   if (spec.maxAge !== undefined) step.maxAge = spec.maxAge;
   if (spec.allowTrustedDevice) step.allowTrustedDevice = true;
   return step;
@@ -57,7 +59,9 @@ export function compileRequirement(spec: RequirementSpec): Requirement {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -75,20 +79,35 @@ export function compilePolicy(doc: PolicyDocument, version: number): CompiledPol
   for (const [service, spec] of Object.entries(doc.services ?? {})) {
     if (spec.group) serviceGroup.set(service, spec.group);
     if (spec.sensitivity) serviceSensitivity.set(service, spec.sensitivity);
-    if (spec.require) rules.push({ id: `service:${service}`, when: { services: [service] }, requirement: compileRequirement(spec.require), source: { kind: 'service', service } });
+    if (spec.require)
+      rules.push({
+        id: `service:${service}`,
+        when: { services: [service] },
+        requirement: compileRequirement(spec.require),
+        source: { kind: 'service', service },
+      });
     for (const [operation, op] of Object.entries(spec.operations ?? {})) {
       if (op.sensitivity) serviceSensitivity.set(`${service}/${operation}`, op.sensitivity);
       if (op.require) {
         rules.push({
-          id: `operation:${service}/${operation}`, when: { services: [service], operations: [operation] },
-          requirement: compileRequirement(op.require), source: { kind: 'operation', service, operation },
+          id: `operation:${service}/${operation}`,
+          when: { services: [service], operations: [operation] },
+          requirement: compileRequirement(op.require),
+          source: { kind: 'operation', service, operation },
         });
       }
     }
   }
   for (const rule of doc.rules ?? []) {
-    const source: RuleSource = rule.description ? { kind: 'rule', ruleId: rule.id, description: rule.description } : { kind: 'rule', ruleId: rule.id };
-    rules.push({ id: rule.id, when: rule.when ?? {}, requirement: rule.deny ? null : compileRequirement(rule.require!), source });
+    const source: RuleSource = rule.description
+      ? { kind: 'rule', ruleId: rule.id, description: rule.description }
+      : { kind: 'rule', ruleId: rule.id };
+    rules.push({
+      id: rule.id,
+      when: rule.when ?? {},
+      requirement: rule.deny ? null : compileRequirement(rule.require!),
+      source,
+    });
   }
   return {
     version,

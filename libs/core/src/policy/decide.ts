@@ -29,11 +29,20 @@ export interface Evidence {
 }
 
 /** Why a verification stopped counting (`continuous` rules), as data, so no caller parses `reasons`. */
-export type Drift = { kind: 'country'; from: string; to: string } | { kind: 'risk'; from: number; to: number } | { kind: 'trust' };
+export type Drift =
+  { kind: 'country'; from: string; to: string } | { kind: 'risk'; from: number; to: number } | { kind: 'trust' };
 
 export type Decision =
   | { outcome: 'allow'; policyVersion: number; ruleIds: string[]; consumeGrants: string[]; reasons: string[] }
-  | { outcome: 'challenge'; policyVersion: number; ruleId: string; remaining: RequirementStep[]; scope: string; reasons: string[]; drift?: Drift }
+  | {
+      outcome: 'challenge';
+      policyVersion: number;
+      ruleId: string;
+      remaining: RequirementStep[];
+      scope: string;
+      reasons: string[];
+      drift?: Drift;
+    }
   | { outcome: 'deny'; policyVersion: number; ruleId: string; reasons: string[] };
 
 /**
@@ -42,14 +51,27 @@ export type Decision =
  * then services and operations, then rules as written — so the first one still missing is
  * the one the client is asked to satisfy, and `explain` can say why.
  */
-export function decide(policy: CompiledPolicy, target: MfaTarget, context: RequestContext, evidence: Evidence, now: number): Decision {
+export function decide(
+  policy: CompiledPolicy,
+  target: MfaTarget,
+  context: RequestContext,
+  evidence: Evidence,
+  now: number,
+): Decision {
   const policyVersion = policy.version;
   if (context.machine && policy.machineExempt) {
-    return { outcome: 'allow', policyVersion, ruleIds: ['machine-principals'], consumeGrants: [], reasons: ['machine principals are exempt by policy'] };
+    return {
+      outcome: 'allow',
+      policyVersion,
+      ruleIds: ['machine-principals'],
+      consumeGrants: [],
+      reasons: ['machine principals are exempt by policy'],
+    };
   }
   const constraints = applicableConstraints(policy, target, context, evidence.groups);
   const deny = constraints.find((c) => c.requirement === null);
-  if (deny) return { outcome: 'deny', policyVersion, ruleId: deny.id, reasons: [`rule ${deny.id} denies this request`] };
+  if (deny)
+    return { outcome: 'deny', policyVersion, ruleId: deny.id, reasons: [`rule ${deny.id} denies this request`] };
 
   const scope = scopeOf(target);
   const reasons: string[] = [];
@@ -59,7 +81,15 @@ export function decide(policy: CompiledPolicy, target: MfaTarget, context: Reque
     if (!result.satisfied) {
       reasons.push(`${constraint.id}: ${result.reason}`);
       const drift = result.drift && { drift: result.drift };
-      return { outcome: 'challenge', policyVersion, ruleId: constraint.id, remaining: result.remaining, scope, reasons, ...drift };
+      return {
+        outcome: 'challenge',
+        policyVersion,
+        ruleId: constraint.id,
+        remaining: result.remaining,
+        scope,
+        reasons,
+        ...drift,
+      };
     }
     reasons.push(`${constraint.id}: satisfied`);
     for (const id of result.grants) if (!consumeGrants.includes(id)) consumeGrants.push(id);
@@ -70,22 +100,39 @@ export function decide(policy: CompiledPolicy, target: MfaTarget, context: Reque
 const ROUTE_SOURCE = { kind: 'route' } as const;
 const DEFAULT_SOURCE = { kind: 'default' } as const;
 
-export function applicableConstraints(policy: CompiledPolicy, target: MfaTarget, context: RequestContext, groups: readonly string[]): CompiledRule[] {
+export function applicableConstraints(
+  policy: CompiledPolicy,
+  target: MfaTarget,
+  context: RequestContext,
+  groups: readonly string[],
+): CompiledRule[] {
   const mapped = target.service !== undefined || target.operation !== undefined || target.requirement !== undefined;
   // A route the app did not map to anything gets the documented default alone, never the rules.
-  if (!mapped) return policy.unmapped.steps.length ? [{ id: 'default', when: {}, requirement: policy.unmapped, source: DEFAULT_SOURCE }] : [];
+  if (!mapped)
+    return policy.unmapped.steps.length
+      ? [{ id: 'default', when: {}, requirement: policy.unmapped, source: DEFAULT_SOURCE }]
+      : [];
   const constraints: CompiledRule[] = [];
-  if (target.requirement && target.requirement.steps.length) constraints.push({ id: 'route', when: {}, requirement: target.requirement, source: ROUTE_SOURCE });
+  if (target.requirement && target.requirement.steps.length)
+    constraints.push({ id: 'route', when: {}, requirement: target.requirement, source: ROUTE_SOURCE });
   const sensitivity = new Set([
     ...(target.sensitivity ?? []),
     ...(policy.serviceSensitivity.get(target.service ?? '') ?? []),
     ...(policy.serviceSensitivity.get(scopeOf(target)) ?? []),
   ]);
-  for (const rule of policy.rules) if (matches(rule, policy, target, context, groups, sensitivity)) constraints.push(rule);
+  for (const rule of policy.rules)
+    if (matches(rule, policy, target, context, groups, sensitivity)) constraints.push(rule);
   return constraints;
 }
 
-function matches(rule: CompiledRule, policy: CompiledPolicy, target: MfaTarget, context: RequestContext, groups: readonly string[], sensitivity: Set<string>): boolean {
+function matches(
+  rule: CompiledRule,
+  policy: CompiledPolicy,
+  target: MfaTarget,
+  context: RequestContext,
+  groups: readonly string[],
+  sensitivity: Set<string>,
+): boolean {
   const w = rule.when;
   const country = context.country ?? 'unknown';
   if (w.services && !w.services.includes(target.service ?? '')) return false;
@@ -104,11 +151,17 @@ function matches(rule: CompiledRule, policy: CompiledPolicy, target: MfaTarget, 
 }
 
 /** A verification stops counting when the request's context departs from its baseline as the policy says. */
-export function driftOf(baseline: VerificationBaseline | undefined, context: RequestContext, policy: CompiledPolicy): Drift | null {
+export function driftOf(
+  baseline: VerificationBaseline | undefined,
+  context: RequestContext,
+  policy: CompiledPolicy,
+): Drift | null {
   const b = baseline ?? {};
   const c = policy.continuous;
-  if (c.countryChange && b.country !== undefined && context.country !== b.country) return { kind: 'country', from: b.country, to: context.country ?? 'unknown' };
-  if (c.riskIncrease !== undefined && (context.risk ?? 0) > (b.risk ?? 0) + c.riskIncrease) return { kind: 'risk', from: b.risk ?? 0, to: context.risk ?? 0 };
+  if (c.countryChange && b.country !== undefined && context.country !== b.country)
+    return { kind: 'country', from: b.country, to: context.country ?? 'unknown' };
+  if (c.riskIncrease !== undefined && (context.risk ?? 0) > (b.risk ?? 0) + c.riskIncrease)
+    return { kind: 'risk', from: b.risk ?? 0, to: context.risk ?? 0 };
   if (c.trustDrop && b.deviceTrusted && !context.deviceTrusted) return { kind: 'trust' };
   return null;
 }
@@ -119,14 +172,23 @@ export function describeDrift(drift: Drift): string {
   return 'device trust dropped';
 }
 
-export type ChainResult = { satisfied: true; grants: string[] } | { satisfied: false; remaining: RequirementStep[]; reason: string; drift?: Drift };
+export type ChainResult =
+  | { satisfied: true; grants: string[] }
+  | { satisfied: false; remaining: RequirementStep[]; reason: string; drift?: Drift };
 
 /**
  * Steps must be met in order by distinct verifications: each by the earliest usable one no
  * older than the previous step's. Non-single-use steps of a chain accept disjoint factors
  * (validatePolicy), so taking the earliest is never worse than any other choice.
  */
-export function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, context: RequestContext, evidence: Evidence, scope: string, now: number): ChainResult {
+export function evaluateChain(
+  steps: RequirementStep[],
+  policy: CompiledPolicy,
+  context: RequestContext,
+  evidence: Evidence,
+  scope: string,
+  now: number,
+): ChainResult {
   let floor = -Infinity;
   const usedEvents = new Set<string>();
   const grants: string[] = [];
@@ -134,11 +196,21 @@ export function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, 
     const step = steps[i];
     const accepted = step.factors === 'any' ? policy.enabled : acceptedFactors(step, policy.enabled);
     const unmet = (reason: string, drift?: Drift): ChainResult => ({
-      satisfied: false, remaining: steps.slice(i), reason: `step ${i + 1} of ${steps.length} (${accepted.join('|')}) ${reason}`, ...(drift && { drift }),
+      satisfied: false,
+      remaining: steps.slice(i),
+      reason: `step ${i + 1} of ${steps.length} (${accepted.join('|')}) ${reason}`,
+      ...(drift && { drift }),
     });
     if (isSingleUse(step)) {
       const grant = evidence.grants
-        .filter((g) => g.scope === scope && accepted.includes(g.factor) && g.expiresAt > now && g.createdAt >= floor && !usedEvents.has(g.eventId))
+        .filter(
+          (g) =>
+            g.scope === scope &&
+            accepted.includes(g.factor) &&
+            g.expiresAt > now &&
+            g.createdAt >= floor &&
+            !usedEvents.has(g.eventId),
+        )
         .sort((a, b) => a.createdAt - b.createdAt)[0];
       if (!grant) return unmet('needs a fresh single-use verification for this operation');
       floor = grant.createdAt;
@@ -152,7 +224,8 @@ export function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, 
     let usable: VerifiedFactor | undefined;
     // One pass, no allocations: this runs on every guarded request.
     for (const v of evidence.verified) {
-      if (!accepted.includes(v.factor) || v.verifiedAt < floor || v.verifiedAt < oldest || usedEvents.has(v.eventId)) continue;
+      if (!accepted.includes(v.factor) || v.verifiedAt < floor || v.verifiedAt < oldest || usedEvents.has(v.eventId))
+        continue;
       if (usable && usable.verifiedAt <= v.verifiedAt) continue;
       const moved = driftOf(v.baseline, context, policy);
       if (moved !== null) {
@@ -162,7 +235,10 @@ export function evaluateChain(steps: RequirementStep[], policy: CompiledPolicy, 
       usable = v;
     }
     if (!usable && drift) return unmet(`was verified, but ${describeDrift(drift)}`, drift);
-    if (!usable) return unmet(step.maxAge !== undefined ? `needs a verification within ${step.maxAge}s` : 'is not verified in this session');
+    if (!usable)
+      return unmet(
+        step.maxAge !== undefined ? `needs a verification within ${step.maxAge}s` : 'is not verified in this session',
+      );
     floor = usable.verifiedAt;
     usedEvents.add(usable.eventId);
   }

@@ -46,25 +46,54 @@ export type PolicyExplanation = DecisionView & { layers: ExplainedLayer[] };
  * extra work never touches a guarded request.
  */
 export function explainPolicy(
-  policy: CompiledPolicy, target: MfaTarget, context: RequestContext, who: { userId: string; groups: readonly string[] }, enrollment: EnrollmentFacts, now: number,
+  policy: CompiledPolicy,
+  target: MfaTarget,
+  context: RequestContext,
+  who: { userId: string; groups: readonly string[] },
+  enrollment: EnrollmentFacts,
+  now: number,
 ): PolicyExplanation {
   const groups = who.groups;
   const evidence: Evidence = { userId: who.userId, groups, verified: [], grants: [] };
   const decision = decide(policy, target, context, evidence, now);
-  const view: DecisionView = decision.outcome === 'challenge' ? { ...decision, remaining: stepsView(decision.remaining, policy.enabled) } : decision;
+  const view: DecisionView =
+    decision.outcome === 'challenge'
+      ? { ...decision, remaining: stepsView(decision.remaining, policy.enabled) }
+      : decision;
   const layers: ExplainedLayer[] = [];
   if (context.machine && policy.machineExempt) {
-    layers.push({ id: 'machine-principals', source: { kind: 'machine-principals' }, effect: 'exempt', steps: [], satisfied: true, reason: 'machine principals are exempt by policy' });
+    layers.push({
+      id: 'machine-principals',
+      source: { kind: 'machine-principals' },
+      effect: 'exempt',
+      steps: [],
+      satisfied: true,
+      reason: 'machine principals are exempt by policy',
+    });
   } else {
     for (const rule of applicableConstraints(policy, target, context, groups)) {
       const source = rule.source ?? { kind: 'rule', ruleId: rule.id };
       if (rule.requirement === null) {
-        layers.push({ id: rule.id, source, effect: 'deny', steps: [], satisfied: false, reason: 'denies this request (403 MFA_DENIED)' });
+        layers.push({
+          id: rule.id,
+          source,
+          effect: 'deny',
+          steps: [],
+          satisfied: false,
+          reason: 'denies this request (403 MFA_DENIED)',
+        });
         continue;
       }
       const result = evaluateChain(rule.requirement.steps, policy, context, evidence, scopeOf(target), now);
       const steps = stepsView(rule.requirement.steps, policy.enabled);
-      layers.push({ id: rule.id, source, effect: 'require', steps, satisfied: result.satisfied, reason: result.satisfied ? 'satisfied' : result.reason });
+      layers.push({
+        id: rule.id,
+        source,
+        effect: 'require',
+        steps,
+        satisfied: result.satisfied,
+        reason: result.satisfied ? 'satisfied' : result.reason,
+      });
     }
   }
   const enroll = enrollmentLayer(policy, target, groups, enrollment, now);
@@ -76,21 +105,44 @@ export function explainPolicy(
  * Mirrors ChallengeService.enrollmentGate for a fresh session, without its one write (the
  * grace period's start): covered users and users an admin sent back to enroll.
  */
-function enrollmentLayer(policy: CompiledPolicy, target: MfaTarget, groups: readonly string[], facts: EnrollmentFacts, now: number): ExplainedLayer | null {
+function enrollmentLayer(
+  policy: CompiledPolicy,
+  target: MfaTarget,
+  groups: readonly string[],
+  facts: EnrollmentFacts,
+  now: number,
+): ExplainedLayer | null {
   const rule = policy.enrollment;
   const covered = rule !== null && (rule.everyone || groups.some((g) => rule.groups.includes(g)));
   const mapped = target.service !== undefined || target.operation !== undefined || target.requirement !== undefined;
   const forced = facts.reenrollmentForcedAt !== null && (rule !== null || mapped);
   if (!covered && !forced) return null;
   const layer = (standing: EnrollmentStanding, reason: string): ExplainedLayer => ({
-    id: 'enrollment', source: { kind: 'enrollment' }, effect: 'enroll', steps: [], satisfied: standing.status !== 'required', reason, enrollment: standing,
+    id: 'enrollment',
+    source: { kind: 'enrollment' },
+    effect: 'enroll',
+    steps: [],
+    satisfied: standing.status !== 'required',
+    reason,
+    enrollment: standing,
   });
   if (facts.enrolled) return layer({ status: 'enrolled' }, 'the user has an active factor');
-  if (forced) return layer({ status: 'required', reason: 'reenrollment_forced' }, 're-enrollment forced by an administrator (403 MFA_ENROLLMENT_REQUIRED)');
+  if (forced)
+    return layer(
+      { status: 'required', reason: 'reenrollment_forced' },
+      're-enrollment forced by an administrator (403 MFA_ENROLLMENT_REQUIRED)',
+    );
   const graceMs = rule!.graceMs;
   const left = facts.requiredSince === null ? graceMs : facts.requiredSince + graceMs - now;
-  if (left <= 0) return layer({ status: 'required', reason: 'grace_period_ended' }, 'the grace period has ended (403 MFA_ENROLLMENT_REQUIRED)');
+  if (left <= 0)
+    return layer(
+      { status: 'required', reason: 'grace_period_ended' },
+      'the grace period has ended (403 MFA_ENROLLMENT_REQUIRED)',
+    );
   const graceSecondsLeft = Math.ceil(left / 1000);
   const when = facts.requiredSince === null ? 'starts at the first guarded request' : 'is running';
-  return layer({ status: 'grace', graceSecondsLeft }, `no factor yet; the grace period ${when}: ${graceSecondsLeft}s left`);
+  return layer(
+    { status: 'grace', graceSecondsLeft },
+    `no factor yet; the grace period ${when}: ${graceSecondsLeft}s left`,
+  );
 }

@@ -36,7 +36,12 @@ describe('PolicyService', () => {
   it('keeps a fresh activation when an older background refresh completes after it', async () => {
     const clock = new ManualClock();
     const store = new PolicyStoreFake();
-    const ctx = createMfaContext({ store: store as never, encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 1).toString('base64') }] }, clock, policy: { rules: [] } });
+    const ctx = createMfaContext({
+      store: store as never,
+      encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 1).toString('base64') }] },
+      clock,
+      policy: { rules: [] },
+    });
     const policy = new PolicyService(ctx, new AuditTrail({ emit: () => undefined }, clock));
     await policy.init();
     await policy.create({ rules: [{ id: 'strict', require: 'totp' }] }, 'admin');

@@ -55,19 +55,27 @@ export class PolicyService {
     if (this.ctx.clock.now() - this.checkedAt > this.ctx.policyRefreshMs && !this.refreshing) {
       this.refreshing = true;
       this.load(false)
-        .catch((err) => process.stderr.write(`nestjs-mfa: policy refresh failed: ${err instanceof Error ? err.message : err}\n`))
+        .catch((err) =>
+          process.stderr.write(`nestjs-mfa: policy refresh failed: ${err instanceof Error ? err.message : err}\n`),
+        )
         .finally(() => (this.refreshing = false));
     }
     return this.compiled;
   }
 
   async versions(): Promise<PolicyVersionView[]> {
-    const [versions, activations] = await Promise.all([this.ctx.store.listPolicyVersions(), this.ctx.store.listPolicyActivations(1)]);
+    const [versions, activations] = await Promise.all([
+      this.ctx.store.listPolicyVersions(),
+      this.ctx.store.listPolicyActivations(1),
+    ]);
     return versions.map((v) => this.view(v, v.version === activations[0]?.version, false));
   }
 
   async version(version: number): Promise<PolicyVersionView> {
-    const [record, activations] = await Promise.all([this.ctx.store.findPolicyVersion(version), this.ctx.store.listPolicyActivations(1)]);
+    const [record, activations] = await Promise.all([
+      this.ctx.store.findPolicyVersion(version),
+      this.ctx.store.listPolicyActivations(1),
+    ]);
     if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
     return this.view(record, record.version === activations[0]?.version, true);
   }
@@ -80,17 +88,32 @@ export class PolicyService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const latest = (await this.ctx.store.listPolicyVersions()).at(-1)?.version ?? 0;
       const record: PolicyVersionRecord = {
-        version: latest + 1, author, comment: comment ?? null, createdAt: this.ctx.clock.now(), contentHash: policyHash(doc), document: JSON.stringify(doc),
+        version: latest + 1,
+        author,
+        comment: comment ?? null,
+        createdAt: this.ctx.clock.now(),
+        contentHash: policyHash(doc),
+        document: JSON.stringify(doc),
       };
       if (await this.ctx.store.insertPolicyVersion(record)) {
-        this.audit.record(undefined, { type: 'policy.version_created', severity: 'warning', actor: author, policyVersion: record.version, reason: comment });
+        this.audit.record(undefined, {
+          type: 'policy.version_created',
+          severity: 'warning',
+          actor: author,
+          policyVersion: record.version,
+          reason: comment,
+        });
         return this.view(record, false, false);
       }
     }
     throw new Error('Could not allocate a policy version number');
   }
 
-  async activate(version: number, actor: string, kind: 'activate' | 'rollback' | 'boot' = 'activate'): Promise<PolicyVersionView> {
+  async activate(
+    version: number,
+    actor: string,
+    kind: 'activate' | 'rollback' | 'boot' = 'activate',
+  ): Promise<PolicyVersionView> {
     const record = await this.ctx.store.findPolicyVersion(version);
     if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
     const compiled = compilePolicy(JSON.parse(record.document), record.version);
@@ -99,7 +122,10 @@ export class PolicyService {
     this.compiled = compiled;
     this.checkedAt = this.ctx.clock.now();
     this.audit.record(undefined, {
-      type: kind === 'rollback' ? 'policy.rolled_back' : 'policy.activated', severity: 'critical', actor, policyVersion: version,
+      type: kind === 'rollback' ? 'policy.rolled_back' : 'policy.activated',
+      severity: 'critical',
+      actor,
+      policyVersion: version,
       reason: `content ${record.contentHash.slice(0, 12)}`,
     });
     return this.view(record, true, false);
@@ -108,7 +134,8 @@ export class PolicyService {
   /** Re-activates the version that was active before the current one. */
   async rollback(actor: string): Promise<PolicyVersionView> {
     const [current, previous] = await this.ctx.store.listPolicyActivations(2);
-    if (!current || !previous) throw new MfaError('POLICY_VERSION_NOT_FOUND', { reason: 'there is no earlier activation to roll back to' });
+    if (!current || !previous)
+      throw new MfaError('POLICY_VERSION_NOT_FOUND', { reason: 'there is no earlier activation to roll back to' });
     return this.activate(previous.version, actor, 'rollback');
   }
 
@@ -118,7 +145,8 @@ export class PolicyService {
     if (!active && boot && this.ctx.bootPolicy) return this.bootFromOptions(this.ctx.bootPolicy);
     if (active && active.version !== this.compiled.version) {
       const record = await this.ctx.store.findPolicyVersion(active.version);
-      if (record && generation === this.generation) this.compiled = compilePolicy(JSON.parse(record.document), record.version);
+      if (record && generation === this.generation)
+        this.compiled = compilePolicy(JSON.parse(record.document), record.version);
     }
     this.checkedAt = this.ctx.clock.now();
   }
@@ -126,15 +154,28 @@ export class PolicyService {
   private async bootFromOptions(document: PolicyDocument): Promise<void> {
     const problems = validatePolicy(document);
     if (problems.length) {
-      throw new MfaConfigurationError(`The policy in the options is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+      throw new MfaConfigurationError(
+        `The policy in the options is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      );
     }
     // Exactly version 1, so instances booting together agree on one version: the one whose
     // insert wins activates it, the others wait for that activation instead of adding their own.
     const record: PolicyVersionRecord = {
-      version: 1, author: 'boot', comment: 'from module options', createdAt: this.ctx.clock.now(), contentHash: policyHash(document), document: JSON.stringify(document),
+      version: 1,
+      author: 'boot',
+      comment: 'from module options',
+      createdAt: this.ctx.clock.now(),
+      contentHash: policyHash(document),
+      document: JSON.stringify(document),
     };
     if (await this.ctx.store.insertPolicyVersion(record)) {
-      this.audit.record(undefined, { type: 'policy.version_created', severity: 'warning', actor: 'boot', policyVersion: 1, reason: record.comment ?? undefined });
+      this.audit.record(undefined, {
+        type: 'policy.version_created',
+        severity: 'warning',
+        actor: 'boot',
+        policyVersion: 1,
+        reason: record.comment ?? undefined,
+      });
       await this.activate(1, 'boot', 'boot');
       return;
     }
@@ -149,8 +190,12 @@ export class PolicyService {
 
   private view(record: PolicyVersionRecord, active: boolean, withDocument: boolean): PolicyVersionView {
     const view: PolicyVersionView = {
-      version: record.version, author: record.author, comment: record.comment, createdAt: new Date(record.createdAt).toISOString(),
-      contentHash: record.contentHash, active,
+      version: record.version,
+      author: record.author,
+      comment: record.comment,
+      createdAt: new Date(record.createdAt).toISOString(),
+      contentHash: record.contentHash,
+      active,
     };
     if (withDocument) view.document = JSON.parse(record.document);
     return view;

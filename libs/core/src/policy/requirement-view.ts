@@ -16,7 +16,8 @@ export interface RequirementStepView {
 /** `enabled`: the active policy's `methods.enabled`, which is what the engine accepts for "any". */
 export function stepView(step: RequirementStep, enabled: readonly FactorType[]): RequirementStepView {
   // Sorted like explicit lists (compileStep, buildRequirement), so equal demands look equal.
-  const view: RequirementStepView = step.factors === 'any' ? { factors: [...enabled].sort(), any: true } : { factors: [...step.factors] };
+  const view: RequirementStepView =
+    step.factors === 'any' ? { factors: [...enabled].sort(), any: true } : { factors: [...step.factors] };
   if (step.maxAge !== undefined) view.maxAge = step.maxAge;
   if (step.allowTrustedDevice) view.allowTrustedDevice = true;
   return view;

@@ -58,6 +58,9 @@ export function isSingleUse(step: RequirementStep): boolean {
 /** A canonical key, so one pending challenge serves every request with the same demand. */
 export function stepsKey(steps: readonly RequirementStep[]): string {
   return steps
-    .map((s) => `${s.factors === 'any' ? '*' : s.factors.join(',')}@${s.maxAge ?? '-'}${s.allowTrustedDevice ? '+td' : ''}`)
+    .map(
+      (s) =>
+        `${s.factors === 'any' ? '*' : s.factors.join(',')}@${s.maxAge ?? '-'}${s.allowTrustedDevice ? '+td' : ''}`,
+    )
     .join('>');
 }

@@ -18,17 +18,22 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
   const fail = (path: string, message: string) => problems.push({ path, message });
 
   const keys = (v: unknown, path: string, allowed: string[]): v is Record<string, unknown> => {
-    if (!isObject(v)) return fail(path, 'expected an object'), false;
-    for (const k of Object.keys(v)) if (!allowed.includes(k)) fail(`${path}.${k}`, `unknown field; expected one of: ${allowed.join(', ')}`);
+    if (!isObject(v)) return (fail(path, 'expected an object'), false);
+    for (const k of Object.keys(v))
+      if (!allowed.includes(k)) fail(`${path}.${k}`, `unknown field; expected one of: ${allowed.join(', ')}`);
     return true;
   };
-  const stringList = (pattern: RegExp, what: string): Check => (v, path) => {
-    if (!Array.isArray(v) || v.length === 0) return fail(path, `expected a non-empty array of ${what}`);
-    v.forEach((s, i) => (typeof s !== 'string' || !pattern.test(s)) && fail(`${path}[${i}]`, `expected ${what}`));
-  };
+  const stringList =
+    (pattern: RegExp, what: string): Check =>
+    (v, path) => {
+      if (!Array.isArray(v) || v.length === 0) return fail(path, `expected a non-empty array of ${what}`);
+      v.forEach((s, i) => (typeof s !== 'string' || !pattern.test(s)) && fail(`${path}[${i}]`, `expected ${what}`));
+    };
   const factor = (v: unknown, path: string) =>
-    !FACTOR_TYPES.includes(v as FactorType) && fail(path, `unknown factor ${JSON.stringify(v)}; known factors: ${FACTOR_TYPES.join(', ')}`);
-  const unit = (v: unknown, path: string) => (typeof v !== 'number' || !(v >= 0 && v <= 1)) && fail(path, 'expected a number from 0 to 1');
+    !FACTOR_TYPES.includes(v as FactorType) &&
+    fail(path, `unknown factor ${JSON.stringify(v)}; known factors: ${FACTOR_TYPES.join(', ')}`);
+  const unit = (v: unknown, path: string) =>
+    (typeof v !== 'number' || !(v >= 0 && v <= 1)) && fail(path, 'expected a number from 0 to 1');
   const bool = (v: unknown, path: string) => typeof v !== 'boolean' && fail(path, 'expected true or false');
 
   const step = (v: unknown, path: string): void => {
@@ -38,7 +43,8 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
     if (forms.length !== 1) fail(path, 'a step names exactly one of: factor, anyOf, any');
     if (v.factor !== undefined) factor(v.factor, `${path}.factor`);
     if (v.anyOf !== undefined) {
-      if (!Array.isArray(v.anyOf) || v.anyOf.length === 0) fail(`${path}.anyOf`, 'expected a non-empty array of factors');
+      if (!Array.isArray(v.anyOf) || v.anyOf.length === 0)
+        fail(`${path}.anyOf`, 'expected a non-empty array of factors');
       else v.anyOf.forEach((f, i) => factor(f, `${path}.anyOf[${i}]`));
     }
     if (v.any !== undefined && v.any !== true) fail(`${path}.any`, 'expected true');
@@ -54,7 +60,8 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
     if (v === 'none') return;
     if (isObject(v) && 'chain' in v) {
       if (!keys(v, path, ['chain'])) return;
-      if (!Array.isArray(v.chain) || v.chain.length === 0) return void fail(`${path}.chain`, 'expected a non-empty array of steps');
+      if (!Array.isArray(v.chain) || v.chain.length === 0)
+        return void fail(`${path}.chain`, 'expected a non-empty array of steps');
       v.chain.forEach((s, i) => step(s, `${path}.chain[${i}]`));
       overlappingSteps(v.chain, `${path}.chain`, fail);
       return;
@@ -62,48 +69,99 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
     step(v, path);
   };
   const conditions = (v: unknown, path: string) => {
-    const fields = ['services', 'serviceGroups', 'operations', 'groups', 'notGroups', 'countries', 'notCountries', 'minRisk', 'deviceTrusted', 'minDeviceTrust', 'sensitivity', 'machine'];
+    const fields = [
+      'services',
+      'serviceGroups',
+      'operations',
+      'groups',
+      'notGroups',
+      'countries',
+      'notCountries',
+      'minRisk',
+      'deviceTrusted',
+      'minDeviceTrust',
+      'sensitivity',
+      'machine',
+    ];
     if (!keys(v, path, fields)) return;
-    for (const k of ['services', 'serviceGroups', 'operations', 'groups', 'notGroups', 'sensitivity']) if (v[k] !== undefined) stringList(NAME, 'names')(v[k], `${path}.${k}`);
-    for (const k of ['countries', 'notCountries']) if (v[k] !== undefined) stringList(/^([A-Z]{2}|unknown)$/, 'ISO country codes (upper case) or "unknown"')(v[k], `${path}.${k}`);
+    for (const k of ['services', 'serviceGroups', 'operations', 'groups', 'notGroups', 'sensitivity'])
+      if (v[k] !== undefined) stringList(NAME, 'names')(v[k], `${path}.${k}`);
+    for (const k of ['countries', 'notCountries'])
+      if (v[k] !== undefined)
+        stringList(/^([A-Z]{2}|unknown)$/, 'ISO country codes (upper case) or "unknown"')(v[k], `${path}.${k}`);
     for (const k of ['minRisk', 'minDeviceTrust']) if (v[k] !== undefined) unit(v[k], `${path}.${k}`);
     for (const k of ['deviceTrusted', 'machine']) if (v[k] !== undefined) bool(v[k], `${path}.${k}`);
   };
 
-  if (!keys(doc, '$', ['methods', 'defaults', 'devices', 'enrollment', 'machinePrincipals', 'continuous', 'services', 'rules'])) return problems;
+  if (
+    !keys(doc, '$', [
+      'methods',
+      'defaults',
+      'devices',
+      'enrollment',
+      'machinePrincipals',
+      'continuous',
+      'services',
+      'rules',
+    ])
+  )
+    return problems;
   if (doc.devices !== undefined && keys(doc.devices, '$.devices', ['remember', 'trustDays', 'revokeAtRisk'])) {
     const d = doc.devices;
     if (d.remember !== undefined) bool(d.remember, '$.devices.remember');
-    if (d.trustDays !== undefined && !(Number.isInteger(d.trustDays) && (d.trustDays as number) >= 1 && (d.trustDays as number) <= 365)) {
+    if (
+      d.trustDays !== undefined &&
+      !(Number.isInteger(d.trustDays) && (d.trustDays as number) >= 1 && (d.trustDays as number) <= 365)
+    ) {
       fail('$.devices.trustDays', 'expected a whole number of days from 1 to 365');
     }
     if (d.revokeAtRisk !== undefined) unit(d.revokeAtRisk, '$.devices.revokeAtRisk');
   }
   if (doc.enrollment !== undefined && keys(doc.enrollment, '$.enrollment', ['required', 'graceDays'])) {
     const e = doc.enrollment;
-    if (e.required !== 'everyone' && !(e.required && typeof e.required === 'object' && keys(e.required, '$.enrollment.required', ['groups']) && Array.isArray(e.required.groups) && e.required.groups.length > 0)) {
+    if (
+      e.required !== 'everyone' &&
+      !(
+        e.required &&
+        typeof e.required === 'object' &&
+        keys(e.required, '$.enrollment.required', ['groups']) &&
+        Array.isArray(e.required.groups) &&
+        e.required.groups.length > 0
+      )
+    ) {
       fail('$.enrollment.required', 'expected "everyone" or { "groups": [ … ] }');
     } else if (e.required !== 'everyone') stringList(NAME, 'names')(e.required.groups, '$.enrollment.required.groups');
-    if (e.graceDays !== undefined && !(Number.isInteger(e.graceDays) && (e.graceDays as number) >= 0 && (e.graceDays as number) <= 365)) {
+    if (
+      e.graceDays !== undefined &&
+      !(Number.isInteger(e.graceDays) && (e.graceDays as number) >= 0 && (e.graceDays as number) <= 365)
+    ) {
       fail('$.enrollment.graceDays', 'expected a whole number of days from 0 to 365');
     }
   }
   if (doc.methods !== undefined && keys(doc.methods, '$.methods', ['enabled', 'emailFallbackAfter'])) {
     const enabled = doc.methods.enabled;
-    if (enabled !== undefined && (!Array.isArray(enabled) || enabled.length === 0)) fail('$.methods.enabled', 'expected a non-empty array of factors');
+    if (enabled !== undefined && (!Array.isArray(enabled) || enabled.length === 0))
+      fail('$.methods.enabled', 'expected a non-empty array of factors');
     else enabled?.forEach((f, i) => factor(f, `$.methods.enabled[${i}]`));
     const after = doc.methods.emailFallbackAfter;
     if (after !== undefined && !(Number.isInteger(after) && (after as number) >= 1 && (after as number) <= 20)) {
       fail('$.methods.emailFallbackAfter', 'expected a whole number of failed attempts from 1 to 20');
     }
   }
-  if (doc.defaults !== undefined && keys(doc.defaults, '$.defaults', ['unmapped']) && doc.defaults.unmapped !== undefined) {
+  if (
+    doc.defaults !== undefined &&
+    keys(doc.defaults, '$.defaults', ['unmapped']) &&
+    doc.defaults.unmapped !== undefined
+  ) {
     requirement(doc.defaults.unmapped, '$.defaults.unmapped');
   }
   if (doc.machinePrincipals !== undefined && !['exempt', 'enforce'].includes(doc.machinePrincipals as string)) {
     fail('$.machinePrincipals', 'expected "exempt" or "enforce"');
   }
-  if (doc.continuous !== undefined && keys(doc.continuous, '$.continuous', ['countryChange', 'riskIncrease', 'trustDrop'])) {
+  if (
+    doc.continuous !== undefined &&
+    keys(doc.continuous, '$.continuous', ['countryChange', 'riskIncrease', 'trustDrop'])
+  ) {
     const c = doc.continuous;
     if (c.countryChange !== undefined) bool(c.countryChange, '$.continuous.countryChange');
     if (c.trustDrop !== undefined) bool(c.trustDrop, '$.continuous.trustDrop');
@@ -114,10 +172,14 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
       const path = `$.services.${name}`;
       if (!NAME.test(name)) fail(path, 'service names use letters, digits, ".", "_" or "-"');
       if (!keys(svc, path, ['group', 'sensitivity', 'require', 'operations'])) continue;
-      if (svc.group !== undefined && (typeof svc.group !== 'string' || !NAME.test(svc.group))) fail(`${path}.group`, 'expected a name');
+      if (svc.group !== undefined && (typeof svc.group !== 'string' || !NAME.test(svc.group)))
+        fail(`${path}.group`, 'expected a name');
       if (svc.sensitivity !== undefined) stringList(NAME, 'labels')(svc.sensitivity, `${path}.sensitivity`);
       if (svc.require !== undefined) requirement(svc.require, `${path}.require`);
-      if (svc.operations !== undefined && keys(svc.operations, `${path}.operations`, Object.keys(svc.operations as object))) {
+      if (
+        svc.operations !== undefined &&
+        keys(svc.operations, `${path}.operations`, Object.keys(svc.operations as object))
+      ) {
         for (const [op, spec] of Object.entries(svc.operations)) {
           const opPath = `${path}.operations.${op}`;
           if (!NAME.test(op)) fail(opPath, 'operation names use letters, digits, ".", "_" or "-"');
@@ -135,12 +197,15 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
       doc.rules.forEach((rule, i) => {
         const path = `$.rules[${i}]`;
         if (!keys(rule, path, ['id', 'description', 'when', 'require', 'deny'])) return;
-        if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id)) fail(`${path}.id`, 'expected an id of letters, digits, ".", "_", ":" or "-"');
+        if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id))
+          fail(`${path}.id`, 'expected an id of letters, digits, ".", "_", ":" or "-"');
         else if (seen.has(rule.id)) fail(`${path}.id`, `duplicate rule id "${rule.id}"`);
         else seen.add(rule.id);
-        if (rule.description !== undefined && typeof rule.description !== 'string') fail(`${path}.description`, 'expected a string');
+        if (rule.description !== undefined && typeof rule.description !== 'string')
+          fail(`${path}.description`, 'expected a string');
         if (rule.when !== undefined) conditions(rule.when, `${path}.when`);
-        if ((rule.require === undefined) === (rule.deny === undefined)) fail(path, 'a rule has exactly one of: require, deny');
+        if ((rule.require === undefined) === (rule.deny === undefined))
+          fail(path, 'a rule has exactly one of: require, deny');
         if (rule.deny !== undefined && rule.deny !== true) fail(`${path}.deny`, 'expected true');
         if (rule.require !== undefined) requirement(rule.require, `${path}.require`);
       });
@@ -164,7 +229,11 @@ function overlappingSteps(chain: unknown[], path: string, fail: (path: string, m
   for (let i = 0; i < sets.length; i++) {
     for (let j = i + 1; j < sets.length; j++) {
       const shared = sets[i]?.find((f) => sets[j]?.includes(f));
-      if (shared) fail(`${path}[${j}]`, `accepts "${shared}" like step ${i}; merge the steps or make the later one single-use (maxAge: 0)`);
+      if (shared)
+        fail(
+          `${path}[${j}]`,
+          `accepts "${shared}" like step ${i}; merge the steps or make the later one single-use (maxAge: 0)`,
+        );
     }
   }
 }

@@ -17,7 +17,12 @@ export type { OtpCodeRecord, OtpCodeStore } from './store/otp-code.store';
 export type { ChallengeStatus, ChallengeDemand, ChallengeRecord, ChallengeStore } from './store/challenge.store';
 export type { SessionFactorRecord, SessionStore } from './store/session.store';
 export type { GrantRecord, GrantStore } from './store/grant.store';
-export type { VerificationSpend, VerificationCommit, VerificationOutcome, VerificationStore } from './store/verification.store';
+export type {
+  VerificationSpend,
+  VerificationCommit,
+  VerificationOutcome,
+  VerificationStore,
+} from './store/verification.store';
 export type { TrustedDeviceRecord, TrustedDeviceStore } from './store/device.store';
 export type { RecoveryTicketRecord, RecoveryTicketStore } from './store/recovery.store';
 export type { UserMfaState, UserStateStore } from './store/user-state.store';
@@ -33,7 +38,8 @@ export type { PolicyVersionRecord, PolicyActivationRecord, PolicyStore } from '.
  * must not read-then-write.
  */
 export interface MfaStore
-  extends EnrollmentStore,
+  extends
+    EnrollmentStore,
     BackupCodeStore,
     OtpCodeStore,
     ChallengeStore,

@@ -30,18 +30,36 @@ export class ChallengeEndpoints {
     });
     const engine = await this.ctx.engine();
     const { trustedDevice, ...verified } = await engine.verifyChallenge(
-      subject, param(req, 'challengeId'), body.method, body.code, context, body.rememberDevice === true, body.enrollmentId,
+      subject,
+      param(req, 'challengeId'),
+      body.method,
+      body.code,
+      context,
+      body.rememberDevice === true,
+      body.enrollmentId,
     );
-    const result = { ...verified, ...(await renewSession(engine, this.ctx.options.rotateSession, req, res, subject)).answer };
+    const result = {
+      ...verified,
+      ...(await renewSession(engine, this.ctx.options.rotateSession, req, res, subject)).answer,
+    };
     if (!trustedDevice) {
       if (body.rememberDevice !== true) return { verified: true as const, ...result };
-      return { verified: true as const, ...result, trustedDevice: null, deviceNotRemembered: result.singleUse ? 'single_use_grant' : 'policy_disallows' };
+      return {
+        verified: true as const,
+        ...result,
+        trustedDevice: null,
+        deviceNotRemembered: result.singleUse ? 'single_use_grant' : 'policy_disallows',
+      };
     }
     const cookie = this.ctx.options.trustedDeviceCookie ?? {};
     const secure = cookie.secure === undefined || cookie.secure === 'auto' ? isHttps(req) : cookie.secure;
     res?.cookie?.(deviceCookieName(this.ctx.options), trustedDevice.cookieValue, {
-      httpOnly: true, secure, sameSite: cookie.sameSite ?? 'lax', path: cookie.path ?? '/',
-      maxAge: trustedDevice.maxAgeSeconds * 1000, ...(cookie.domain ? { domain: cookie.domain } : {}),
+      httpOnly: true,
+      secure,
+      sameSite: cookie.sameSite ?? 'lax',
+      path: cookie.path ?? '/',
+      maxAge: trustedDevice.maxAgeSeconds * 1000,
+      ...(cookie.domain ? { domain: cookie.domain } : {}),
     });
     const waives = engine.trustedDeviceWaivers(this.deviceRoutes);
     return { verified: true as const, ...result, trustedDevice: { ...trustedDevice.device, waives } };
@@ -52,7 +70,12 @@ export class ChallengeEndpoints {
     this.ctx.sameOrigin(req);
     const { subject } = await this.ctx.caller(req);
     const body = await validateBody(SendChallengeCodeDto, req.body);
-    return (await this.ctx.engine()).sendChallengeCode(subject, param(req, 'challengeId'), body.method, body.enrollmentId);
+    return (await this.ctx.engine()).sendChallengeCode(
+      subject,
+      param(req, 'challengeId'),
+      body.method,
+      body.enrollmentId,
+    );
   }
 
   /**
@@ -61,7 +84,11 @@ export class ChallengeEndpoints {
    */
   async deliveryStatus(req: MfaRequest) {
     const headers = (req as { headers?: Record<string, string | undefined> }).headers ?? {};
-    return (await this.ctx.engine()).recordDeliveryStatus(param(req, 'provider'), { query: strings(req.query), body: strings(req.body), headers });
+    return (await this.ctx.engine()).recordDeliveryStatus(param(req, 'provider'), {
+      query: strings(req.query),
+      body: strings(req.body),
+      headers,
+    });
   }
 }
 
@@ -73,7 +100,8 @@ function isHttps(req: MfaRequest): boolean {
 function strings(source: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (source && typeof source === 'object') {
-    for (const [key, value] of Object.entries(source as Record<string, unknown>)) if (typeof value === 'string') out[key] = value;
+    for (const [key, value] of Object.entries(source as Record<string, unknown>))
+      if (typeof value === 'string') out[key] = value;
   }
   return out;
 }

@@ -43,7 +43,13 @@ export class EndpointContext {
 
   /** The user's other sessions and where to end them; an admin (no `currentSessionId`) hears about all of them. */
   async sessionsOffer(userId: string, currentSessionId?: string) {
-    return otherSessionsOffer(await this.engine(), this.options.endOtherSessions, this.routePrefix, userId, currentSessionId);
+    return otherSessionsOffer(
+      await this.engine(),
+      this.options.endOtherSessions,
+      this.routePrefix,
+      userId,
+      currentSessionId,
+    );
   }
 }
 

@@ -31,7 +31,9 @@ export class EnrollmentEndpoints {
     this.ctx.sameOrigin(req);
     const { subject, context } = await this.ctx.caller(req);
     const body = await validateBody(ConfirmEnrollmentDto, req.body);
-    const confirmed = await (await this.ctx.engine()).confirmTotpEnrollment(subject, param(req, 'enrollmentId'), body.code, context);
+    const confirmed = await (
+      await this.ctx.engine()
+    ).confirmTotpEnrollment(subject, param(req, 'enrollmentId'), body.code, context);
     return this.factorAdded(req, res, subject, confirmed);
   }
 
@@ -39,7 +41,9 @@ export class EnrollmentEndpoints {
     this.ctx.sameOrigin(req);
     const { subject, context } = await this.ctx.caller(req);
     const target =
-      channel === 'sms' ? (await validateBody(StartSmsEnrollmentDto, req.body)) : (await validateBody(StartEmailEnrollmentDto, req.body));
+      channel === 'sms'
+        ? await validateBody(StartSmsEnrollmentDto, req.body)
+        : await validateBody(StartEmailEnrollmentDto, req.body);
     const raw = 'phone' in target ? target.phone : target.email;
     return (await this.ctx.engine()).startDeliveryEnrollment(subject, channel, raw, target.label, context);
   }
@@ -54,7 +58,9 @@ export class EnrollmentEndpoints {
     this.ctx.sameOrigin(req);
     const { subject, context } = await this.ctx.caller(req);
     const body = await validateBody(ConfirmEnrollmentDto, req.body);
-    const confirmed = await (await this.ctx.engine()).confirmDeliveryEnrollment(subject, channel, param(req, 'enrollmentId'), body.code, context);
+    const confirmed = await (
+      await this.ctx.engine()
+    ).confirmDeliveryEnrollment(subject, channel, param(req, 'enrollmentId'), body.code, context);
     return this.factorAdded(req, res, subject, confirmed);
   }
 
@@ -80,8 +86,17 @@ export class EnrollmentEndpoints {
   }
 
   /** A confirmed factor verified this session: its id is renewed, then the other sessions are offered an end. */
-  private async factorAdded<T extends object>(req: MfaRequest, res: MfaResponse | undefined, subject: MfaSubject, confirmed: T) {
+  private async factorAdded<T extends object>(
+    req: MfaRequest,
+    res: MfaResponse | undefined,
+    subject: MfaSubject,
+    confirmed: T,
+  ) {
     const renewed = await renewSession(await this.ctx.engine(), this.ctx.options.rotateSession, req, res, subject);
-    return { ...confirmed, ...renewed.answer, otherSessions: await this.ctx.sessionsOffer(subject.userId, renewed.subject.sessionId) };
+    return {
+      ...confirmed,
+      ...renewed.answer,
+      otherSessions: await this.ctx.sessionsOffer(subject.userId, renewed.subject.sessionId),
+    };
   }
 }

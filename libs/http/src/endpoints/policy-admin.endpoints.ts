@@ -45,17 +45,27 @@ export class PolicyAdminEndpoints {
     await this.access.check(req, false);
     const body = await validateBody(ExplainDto, req.body);
     const { requirement, ...mapping } = body.target ?? {};
-    const target: MfaTarget = requirement ? { ...mapping, requirement: buildRequirement({ ...requirement }) } : { ...mapping };
-    return (await this.ctx.engine()).explain({ userId: body.userId, groups: body.groups }, target, { ...(body.context ?? {}) });
+    const target: MfaTarget = requirement
+      ? { ...mapping, requirement: buildRequirement({ ...requirement }) }
+      : { ...mapping };
+    return (await this.ctx.engine()).explain({ userId: body.userId, groups: body.groups }, target, {
+      ...(body.context ?? {}),
+    });
   }
 
   /** The audit trail, newest first: `?userId=&type=&from=&to=&limit=&cursor=`. */
   async queryAudit(req: MfaRequest) {
     await this.access.check(req, false);
     const q = await validateBody(AuditQueryDto, { ...(req.query ?? {}) });
-    const page = await (await this.ctx.engine()).queryAudit({
-      userId: q.userId, type: q.type, cursor: q.cursor,
-      from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, limit: q.limit ? Number(q.limit) : undefined,
+    const page = await (
+      await this.ctx.engine()
+    ).queryAudit({
+      userId: q.userId,
+      type: q.type,
+      cursor: q.cursor,
+      from: q.from ? Date.parse(q.from) : undefined,
+      to: q.to ? Date.parse(q.to) : undefined,
+      limit: q.limit ? Number(q.limit) : undefined,
     });
     // Every time in the HTTP contract is ISO 8601; the store and the sinks keep epoch ms.
     return { ...page, events: page.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };

@@ -35,7 +35,11 @@ export class SelfServiceEndpoints {
     const { subject } = await this.ctx.caller(req);
     const body = await validateBody(RedeemRecoveryTicketDto, req.body);
     await (await this.ctx.engine()).redeemRecoveryTicket(subject, body.ticket);
-    return { redeemed: true as const, next: 'enroll a factor: it is your only one now', otherSessions: await this.ctx.sessionsOffer(subject.userId, subject.sessionId) };
+    return {
+      redeemed: true as const,
+      next: 'enroll a factor: it is your only one now',
+      otherSessions: await this.ctx.sessionsOffer(subject.userId, subject.sessionId),
+    };
   }
 
   /** Voids MFA in the user's other sessions and ends them through `endOtherSessions`; a change like the others. */

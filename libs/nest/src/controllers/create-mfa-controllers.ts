@@ -8,7 +8,10 @@ import { createDeliveryController } from './mfa-delivery.controller';
  * `authGuards` run on MFA's user-facing endpoints, so a token app authenticates them the
  * way it authenticates its own routes.
  */
-export function createMfaControllers(routePrefix: string, authGuards: (Type<CanActivate> | CanActivate)[] = []): Type[] {
+export function createMfaControllers(
+  routePrefix: string,
+  authGuards: (Type<CanActivate> | CanActivate)[] = [],
+): Type[] {
   const prefix = routePrefix.replace(/^\/+|\/+$/g, '');
   const userFacing = [createMfaController(prefix), createAdminController(prefix)];
   if (authGuards.length) for (const controller of userFacing) UseGuards(...authGuards)(controller);

@@ -16,82 +16,108 @@ export function createAdminController(prefix: string): Type {
   class MfaAdminController {
     constructor(@Inject(MFA_HTTP_API) private readonly api: MfaHttpApi) {}
 
-    @Get('policy/versions') @Header('Cache-Control', 'no-store')
+    @Get('policy/versions')
+    @Header('Cache-Control', 'no-store')
     versions(@Req() req: MfaRequest) {
       return this.api.policy.listVersions(req);
     }
 
-    @Get('policy/versions/:version') @Header('Cache-Control', 'no-store')
+    @Get('policy/versions/:version')
+    @Header('Cache-Control', 'no-store')
     version(@Req() req: MfaRequest) {
       return this.api.policy.getVersion(req);
     }
 
-    @Post('policy/versions') @HttpCode(201) @Header('Cache-Control', 'no-store')
+    @Post('policy/versions')
+    @HttpCode(201)
+    @Header('Cache-Control', 'no-store')
     create(@Req() req: MfaRequest) {
       return this.api.policy.createVersion(req);
     }
 
-    @Post('policy/versions/:version/activate') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('policy/versions/:version/activate')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     activate(@Req() req: MfaRequest) {
       return this.api.policy.activateVersion(req);
     }
 
-    @Post('policy/rollback') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('policy/rollback')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     rollback(@Req() req: MfaRequest) {
       return this.api.policy.rollback(req);
     }
 
     /** No side effects: what a user would face, by which rule of which version, and why. */
-    @Post('policy/explain') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('policy/explain')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     explain(@Req() req: MfaRequest) {
       return this.api.policy.explain(req);
     }
 
     /** A user's MFA metadata: factors, backup codes left, trusted devices, lockout, enrollment state. */
-    @Get('users/:userId') @Header('Cache-Control', 'no-store')
+    @Get('users/:userId')
+    @Header('Cache-Control', 'no-store')
     user(@Req() req: MfaRequest) {
       return this.api.admin.viewUser(req);
     }
 
-    @Post('users/:userId/reenrollment') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('users/:userId/reenrollment')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     forceReenrollment(@Req() req: MfaRequest) {
       return this.api.admin.forceReenrollment(req);
     }
 
-    @Delete('users/:userId/enrollments/:enrollmentId') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Delete('users/:userId/enrollments/:enrollmentId')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     resetFactor(@Req() req: MfaRequest) {
       return this.api.admin.resetFactor(req);
     }
 
-    @Delete('users/:userId/devices/:deviceId') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Delete('users/:userId/devices/:deviceId')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     revokeDevice(@Req() req: MfaRequest) {
       return this.api.admin.revokeDevice(req);
     }
 
-    @Delete('users/:userId/devices') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Delete('users/:userId/devices')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     revokeDevices(@Req() req: MfaRequest) {
       return this.api.admin.revokeDevices(req);
     }
 
     /** Returned once, to hand to the user out of band. */
-    @Post('users/:userId/backup-codes') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('users/:userId/backup-codes')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     backupCodes(@Req() req: MfaRequest) {
       return this.api.admin.regenerateBackupCodes(req);
     }
 
     /** After verifying the user's identity out of band: a single-use, time-limited ticket, returned once. */
-    @Post('users/:userId/recovery-tickets') @HttpCode(201) @Header('Cache-Control', 'no-store')
+    @Post('users/:userId/recovery-tickets')
+    @HttpCode(201)
+    @Header('Cache-Control', 'no-store')
     recoveryTicket(@Req() req: MfaRequest) {
       return this.api.admin.issueRecoveryTicket(req);
     }
 
-    @Delete('users/:userId/lockout') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Delete('users/:userId/lockout')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     clearLockout(@Req() req: MfaRequest) {
       return this.api.admin.clearLockout(req);
     }
 
     /** Newest first, filtered by user, type and time, paginated with `cursor`. */
-    @Get('audit') @Header('Cache-Control', 'no-store')
+    @Get('audit')
+    @Header('Cache-Control', 'no-store')
     audit(@Req() req: MfaRequest) {
       return this.api.policy.queryAudit(req);
     }

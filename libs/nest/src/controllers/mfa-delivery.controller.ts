@@ -17,7 +17,8 @@ export function createDeliveryController(prefix: string): Type {
     constructor(@Inject(MFA_HTTP_API) private readonly api: MfaHttpApi) {}
 
     /** Twilio StatusCallback posts; Vonage DLR may GET or POST. No session. */
-    @Post('delivery/:provider/status') @HttpCode(200)
+    @Post('delivery/:provider/status')
+    @HttpCode(200)
     deliveryStatus(@Req() req: MfaRequest) {
       return this.api.challenges.deliveryStatus(req);
     }

@@ -1,4 +1,17 @@
-import { Controller, Delete, Get, Header, HttpCode, Inject, Patch, Post, Req, Res, Type, UseFilters } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Patch,
+  Post,
+  Req,
+  Res,
+  Type,
+  UseFilters,
+} from '@nestjs/common';
 import { MfaHttpApi } from '../../../http/src';
 import type { MfaRequest, MfaResponse } from '../../../http/src';
 import { SkipMfa } from '../decorators/skip-mfa.decorator';
@@ -18,105 +31,141 @@ export function createMfaController(prefix: string): Type {
     constructor(@Inject(MFA_HTTP_API) private readonly api: MfaHttpApi) {}
 
     /** Answer a challenge; on success the client retries its request in the same session. */
-    @Post('challenges/:challengeId/verify') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('challenges/:challengeId/verify')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     verify(@Req() req: MfaRequest, @Res({ passthrough: true }) res: MfaResponse) {
       return this.api.challenges.verify(req, res);
     }
 
     /** Sends or re-sends an SMS / email code; 429 RESEND_TOO_SOON with Retry-After inside the cooldown. */
-    @Post('challenges/:challengeId/send') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('challenges/:challengeId/send')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     send(@Req() req: MfaRequest) {
       return this.api.challenges.sendCode(req);
     }
 
     /** Binds a phone number: the code sent to it confirms; the answer shows it masked. */
-    @Post('sms/enrollments') @HttpCode(201) @Header('Cache-Control', 'no-store')
+    @Post('sms/enrollments')
+    @HttpCode(201)
+    @Header('Cache-Control', 'no-store')
     startSms(@Req() req: MfaRequest) {
       return this.api.enrollment.startDelivery(req, 'sms');
     }
 
-    @Post('sms/enrollments/:enrollmentId/resend') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('sms/enrollments/:enrollmentId/resend')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     resendSms(@Req() req: MfaRequest) {
       return this.api.enrollment.resendDelivery(req, 'sms');
     }
 
-    @Post('sms/enrollments/:enrollmentId/confirm') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('sms/enrollments/:enrollmentId/confirm')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     confirmSms(@Req() req: MfaRequest, @Res({ passthrough: true }) res: MfaResponse) {
       return this.api.enrollment.confirmDelivery(req, 'sms', res);
     }
 
-    @Post('email/enrollments') @HttpCode(201) @Header('Cache-Control', 'no-store')
+    @Post('email/enrollments')
+    @HttpCode(201)
+    @Header('Cache-Control', 'no-store')
     startEmail(@Req() req: MfaRequest) {
       return this.api.enrollment.startDelivery(req, 'email');
     }
 
-    @Post('email/enrollments/:enrollmentId/resend') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('email/enrollments/:enrollmentId/resend')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     resendEmail(@Req() req: MfaRequest) {
       return this.api.enrollment.resendDelivery(req, 'email');
     }
 
-    @Post('email/enrollments/:enrollmentId/confirm') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('email/enrollments/:enrollmentId/confirm')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     confirmEmail(@Req() req: MfaRequest, @Res({ passthrough: true }) res: MfaResponse) {
       return this.api.enrollment.confirmDelivery(req, 'email', res);
     }
 
     /** Needs a fresh verification; never the last factor while enrollment is mandatory. */
-    @Delete('enrollments/:enrollmentId') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Delete('enrollments/:enrollmentId')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     remove(@Req() req: MfaRequest) {
       return this.api.enrollment.remove(req);
     }
 
     /** `{ label }`: needs a fresh verification; answers with the factor. */
-    @Patch('enrollments/:enrollmentId') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Patch('enrollments/:enrollmentId')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     rename(@Req() req: MfaRequest) {
       return this.api.enrollment.rename(req);
     }
 
-    @Get('devices') @Header('Cache-Control', 'no-store')
+    @Get('devices')
+    @Header('Cache-Control', 'no-store')
     devices(@Req() req: MfaRequest) {
       return this.api.selfService.listDevices(req);
     }
 
-    @Delete('devices/:deviceId') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Delete('devices/:deviceId')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     revokeDevice(@Req() req: MfaRequest) {
       return this.api.selfService.revokeDevice(req);
     }
 
-    @Delete('devices') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Delete('devices')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     revokeDevices(@Req() req: MfaRequest) {
       return this.api.selfService.revokeDevices(req);
     }
 
     /** Voids MFA in the user's other sessions and ends them through the app's hook; needs a fresh verification. */
-    @Post('sessions/revoke-others') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('sessions/revoke-others')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     revokeOtherSessions(@Req() req: MfaRequest) {
       return this.api.selfService.revokeOtherSessions(req);
     }
 
-    @Post('recovery/redeem') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('recovery/redeem')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     redeem(@Req() req: MfaRequest) {
       return this.api.selfService.redeemRecoveryTicket(req);
     }
 
     /** Metadata only: never a secret. */
-    @Get('enrollments') @Header('Cache-Control', 'no-store')
+    @Get('enrollments')
+    @Header('Cache-Control', 'no-store')
     list(@Req() req: MfaRequest) {
       return this.api.enrollment.list(req);
     }
 
     /** The only response that carries the TOTP seed (as a QR SVG, a URI and base32). */
-    @Post('totp/enrollments') @HttpCode(201) @Header('Cache-Control', 'no-store')
+    @Post('totp/enrollments')
+    @HttpCode(201)
+    @Header('Cache-Control', 'no-store')
     start(@Req() req: MfaRequest) {
       return this.api.enrollment.startTotp(req);
     }
 
-    @Post('totp/enrollments/:enrollmentId/confirm') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('totp/enrollments/:enrollmentId/confirm')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     confirm(@Req() req: MfaRequest, @Res({ passthrough: true }) res: MfaResponse) {
       return this.api.enrollment.confirmTotp(req, res);
     }
 
     /** Voids the earlier set; needs a fresh verification. */
-    @Post('backup-codes/regenerate') @HttpCode(200) @Header('Cache-Control', 'no-store')
+    @Post('backup-codes/regenerate')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
     regenerate(@Req() req: MfaRequest) {
       return this.api.enrollment.regenerateBackupCodes(req);
     }

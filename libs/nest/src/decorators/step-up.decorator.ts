@@ -14,7 +14,9 @@ export interface StepUpOptions {
 /** Demands a fresh verification inside the same session, without a new login. */
 export const StepUp = ({ maxAge, factors, operation }: StepUpOptions) => {
   if (maxAge === 0 && !operation) {
-    throw new MfaConfigurationError('@StepUp({ maxAge: 0 }) is a single-use grant and needs an operation: @StepUp({ maxAge: 0, operation: "transfer" }).');
+    throw new MfaConfigurationError(
+      '@StepUp({ maxAge: 0 }) is a single-use grant and needs an operation: @StepUp({ maxAge: 0, operation: "transfer" }).',
+    );
   }
   const requirement = SetMetadata(MFA_REQUIREMENT_KEY, buildRequirement({ maxAge, factors }));
   return operation ? applyDecorators(requirement, SetMetadata(MFA_OPERATION_KEY, operation)) : requirement;

@@ -11,7 +11,12 @@ interface ExpressLikeResponse {
   set(headers: Record<string, string>): ExpressLikeResponse;
   json(body: unknown): unknown;
 }
-type ErrorRequestHandler = (err: unknown, req: { method: string; originalUrl: string }, res: ExpressLikeResponse, next: (err?: unknown) => void) => void;
+type ErrorRequestHandler = (
+  err: unknown,
+  req: { method: string; originalUrl: string },
+  res: ExpressLikeResponse,
+  next: (err?: unknown) => void,
+) => void;
 
 /** Answers a refusal of the host's body parser on MFA's paths as the Express router does. */
 const answerBodyRefusals: ErrorRequestHandler = (err, req, res, next) => {
@@ -19,7 +24,9 @@ const answerBodyRefusals: ErrorRequestHandler = (err, req, res, next) => {
   if (!refusal || res.headersSent) return next(err);
   const { status, body, headers } = toMfaErrorResponse(refusal);
   // One line, no stack: the caller sent a bad body, nothing on the server broke.
-  logger.warn(`${req.method} ${req.originalUrl.split('?')[0]}: ${status} ${body.code} (${bodyParserRefusalLabel(err)})`);
+  logger.warn(
+    `${req.method} ${req.originalUrl.split('?')[0]}: ${status} ${body.code} (${bodyParserRefusalLabel(err)})`,
+  );
   res.status(status).set(headers).json(body);
 };
 
@@ -40,7 +47,9 @@ export class BodyRefusalHandler implements OnModuleInit {
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter?.getType() !== 'express') return; // Fastify has its own parser and envelope
-    const segments = [this.config.getGlobalPrefix(), this.routePrefix].map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean);
+    const segments = [this.config.getGlobalPrefix(), this.routePrefix]
+      .map((s) => s.replace(/^\/+|\/+$/g, ''))
+      .filter(Boolean);
     adapter.use(`/${segments.join('/')}`, answerBodyRefusals);
   }
 }

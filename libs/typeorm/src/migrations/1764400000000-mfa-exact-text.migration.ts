@@ -2,9 +2,19 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Every table so far; a later migration that creates a table must give it `utf8mb4_bin` too. */
 const MFA_TABLES = [
-  'mfa_enrollments', 'mfa_backup_codes', 'mfa_challenges', 'mfa_session_factors', 'mfa_audit_events', 'mfa_grants',
-  'mfa_policy_versions', 'mfa_policy_activations', 'mfa_counters', 'mfa_otp_codes', 'mfa_trusted_devices',
-  'mfa_recovery_tickets', 'mfa_user_states',
+  'mfa_enrollments',
+  'mfa_backup_codes',
+  'mfa_challenges',
+  'mfa_session_factors',
+  'mfa_audit_events',
+  'mfa_grants',
+  'mfa_policy_versions',
+  'mfa_policy_activations',
+  'mfa_counters',
+  'mfa_otp_codes',
+  'mfa_trusted_devices',
+  'mfa_recovery_tickets',
+  'mfa_user_states',
 ];
 
 /**
@@ -19,12 +29,14 @@ export class MfaExactText1764400000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     if (!isMysqlFamily(q)) return;
     const collation = await exactCollation(q);
-    for (const table of MFA_TABLES) await q.query(`ALTER TABLE \`${table}\` CONVERT TO CHARACTER SET utf8mb4 COLLATE ${collation}`);
+    for (const table of MFA_TABLES)
+      await q.query(`ALTER TABLE \`${table}\` CONVERT TO CHARACTER SET utf8mb4 COLLATE ${collation}`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     if (!isMysqlFamily(q)) return;
-    for (const table of MFA_TABLES) await q.query(`ALTER TABLE \`${table}\` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
+    for (const table of MFA_TABLES)
+      await q.query(`ALTER TABLE \`${table}\` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
   }
 }
 

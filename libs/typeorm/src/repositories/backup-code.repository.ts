@@ -11,12 +11,18 @@ export class BackupCodeRepository implements BackupCodeStore {
   async replaceBackupCodes(userId: string, codes: Array<{ id: string; codeHash: string }>, now: number): Promise<void> {
     await this.sql.dataSource.transaction(async (em) => {
       await em.delete(MfaBackupCodeEntity, { userId });
-      await em.insert(MfaBackupCodeEntity, codes.map((c) => ({ ...c, userId, createdAt: now, usedAt: null })));
+      await em.insert(
+        MfaBackupCodeEntity,
+        codes.map((c) => ({ ...c, userId, createdAt: now, usedAt: null })),
+      );
     });
   }
 
   async listUnusedBackupCodes(userId: string): Promise<BackupCodeRecord[]> {
-    const rows = await this.sql.select<{ id: string; code_hash: string }>('SELECT id, code_hash FROM mfa_backup_codes WHERE user_id = ? AND used_at IS NULL', [userId]);
+    const rows = await this.sql.select<{ id: string; code_hash: string }>(
+      'SELECT id, code_hash FROM mfa_backup_codes WHERE user_id = ? AND used_at IS NULL',
+      [userId],
+    );
     return rows.map((r) => ({ id: r.id, userId, codeHash: r.code_hash }));
   }
 

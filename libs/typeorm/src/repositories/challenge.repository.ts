@@ -11,7 +11,12 @@ const CHALLENGE_COLUMNS = 'id, user_id, session_ref, purpose, requirement, statu
 export class ChallengeRepository implements ChallengeStore {
   constructor(private readonly sql: SqlRunner) {}
 
-  async findPendingChallenge(userId: string, sessionRef: string, purpose: string, now: number): Promise<ChallengeRecord | null> {
+  async findPendingChallenge(
+    userId: string,
+    sessionRef: string,
+    purpose: string,
+    now: number,
+  ): Promise<ChallengeRecord | null> {
     const rows = await this.sql.select<ChallengeRow>(
       `SELECT ${CHALLENGE_COLUMNS} FROM mfa_challenges WHERE session_ref = ? AND purpose = ? AND user_id = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at DESC LIMIT 1`,
       [sessionRef, purpose, userId, now],
@@ -21,12 +26,16 @@ export class ChallengeRepository implements ChallengeStore {
 
   async createChallenge(r: ChallengeRecord): Promise<void> {
     await this.sql.repository(MfaChallengeEntity).insert({
-      ...r, requirement: JSON.stringify(r.requirement), completedAt: null,
+      ...r,
+      requirement: JSON.stringify(r.requirement),
+      completedAt: null,
     });
   }
 
   async findChallenge(id: string): Promise<ChallengeRecord | null> {
-    const rows = await this.sql.select<ChallengeRow>(`SELECT ${CHALLENGE_COLUMNS} FROM mfa_challenges WHERE id = ?`, [id]);
+    const rows = await this.sql.select<ChallengeRow>(`SELECT ${CHALLENGE_COLUMNS} FROM mfa_challenges WHERE id = ?`, [
+      id,
+    ]);
     return rows.length ? challengeFromRow(rows[0]) : null;
   }
 

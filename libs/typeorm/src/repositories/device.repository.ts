@@ -24,7 +24,8 @@ export class TrustedDeviceRepository implements TrustedDeviceStore {
   }
 
   async revokeTrustedDevice(userId: string, id: string, now: number, reason: string): Promise<boolean> {
-    const result = await this.sql.update(MfaTrustedDeviceEntity)
+    const result = await this.sql
+      .update(MfaTrustedDeviceEntity)
       .set({ revokedAt: now, revokedReason: reason.slice(0, 191) })
       .where('id = :id AND user_id = :userId AND revoked_at IS NULL', { id, userId })
       .execute();
@@ -32,7 +33,8 @@ export class TrustedDeviceRepository implements TrustedDeviceStore {
   }
 
   async revokeTrustedDevices(userId: string, now: number, reason: string): Promise<number> {
-    const result = await this.sql.update(MfaTrustedDeviceEntity)
+    const result = await this.sql
+      .update(MfaTrustedDeviceEntity)
       .set({ revokedAt: now, revokedReason: reason.slice(0, 191) })
       .where('user_id = :userId AND revoked_at IS NULL', { userId })
       .execute();

@@ -15,20 +15,38 @@ export class EnrollmentRepository implements EnrollmentStore {
 
   async createEnrollment(r: EnrollmentRecord): Promise<void> {
     await this.sql.repository(MfaEnrollmentEntity).insert({
-      id: r.id, userId: r.userId, type: r.type, status: r.status, label: r.label, sealedSecret: r.sealedSecret,
+      id: r.id,
+      userId: r.userId,
+      type: r.type,
+      status: r.status,
+      label: r.label,
+      sealedSecret: r.sealedSecret,
       // SMS and email rows carry no TOTP profile; the columns predate them and stay non-null.
-      keyId: r.keyId, algorithm: r.profile?.algorithm ?? '', digits: r.profile?.digits ?? 0, period: r.profile?.period ?? 0,
-      maskedTarget: r.maskedTarget, lastStep: r.lastStep, createdAt: r.createdAt, confirmedAt: r.confirmedAt, lastUsedAt: r.lastUsedAt,
+      keyId: r.keyId,
+      algorithm: r.profile?.algorithm ?? '',
+      digits: r.profile?.digits ?? 0,
+      period: r.profile?.period ?? 0,
+      maskedTarget: r.maskedTarget,
+      lastStep: r.lastStep,
+      createdAt: r.createdAt,
+      confirmedAt: r.confirmedAt,
+      lastUsedAt: r.lastUsedAt,
     });
   }
 
   async findEnrollment(userId: string, id: string): Promise<EnrollmentRecord | null> {
-    const rows = await this.sql.select<EnrollmentRow>(`SELECT ${ENROLLMENT_COLUMNS} FROM mfa_enrollments WHERE id = ? AND user_id = ?`, [id, userId]);
+    const rows = await this.sql.select<EnrollmentRow>(
+      `SELECT ${ENROLLMENT_COLUMNS} FROM mfa_enrollments WHERE id = ? AND user_id = ?`,
+      [id, userId],
+    );
     return rows.length ? enrollmentFromRow(rows[0]) : null;
   }
 
   async listEnrollments(userId: string): Promise<EnrollmentRecord[]> {
-    const rows = await this.sql.select<EnrollmentRow>(`SELECT ${ENROLLMENT_COLUMNS} FROM mfa_enrollments WHERE user_id = ? ORDER BY created_at, id`, [userId]);
+    const rows = await this.sql.select<EnrollmentRow>(
+      `SELECT ${ENROLLMENT_COLUMNS} FROM mfa_enrollments WHERE user_id = ? ORDER BY created_at, id`,
+      [userId],
+    );
     return rows.map(enrollmentFromRow);
   }
 
@@ -44,8 +62,13 @@ export class EnrollmentRepository implements EnrollmentStore {
   }
 
   async activateEnrollment(userId: string, id: string, step: number | null, now: number): Promise<boolean> {
-    const query = this.sql.update(MfaEnrollmentEntity)
-      .set(step === null ? { status: 'active', confirmedAt: now, lastUsedAt: now } : { status: 'active', lastStep: step, confirmedAt: now, lastUsedAt: now })
+    const query = this.sql
+      .update(MfaEnrollmentEntity)
+      .set(
+        step === null
+          ? { status: 'active', confirmedAt: now, lastUsedAt: now }
+          : { status: 'active', lastStep: step, confirmedAt: now, lastUsedAt: now },
+      )
       .where('id = :id AND user_id = :userId AND status = :pending', { id, userId, pending: 'pending' });
     if (step !== null) query.andWhere('(last_step IS NULL OR last_step < :step)', { step });
     return (await query.execute()).affected === 1;
@@ -56,12 +79,16 @@ export class EnrollmentRepository implements EnrollmentStore {
   }
 
   async listEnrollmentsNotSealedWith(keyId: string, limit: number): Promise<EnrollmentRecord[]> {
-    const rows = await this.sql.select<EnrollmentRow>(`SELECT ${ENROLLMENT_COLUMNS} FROM mfa_enrollments WHERE key_id <> ? ORDER BY id LIMIT ?`, [keyId, limit]);
+    const rows = await this.sql.select<EnrollmentRow>(
+      `SELECT ${ENROLLMENT_COLUMNS} FROM mfa_enrollments WHERE key_id <> ? ORDER BY id LIMIT ?`,
+      [keyId, limit],
+    );
     return rows.map(enrollmentFromRow);
   }
 
   async replaceSealedSecret(id: string, expectedSealed: string, sealed: string, keyId: string): Promise<boolean> {
-    const result = await this.sql.update(MfaEnrollmentEntity)
+    const result = await this.sql
+      .update(MfaEnrollmentEntity)
       .set({ sealedSecret: sealed, keyId })
       .where('id = :id AND sealed_secret = :expectedSealed', { id, expectedSealed })
       .execute();
@@ -69,8 +96,12 @@ export class EnrollmentRepository implements EnrollmentStore {
   }
 
   async deleteEnrollment(userId: string, id: string): Promise<boolean> {
-    const result = await this.sql.dataSource.createQueryBuilder().delete().from(MfaEnrollmentEntity)
-      .where('id = :id AND user_id = :userId', { id, userId }).execute();
+    const result = await this.sql.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(MfaEnrollmentEntity)
+      .where('id = :id AND user_id = :userId', { id, userId })
+      .execute();
     return result.affected === 1;
   }
 }

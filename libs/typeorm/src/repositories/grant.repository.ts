@@ -12,15 +12,19 @@ export class GrantRepository implements GrantStore {
   }
 
   async listUnspentGrants(userId: string, sessionRef: string, scope: string, now: number): Promise<GrantRecord[]> {
-    const rows = await this.sql.repository(MfaGrantEntity).createQueryBuilder('g')
+    const rows = await this.sql
+      .repository(MfaGrantEntity)
+      .createQueryBuilder('g')
       .where('g.session_ref = :sessionRef AND g.scope = :scope AND g.user_id = :userId', { sessionRef, scope, userId })
       .andWhere('g.used_at IS NULL AND g.expires_at > :now', { now })
-      .orderBy('g.created_at', 'ASC').getMany();
+      .orderBy('g.created_at', 'ASC')
+      .getMany();
     return rows.map(({ usedAt: _usedAt, ...g }) => ({ ...g, factor: g.factor as GrantRecord['factor'] }));
   }
 
   async consumeGrant(userId: string, id: string, now: number): Promise<boolean> {
-    const result = await this.sql.update(MfaGrantEntity)
+    const result = await this.sql
+      .update(MfaGrantEntity)
       .set({ usedAt: now })
       .where('id = :id AND user_id = :userId AND used_at IS NULL AND expires_at > :now', { id, userId, now })
       .execute();

@@ -10,20 +10,41 @@ export class OtpCodeRepository implements OtpCodeStore {
 
   async replaceOtpCode(r: OtpCodeRecord, now: number): Promise<number> {
     return this.sql.dataSource.transaction(async (em) => {
-      const killed = await em.createQueryBuilder().update(MfaOtpCodeEntity)
+      const killed = await em
+        .createQueryBuilder()
+        .update(MfaOtpCodeEntity)
         .set({ consumedAt: now })
-        .where('user_id = :userId AND purpose = :purpose AND consumed_at IS NULL', { userId: r.userId, purpose: r.purpose })
+        .where('user_id = :userId AND purpose = :purpose AND consumed_at IS NULL', {
+          userId: r.userId,
+          purpose: r.purpose,
+        })
         .execute();
-      await em.insert(MfaOtpCodeEntity, { ...r, consumedAt: null, provider: null, messageId: null, deliveryStatus: null, statusAt: null });
+      await em.insert(MfaOtpCodeEntity, {
+        ...r,
+        consumedAt: null,
+        provider: null,
+        messageId: null,
+        deliveryStatus: null,
+        statusAt: null,
+      });
       return killed.affected ?? 0;
     });
   }
 
-  async findLiveOtpCode(userId: string, purpose: string, channel: 'sms' | 'email', now: number): Promise<OtpCodeRecord | null> {
-    const row = await this.sql.repository(MfaOtpCodeEntity).createQueryBuilder('c')
+  async findLiveOtpCode(
+    userId: string,
+    purpose: string,
+    channel: 'sms' | 'email',
+    now: number,
+  ): Promise<OtpCodeRecord | null> {
+    const row = await this.sql
+      .repository(MfaOtpCodeEntity)
+      .createQueryBuilder('c')
       .where('c.user_id = :userId AND c.purpose = :purpose AND c.channel = :channel', { userId, purpose, channel })
       .andWhere('c.consumed_at IS NULL AND c.expires_at > :now', { now })
-      .orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').getOne();
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .getOne();
     if (!row) return null;
     const { id, enrollmentId, codeDigest, createdAt, expiresAt } = row;
     return { id, userId, channel, enrollmentId, purpose, codeDigest, createdAt, expiresAt };
@@ -33,17 +54,38 @@ export class OtpCodeRepository implements OtpCodeStore {
     return (await this.sql.write(...spendStatement(userId, { kind: 'otp_code', codeId: id }, now))) === 1;
   }
 
-  async recordOtpDelivery(id: string, provider: string, messageId: string | null, status: string | null): Promise<void> {
-    await this.sql.update(MfaOtpCodeEntity)
-      .set({ provider: provider.slice(0, 32), messageId: messageId?.slice(0, 191) ?? null, deliveryStatus: status?.slice(0, 32) ?? null })
+  async recordOtpDelivery(
+    id: string,
+    provider: string,
+    messageId: string | null,
+    status: string | null,
+  ): Promise<void> {
+    await this.sql
+      .update(MfaOtpCodeEntity)
+      .set({
+        provider: provider.slice(0, 32),
+        messageId: messageId?.slice(0, 191) ?? null,
+        deliveryStatus: status?.slice(0, 32) ?? null,
+      })
       .where('id = :id', { id })
       .execute();
   }
 
-  async updateDeliveryStatus(provider: string, messageId: string, status: string, now: number): Promise<{ userId: string; channel: string } | null> {
-    const row = await this.sql.repository(MfaOtpCodeEntity).findOne({ where: { provider, messageId }, select: { id: true, userId: true, channel: true } });
+  async updateDeliveryStatus(
+    provider: string,
+    messageId: string,
+    status: string,
+    now: number,
+  ): Promise<{ userId: string; channel: string } | null> {
+    const row = await this.sql
+      .repository(MfaOtpCodeEntity)
+      .findOne({ where: { provider, messageId }, select: { id: true, userId: true, channel: true } });
     if (!row) return null;
-    await this.sql.update(MfaOtpCodeEntity).set({ deliveryStatus: status, statusAt: now }).where('id = :id', { id: row.id }).execute();
+    await this.sql
+      .update(MfaOtpCodeEntity)
+      .set({ deliveryStatus: status, statusAt: now })
+      .where('id = :id', { id: row.id })
+      .execute();
     return { userId: row.userId, channel: row.channel };
   }
 }

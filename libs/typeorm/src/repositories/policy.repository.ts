@@ -32,6 +32,11 @@ export class PolicyRepository implements PolicyStore {
 
   async listPolicyActivations(limit: number): Promise<PolicyActivationRecord[]> {
     const rows = await this.sql.repository(MfaPolicyActivationEntity).find({ order: { seq: 'DESC' }, take: limit });
-    return rows.map(({ version, actor, kind, activatedAt }) => ({ version, actor, kind: kind as PolicyActivationRecord['kind'], activatedAt }));
+    return rows.map(({ version, actor, kind, activatedAt }) => ({
+      version,
+      actor,
+      kind: kind as PolicyActivationRecord['kind'],
+      activatedAt,
+    }));
   }
 }

@@ -16,7 +16,8 @@ export class RecoveryTicketRepository implements RecoveryTicketStore {
   }
 
   async redeemRecoveryTicket(id: string, now: number): Promise<boolean> {
-    const result = await this.sql.update(MfaRecoveryTicketEntity)
+    const result = await this.sql
+      .update(MfaRecoveryTicketEntity)
       .set({ redeemedAt: now })
       .where('id = :id AND redeemed_at IS NULL AND expires_at > :now', { id, now })
       .execute();

@@ -5,8 +5,10 @@ import type { FactorType, SessionFactorRecord, SessionStore } from '../../../cor
 import { MfaSessionFactorEntity } from '../entities/mfa-session-factor.entity';
 import type { SqlRunner } from '../sql-runner';
 
-const SESSION_FACTORS_SQL = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
-const SESSION_FACTORS_SQL_PG = 'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
+const SESSION_FACTORS_SQL =
+  'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
+const SESSION_FACTORS_SQL_PG =
+  'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
 
 /** Every table whose rows belong to one session (by `session_ref`). */
 const SESSION_STATE_TABLES = ['mfa_session_factors', 'mfa_grants', 'mfa_challenges'] as const;
@@ -17,8 +19,12 @@ export class SessionRepository implements SessionStore {
   /** Plain SQL skips the repository's entity mapping, which costs five times the query itself on SQLite. */
   async listSessionFactors(userId: string, sessionRef: string): Promise<SessionFactorRecord[]> {
     const sql = this.sql.postgres ? SESSION_FACTORS_SQL_PG : SESSION_FACTORS_SQL;
-    const rows: Array<{ factor: string; verified_at: string | number; event_id: string | null; baseline: string | null }> =
-      await this.sql.dataSource.query(sql, [sessionRef, userId]);
+    const rows: Array<{
+      factor: string;
+      verified_at: string | number;
+      event_id: string | null;
+      baseline: string | null;
+    }> = await this.sql.dataSource.query(sql, [sessionRef, userId]);
     return rows.map((r) => ({
       sessionRef,
       userId,
@@ -31,7 +37,14 @@ export class SessionRepository implements SessionStore {
 
   /** One upsert: the verification of this factor in this session, newest wins. */
   async recordSessionFactor(r: SessionFactorRecord): Promise<void> {
-    const params = [r.sessionRef, r.factor, r.userId, r.verifiedAt, r.eventId, r.baseline ? JSON.stringify(r.baseline) : null];
+    const params = [
+      r.sessionRef,
+      r.factor,
+      r.userId,
+      r.verifiedAt,
+      r.eventId,
+      r.baseline ? JSON.stringify(r.baseline) : null,
+    ];
     await this.sql.write(this.sql.sessionFactorUpsert, params);
   }
 
@@ -43,9 +56,16 @@ export class SessionRepository implements SessionStore {
     if (fromRef === toRef) return;
     await this.sql.dataSource.transaction(async (em) => {
       // The new session takes the old one's place: nothing of its own may collide with (session_ref, factor).
-      await em.query(this.sql.text('DELETE FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?'), [toRef, userId]);
+      await em.query(this.sql.text('DELETE FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?'), [
+        toRef,
+        userId,
+      ]);
       for (const table of SESSION_STATE_TABLES) {
-        await em.query(this.sql.text(`UPDATE ${table} SET session_ref = ? WHERE session_ref = ? AND user_id = ?`), [toRef, fromRef, userId]);
+        await em.query(this.sql.text(`UPDATE ${table} SET session_ref = ? WHERE session_ref = ? AND user_id = ?`), [
+          toRef,
+          fromRef,
+          userId,
+        ]);
       }
     });
   }
@@ -53,10 +73,17 @@ export class SessionRepository implements SessionStore {
   async voidSessions(userId: string, which: { only: string } | { except: string }): Promise<number> {
     const [op, ref] = 'only' in which ? ['=', which.only] : ['<>', which.except];
     const where = `user_id = ? AND session_ref ${op} ?`;
-    const live = [`mfa_session_factors WHERE ${where}`, `mfa_grants WHERE ${where} AND used_at IS NULL`, `mfa_challenges WHERE ${where} AND status = 'pending'`];
+    const live = [
+      `mfa_session_factors WHERE ${where}`,
+      `mfa_grants WHERE ${where} AND used_at IS NULL`,
+      `mfa_challenges WHERE ${where} AND status = 'pending'`,
+    ];
     return this.sql.dataSource.transaction(async (em) => {
       const union = live.map((from) => `SELECT session_ref FROM ${from}`).join(' UNION ');
-      const [row] = await em.query(this.sql.text(`SELECT COUNT(*) AS n FROM (${union}) s`), live.flatMap(() => [userId, ref]));
+      const [row] = await em.query(
+        this.sql.text(`SELECT COUNT(*) AS n FROM (${union}) s`),
+        live.flatMap(() => [userId, ref]),
+      );
       for (const from of live) await em.query(this.sql.text(`DELETE FROM ${from}`), [userId, ref]);
       return Number(row?.n ?? 0);
     });
@@ -68,7 +95,16 @@ export class SessionRepository implements SessionStore {
       'SELECT session_ref FROM mfa_session_factors WHERE user_id = ? AND session_ref <> ? UNION ' +
       'SELECT session_ref FROM mfa_grants WHERE user_id = ? AND session_ref <> ? AND used_at IS NULL AND expires_at > ? UNION ' +
       "SELECT session_ref FROM mfa_challenges WHERE user_id = ? AND session_ref <> ? AND status = 'pending' AND expires_at > ?) s";
-    const [row] = await this.sql.select<{ n: string | number }>(sql, [userId, exceptRef, userId, exceptRef, now, userId, exceptRef, now]);
+    const [row] = await this.sql.select<{ n: string | number }>(sql, [
+      userId,
+      exceptRef,
+      userId,
+      exceptRef,
+      now,
+      userId,
+      exceptRef,
+      now,
+    ]);
     return Number(row?.n ?? 0);
   }
 }

@@ -4,7 +4,8 @@ import type { Sql } from '../sql-runner';
 // Shared by the repositories' own spending methods and the verification commit, so a spend
 // inside the commit's transaction is the very statement it is outside it.
 
-export const COMPLETE_CHALLENGE = "UPDATE mfa_challenges SET status = 'completed', completed_at = ? WHERE id = ? AND status = 'pending'";
+export const COMPLETE_CHALLENGE =
+  "UPDATE mfa_challenges SET status = 'completed', completed_at = ? WHERE id = ? AND status = 'pending'";
 
 /** Each spend is one `UPDATE … WHERE <still unspent>`, decided by its affected-row count. */
 export function spendStatement(userId: string, spend: VerificationSpend, now: number): Sql {
@@ -15,8 +16,14 @@ export function spendStatement(userId: string, spend: VerificationSpend, now: nu
         [spend.step, now, spend.enrollmentId, userId, spend.step],
       ];
     case 'backup_code':
-      return ['UPDATE mfa_backup_codes SET used_at = ? WHERE id = ? AND user_id = ? AND used_at IS NULL', [now, spend.codeId, userId]];
+      return [
+        'UPDATE mfa_backup_codes SET used_at = ? WHERE id = ? AND user_id = ? AND used_at IS NULL',
+        [now, spend.codeId, userId],
+      ];
     case 'otp_code':
-      return ['UPDATE mfa_otp_codes SET consumed_at = ? WHERE id = ? AND user_id = ? AND consumed_at IS NULL AND expires_at > ?', [now, spend.codeId, userId, now]];
+      return [
+        'UPDATE mfa_otp_codes SET consumed_at = ? WHERE id = ? AND user_id = ? AND consumed_at IS NULL AND expires_at > ?',
+        [now, spend.codeId, userId, now],
+      ];
   }
 }

@@ -14,8 +14,11 @@ export class UserStateRepository implements UserStateStore {
   async markEnrollmentRequired(userId: string, now: number): Promise<number> {
     const repo = this.sql.repository(MfaUserStateEntity);
     // Only the first time counts: set it where it is still empty, insert where there is no row.
-    await this.sql.update(MfaUserStateEntity).set({ enrollmentRequiredSince: now })
-      .where('user_id = :userId AND enrollment_required_since IS NULL', { userId }).execute();
+    await this.sql
+      .update(MfaUserStateEntity)
+      .set({ enrollmentRequiredSince: now })
+      .where('user_id = :userId AND enrollment_required_since IS NULL', { userId })
+      .execute();
     const existing = await repo.findOneBy({ userId });
     if (existing?.enrollmentRequiredSince != null) return existing.enrollmentRequiredSince;
     try {
@@ -27,12 +30,22 @@ export class UserStateRepository implements UserStateStore {
   }
 
   async setReenrollmentForced(userId: string, at: number | null): Promise<void> {
-    const updated = await this.sql.update(MfaUserStateEntity).set({ reenrollmentForcedAt: at }).where('user_id = :userId', { userId }).execute();
+    const updated = await this.sql
+      .update(MfaUserStateEntity)
+      .set({ reenrollmentForcedAt: at })
+      .where('user_id = :userId', { userId })
+      .execute();
     if (updated.affected) return;
     try {
-      await this.sql.repository(MfaUserStateEntity).insert({ userId, enrollmentRequiredSince: null, reenrollmentForcedAt: at });
+      await this.sql
+        .repository(MfaUserStateEntity)
+        .insert({ userId, enrollmentRequiredSince: null, reenrollmentForcedAt: at });
     } catch {
-      await this.sql.update(MfaUserStateEntity).set({ reenrollmentForcedAt: at }).where('user_id = :userId', { userId }).execute();
+      await this.sql
+        .update(MfaUserStateEntity)
+        .set({ reenrollmentForcedAt: at })
+        .where('user_id = :userId', { userId })
+        .execute();
     }
   }
 }

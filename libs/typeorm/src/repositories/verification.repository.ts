@@ -4,7 +4,8 @@ import type { VerificationCommit, VerificationOutcome, VerificationStore } from 
 import type { Sql, SqlRunner } from '../sql-runner';
 import { COMPLETE_CHALLENGE, spendStatement } from './spend.statements';
 
-const GRANT_INSERT = 'INSERT INTO mfa_grants (id, user_id, session_ref, scope, factor, event_id, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)';
+const GRANT_INSERT =
+  'INSERT INTO mfa_grants (id, user_id, session_ref, scope, factor, event_id, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)';
 
 type Statements = { spend: Sql; complete: Sql; earn: Sql };
 
@@ -41,7 +42,9 @@ export class VerificationRepository implements VerificationStore {
 
   commitVerification(c: VerificationCommit): Promise<VerificationOutcome> {
     const statements = this.statementsOf(c);
-    return this.sql.dataSource.options.type === 'better-sqlite3' ? Promise.resolve(this.commitOnSqlite(statements)) : this.commitOnPool(statements);
+    return this.sql.dataSource.options.type === 'better-sqlite3'
+      ? Promise.resolve(this.commitOnSqlite(statements))
+      : this.commitOnPool(statements);
   }
 
   private statementsOf(c: VerificationCommit): Statements {
@@ -51,9 +54,16 @@ export class VerificationRepository implements VerificationStore {
       earn = [GRANT_INSERT, [g.id, g.userId, g.sessionRef, g.scope, g.factor, g.eventId, g.createdAt, g.expiresAt]];
     } else {
       const r = c.earned.sessionFactor;
-      earn = [this.sql.sessionFactorUpsert, [r.sessionRef, r.factor, r.userId, r.verifiedAt, r.eventId, r.baseline ? JSON.stringify(r.baseline) : null]];
+      earn = [
+        this.sql.sessionFactorUpsert,
+        [r.sessionRef, r.factor, r.userId, r.verifiedAt, r.eventId, r.baseline ? JSON.stringify(r.baseline) : null],
+      ];
     }
-    return { spend: spendStatement(c.userId, c.spend, c.now), complete: [COMPLETE_CHALLENGE, [c.now, c.challengeId]], earn };
+    return {
+      spend: spendStatement(c.userId, c.spend, c.now),
+      complete: [COMPLETE_CHALLENGE, [c.now, c.challengeId]],
+      earn,
+    };
   }
 
   private commitOnSqlite(s: Statements): VerificationOutcome {

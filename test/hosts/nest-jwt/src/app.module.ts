@@ -9,8 +9,11 @@ import { JwtStrategy, jwtSecret } from './jwt.strategy';
   imports: [
     PassportModule,
     JwtModule.register({ secret: jwtSecret, signOptions: { expiresIn: '1h' } }),
-    MfaModule.forRoot({ issuer: 'Acme', encryption: { keys: [{ id: 'k1', key: process.env.MFA_KEY! }] }, // mfa
-      authGuards: [AuthGuard('jwt')] }), // mfa
+    MfaModule.forRoot({
+      issuer: 'Acme',
+      encryption: { keys: [{ id: 'k1', key: process.env.MFA_KEY! }] }, // mfa
+      authGuards: [AuthGuard('jwt')],
+    }), // mfa
   ],
   controllers: [AppController],
   providers: [JwtStrategy],

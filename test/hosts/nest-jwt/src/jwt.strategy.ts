@@ -4,7 +4,10 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 
 export const jwtSecret = process.env.JWT_SECRET ?? 'host-jwt-secret';
 
-export interface TokenClaims { sub: string; sid: string }
+export interface TokenClaims {
+  sub: string;
+  sid: string;
+}
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {

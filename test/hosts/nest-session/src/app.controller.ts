@@ -5,12 +5,15 @@ import { LoginGuard, SignedInGuard } from './auth';
 
 @Controller()
 export class AppController {
-  @Post('login') @HttpCode(200) @UseGuards(LoginGuard)
+  @Post('login')
+  @HttpCode(200)
+  @UseGuards(LoginGuard)
   login(@Req() req: Request) {
     return { user: req.user };
   }
 
-  @Get('billing') @UseGuards(SignedInGuard)
+  @Get('billing')
+  @UseGuards(SignedInGuard)
   @RequireMfa() // mfa
   billing() {
     return { billing: 'ok' };

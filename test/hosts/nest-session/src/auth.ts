@@ -2,7 +2,10 @@ import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from
 import { AuthGuard, PassportSerializer, PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-local';
 
-interface User { id: string; username: string }
+interface User {
+  id: string;
+  username: string;
+}
 const users = [{ id: 'u1', username: 'alice', password: 'alice-password' }];
 const findUser = (id: string): User | undefined => users.find((u) => u.id === id);
 

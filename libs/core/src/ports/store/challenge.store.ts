@@ -22,7 +22,12 @@ export interface ChallengeRecord {
 }
 
 export interface ChallengeStore {
-  findPendingChallenge(userId: string, sessionRef: string, purpose: string, now: number): Promise<ChallengeRecord | null>;
+  findPendingChallenge(
+    userId: string,
+    sessionRef: string,
+    purpose: string,
+    now: number,
+  ): Promise<ChallengeRecord | null>;
   createChallenge(record: ChallengeRecord): Promise<void>;
   findChallenge(challengeId: string): Promise<ChallengeRecord | null>;
   completeChallenge(challengeId: string, now: number): Promise<boolean>;
