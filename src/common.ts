@@ -1,0 +1,173 @@
+/**
+ * What both the Nest and the Express entry points export: the errors, the engine, the subject
+ * resolvers and the option, port and view types. Not an entry point of its own.
+ */
+
+// Errors and the engine `mfa.engine` hands out
+export {
+  MfaEngine,
+  MfaError,
+  MfaConfigurationError,
+  MfaStoreConnectionError,
+  MFA_ERROR_CODES,
+  ManualClock,
+} from '../libs/core/src';
+export type { MfaErrorCode } from '../libs/core/src';
+export type { MfaErrorResponse } from '../libs/http/src';
+
+// Who the subject is, and the host's sessions
+export { defaultResolveSubject, passportSessionSubject, jwtSidSubject, expressSessionRevoker } from '../libs/http/src';
+export type {
+  ResolveSubject,
+  MfaRequest,
+  MfaResponse,
+  AppSessionRevoker,
+  ExpressSessionRevokerOptions,
+  ListableSessionStore,
+  OtherSessionsOffer,
+  RotateSession,
+  RenewedSession,
+  SessionRenewalInfo,
+} from '../libs/http/src';
+
+// Options
+export type { MfaOptions, MfaSetupOptions, AuditTarget, DatabaseConnectRetry } from '../libs/setup/src';
+export type { MfaHttpOptions } from '../libs/http/src';
+export type {
+  MfaCoreOptions,
+  LockoutOptions,
+  ChannelLockout,
+  LockoutEvent,
+  DeliveryOptions,
+  KeyRingOptions,
+  EncryptionKey,
+  MfaMessageStrings,
+  TotpFactorOptions,
+  TotpProfile,
+  TotpAlgorithm,
+  BackupCodeOptions,
+  OtpProfile,
+  ScryptCost,
+} from '../libs/core/src';
+export type {
+  HttpSmsSenderOptions,
+  HttpSmsTemplate,
+  SmsPresetOptions,
+  TwilioOptions,
+  VonageOptions,
+  InfobipOptions,
+  MessageBirdOptions,
+  PlivoOptions,
+  SmtpEmailSenderOptions,
+  SmtpTransportOptions,
+} from '../libs/delivery/src';
+
+// Requirements and policy
+export type {
+  MfaSubject,
+  RequirementInput,
+  Requirement,
+  RequirementStep,
+  FactorType,
+  MfaTarget,
+  RequestContext,
+  VerificationBaseline,
+  AuthenticationContext,
+  PolicyDocument,
+  PolicyRule,
+  PolicyConditions,
+  RequirementSpec,
+  StepSpec,
+  ServicePolicy,
+  OperationPolicy,
+  PolicyProblem,
+} from '../libs/core/src';
+
+// Ports a host may implement
+export type {
+  MfaStore,
+  EnrollmentStore,
+  BackupCodeStore,
+  OtpCodeStore,
+  ChallengeStore,
+  VerificationStore,
+  SessionStore,
+  GrantStore,
+  TrustedDeviceStore,
+  RecoveryTicketStore,
+  UserStateStore,
+  PolicyStore,
+  EnrollmentRecord,
+  BackupCodeRecord,
+  ChallengeRecord,
+  ChallengeDemand,
+  SessionFactorRecord,
+  EnrollmentStatus,
+  ChallengeStatus,
+  GrantRecord,
+  PolicyVersionRecord,
+  PolicyActivationRecord,
+  EnrollmentType,
+  OtpCodeRecord,
+  TrustedDeviceRecord,
+  RecoveryTicketRecord,
+  UserMfaState,
+  VerificationSpend,
+  VerificationCommit,
+  VerificationOutcome,
+  CounterStore,
+  CounterHit,
+  AuditSink,
+  AuditEvent,
+  AuditSeverity,
+  AuditReader,
+  AuditQuery,
+  AuditPage,
+  SmsSender,
+  EmailSender,
+  SmsMessage,
+  EmailMessage,
+  DeliveryReceipt,
+  DeliveryStatusReport,
+  StatusCallbackRequest,
+  Notifier,
+  MfaNotification,
+  SessionInvalidationBus,
+  SessionInvalidation,
+  Clock,
+  LocationResolver,
+  DeviceTrustSignal,
+  RiskSignal,
+  MachinePrincipalSignal,
+} from '../libs/core/src';
+
+// What the engine answers
+export type {
+  ChallengeView,
+  MethodView,
+  VerifyResult,
+  TotpEnrollmentStart,
+  DeliveryEnrollmentStart,
+  CodeSent,
+  DeliveryChannel,
+  FactorView,
+  EnrollmentSummary,
+  PolicyVersionView,
+  ExplainSubject,
+  MfaEngineAdmin,
+  EnforceOutcome,
+  TrustedDeviceView,
+  IssuedDevice,
+  UserMfaView,
+  RecoveryTicketIssued,
+  PolicyExplanation,
+  DecisionView,
+  Decision,
+  Drift,
+  ExplainedLayer,
+  LayerSource,
+  EnrollmentFacts,
+  EnrollmentStanding,
+  RuleSource,
+  RequirementStepView,
+} from '../libs/core/src';
