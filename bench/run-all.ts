@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark (each in its own process, one after another) and writes
- * BENCHMARKS.md at the repository root: the figures against their goals, the machine, the date
+ * docs/benchmarks.md: the figures against their goals, the machine, the date
  * and the command that reproduces each. `npm run bench:smoke` (`--smoke`) runs them all for about
  * a second each (MFA_BENCH_SMOKE=1) and writes bench/results/BENCHMARKS.smoke.md instead: it
  * fails only when a benchmark crashes, never on a number.
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     md.push(`Reproduce: \`${r.command}\` (${r.seconds} s in this run)`, '');
     md.push(r.markdown.trim(), '');
   }
-  const out = SMOKE ? join(RESULTS_DIR, 'BENCHMARKS.smoke.md') : join(REPO_ROOT, 'BENCHMARKS.md');
+  const out = SMOKE ? join(RESULTS_DIR, 'BENCHMARKS.smoke.md') : join(REPO_ROOT, 'docs', 'benchmarks.md');
   writeFileSync(out, `${md.join('\n').trim()}\n`);
   console.log(`\nwrote ${out} (${minutes} min)`);
   if (crashed.length) {

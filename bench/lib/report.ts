@@ -1,7 +1,7 @@
 /**
  * Each benchmark builds one Report: headline figures (with their goals) and a Markdown
  * section. It prints the section and saves both to bench/results/<id>.json, from which
- * `npm run bench` assembles BENCHMARKS.md. Goals are reported, never enforced.
+ * `npm run bench` assembles docs/benchmarks.md. Goals are reported, never enforced.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
