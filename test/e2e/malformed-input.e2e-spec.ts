@@ -22,6 +22,18 @@ describe.each(MATRIX)('malformed input on %s', (_name, backend, adapter) => {
   beforeAll(async () => (t = await startTestApp(backend, adapter)));
   afterAll(() => t.close());
 
+  it('an id no record can have (NUL, 1,000 characters) answers like an unknown one, never 5xx', async () => {
+    const agent = await signIn(t, 'bob');
+    for (const id of ['%00', 'a%00b', 'x'.repeat(1000)]) {
+      const verify = await agent.post(`/mfa/challenges/${id}/verify`).send({ method: 'totp', code: '123456' });
+      expect([verify.status, verify.body.code]).toEqual([401, 'INVALID_CODE']);
+      const remove = await agent.delete(`/mfa/enrollments/${id}`);
+      expect(remove.status).toBeLessThan(500);
+      const device = await agent.delete(`/mfa/devices/${id}`);
+      expect(device.status).toBeLessThan(500);
+    }
+  });
+
   it.each(BAD_VERIFY_BODIES.map((b) => [JSON.stringify(b), b]))(
     'verify body %s → 400 VALIDATION_FAILED',
     async (_label, body) => {

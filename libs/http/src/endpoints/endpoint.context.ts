@@ -58,7 +58,12 @@ function storableSubject(subject: MfaSubject | null): MfaSubject | null {
   return subject;
 }
 
-/** Route parameters arrive as strings in both adapters; a missing one is the empty id, never found. */
+/**
+ * Route parameters arrive as strings in both adapters; a missing one is the empty id, never
+ * found. So is one no id can be (a NUL, which PostgreSQL refuses as a 503, or over 191
+ * characters): it answers exactly like an unknown id.
+ */
 export function param(req: MfaRequest, name: string): string {
-  return String(req.params?.[name] ?? '');
+  const raw = String(req.params?.[name] ?? '');
+  return raw.length > 191 || raw.includes('\u0000') ? '' : raw;
 }
