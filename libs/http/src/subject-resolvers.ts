@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { MfaSubject } from '../../core/src';
 
 /** Any request shape: Express, Fastify or a GraphQL context's req. */
@@ -24,26 +23,12 @@ function traits(
   };
 }
 
-/** Where a session keeps the key of its MFA state; it moves with the session's data. */
-export const MFA_SESSION_REF_KEY = 'mfaSessionRef';
-
-/**
- * passport + express-session: `req.user` after `passport.session()`. MFA's state is keyed by
- * a reference kept in the session's own data, so renewing the session id (which copies the
- * data) needs no store write, and a new login (passport drops the data) starts empty. It is
- * derived from the first session id rather than drawn at random, so parallel first requests
- * of one session agree on it.
- */
+/** passport + express-session: `req.user` after `passport.session()`, keyed by `req.sessionID`. */
 export const passportSessionSubject: ResolveSubject = (req) => {
   const user = req.user;
   const userId = user && typeof user === 'object' ? userIdOf(user) : null;
   if (!userId || typeof req.sessionID !== 'string' || !req.session) return null;
-  let ref = req.session[MFA_SESSION_REF_KEY];
-  if (typeof ref !== 'string' || !ref) {
-    ref = `s.${createHash('sha256').update(`nestjs-mfa session ${req.sessionID}`).digest('base64url')}`;
-    req.session[MFA_SESSION_REF_KEY] = ref;
-  }
-  return { userId, sessionId: ref as string, ...traits(req, user) };
+  return { userId, sessionId: req.sessionID, ...traits(req, user) };
 };
 
 /** A JWT strategy that puts the token's claims on `req.user`: `sub` is the user, `sid` the session. */

@@ -59,6 +59,14 @@ describe('MfaGuard', () => {
     expect(MfaGuard.enforced(req)).toBe(true);
   });
 
+  it('checks every handler of a GraphQL operation or socket, which share one request object', async () => {
+    const shared = {};
+    await guard.canActivate(contextFor(BillingController.prototype.health, 'graphql', shared));
+    await guard.canActivate(contextFor(BillingController.prototype.list, 'graphql', shared));
+    expect(api.seen).toHaveLength(2);
+    expect(MfaGuard.enforced(shared)).toBe(false);
+  });
+
   it('defers an unknown user to the enforcement after the last guard, on HTTP only', async () => {
     api.answer = () => Promise.reject(new MfaError('UNAUTHENTICATED'));
     const req = {};

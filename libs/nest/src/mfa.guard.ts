@@ -55,7 +55,10 @@ export class MfaGuard implements CanActivate {
   /** @internal The module's own enforcement calls this after every guard has run. */
   async enforce(context: ExecutionContext, deferUnauthenticated: boolean): Promise<boolean> {
     const req = this.getRequest(context) as MfaRequest & { [ENFORCED]?: true };
-    if (req[ENFORCED]) return true;
+    // One HTTP request serves one handler; a GraphQL operation or a socket shares its request
+    // object across many, so the mark would let one passing check wave the others through.
+    const http = context.getType() === 'http';
+    if (http && req[ENFORCED]) return true;
     try {
       await this.api.guard(req, this.getTarget(context), this.getResponse(context));
     } catch (err) {
@@ -69,7 +72,7 @@ export class MfaGuard implements CanActivate {
         return true;
       this.throwMfaRequired(err, context);
     }
-    req[ENFORCED] = true;
+    if (http) req[ENFORCED] = true;
     return true;
   }
 
