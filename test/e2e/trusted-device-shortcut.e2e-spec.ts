@@ -53,7 +53,18 @@ describe.each(MATRIX)('trusted device shortcut on %s', (_name, backend, adapter)
     expect(cookie).toMatch(/Max-Age=2592000/);
     await t.close();
 
-    // The default follows the scheme: this plain-HTTP request gets a cookie it can send back.
+    // The default leaves out Secure only for plain HTTP to localhost: a host behind a TLS proxy keeps it.
+    t = await startTestApp(backend, adapter, { policy: DEVICE_POLICY });
+    const proxied = await enrolledOnFirefox();
+    proxied.agent.set('Host', 'app.example.com');
+    const behindProxy = await rememberThisBrowser(t, proxied.agent, proxied.secret);
+    const deviceCookie = ([] as string[])
+      .concat(behindProxy.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('mfa_device='));
+    expect(deviceCookie).toMatch(/; Secure/);
+    await t.close();
+
+    // Local development: this plain-HTTP request to 127.0.0.1 gets a cookie it can send back.
     t = await startTestApp(backend, adapter, { policy: DEVICE_POLICY });
     const plain = await enrolledOnFirefox();
     const overHttp = await rememberThisBrowser(t, plain.agent, plain.secret);

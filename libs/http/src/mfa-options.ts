@@ -50,8 +50,8 @@ export interface MfaHttpOptions extends Pick<MfaCoreOptions, 'reauthMaxAge'> {
   /** Session risk, 0..1, for `minRisk` conditions and `continuous.riskIncrease`. @default 0 */
   riskSignal?: RiskSignal;
   /**
-   * The trusted-device cookie. `secure: 'auto'` follows the request's scheme (`req.secure`:
-   * behind a TLS proxy, set Express's `trust proxy`), so plain-HTTP development works.
+   * The trusted-device cookie. `secure: 'auto'` leaves out `Secure` only for plain HTTP to
+   * localhost, so local development works; every other request (a TLS proxy included) gets it.
    * @default { name: 'mfa_device', secure: 'auto', sameSite: 'lax', path: '/' }
    */
   trustedDeviceCookie?: {

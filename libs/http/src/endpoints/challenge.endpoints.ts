@@ -52,7 +52,7 @@ export class ChallengeEndpoints {
       };
     }
     const cookie = this.ctx.options.trustedDeviceCookie ?? {};
-    const secure = cookie.secure === undefined || cookie.secure === 'auto' ? isHttps(req) : cookie.secure;
+    const secure = cookie.secure === undefined || cookie.secure === 'auto' ? !isLocalPlainHttp(req) : cookie.secure;
     res?.cookie?.(deviceCookieName(this.ctx.options), trustedDevice.cookieValue, {
       httpOnly: true,
       secure,
@@ -92,9 +92,17 @@ export class ChallengeEndpoints {
   }
 }
 
-/** Express sets `req.secure` from the scheme (and X-Forwarded-Proto when `trust proxy` is on). */
-function isHttps(req: MfaRequest): boolean {
-  return req.secure === true || req.protocol === 'https';
+/**
+ * `'auto'` drops `Secure` only for plain HTTP to this machine (local development). Anything
+ * else keeps it: behind a TLS proxy without `trust proxy`, `req.secure` is false although the
+ * browser spoke HTTPS, and a cookie sent in clear would hand the device to a network attacker.
+ */
+function isLocalPlainHttp(req: MfaRequest): boolean {
+  if (req.secure === true || req.protocol === 'https') return false;
+  const host = String(req.headers?.host ?? '')
+    .replace(/:\d+$/, '')
+    .toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]';
 }
 
 function strings(source: unknown): Record<string, string> {
