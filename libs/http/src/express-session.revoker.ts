@@ -1,6 +1,5 @@
 import { MfaConfigurationError } from '../../core/src';
 import type { AppSessionRevoker } from './other-sessions.offer';
-import { MFA_SESSION_REF_KEY } from './subject-resolvers';
 
 type StoredSession = Record<string, any>;
 
@@ -46,10 +45,9 @@ export function expressSessionRevoker(
       store.all!((err, sessions) => (err ? reject(err) : resolve(sessions ?? {}))),
     );
     const entries = Array.isArray(all) ? all.map((s): [string, StoredSession] => [sidOf(s), s]) : Object.entries(all);
-    // MFA knows the current session by the reference in its data (or, with a resolver keyed by it, by its id).
-    const current = (sid: string, session: StoredSession) =>
-      sid === currentSessionId || session[MFA_SESSION_REF_KEY] === currentSessionId;
-    return entries.filter(([sid, session]) => !current(sid, session) && userOf(session) === userId).map(([sid]) => sid);
+    return entries
+      .filter(([sid, session]) => sid !== currentSessionId && userOf(session) === userId)
+      .map(([sid]) => sid);
   };
   const revoke: AppSessionRevoker = async (userId, currentSessionId) => {
     const sids = await others(userId, currentSessionId);

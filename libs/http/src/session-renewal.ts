@@ -1,7 +1,7 @@
 import type { MfaEngine, MfaSubject } from '../../core/src';
 import { MfaError } from '../../core/src';
 import type { MfaResponse } from './cookies';
-import { MFA_SESSION_REF_KEY, MfaRequest } from './subject-resolvers';
+import type { MfaRequest } from './subject-resolvers';
 
 /** Whose session was just verified, and under which id. */
 export interface SessionRenewalInfo {
@@ -38,19 +38,11 @@ export async function regenerateExpressSession(req: MfaRequest): Promise<Renewed
   return { sessionId: String(req.sessionID) };
 }
 
-/**
- * express-session: the default subject keys MFA by a reference inside the session's data,
- * which the regenerated session keeps, so the state stays where it is; a subject keyed by
- * `req.sessionID` itself moves to the new id. A token's `sid` is the token issuer's to renew.
- */
-export const defaultRotateSession: RotateSession = async (req, _res, info) => {
-  if (typeof req.session?.regenerate !== 'function') return null;
-  if (req.session[MFA_SESSION_REF_KEY] === info.sessionId) {
-    await regenerateExpressSession(req);
-    return { sessionId: info.sessionId };
-  }
-  return req.sessionID === info.sessionId ? regenerateExpressSession(req) : null;
-};
+/** express-session when the subject is keyed by it; a token's `sid` is the token issuer's to renew. */
+export const defaultRotateSession: RotateSession = (req, _res, info) =>
+  typeof req.session?.regenerate === 'function' && req.sessionID === info.sessionId
+    ? regenerateExpressSession(req)
+    : null;
 
 /**
  * Session fixation (ASVS 7.2.4): a verification must not raise an id that someone else may
