@@ -14,6 +14,8 @@ interface Statement {
   run(...params: unknown[]): { changes: number };
 }
 interface Database {
+  /** better-sqlite3: true while a transaction is open on this connection. */
+  readonly inTransaction: boolean;
   prepare(sql: string): Statement;
   transaction(run: () => void): { immediate(): void };
 }
@@ -43,7 +45,7 @@ export class VerificationRepository implements VerificationStore {
   commitVerification(c: VerificationCommit): Promise<VerificationOutcome> {
     const statements = this.statementsOf(c);
     return this.sql.dataSource.options.type === 'better-sqlite3'
-      ? Promise.resolve(this.commitOnSqlite(statements))
+      ? this.commitOnSqlite(statements)
       : this.commitOnPool(statements);
   }
 
@@ -66,9 +68,16 @@ export class VerificationRepository implements VerificationStore {
     };
   }
 
-  private commitOnSqlite(s: Statements): VerificationOutcome {
+  private async commitOnSqlite(s: Statements): Promise<VerificationOutcome> {
     const { dataSource } = this.sql;
     const db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
+    // The one connection may sit inside another request's TypeORM transaction, between its
+    // awaits; ours would become its savepoint and roll back with it. Wait it out, then run in
+    // the same tick, so nothing can open one in between. Fails closed if it never ends.
+    for (let turns = 0; db.inTransaction; turns++) {
+      if (turns > 100_000) throw new Error('the SQLite connection stayed inside another transaction');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     // Logged like TypeORM's own statements, so statement counts stay honest.
     const run = ([sql, params]: Sql) => {
       dataSource.logger.logQuery(sql, params);
