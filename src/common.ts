@@ -83,33 +83,8 @@ export type {
   PolicyProblem,
 } from '../libs/core/src';
 
-// Ports a host may implement
-export type {
-  CounterStore,
-  CounterHit,
-  AuditSink,
-  AuditEvent,
-  AuditSeverity,
-  AuditReader,
-  AuditQuery,
-  AuditPage,
-  SmsSender,
-  EmailSender,
-  SmsMessage,
-  EmailMessage,
-  DeliveryReceipt,
-  DeliveryStatusReport,
-  StatusCallbackRequest,
-  Notifier,
-  MfaNotification,
-  SessionInvalidationBus,
-  SessionInvalidation,
-  Clock,
-  LocationResolver,
-  DeviceTrustSignal,
-  RiskSignal,
-  MachinePrincipalSignal,
-} from '../libs/core/src';
+// Ports a host may implement (the others are listed once in port.types.ts and store-port.types.ts)
+export type { Clock, MachinePrincipalSignal } from '../libs/core/src';
 
 // What the engine answers
 export type {
@@ -142,3 +117,4 @@ export type {
   RequirementStepView,
 } from '../libs/core/src';
 export type * from './store-port.types';
+export type * from './port.types';

@@ -47,31 +47,9 @@ export type { MfaErrorCode } from '../libs/core/src';
 export { systemClock, ManualClock, KeyRing } from '../libs/core/src';
 export type { Clock, KeyRingOptions, EncryptionKey } from '../libs/core/src';
 
-// Ports, and the default counters and audit sinks behind them
+// Ports (listed once in port.types.ts and store-port.types.ts), and the default counters and sinks behind them
 export { InMemoryCounterStore, LoggerAuditSink, FanOutAuditSink } from '../libs/core/src';
 export type {
-  CounterStore,
-  CounterHit,
-  AuditSink,
-  AuditEvent,
-  AuditSeverity,
-  AuditReader,
-  AuditQuery,
-  AuditPage,
-  SmsSender,
-  EmailSender,
-  SmsMessage,
-  EmailMessage,
-  DeliveryReceipt,
-  DeliveryStatusReport,
-  StatusCallbackRequest,
-  Notifier,
-  MfaNotification,
-  SessionInvalidationBus,
-  SessionInvalidation,
-  LocationResolver,
-  DeviceTrustSignal,
-  RiskSignal,
   MachinePrincipalSignal,
   TotpFactorOptions,
   TotpProfile,
@@ -111,3 +89,4 @@ export type {
   RequirementStepView,
 } from '../libs/core/src';
 export type * from './store-port.types';
+export type * from './port.types';
