@@ -30,6 +30,7 @@ export type {
   MfaDelivery1764200000000,
   MfaLifecycle1764300000000,
   MfaExactText1764400000000,
+  MfaPasskeys1764500000000,
 } from '../libs/typeorm/src';
 
 // The ports they implement (also in `nestjs-mfa/core`)

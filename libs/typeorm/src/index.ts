@@ -30,3 +30,4 @@ export { MfaCounters1764100000000 } from './migrations/1764100000000-mfa-counter
 export { MfaDelivery1764200000000 } from './migrations/1764200000000-mfa-delivery.migration';
 export { MfaLifecycle1764300000000 } from './migrations/1764300000000-mfa-lifecycle.migration';
 export { MfaExactText1764400000000 } from './migrations/1764400000000-mfa-exact-text.migration';
+export { MfaPasskeys1764500000000 } from './migrations/1764500000000-mfa-passkeys.migration';

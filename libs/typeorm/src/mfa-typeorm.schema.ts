@@ -14,6 +14,7 @@ import { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
 import { MfaUserStateEntity } from './entities/mfa-user-state.entity';
 import { MfaLifecycle1764300000000 } from './migrations/1764300000000-mfa-lifecycle.migration';
 import { MfaExactText1764400000000 } from './migrations/1764400000000-mfa-exact-text.migration';
+import { MfaPasskeys1764500000000 } from './migrations/1764500000000-mfa-passkeys.migration';
 import { MfaGrantEntity } from './entities/mfa-grant.entity';
 import { MfaPolicyVersionEntity } from './entities/mfa-policy-version.entity';
 import { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
@@ -41,6 +42,7 @@ export const mfaMigrations = [
   MfaDelivery1764200000000,
   MfaLifecycle1764300000000,
   MfaExactText1764400000000,
+  MfaPasskeys1764500000000,
 ];
 /** The migrations table of a DataSource the MFA store owns, apart from the app's own. */
 export const MFA_MIGRATIONS_TABLE = 'mfa_migrations';

@@ -3,11 +3,11 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 export type Sql = [sql: string, params: unknown[]];
 
 const SESSION_FACTOR_UPSERT =
-  'INSERT INTO mfa_session_factors (session_ref, factor, user_id, verified_at, event_id, baseline) VALUES (?, ?, ?, ?, ?, ?) ' +
-  'ON CONFLICT (session_ref, factor) DO UPDATE SET user_id = excluded.user_id, verified_at = excluded.verified_at, event_id = excluded.event_id, baseline = excluded.baseline';
+  'INSERT INTO mfa_session_factors (session_ref, factor, user_id, verified_at, event_id, baseline, assurance) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+  'ON CONFLICT (session_ref, factor) DO UPDATE SET user_id = excluded.user_id, verified_at = excluded.verified_at, event_id = excluded.event_id, baseline = excluded.baseline, assurance = excluded.assurance';
 const SESSION_FACTOR_UPSERT_MYSQL =
-  'INSERT INTO mfa_session_factors (session_ref, factor, user_id, verified_at, event_id, baseline) VALUES (?, ?, ?, ?, ?, ?) ' +
-  'ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), verified_at = VALUES(verified_at), event_id = VALUES(event_id), baseline = VALUES(baseline)';
+  'INSERT INTO mfa_session_factors (session_ref, factor, user_id, verified_at, event_id, baseline, assurance) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+  'ON DUPLICATE KEY UPDATE user_id = VALUES(user_id), verified_at = VALUES(verified_at), event_id = VALUES(event_id), baseline = VALUES(baseline), assurance = VALUES(assurance)';
 
 /**
  * The one SQL helper every repository shares. The hot paths run fixed, parameterised SQL:

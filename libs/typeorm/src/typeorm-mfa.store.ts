@@ -16,6 +16,7 @@ import type {
   VerificationCommit,
   VerificationOutcome,
 } from '../../core/src';
+import type { OtpChannel, PasskeyActivation } from '../../core/src/ports/mfa-store.port';
 import { checkMigrated, openMigrated } from './migration-lock';
 import { createRepositories, Repositories } from './repositories/repositories';
 import { SqlRunner } from './sql-runner';
@@ -68,6 +69,14 @@ export class TypeOrmMfaStore implements MfaStore {
   activateEnrollment(userId: string, id: string, step: number | null, now: number): Promise<boolean> {
     return this.repos.enrollments.activateEnrollment(userId, id, step, now);
   }
+  activatePasskey(
+    userId: string,
+    id: string,
+    activation: PasskeyActivation,
+    now: number,
+  ): Promise<'activated' | 'credential_taken' | 'not_pending'> {
+    return this.repos.enrollments.activatePasskey(userId, id, activation, now);
+  }
   acceptTotpStep(userId: string, id: string, step: number, now: number): Promise<boolean> {
     return this.repos.enrollments.acceptTotpStep(userId, id, step, now);
   }
@@ -94,12 +103,7 @@ export class TypeOrmMfaStore implements MfaStore {
   replaceOtpCode(r: OtpCodeRecord, now: number): Promise<number> {
     return this.repos.otpCodes.replaceOtpCode(r, now);
   }
-  findLiveOtpCode(
-    userId: string,
-    purpose: string,
-    channel: 'sms' | 'email',
-    now: number,
-  ): Promise<OtpCodeRecord | null> {
+  findLiveOtpCode(userId: string, purpose: string, channel: OtpChannel, now: number): Promise<OtpCodeRecord | null> {
     return this.repos.otpCodes.findLiveOtpCode(userId, purpose, channel, now);
   }
   consumeOtpCode(userId: string, id: string, now: number): Promise<boolean> {

@@ -14,4 +14,6 @@ export class MfaGrantEntity {
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs }) createdAt: number;
   @Column({ name: 'expires_at', type: 'bigint', transformer: epochMs }) expiresAt: number;
   @Column({ name: 'used_at', type: 'bigint', nullable: true, transformer: epochMs }) usedAt: number | null;
+  /** JSON: the AAL and `amr` the verification reached; NULL on rows written before they were kept. */
+  @Column({ type: 'text', nullable: true }) assurance: string | null;
 }

@@ -11,4 +11,6 @@ export class MfaSessionFactorEntity {
   @Column({ name: 'event_id', type: 'varchar', length: 36, nullable: true }) eventId: string | null;
   /** JSON: the country, device trust and risk at verification, for continuous evaluation. */
   @Column({ type: 'text', nullable: true }) baseline: string | null;
+  /** JSON: the AAL and `amr` the verification reached; NULL on rows written before they were kept. */
+  @Column({ type: 'text', nullable: true }) assurance: string | null;
 }

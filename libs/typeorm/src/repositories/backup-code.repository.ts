@@ -3,7 +3,7 @@
 import type { BackupCodeRecord, BackupCodeStore } from '../../../core/src';
 import { MfaBackupCodeEntity } from '../entities/mfa-backup-code.entity';
 import type { SqlRunner } from '../sql-runner';
-import { spendStatement } from './spend.statements';
+import { spendStatements } from './spend.statements';
 
 export class BackupCodeRepository implements BackupCodeStore {
   constructor(private readonly sql: SqlRunner) {}
@@ -27,6 +27,7 @@ export class BackupCodeRepository implements BackupCodeStore {
   }
 
   async consumeBackupCode(userId: string, id: string, now: number): Promise<boolean> {
-    return (await this.sql.write(...spendStatement(userId, { kind: 'backup_code', codeId: id }, now))) === 1;
+    const [spend] = spendStatements(userId, { kind: 'backup_code', codeId: id }, now);
+    return (await this.sql.write(...spend)) === 1;
   }
 }

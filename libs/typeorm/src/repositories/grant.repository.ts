@@ -3,12 +3,13 @@
 import type { GrantRecord, GrantStore } from '../../../core/src';
 import { MfaGrantEntity } from '../entities/mfa-grant.entity';
 import type { SqlRunner } from '../sql-runner';
+import { assuranceColumn, assuranceFrom } from '../typeorm-record.mappers';
 
 export class GrantRepository implements GrantStore {
   constructor(private readonly sql: SqlRunner) {}
 
   async createGrant(r: GrantRecord): Promise<void> {
-    await this.sql.repository(MfaGrantEntity).insert({ ...r, usedAt: null });
+    await this.sql.repository(MfaGrantEntity).insert({ ...r, assurance: assuranceColumn(r.assurance), usedAt: null });
   }
 
   async listUnspentGrants(userId: string, sessionRef: string, scope: string, now: number): Promise<GrantRecord[]> {
@@ -19,7 +20,11 @@ export class GrantRepository implements GrantStore {
       .andWhere('g.used_at IS NULL AND g.expires_at > :now', { now })
       .orderBy('g.created_at', 'ASC')
       .getMany();
-    return rows.map(({ usedAt: _usedAt, ...g }) => ({ ...g, factor: g.factor as GrantRecord['factor'] }));
+    return rows.map(({ usedAt: _usedAt, assurance, ...g }) => ({
+      ...g,
+      factor: g.factor as GrantRecord['factor'],
+      ...assuranceFrom(assurance),
+    }));
   }
 
   async consumeGrant(userId: string, id: string, now: number): Promise<boolean> {

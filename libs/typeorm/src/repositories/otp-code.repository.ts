@@ -1,9 +1,10 @@
 // Style: the query builder and repository API, one request per code sent; only the spend
 // is raw SQL, the same statement the verification commit runs.
 import type { OtpCodeRecord, OtpCodeStore } from '../../../core/src';
+import type { OtpChannel } from '../../../core/src/ports/mfa-store.port';
 import { MfaOtpCodeEntity } from '../entities/mfa-otp-code.entity';
 import type { SqlRunner } from '../sql-runner';
-import { spendStatement } from './spend.statements';
+import { spendStatements } from './spend.statements';
 
 export class OtpCodeRepository implements OtpCodeStore {
   constructor(private readonly sql: SqlRunner) {}
@@ -34,7 +35,7 @@ export class OtpCodeRepository implements OtpCodeStore {
   async findLiveOtpCode(
     userId: string,
     purpose: string,
-    channel: 'sms' | 'email',
+    channel: OtpChannel,
     now: number,
   ): Promise<OtpCodeRecord | null> {
     const row = await this.sql
@@ -51,7 +52,8 @@ export class OtpCodeRepository implements OtpCodeStore {
   }
 
   async consumeOtpCode(userId: string, id: string, now: number): Promise<boolean> {
-    return (await this.sql.write(...spendStatement(userId, { kind: 'otp_code', codeId: id }, now))) === 1;
+    const [spend] = spendStatements(userId, { kind: 'otp_code', codeId: id }, now);
+    return (await this.sql.write(...spend)) === 1;
   }
 
   async recordOtpDelivery(

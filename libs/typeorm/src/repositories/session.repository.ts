@@ -4,11 +4,12 @@
 import type { FactorType, SessionFactorRecord, SessionStore } from '../../../core/src';
 import { MfaSessionFactorEntity } from '../entities/mfa-session-factor.entity';
 import type { SqlRunner } from '../sql-runner';
+import { assuranceColumn, assuranceFrom } from '../typeorm-record.mappers';
 
 const SESSION_FACTORS_SQL =
-  'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
+  'SELECT factor, verified_at, event_id, baseline, assurance FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
 const SESSION_FACTORS_SQL_PG =
-  'SELECT factor, verified_at, event_id, baseline FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
+  'SELECT factor, verified_at, event_id, baseline, assurance FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
 
 /** Every table whose rows belong to one session (by `session_ref`). */
 const SESSION_STATE_TABLES = ['mfa_session_factors', 'mfa_grants', 'mfa_challenges'] as const;
@@ -24,6 +25,7 @@ export class SessionRepository implements SessionStore {
       verified_at: string | number;
       event_id: string | null;
       baseline: string | null;
+      assurance: string | null;
     }> = await this.sql.dataSource.query(sql, [sessionRef, userId]);
     return rows.map((r) => ({
       sessionRef,
@@ -32,6 +34,7 @@ export class SessionRepository implements SessionStore {
       verifiedAt: Number(r.verified_at),
       eventId: r.event_id ?? `${sessionRef}:${r.factor}`,
       baseline: r.baseline ? JSON.parse(r.baseline) : undefined,
+      ...assuranceFrom(r.assurance),
     }));
   }
 
@@ -44,6 +47,7 @@ export class SessionRepository implements SessionStore {
       r.verifiedAt,
       r.eventId,
       r.baseline ? JSON.stringify(r.baseline) : null,
+      assuranceColumn(r.assurance),
     ];
     await this.sql.write(this.sql.sessionFactorUpsert, params);
   }

@@ -2,12 +2,14 @@
 // and the one whose atomicity is a security property (spend-record-atomicity).
 import type { VerificationCommit, VerificationOutcome, VerificationStore } from '../../../core/src';
 import type { Sql, SqlRunner } from '../sql-runner';
-import { COMPLETE_CHALLENGE, spendStatement } from './spend.statements';
+import { assuranceColumn } from '../typeorm-record.mappers';
+import { COMPLETE_CHALLENGE, spendStatements } from './spend.statements';
 
 const GRANT_INSERT =
-  'INSERT INTO mfa_grants (id, user_id, session_ref, scope, factor, event_id, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)';
+  'INSERT INTO mfa_grants (id, user_id, session_ref, scope, factor, event_id, created_at, expires_at, used_at, assurance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)';
 
-type Statements = { spend: Sql; complete: Sql; earn: Sql };
+/** `spend` holds one or more statements (a passkey spends its challenge and advances its counter). */
+type Statements = { spend: Sql[]; complete: Sql; earn: Sql };
 
 /** The part of better-sqlite3 used here, which stays an optional peer dependency. */
 interface Statement {
@@ -34,7 +36,7 @@ class Refused {
 export class VerificationRepository implements VerificationStore {
   /**
    * TEST ONLY. `MFA_TEST_FAILPOINT=after-spend` SIGKILLs the process right after the spend
-   * statement, inside the transaction, so a test can prove a crash there costs no code.
+   * statements, inside the transaction, so a test can prove a crash there costs no code.
    * Read once here; unset (production), it is a constant false.
    */
   private readonly killAfterSpend = process.env.MFA_TEST_FAILPOINT === 'after-spend';
@@ -53,16 +55,37 @@ export class VerificationRepository implements VerificationStore {
     let earn: Sql;
     if ('grant' in c.earned) {
       const g = c.earned.grant;
-      earn = [GRANT_INSERT, [g.id, g.userId, g.sessionRef, g.scope, g.factor, g.eventId, g.createdAt, g.expiresAt]];
+      earn = [
+        GRANT_INSERT,
+        [
+          g.id,
+          g.userId,
+          g.sessionRef,
+          g.scope,
+          g.factor,
+          g.eventId,
+          g.createdAt,
+          g.expiresAt,
+          assuranceColumn(g.assurance),
+        ],
+      ];
     } else {
       const r = c.earned.sessionFactor;
       earn = [
         this.sql.sessionFactorUpsert,
-        [r.sessionRef, r.factor, r.userId, r.verifiedAt, r.eventId, r.baseline ? JSON.stringify(r.baseline) : null],
+        [
+          r.sessionRef,
+          r.factor,
+          r.userId,
+          r.verifiedAt,
+          r.eventId,
+          r.baseline ? JSON.stringify(r.baseline) : null,
+          assuranceColumn(r.assurance),
+        ],
       ];
     }
     return {
-      spend: spendStatement(c.userId, c.spend, c.now),
+      spend: spendStatements(c.userId, c.spend, c.now),
       complete: [COMPLETE_CHALLENGE, [c.now, c.challengeId]],
       earn,
     };
@@ -86,7 +109,7 @@ export class VerificationRepository implements VerificationStore {
     dataSource.logger.logQuery('BEGIN IMMEDIATE');
     try {
       db.transaction(() => {
-        if (run(s.spend) !== 1) throw new Refused('already_spent');
+        for (const spend of s.spend) if (run(spend) !== 1) throw new Refused('already_spent');
         if (this.killAfterSpend) process.kill(process.pid, 'SIGKILL');
         if (run(s.complete) !== 1) throw new Refused('challenge_closed');
         run(s.earn);
@@ -119,7 +142,7 @@ export class VerificationRepository implements VerificationStore {
   }
 
   private async apply(run: (sql: Sql) => Promise<number>, s: Statements): Promise<VerificationOutcome> {
-    if ((await run(s.spend)) !== 1) return 'already_spent';
+    for (const spend of s.spend) if ((await run(spend)) !== 1) return 'already_spent';
     if (this.killAfterSpend) process.kill(process.pid, 'SIGKILL');
     if ((await run(s.complete)) !== 1) return 'challenge_closed';
     await run(s.earn);
