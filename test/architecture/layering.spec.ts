@@ -1,7 +1,7 @@
 // Invariant: the core imports no web framework, database or transport; the shared HTTP layer
 // no framework and no database; each adapter only its own framework; and an optional peer
-// (TypeORM, nodemailer, libphonenumber-js) is required only lazily, where it is used, so an
-// app that never uses the feature loads without it.
+// (TypeORM, nodemailer, libphonenumber-js) or a heavy dependency (@simplewebauthn/server) is
+// required only lazily, where it is used, so an app that never uses the feature loads without it.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -44,6 +44,7 @@ const isTypeOrm = (m: string) => m === 'typeorm' || m.startsWith('typeorm/') || 
 const isRedis = (m: string) => m === 'ioredis' || m.includes('libs/redis');
 const isNodemailer = (m: string) => m === 'nodemailer' || m.startsWith('nodemailer/');
 const isPhoneLib = (m: string) => m === 'libphonenumber-js' || m.startsWith('libphonenumber-js/');
+const isWebAuthnLib = (m: string) => m === '@simplewebauthn/server' || m.startsWith('@simplewebauthn/server/');
 const isSocket = (m: string) => ['node:dgram', 'dgram', 'node:net', 'net', 'node:tls', 'tls'].includes(m);
 const isTransport = (m: string) => m.includes('libs/delivery') || isNodemailer(m) || isSocket(m);
 const any =
@@ -70,7 +71,7 @@ const RULES: Array<[string, Rule]> = [
         isRedis,
         isTransport,
       ),
-      lazyOnly: isPhoneLib,
+      lazyOnly: any(isPhoneLib, isWebAuthnLib),
     },
   ],
   [
@@ -112,6 +113,7 @@ describe('optional peers', () => {
   it.each([
     ['libphonenumber-js', isPhoneLib, 'libs/core/src/delivery/phone-numbers.ts'],
     ['nodemailer', isNodemailer, 'libs/delivery/src/smtp-email.sender.ts'],
+    ['@simplewebauthn/server', isWebAuthnLib, 'libs/core/src/factors/passkey/webauthn.ceremony.ts'],
   ])('%s is required in one file only', (_name, isPeer, loader) => {
     const requiring = sourceFiles(join(root, 'libs'))
       .filter((file) => importsOf(file).some((i) => isPeer(i.module) && !i.typeOnly))

@@ -147,7 +147,7 @@ describe.each(MATRIX)('policy engine on %s', (_name, backend, adapter) => {
 
       const bad = await admin
         .post('/mfa/admin/policy/versions')
-        .send({ document: { rules: [{ id: 'x', require: { chain: ['totp', { factor: 'webauthn' }] } }] } })
+        .send({ document: { rules: [{ id: 'x', require: { chain: ['totp', { factor: 'fido' }] } }] } })
         .expect(400);
       expect(bad.body).toMatchObject({
         code: 'POLICY_INVALID',
@@ -270,7 +270,7 @@ describe.each(MATRIX)('policy engine on %s', (_name, backend, adapter) => {
       ]);
       await admin
         .post('/mfa/admin/policy/explain')
-        .send({ userId: 'u-bob', target: { requirement: { factors: ['webauthn'] } } })
+        .send({ userId: 'u-bob', target: { requirement: { factors: ['fido'] } } })
         .expect(400);
       await admin.post('/mfa/admin/policy/explain').send({ target: {} }).expect(400);
       expect(t.audit.events.length).toBe(before.audit);

@@ -56,7 +56,7 @@ describe('a passport-jwt app', () => {
       amr: ['pwd', 'otp', 'mfa'],
       acr: 'aal2',
       auth_time: Math.floor(host.clock.now() / 1000),
-      factors: [{ factor: 'totp', verifiedAt: new Date(host.clock.now()).toISOString() }],
+      factors: [{ factor: 'totp', verifiedAt: new Date(host.clock.now()).toISOString(), aal: 2 }],
     });
     const other = await host.app.get(MfaEngine).authenticationContext({ userId: 'alice', sessionId: 'another-sid' });
     expect(other).toEqual({ amr: [], acr: 'aal1', auth_time: null, factors: [] });

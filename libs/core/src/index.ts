@@ -8,6 +8,7 @@
 export { MfaEngine } from './engine/mfa.engine';
 export type { ExplainSubject } from './engine/mfa.engine';
 export type { MfaEngineAdmin } from './engine/mfa-engine.admin';
+export type { MfaEngineFactors } from './engine/mfa-engine.factors';
 export type { PolicyVersionView } from './policy/policy.service';
 export type {
   MfaCoreOptions,
@@ -19,7 +20,18 @@ export type {
 export type { ChallengeView, VerifyResult } from './challenges/challenge.service';
 export type { MethodView } from './challenges/challenge-methods';
 export type { TotpEnrollmentStart, DeliveryEnrollmentStart } from './enrollment/enrollment.service';
-export type { FactorView, EnrollmentSummary } from './enrollment/factor-view';
+export type { FactorView, EnrollmentSummary, PasskeyView } from './enrollment/factor-view';
+export type { PasskeyEnrollmentStart } from './factors/passkey/passkey-enrollment';
+export type { PasskeyRequest } from './factors/passkey/passkey-requests';
+export type { WebAuthnOptions } from './factors/passkey/webauthn.options';
+export type {
+  AuthenticationResponseJSON,
+  RegistrationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from './factors/passkey/webauthn.ceremony';
+export type { ChallengeAnswer } from './factors/factor.verifier';
+export type { Aal, Assurance } from './factors/assurance';
 export type { CodeSent, DeliveryChannel } from './delivery/otp-delivery.service';
 export type { AuthenticationContext } from './enforcement/authentication-context';
 export type { EnforceOutcome } from './enforcement/enforcer';
@@ -65,6 +77,9 @@ export type {
   VerificationSpend,
   VerificationCommit,
   VerificationOutcome,
+  PasskeyDetails,
+  PasskeyActivation,
+  OtpChannel,
 } from './ports/mfa-store.port';
 export type {
   EnrollmentStore,

@@ -39,7 +39,9 @@ export interface MfaExpress {
   /** Middleware: the session must have verified a factor (optionally fresh, optionally a given one). */
   requireMfa(requirement?: RequirementInput & MfaRouteMapping): RequestHandler;
   /** Middleware: a verification at most `maxAge` seconds old in this session; `maxAge: 0` = single use for `operation`. */
-  stepUp(options: { maxAge: number; factors?: RequirementInput['factors'] } & MfaRouteMapping): RequestHandler;
+  stepUp(
+    options: { maxAge: number } & Pick<RequirementInput, 'factors' | 'phishingResistant' | 'minAal'> & MfaRouteMapping,
+  ): RequestHandler;
   /** The challenge, enrollment and admin endpoints under `routePrefix`: `app.use(mfa.router)`. */
   router: Router;
   /** Resolves once the store is open and migrated and the policy loaded; rejects if not. */

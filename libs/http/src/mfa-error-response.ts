@@ -43,9 +43,12 @@ function headersFor(err: MfaError): Record<string, string> {
   if (err.code === 'MFA_REQUIRED') {
     // In the spirit of RFC 9470 (OAuth step-up): say what is missing and how fresh it must be.
     const challenge = err.details.challenge as ChallengeView;
-    const maxAge = challenge.requirement.steps[0]?.maxAge;
+    const step = challenge.requirement.steps[0];
     const parts = ['MFA realm="mfa"', 'error="insufficient_user_authentication"', `challenge="${challenge.id}"`];
-    if (maxAge !== undefined) parts.push(`max_age=${maxAge}`);
+    if (step?.maxAge !== undefined) parts.push(`max_age=${step.maxAge}`);
+    // The level in `acr` terms (authenticationContext reports aal1–3); `phr` is OpenID EAP's "phishing-resistant".
+    const acr = [...(step?.minAal ? [`aal${step.minAal}`] : []), ...(step?.phishingResistant ? ['phr'] : [])];
+    if (acr.length) parts.push(`acr_values="${acr.join(' ')}"`);
     headers['WWW-Authenticate'] = parts.join(', ');
   }
   return headers;

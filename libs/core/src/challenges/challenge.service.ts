@@ -4,7 +4,8 @@ import type { CodeSent, DeliveryChannel, OtpDeliveryService } from '../delivery/
 import type { SessionVerifications } from '../enforcement/session-verifications';
 import { MfaError } from '../errors/mfa.error';
 import type { FactorType } from '../factors/factor-type';
-import type { FactorVerifier, SpendAndRecord } from '../factors/factor.verifier';
+import type { ChallengeAnswer, FactorVerifier, SpendAndRecord } from '../factors/factor.verifier';
+import { passkeysFor } from '../factors/passkey/passkey-requests';
 import type { TrustedDeviceService, IssuedDevice } from '../lifecycle/trusted-device.service';
 import type { AttemptLimiter } from '../lockout/attempt-limiter';
 import type { ResolvedMfaContext } from '../options/mfa-context';
@@ -38,7 +39,7 @@ export interface VerifyResult {
   trustedDevice?: IssuedDevice;
 }
 
-type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'challengeTtlMs'>;
+type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'challengeTtlMs' | 'webauthn'>;
 
 /** A challenge's life: opened for a missing step, answered by one of its methods, spent with what it earns. */
 export class ChallengeService {
@@ -63,11 +64,16 @@ export class ChallengeService {
     const { store, clock, challengeTtlMs } = this.deps;
     const now = clock.now();
     const enabled = this.policy.current().enabled;
+    const passkeys = this.deps.webauthn && {
+      eligible: passkeysFor(decision.remaining[0]),
+      names: this.deps.webauthn.config.authenticatorNames,
+    };
     const methods = await availableMethods(
       store,
       this.delivery,
       subject.userId,
       acceptedFactors(decision.remaining[0], enabled),
+      passkeys,
     );
     if (methods.length === 0) {
       this.audit.record(subject, {
@@ -79,7 +85,11 @@ export class ChallengeService {
       });
       throw new MfaError('MFA_ENROLLMENT_REQUIRED', {
         reason: 'no_factor',
-        enrollable: enrollableFactors(acceptedFactors(decision.remaining[0], enabled), this.delivery),
+        enrollable: enrollableFactors(
+          acceptedFactors(decision.remaining[0], enabled),
+          this.delivery,
+          this.deps.webauthn !== null,
+        ),
       });
     }
     const demand: ChallengeDemand = {
@@ -131,7 +141,7 @@ export class ChallengeService {
     subject: MfaSubject,
     challengeId: string,
     method: FactorType,
-    code: string,
+    answer: ChallengeAnswer,
     context: RequestContext = {},
     rememberDevice = false,
     enrollmentId?: string,
@@ -144,10 +154,19 @@ export class ChallengeService {
       // Unknown, foreign, expired, spent and wrong-method challenges all fail like a wrong code: no oracle.
       const found = await this.usable(subject, sessionRef, challengeId, method, enabled, now);
       if (!found) return null;
-      const earned = this.sessions.earnedBy(subject, found.requirement, method, now, context);
-      const commit: SpendAndRecord = (spend) =>
-        this.deps.store.commitVerification({ userId: subject.userId, spend, challengeId: found.id, earned, now });
-      if (await this.verifier.verify(subject, method, code, now, found.id, commit, enrollmentId)) return found;
+      const commit: SpendAndRecord = (spend, assurance) => {
+        const earned = this.sessions.earnedBy(subject, found.requirement, method, now, context, assurance);
+        return this.deps.store.commitVerification({
+          userId: subject.userId,
+          spend,
+          challengeId: found.id,
+          earned,
+          now,
+        });
+      };
+      const passkeys = passkeysFor(found.requirement.steps[0]);
+      if (await this.verifier.verify(subject, method, answer, now, found.id, commit, enrollmentId, passkeys))
+        return found;
       await this.fallback.primaryFailed(found, method, now);
       return null;
     });
@@ -183,16 +202,7 @@ export class ChallengeService {
     method: DeliveryChannel,
     enrollmentId?: string,
   ): Promise<CodeSent> {
-    if (!this.policy.isLoaded) await this.policy.init();
-    const now = this.deps.clock.now();
-    const found = await this.usable(
-      subject,
-      sessionRefOf(subject.sessionId),
-      challengeId,
-      method,
-      this.policy.current().enabled,
-      now,
-    );
+    const found = await this.findUsable(subject, sessionRefOf(subject.sessionId), challengeId, method);
     if (!found) throw new MfaError('CHALLENGE_NOT_FOUND');
     const bound = (await this.deps.store.listEnrollments(subject.userId)).filter(
       (e) => e.type === method && e.status === 'active',
@@ -200,6 +210,17 @@ export class ChallengeService {
     const enrollment = enrollmentId ? bound.find((e) => e.id === enrollmentId) : bound[0];
     if (!enrollment) throw new MfaError(enrollmentId ? 'ENROLLMENT_NOT_FOUND' : 'FACTOR_UNAVAILABLE', { method });
     return this.delivery.send(subject, enrollment, `challenge:${found.id}`);
+  }
+
+  /** A pending challenge of this session that `method` may answer; null for anything else (no oracle). */
+  async findUsable(
+    subject: MfaSubject,
+    sessionRef: string,
+    challengeId: string,
+    method: FactorType,
+  ): Promise<ChallengeRecord | null> {
+    if (!this.policy.isLoaded) await this.policy.init();
+    return this.usable(subject, sessionRef, challengeId, method, this.policy.current().enabled, this.deps.clock.now());
   }
 
   private async usable(

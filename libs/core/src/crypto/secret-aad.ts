@@ -8,9 +8,18 @@ export function deliveryTargetAad(channel: 'sms' | 'email', userId: string, enro
   return `nestjs-mfa|${channel}-target|${userId}|${enrollmentId}`;
 }
 
+/** Associated data for a passkey's credential ID and public key: not secrets, but bound to their user all the same. */
+export function passkeyCredentialAad(userId: string, enrollmentId: string): string {
+  return `nestjs-mfa|webauthn-credential|${userId}|${enrollmentId}`;
+}
+
 /** The associated data of whatever an enrollment keeps sealed. */
-export function sealedAadOf(enrollment: { type: 'totp' | 'sms' | 'email'; userId: string; id: string }): string {
-  return enrollment.type === 'totp'
-    ? totpSecretAad(enrollment.userId, enrollment.id)
-    : deliveryTargetAad(enrollment.type, enrollment.userId, enrollment.id);
+export function sealedAadOf(enrollment: {
+  type: 'totp' | 'sms' | 'email' | 'webauthn';
+  userId: string;
+  id: string;
+}): string {
+  if (enrollment.type === 'totp') return totpSecretAad(enrollment.userId, enrollment.id);
+  if (enrollment.type === 'webauthn') return passkeyCredentialAad(enrollment.userId, enrollment.id);
+  return deliveryTargetAad(enrollment.type, enrollment.userId, enrollment.id);
 }

@@ -19,9 +19,14 @@ export class EmailNotifier implements Notifier {
     const addresses = await this.addressesOf(n.userId, n.enrollmentId);
     if (addresses.length === 0) return 'skipped';
     const channelName =
-      { totp: 'authenticator app', sms: 'SMS', email: 'email', backup_code: 'backup codes', account: 'any method' }[
-        n.channel ?? ''
-      ] ??
+      {
+        totp: 'authenticator app',
+        sms: 'SMS',
+        email: 'email',
+        backup_code: 'backup codes',
+        webauthn: 'passkey',
+        account: 'any method',
+      }[n.channel ?? ''] ??
       n.channel ??
       '';
     const template = {
@@ -35,6 +40,7 @@ export class EmailNotifier implements Notifier {
       'recovery.redeemed': this.messages.recoveryRedeemed,
       'totp.replayed': this.messages.totpReplayed,
       'attempts.burst': this.messages.attemptsBurst,
+      'passkey.cloned': this.messages.passkeyCloned,
       lockout: this.messages.lockedOut,
     }[n.type];
     const what = fillTemplate(template, {

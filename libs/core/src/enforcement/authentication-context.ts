@@ -1,4 +1,5 @@
 import { sessionRefOf } from '../audit/audit-trail';
+import { assuranceOfRecord, type Aal } from '../factors/assurance';
 import type { FactorType, MfaStore } from '../ports/mfa-store.port';
 
 /**
@@ -7,17 +8,19 @@ import type { FactorType, MfaStore } from '../ports/mfa-store.port';
  * services can check it as in RFC 9470 / RFC 9068.
  */
 export interface AuthenticationContext {
-  /** RFC 8176 values: `otp` (TOTP, email codes, backup codes), `sms`, and `mfa` once a factor is verified; your `firstFactors` lead. */
+  /**
+   * RFC 8176 values: `otp` (TOTP, email codes, backup codes), `sms`, `hwk`/`swk` with `user`
+   * (and `pin` for user verification) for passkeys, and `mfa` once a factor is verified;
+   * your `firstFactors` lead.
+   */
   amr: string[];
-  /** `aal2` once a second factor was verified in this session, else `aal1`. */
-  acr: 'aal1' | 'aal2';
+  /** The highest NIST 800-63B level a verification in this session reached; `aal1` when none did. */
+  acr: 'aal1' | 'aal2' | 'aal3';
   /** Seconds since the epoch of the latest verification; null when there is none. */
   auth_time: number | null;
-  /** Each verified factor type with its latest verification (ISO 8601). */
-  factors: { factor: FactorType; verifiedAt: string }[];
+  /** Each verified factor type with its latest verification (ISO 8601) and the level it reached. */
+  factors: { factor: FactorType; verifiedAt: string; aal: Aal }[];
 }
-
-const AMR: Record<FactorType, string> = { totp: 'otp', sms: 'sms', email: 'otp', backup_code: 'otp' };
 
 export async function authenticationContext(
   store: MfaStore,
@@ -26,17 +29,26 @@ export async function authenticationContext(
   firstFactors: string[] = [],
 ): Promise<AuthenticationContext> {
   const records = await store.listSessionFactors(userId, sessionRefOf(sessionId));
-  const latest = new Map<FactorType, number>();
-  for (const r of records) latest.set(r.factor, Math.max(latest.get(r.factor) ?? 0, r.verifiedAt));
-  const verified = [...latest.entries()].sort(([, a], [, b]) => a - b);
+  const latest = new Map<FactorType, (typeof records)[number]>();
+  for (const r of records) if ((latest.get(r.factor)?.verifiedAt ?? -1) < r.verifiedAt) latest.set(r.factor, r);
+  const verified = [...latest.values()].sort((a, b) => a.verifiedAt - b.verifiedAt);
   const amr = [
-    ...new Set([...firstFactors, ...verified.map(([factor]) => AMR[factor]), ...(verified.length ? ['mfa'] : [])]),
+    ...new Set([
+      ...firstFactors,
+      ...verified.flatMap((r) => assuranceOfRecord(r).amr),
+      ...(verified.length ? ['mfa'] : []),
+    ]),
   ];
-  const last = verified.at(-1)?.[1];
+  const aal = Math.max(1, ...verified.map((r) => assuranceOfRecord(r).aal)) as Aal;
+  const last = verified.at(-1)?.verifiedAt;
   return {
     amr,
-    acr: verified.length ? 'aal2' : 'aal1',
+    acr: `aal${aal}`,
     auth_time: last === undefined ? null : Math.floor(last / 1000),
-    factors: verified.map(([factor, at]) => ({ factor, verifiedAt: new Date(at).toISOString() })),
+    factors: verified.map((r) => ({
+      factor: r.factor,
+      verifiedAt: new Date(r.verifiedAt).toISOString(),
+      aal: assuranceOfRecord(r).aal,
+    })),
   };
 }

@@ -18,7 +18,7 @@ export interface EnforceOutcome {
   enrollmentGraceSeconds?: number;
 }
 
-type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'sessionCache'>;
+type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'sessionCache' | 'webauthn'>;
 
 /** evaluate → (device, grants) → allow, deny or challenge, over server-side session state only. */
 export class Enforcer {
@@ -146,7 +146,7 @@ export class Enforcer {
     });
     throw new MfaError('MFA_ENROLLMENT_REQUIRED', {
       reason: forced !== null ? 'reenrollment_forced' : 'grace_period_ended',
-      enrollable: enrollableFactors(this.policy.current().enabled, this.delivery),
+      enrollable: enrollableFactors(this.policy.current().enabled, this.delivery, this.deps.webauthn !== null),
     });
   }
 

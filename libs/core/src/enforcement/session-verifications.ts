@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sessionRefOf } from '../audit/audit-trail';
+import { assuranceOf, type Assurance } from '../factors/assurance';
 import type { FactorType } from '../factors/factor-type';
 import type { VerifiedFactor } from '../policy/decide';
 import { isSingleUse } from '../policy/requirement';
@@ -29,8 +30,14 @@ export class SessionVerifications {
   }
 
   /** A verification outside a challenge (a confirmed enrollment); a challenge's goes with its spend. */
-  async record(subject: MfaSubject, factor: FactorType, now: number, context: RequestContext = {}): Promise<void> {
-    await this.deps.store.recordSessionFactor(this.sessionFactorOf(subject, factor, now, context));
+  async record(
+    subject: MfaSubject,
+    factor: FactorType,
+    now: number,
+    context: RequestContext = {},
+    assurance: Assurance = assuranceOf(factor),
+  ): Promise<void> {
+    await this.deps.store.recordSessionFactor(this.sessionFactorOf(subject, factor, now, context, assurance));
     await this.forgetCached(subject);
   }
 
@@ -47,8 +54,10 @@ export class SessionVerifications {
     factor: FactorType,
     now: number,
     context: RequestContext,
+    assurance: Assurance = assuranceOf(factor),
   ): VerificationCommit['earned'] {
-    if (!isSingleUse(demand.steps[0])) return { sessionFactor: this.sessionFactorOf(subject, factor, now, context) };
+    if (!isSingleUse(demand.steps[0]))
+      return { sessionFactor: this.sessionFactorOf(subject, factor, now, context, assurance) };
     const sessionRef = sessionRefOf(subject.sessionId);
     return {
       grant: {
@@ -60,6 +69,7 @@ export class SessionVerifications {
         createdAt: now,
         expiresAt: now + this.deps.challengeTtlMs,
         eventId: randomUUID(),
+        assurance,
       },
     };
   }
@@ -69,6 +79,7 @@ export class SessionVerifications {
     factor: FactorType,
     now: number,
     context: RequestContext,
+    assurance: Assurance,
   ): SessionFactorRecord {
     return {
       sessionRef: sessionRefOf(subject.sessionId),
@@ -77,6 +88,7 @@ export class SessionVerifications {
       verifiedAt: now,
       eventId: randomUUID(),
       baseline: baselineOf(context),
+      assurance,
     };
   }
 }

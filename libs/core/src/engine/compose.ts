@@ -22,6 +22,11 @@ import { FactorVerifier } from '../factors/factor.verifier';
 import { OtpCodeFactor } from '../factors/otp-code.factor';
 import { TotpFactor } from '../factors/totp.factor';
 import { TotpVerifier } from '../factors/totp.verifier';
+import { PasskeyChallenges } from '../factors/passkey/passkey-challenges';
+import { PasskeyEnrollment } from '../factors/passkey/passkey-enrollment';
+import { PasskeyVerifier } from '../factors/passkey/passkey.verifier';
+import { PasskeyRequests } from '../factors/passkey/passkey-requests';
+import { WebAuthnCeremony } from '../factors/passkey/webauthn.ceremony';
 import { FactorRemoval } from '../lifecycle/factor-removal';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { RecoveryTicketService } from '../lifecycle/recovery-ticket.service';
@@ -49,6 +54,7 @@ export function createMfaContext(options: MfaCoreOptions): ResolvedMfaContext {
     backupCodes: new BackupCodeFactor(options.backupCodes),
     hasher: new CodeHasher(options.backupCodes?.scrypt),
     otp: new OtpCodeFactor(),
+    webauthn: values.webauthnConfig && new WebAuthnCeremony(values.webauthnConfig),
     sms: options.sms,
     email: options.email,
     notifier: options.notifier,
@@ -70,6 +76,8 @@ export interface MfaServices {
   reauth: Reauthentication;
   challenges: ChallengeService;
   enrollments: EnrollmentService;
+  passkeys: PasskeyEnrollment;
+  passkeyRequests: PasskeyRequests;
   backupCodes: BackupCodesService;
   lifecycle: LifecycleService;
   recovery: RecoveryTicketService;
@@ -84,7 +92,13 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
   const notices = new SecurityNotices(ctx, audit, (who, notice) => notifications.notify(who, notice));
   const limiter = new AttemptLimiter(ctx, audit, notices);
   const totp = new TotpVerifier(ctx, audit, notices);
-  const verifier = new FactorVerifier(totp, new BackupCodeVerifier(ctx, audit, notifications), delivery);
+  const passkeyChallenges = new PasskeyChallenges(ctx);
+  const verifier = new FactorVerifier(
+    totp,
+    new BackupCodeVerifier(ctx, audit, notifications),
+    delivery,
+    new PasskeyVerifier(ctx, audit, notices, passkeyChallenges),
+  );
   const policy = new PolicyService(ctx, audit);
   const devices = new TrustedDeviceService(ctx, audit, policy, notifications);
   const verifications = new SessionVerifications(ctx);
@@ -104,6 +118,7 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
   const backupCodes = new BackupCodesService(ctx, audit, reauth, notifications);
   const pending = new PendingEnrollments(ctx, audit, verifications, backupCodes, notifications);
   const enrollments = new EnrollmentService(ctx, audit, limiter, totp, reauth, pending, delivery);
+  const passkeys = new PasskeyEnrollment(ctx, audit, limiter, reauth, pending, passkeyChallenges);
   const removal = new FactorRemoval(ctx, audit, devices, notifications);
   return {
     audit,
@@ -116,6 +131,8 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
     reauth,
     challenges,
     enrollments,
+    passkeys,
+    passkeyRequests: new PasskeyRequests(ctx, challenges, passkeyChallenges),
     backupCodes,
     lifecycle: new LifecycleService(ctx, audit, policy, reauth, removal, devices),
     recovery: new RecoveryTicketService(ctx, audit, removal, notifications),

@@ -2,10 +2,10 @@ import type { VerifyResult } from '../challenges/challenge.service';
 import type { CodeSent, DeliveryChannel } from '../delivery/otp-delivery.service';
 import type { EnforceOutcome } from '../enforcement/enforcer';
 import { AuthenticationContext, authenticationContext } from '../enforcement/authentication-context';
-import type { DeliveryEnrollmentStart, TotpEnrollmentStart } from '../enrollment/enrollment.service';
-import type { EnrollmentSummary, FactorView } from '../enrollment/factor-view';
 import { MfaError } from '../errors/mfa.error';
 import type { FactorType } from '../factors/factor-type';
+import type { ChallengeAnswer } from '../factors/factor.verifier';
+import type { PasskeyRequest } from '../factors/passkey/passkey-requests';
 import type { TrustedDeviceView } from '../lifecycle/trusted-device.service';
 import { countMalformedVerify } from '../lockout/malformed-verify';
 import type { MfaCoreOptions } from '../options/mfa-core.options';
@@ -13,16 +13,16 @@ import { deviceWaivers } from '../policy/device-waivers';
 import type { MfaTarget, RequestContext } from '../policy/request-context';
 import type { StatusCallbackRequest } from '../ports/delivery.port';
 import type { MfaSubject } from '../subject';
-import { MfaEngineAdmin } from './mfa-engine.admin';
+import { MfaEngineFactors } from './mfa-engine.factors';
 
 export type { ExplainSubject } from './mfa-engine.admin';
 
 /**
  * The framework-free entry point both adapters call. Every method takes an
  * `MfaSubject`, never a request, and refuses by throwing `MfaError`. The request path and
- * the user's own factors live here; administration in `MfaEngineAdmin`.
+ * sessions live here; the user's own factors in `MfaEngineFactors`; administration in `MfaEngineAdmin`.
  */
-export class MfaEngine extends MfaEngineAdmin {
+export class MfaEngine extends MfaEngineFactors {
   constructor(options: MfaCoreOptions) {
     super(options);
   }
@@ -55,17 +55,23 @@ export class MfaEngine extends MfaEngineAdmin {
   /**
    * `rememberDevice`: trust this browser afterwards, if the policy lets users opt in (see `trustedDevice` in the result).
    * `enrollmentId`: which of the user's factors of `method` the code is from; without it, each active one is tried.
+   * `answer`: the code, or for `webauthn` the assertion from `navigator.credentials.get()`.
    */
   verifyChallenge(
     subject: MfaSubject,
     challengeId: string,
     method: FactorType,
-    code: string,
+    answer: ChallengeAnswer,
     context: RequestContext = {},
     rememberDevice = false,
     enrollmentId?: string,
   ): Promise<VerifyResult> {
-    return this.services.challenges.verify(subject, challengeId, method, code, context, rememberDevice, enrollmentId);
+    return this.services.challenges.verify(subject, challengeId, method, answer, context, rememberDevice, enrollmentId);
+  }
+
+  /** The options for `navigator.credentials.get()` that answer this challenge with one of the user's passkeys. */
+  passkeyChallengeOptions(subject: MfaSubject, challengeId: string): Promise<PasskeyRequest> {
+    return this.services.passkeyRequests.optionsFor(subject, challengeId);
   }
 
   /**
@@ -101,21 +107,6 @@ export class MfaEngine extends MfaEngineAdmin {
   async revokeOwnDevices(subject: MfaSubject, context: RequestContext = {}): Promise<number> {
     await this.services.reauth.requireFresh(subject, context);
     return this.services.devices.revokeAll(subject, 'user');
-  }
-
-  /** Removes one of the user's factors (needs a fresh verification; never the last while enrollment is mandatory). */
-  removeFactor(subject: MfaSubject, enrollmentId: string, context: RequestContext = {}): Promise<void> {
-    return this.services.lifecycle.removeOwnFactor(subject, enrollmentId, context);
-  }
-
-  /** Renames one of the user's factors (needs a fresh verification); the label is trimmed, 1–64 characters. */
-  renameFactor(
-    subject: MfaSubject,
-    enrollmentId: string,
-    label: string,
-    context: RequestContext = {},
-  ): Promise<FactorView> {
-    return this.services.lifecycle.renameOwnFactor(subject, enrollmentId, label, context);
   }
 
   /**
@@ -169,48 +160,6 @@ export class MfaEngine extends MfaEngineAdmin {
     return this.services.recovery.redeem(subject, ticket);
   }
 
-  startTotpEnrollment(subject: MfaSubject, label?: string, context: RequestContext = {}): Promise<TotpEnrollmentStart> {
-    return this.services.enrollments.startTotp(subject, label, context);
-  }
-
-  confirmTotpEnrollment(
-    subject: MfaSubject,
-    enrollmentId: string,
-    code: string,
-    context: RequestContext = {},
-  ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
-    return this.services.enrollments.confirmTotp(subject, enrollmentId, code, context);
-  }
-
-  /** Binds a phone number (E.164) or email address; the code sent to it confirms the binding. */
-  startDeliveryEnrollment(
-    subject: MfaSubject,
-    channel: DeliveryChannel,
-    target: string,
-    label?: string,
-    context: RequestContext = {},
-  ): Promise<DeliveryEnrollmentStart> {
-    return this.services.enrollments.startDelivery(subject, channel, target, label, context);
-  }
-
-  resendDeliveryEnrollment(
-    subject: MfaSubject,
-    channel: DeliveryChannel,
-    enrollmentId: string,
-  ): Promise<DeliveryEnrollmentStart> {
-    return this.services.enrollments.resendDelivery(subject, channel, enrollmentId);
-  }
-
-  confirmDeliveryEnrollment(
-    subject: MfaSubject,
-    channel: DeliveryChannel,
-    enrollmentId: string,
-    code: string,
-    context: RequestContext = {},
-  ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
-    return this.services.enrollments.confirmDelivery(subject, channel, enrollmentId, code, context);
-  }
-
   /**
    * A provider's delivery report (Twilio StatusCallback, Vonage DLR). The SMS sender
    * authenticates it; a request it cannot authenticate is refused.
@@ -224,14 +173,6 @@ export class MfaEngine extends MfaEngineAdmin {
   /** Resolves when every notification started so far has been handed over (or failed). */
   notificationsSettled(): Promise<void> {
     return this.services.notifications.settled();
-  }
-
-  listEnrollments(subject: MfaSubject): Promise<EnrollmentSummary> {
-    return this.services.enrollments.list(subject);
-  }
-
-  regenerateBackupCodes(subject: MfaSubject, context: RequestContext = {}): Promise<string[]> {
-    return this.services.backupCodes.regenerate(subject, context);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { authenticatorName } from '../factors/passkey/authenticator-names';
 import type { EnrollmentRecord, EnrollmentType, MfaStore } from '../ports/mfa-store.port';
 
 export interface FactorView {
@@ -6,10 +7,22 @@ export interface FactorView {
   label: string | null;
   /** SMS and email: `+90 *** *** **12`, `y***@example.com`. */
   maskedTarget?: string;
+  /** Passkeys: metadata only, never the credential or its public key. */
+  passkey?: PasskeyView;
   status: 'pending' | 'active';
   createdAt: string;
   confirmedAt: string | null;
   lastUsedAt: string | null;
+}
+
+export interface PasskeyView {
+  /** The provider's name where its AAGUID is known (a claim unless attestation is required). */
+  authenticator: string | null;
+  aaguid: string;
+  /** May be synced to other devices; a synced passkey reaches AAL2, a device-bound one AAL3. */
+  backupEligible: boolean;
+  backedUp: boolean;
+  transports: string[];
 }
 
 export interface EnrollmentSummary {
@@ -31,6 +44,10 @@ export function toView(e: EnrollmentRecord): FactorView {
     lastUsedAt: iso(e.lastUsedAt),
   };
   if (e.maskedTarget) view.maskedTarget = e.maskedTarget;
+  if (e.passkey) {
+    const { aaguid, backupEligible, backedUp, transports } = e.passkey;
+    view.passkey = { authenticator: authenticatorName(aaguid), aaguid, backupEligible, backedUp, transports };
+  }
   return view;
 }
 

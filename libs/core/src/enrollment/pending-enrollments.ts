@@ -7,10 +7,12 @@ import type { RequestContext } from '../policy/request-context';
 import type { EnrollmentRecord, EnrollmentType } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
 import type { BackupCodesService } from './backup-codes.service';
+import { assuranceOf, type Assurance } from '../factors/assurance';
+import { authenticatorName } from '../factors/passkey/authenticator-names';
 import { defaultTotpLabel } from './factor-label';
 import { FactorView, toView } from './factor-view';
 
-type Deps = Pick<ResolvedMfaContext, 'store' | 'enrollmentTtlMs'>;
+type Deps = Pick<ResolvedMfaContext, 'store' | 'enrollmentTtlMs' | 'webauthn'>;
 
 /** Unconfirmed enrollments one user may hold per type: enough for a double click and a second tab. */
 const MAX_PENDING_PER_TYPE = 5;
@@ -56,13 +58,25 @@ export class PendingEnrollments {
     );
   }
 
-  /** An unnamed app gets a name no other active app of the user has, so a challenge can tell them apart. */
-  private async nameUnnamedApp(userId: string, enrollmentId: string): Promise<string | null> {
+  /**
+   * An unnamed app or passkey gets a name no other active one of the user has, so a
+   * challenge can tell them apart; a passkey is named after its provider where known.
+   */
+  private async nameUnnamed(enrollment: EnrollmentRecord): Promise<string | null> {
+    const { userId, id, type } = enrollment;
     const taken = (await this.ctx.store.listEnrollments(userId)).filter(
-      (e) => e.type === 'totp' && e.status === 'active' && e.id !== enrollmentId,
+      (e) => e.type === type && e.status === 'active' && e.id !== id,
     );
-    const label = defaultTotpLabel(taken.map((e) => e.label));
-    return (await this.ctx.store.setEnrollmentLabel(userId, enrollmentId, label)) ? label : null;
+    const aaguid = enrollment.passkey?.aaguid;
+    const base =
+      type === 'webauthn'
+        ? ((aaguid && authenticatorName(aaguid, this.ctx.webauthn?.config.authenticatorNames)) ?? 'Passkey')
+        : undefined;
+    const label = defaultTotpLabel(
+      taken.map((e) => e.label),
+      base,
+    );
+    return (await this.ctx.store.setEnrollmentLabel(userId, id, label)) ? label : null;
   }
 
   /** A confirmed factor verifies this session, tells the user elsewhere, and brings the first backup codes. */
@@ -72,9 +86,9 @@ export class PendingEnrollments {
     now: number,
     context: RequestContext,
   ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
-    if (enrollment.type === 'totp' && enrollment.label === null)
-      enrollment = { ...enrollment, label: await this.nameUnnamedApp(subject.userId, enrollment.id) };
-    await this.sessions.record(subject, enrollment.type, now, context);
+    if ((enrollment.type === 'totp' || enrollment.type === 'webauthn') && enrollment.label === null)
+      enrollment = { ...enrollment, label: await this.nameUnnamed(enrollment) };
+    await this.sessions.record(subject, enrollment.type, now, context, passkeyAssurance(enrollment));
     if ((await this.ctx.store.findUserState(subject.userId))?.reenrollmentForcedAt != null)
       await this.ctx.store.setReenrollmentForced(subject.userId, null);
     this.audit.record(subject, {
@@ -95,4 +109,10 @@ export class PendingEnrollments {
     const factor = toView({ ...enrollment, status: 'active', confirmedAt: now, lastUsedAt: now });
     return backupCodes ? { factor, backupCodes } : { factor };
   }
+}
+
+/** A passkey proven at registration counts like one used at a challenge; UV is not known here, so it is not claimed. */
+function passkeyAssurance(enrollment: EnrollmentRecord): Assurance | undefined {
+  if (enrollment.type !== 'webauthn' || !enrollment.passkey) return undefined;
+  return assuranceOf('webauthn', { backupEligible: enrollment.passkey.backupEligible, userVerified: false });
 }

@@ -1,18 +1,25 @@
 import type { OtpDeliveryService } from '../delivery/otp-delivery.service';
 import type { VerificationOutcome, VerificationSpend } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
+import type { Assurance } from './assurance';
 import type { BackupCodeVerifier } from './backup-code.verifier';
 import type { FactorType } from './factor-type';
+import type { PasskeyFilter, PasskeyVerifier } from './passkey/passkey.verifier';
 import type { TotpVerifier } from './totp.verifier';
 
 /**
- * Spends one matched code, time step or backup code together with what its verification
- * earns (`MfaStore.commitVerification`), so a crash cannot spend it without recording it.
+ * Spends one matched code, time step, backup code or passkey challenge together with what
+ * its verification earns (`MfaStore.commitVerification`), so a crash cannot spend it
+ * without recording it. `assurance`: what this verification proved, when the factor type
+ * alone does not say (a passkey).
  */
-export type SpendAndRecord = (spend: VerificationSpend) => Promise<VerificationOutcome>;
+export type SpendAndRecord = (spend: VerificationSpend, assurance?: Assurance) => Promise<VerificationOutcome>;
+
+/** A code typed by the user, or (for `webauthn`) the assertion from `navigator.credentials.get()`. */
+export type ChallengeAnswer = string | object;
 
 /**
- * Checks a code against the user's factors and spends it. Spending is the store's
+ * Checks an answer against the user's factors and spends it. Spending is the store's
  * conditional write; no verifier decides single use by itself.
  */
 export class FactorVerifier {
@@ -20,30 +27,34 @@ export class FactorVerifier {
     private readonly totp: TotpVerifier,
     private readonly backupCodes: BackupCodeVerifier,
     private readonly delivery: OtpDeliveryService,
+    private readonly passkeys: PasskeyVerifier,
   ) {}
 
   /**
-   * `challengeId` binds SMS and email codes: a code sent for one challenge fits no other.
-   * `enrollmentId`, when the client names the app, narrows TOTP to it. SMS and email codes
-   * already name their target (chosen at send), and backup codes belong to no enrollment.
+   * `challengeId` binds SMS and email codes and passkey challenges: one issued for one
+   * challenge fits no other. `enrollmentId`, when the client names the app, narrows TOTP
+   * to it. `passkeys` narrows the passkeys a step accepts.
    */
   async verify(
     subject: MfaSubject,
     method: FactorType,
-    code: string,
+    answer: ChallengeAnswer,
     now: number,
     challengeId: string,
     commit: SpendAndRecord,
     enrollmentId?: string,
+    passkeys: PasskeyFilter = () => true,
   ): Promise<boolean> {
+    if (method === 'webauthn') return this.passkeys.verify(subject, answer, challengeId, now, commit, passkeys);
+    if (typeof answer !== 'string') return false;
     switch (method) {
       case 'totp':
-        return this.totp.verify(subject, code, now, commit, enrollmentId);
+        return this.totp.verify(subject, answer, now, commit, enrollmentId);
       case 'backup_code':
-        return this.backupCodes.redeem(subject, code, commit);
+        return this.backupCodes.redeem(subject, answer, commit);
       case 'sms':
       case 'email': {
-        const live = await this.delivery.match(subject, method, `challenge:${challengeId}`, code, now);
+        const live = await this.delivery.match(subject, method, `challenge:${challengeId}`, answer, now);
         return live !== null && (await commit({ kind: 'otp_code', codeId: live.id })) === 'committed';
       }
     }

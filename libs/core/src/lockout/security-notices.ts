@@ -44,6 +44,11 @@ export class SecurityNotices {
     return this.send(who, { type: 'totp.replayed', channel: 'totp' });
   }
 
+  /** A passkey's signature counter did not rise: two authenticators hold the same key (WebAuthn §6.1.1). */
+  cloned(who: Who, enrollmentId: string): Promise<void> {
+    return this.send(who, { type: 'passkey.cloned', channel: 'webauthn', enrollmentId });
+  }
+
   /** An evaluated wrong code; the BURST_FAILURES-th of a window tells the user. */
   async failed(who: Who, channel: string): Promise<void> {
     const hit = await this.guarded(who, channel, () =>

@@ -4,6 +4,7 @@ import type { KeyRing } from '../crypto/key-ring';
 import type { SessionStateCache } from '../enforcement/session-state.cache';
 import type { BackupCodeFactor } from '../factors/backup-code.factor';
 import type { OtpCodeFactor } from '../factors/otp-code.factor';
+import type { WebAuthnCeremony } from '../factors/passkey/webauthn.ceremony';
 import type { TotpFactor } from '../factors/totp.factor';
 import type { PolicyDocument } from '../policy/policy-document';
 import type { AuditReader, AuditSink } from '../ports/audit-sink.port';
@@ -30,6 +31,8 @@ export interface ResolvedMfaContext extends ResolvedOptions {
   backupCodes: BackupCodeFactor;
   hasher: CodeHasher;
   otp: OtpCodeFactor;
+  /** null: passkeys are not configured. */
+  webauthn: WebAuthnCeremony | null;
   sms?: SmsSender;
   email?: EmailSender;
   notifier?: Notifier;

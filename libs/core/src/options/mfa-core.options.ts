@@ -6,6 +6,7 @@ import type { BackupCodeOptions } from '../factors/backup-code.factor';
 import type { OtpProfile } from '../factors/otp-code.factor';
 import type { TotpFactorOptions } from '../factors/totp.factor';
 import type { TotpProfile } from '../factors/totp-profile';
+import type { WebAuthnOptions } from '../factors/passkey/webauthn.options';
 import type { PolicyDocument } from '../policy/policy-document';
 import type { AuditReader, AuditSink } from '../ports/audit-sink.port';
 import type { CounterStore } from '../ports/counter-store.port';
@@ -108,6 +109,8 @@ export interface MfaCoreOptions {
    */
   contactEmail?: (userId: string) => Promise<string | null> | string | null;
   delivery?: DeliveryOptions;
+  /** Passkeys (WebAuthn): the relying party and the origins ceremonies come from. Without it, passkeys are off. */
+  webauthn?: WebAuthnOptions;
   /** Seconds a challenge stays open. @default 600 */
   challengeTtl?: number;
   /** Seconds a started enrollment may wait for its confirming code. @default 600 */

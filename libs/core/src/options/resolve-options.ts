@@ -3,6 +3,7 @@ import { OtpProfile, resolveOtpProfile } from '../factors/otp-code.factor';
 import { DEFAULT_TOTP_PROFILE, TotpProfile } from '../factors/totp-profile';
 import { MfaMessageStrings, resolveMessages } from '../delivery/otp-messages';
 import { phoneNumbers } from '../delivery/phone-numbers';
+import { ResolvedWebAuthn, resolveWebAuthn } from '../factors/passkey/webauthn.options';
 import type { ChannelLockout, DeliveryOptions, LockoutEvent, LockoutOptions, MfaCoreOptions } from './mfa-core.options';
 
 /** Options merged with their defaults once, at construction. */
@@ -43,6 +44,8 @@ export interface ResolvedOptions {
   sessionCacheTtlMs: number;
   lockout: ResolvedLockout;
   policyRefreshMs: number;
+  /** null: passkeys are not configured. */
+  webauthnConfig: ResolvedWebAuthn | null;
 }
 
 export function resolveOptions(options: MfaCoreOptions): ResolvedOptions {
@@ -54,8 +57,10 @@ export function resolveOptions(options: MfaCoreOptions): ResolvedOptions {
     throw new MfaConfigurationError('totp.profile.algorithm must be sha1, sha256 or sha512.');
   }
   if (options.sms) phoneNumbers(); // a missing libphonenumber-js stops boot, not the first SMS enrollment
+  const issuer = options.issuer ?? 'nestjs-mfa';
   return {
-    issuer: options.issuer ?? 'nestjs-mfa',
+    issuer,
+    webauthnConfig: resolveWebAuthn(options.webauthn, issuer),
     totpProfile,
     otpProfiles: {
       sms: resolveOtpProfile(options.otp, options.otp?.sms),

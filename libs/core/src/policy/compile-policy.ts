@@ -27,6 +27,8 @@ export interface CompiledPolicy {
   enabled: readonly FactorType[];
   /** Failed primary attempts on a challenge before email is offered; null: email is a factor like any. */
   emailFallbackAfter: number | null;
+  /** A passkey with user verification may meet two consecutive steps of a chain (policy `methods.passkeyAsTwoFactors`). */
+  passkeyAsTwoFactors: boolean;
   unmapped: Requirement;
   devices: { remember: boolean; trustMs: number; revokeAtRisk: number | null };
   /** null: enrollment is not mandatory. */
@@ -46,6 +48,8 @@ export function compileStep(spec: StepSpec): RequirementStep {
   };
   if (spec.maxAge !== undefined) step.maxAge = spec.maxAge;
   if (spec.allowTrustedDevice) step.allowTrustedDevice = true;
+  if (spec.phishingResistant) step.phishingResistant = true;
+  if (spec.minAal !== undefined) step.minAal = spec.minAal;
   return step;
 }
 
@@ -72,7 +76,12 @@ export function policyHash(doc: PolicyDocument): string {
 }
 
 /** Compiles a document that `validatePolicy` accepted. */
-export function compilePolicy(doc: PolicyDocument, version: number): CompiledPolicy {
+/** `available`: the factors this deployment can serve (passkeys only with `webauthn` options); nothing else is enabled. */
+export function compilePolicy(
+  doc: PolicyDocument,
+  version: number,
+  available: readonly FactorType[] = FACTOR_TYPES,
+): CompiledPolicy {
   const rules: CompiledRule[] = [];
   const serviceGroup = new Map<string, string>();
   const serviceSensitivity = new Map<string, string[]>();
@@ -112,8 +121,9 @@ export function compilePolicy(doc: PolicyDocument, version: number): CompiledPol
   return {
     version,
     contentHash: policyHash(doc),
-    enabled: doc.methods?.enabled ?? FACTOR_TYPES,
+    enabled: (doc.methods?.enabled ?? FACTOR_TYPES).filter((f) => available.includes(f)),
     emailFallbackAfter: doc.methods?.emailFallbackAfter ?? null,
+    passkeyAsTwoFactors: doc.methods?.passkeyAsTwoFactors ?? false,
     unmapped: compileRequirement(doc.defaults?.unmapped ?? 'none'),
     devices: {
       remember: doc.devices?.remember ?? true,
@@ -138,6 +148,3 @@ export function compilePolicy(doc: PolicyDocument, version: number): CompiledPol
     rules,
   };
 }
-
-/** Version 0: no document stored. Only the routes' own decorators demand anything. */
-export const EMPTY_POLICY: CompiledPolicy = compilePolicy({}, 0);

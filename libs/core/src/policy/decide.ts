@@ -1,6 +1,7 @@
+import { assuranceOfRecord, type Assurance } from '../factors/assurance';
 import type { FactorType } from '../factors/factor-type';
 import type { CompiledPolicy, CompiledRule } from './compile-policy';
-import { acceptedFactors, isSingleUse, RequirementStep } from './requirement';
+import { acceptedFactors, isSingleUse, meetsAssurance, RequirementStep } from './requirement';
 import { MfaTarget, RequestContext, scopeOf, VerificationBaseline } from './request-context';
 
 /** A factor this session verified: when, in what context, by which verification event. */
@@ -9,6 +10,7 @@ export interface VerifiedFactor {
   verifiedAt: number;
   eventId: string;
   baseline?: VerificationBaseline;
+  assurance?: Assurance;
 }
 
 /** An unspent single-use authorisation for one scope (service/operation). */
@@ -19,6 +21,7 @@ export interface UnspentGrant {
   createdAt: number;
   expiresAt: number;
   eventId: string;
+  assurance?: Assurance;
 }
 
 export interface Evidence {
@@ -207,6 +210,7 @@ export function evaluateChain(
           (g) =>
             g.scope === scope &&
             accepted.includes(g.factor) &&
+            meetsAssurance(step, g.factor, assuranceOfRecord(g).aal) &&
             g.expiresAt > now &&
             g.createdAt >= floor &&
             !usedEvents.has(g.eventId),
@@ -224,7 +228,13 @@ export function evaluateChain(
     let usable: VerifiedFactor | undefined;
     // One pass, no allocations: this runs on every guarded request.
     for (const v of evidence.verified) {
-      if (!accepted.includes(v.factor) || v.verifiedAt < floor || v.verifiedAt < oldest || usedEvents.has(v.eventId))
+      if (
+        !accepted.includes(v.factor) ||
+        v.verifiedAt < floor ||
+        v.verifiedAt < oldest ||
+        usedEvents.has(v.eventId) ||
+        !meetsAssurance(step, v.factor, assuranceOfRecord(v).aal)
+      )
         continue;
       if (usable && usable.verifiedAt <= v.verifiedAt) continue;
       const moved = driftOf(v.baseline, context, policy);
@@ -241,6 +251,20 @@ export function evaluateChain(
       );
     floor = usable.verifiedAt;
     usedEvents.add(usable.eventId);
+    if (policy.passkeyAsTwoFactors && meetsNextStepToo(usable, steps[i + 1], now)) i++;
   }
   return { satisfied: true, grants };
+}
+
+/**
+ * `methods.passkeyAsTwoFactors`: a passkey used with user verification is possession plus
+ * knowledge or inherence, so it may stand for the next step of the chain as well, whatever
+ * factors that step names, as long as the verification is fresh and strong enough for it.
+ * Never for a single-use step: a grant is spent by one operation, not carried over.
+ */
+function meetsNextStepToo(v: VerifiedFactor, next: RequirementStep | undefined, now: number): boolean {
+  const assurance = assuranceOfRecord(v);
+  if (!next || isSingleUse(next) || !assurance.multiFactor) return false;
+  if (next.maxAge !== undefined && v.verifiedAt < now - next.maxAge * 1000) return false;
+  return meetsAssurance(next, v.factor, assurance.aal);
 }

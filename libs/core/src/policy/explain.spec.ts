@@ -138,7 +138,7 @@ describe('explainPolicy', () => {
       expect.objectContaining({
         id: 'default',
         source: { kind: 'default' },
-        steps: [{ factors: ['backup_code', 'email', 'sms', 'totp'], any: true }],
+        steps: [{ factors: ['backup_code', 'email', 'sms', 'totp', 'webauthn'], any: true }],
       }),
     ]);
   });

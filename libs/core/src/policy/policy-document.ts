@@ -4,7 +4,17 @@ import type { FactorType } from '../factors/factor-type';
 export type StepSpec =
   | 'any'
   | FactorType
-  | { factor?: FactorType; anyOf?: FactorType[]; any?: true; maxAge?: number; allowTrustedDevice?: boolean };
+  | {
+      factor?: FactorType;
+      anyOf?: FactorType[];
+      any?: true;
+      maxAge?: number;
+      allowTrustedDevice?: boolean;
+      /** Only a passkey (WebAuthn, bound to the origin) meets the step. */
+      phishingResistant?: boolean;
+      /** The lowest NIST 800-63B AAL: 2 excludes email codes, 3 takes device-bound passkeys only. */
+      minAal?: 2 | 3;
+    };
 
 /** A requirement as written: "none", a step, or a chain of steps. */
 export type RequirementSpec = 'none' | StepSpec | { chain: StepSpec[] };
@@ -61,6 +71,13 @@ export interface PolicyDocument {
      * @default off (email is offered like any factor)
      */
     emailFallbackAfter?: number;
+    /**
+     * A passkey used with user verification (PIN or biometric) is two factors in one:
+     * something you have plus something you know or are. On: it may meet two consecutive
+     * steps of a chain by itself (each step's maxAge and assurance still apply).
+     * @default false
+     */
+    passkeyAsTwoFactors?: boolean;
   };
   defaults?: { unmapped?: RequirementSpec };
   /** Trusted devices ("remember this browser"). */

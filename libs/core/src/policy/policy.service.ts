@@ -1,13 +1,14 @@
 import { AuditTrail } from '../audit/audit-trail';
 import { MfaError } from '../errors/mfa.error';
 import { MfaConfigurationError } from '../errors/mfa-configuration.error';
-import { CompiledPolicy, compilePolicy, EMPTY_POLICY, policyHash } from '../policy/compile-policy';
+import { FACTOR_TYPES } from '../factors/factor-type';
+import { CompiledPolicy, compilePolicy, policyHash } from '../policy/compile-policy';
 import { PolicyDocument } from '../policy/policy-document';
 import { validatePolicy } from '../policy/validate-policy';
 import { PolicyVersionRecord } from '../ports/mfa-store.port';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 
-type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'policyRefreshMs' | 'bootPolicy'>;
+type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'policyRefreshMs' | 'bootPolicy' | 'webauthn'>;
 
 export interface PolicyVersionView {
   version: number;
@@ -25,7 +26,7 @@ export interface PolicyVersionView {
  * instance is picked up within `policyRefreshSeconds`, in the background.
  */
 export class PolicyService {
-  private compiled: CompiledPolicy = EMPTY_POLICY;
+  private compiled: CompiledPolicy;
   private loaded?: Promise<void>;
   private checkedAt = -Infinity;
   private refreshing = false;
@@ -35,7 +36,10 @@ export class PolicyService {
   constructor(
     private readonly ctx: Deps,
     private readonly audit: AuditTrail,
-  ) {}
+  ) {
+    // Version 0: no document stored. Only the routes' own decorators demand anything.
+    this.compiled = this.compile({}, 0);
+  }
 
   /** Loads the active version, or stores the boot document as version 1 when there is none. */
   init(): Promise<void> {
@@ -116,7 +120,7 @@ export class PolicyService {
   ): Promise<PolicyVersionView> {
     const record = await this.ctx.store.findPolicyVersion(version);
     if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
-    const compiled = compilePolicy(JSON.parse(record.document), record.version);
+    const compiled = this.compile(JSON.parse(record.document), record.version);
     await this.ctx.store.recordPolicyActivation({ version, actor, kind, activatedAt: this.ctx.clock.now() });
     this.generation++;
     this.compiled = compiled;
@@ -139,6 +143,12 @@ export class PolicyService {
     return this.activate(previous.version, actor, 'rollback');
   }
 
+  /** Passkeys count as enabled only where `webauthn` is configured, so no challenge offers what cannot be served. */
+  private compile(doc: PolicyDocument, version: number): CompiledPolicy {
+    const available = this.ctx.webauthn ? FACTOR_TYPES : FACTOR_TYPES.filter((f) => f !== 'webauthn');
+    return compilePolicy(doc, version, available);
+  }
+
   private async load(boot: boolean): Promise<void> {
     const generation = this.generation;
     const [active] = await this.ctx.store.listPolicyActivations(1);
@@ -146,7 +156,7 @@ export class PolicyService {
     if (active && active.version !== this.compiled.version) {
       const record = await this.ctx.store.findPolicyVersion(active.version);
       if (record && generation === this.generation)
-        this.compiled = compilePolicy(JSON.parse(record.document), record.version);
+        this.compiled = this.compile(JSON.parse(record.document), record.version);
     }
     this.checkedAt = this.ctx.clock.now();
   }

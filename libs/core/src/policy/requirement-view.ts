@@ -11,6 +11,8 @@ export interface RequirementStepView {
   any?: true;
   maxAge?: number;
   allowTrustedDevice?: boolean;
+  phishingResistant?: true;
+  minAal?: 2 | 3;
 }
 
 /** `enabled`: the active policy's `methods.enabled`, which is what the engine accepts for "any". */
@@ -20,6 +22,8 @@ export function stepView(step: RequirementStep, enabled: readonly FactorType[]):
     step.factors === 'any' ? { factors: [...enabled].sort(), any: true } : { factors: [...step.factors] };
   if (step.maxAge !== undefined) view.maxAge = step.maxAge;
   if (step.allowTrustedDevice) view.allowTrustedDevice = true;
+  if (step.phishingResistant) view.phishingResistant = true;
+  if (step.minAal) view.minAal = step.minAal;
   return view;
 }
 

@@ -33,12 +33,7 @@ describe('validatePolicy', () => {
   it.each([
     ['not an object', [], '$', 'expected an object'],
     ['unknown top-level field', { rule: [] }, '$.rule', 'unknown field'],
-    [
-      'unknown factor',
-      { rules: [{ id: 'a', require: 'webauthn' }] },
-      '$.rules[0].require',
-      'unknown factor "webauthn"',
-    ],
+    ['unknown factor', { rules: [{ id: 'a', require: 'fido' }] }, '$.rules[0].require', 'unknown factor "fido"'],
     [
       'negative maxAge in a chain',
       { rules: [{ id: 'a', require: { chain: ['totp', { anyOf: ['backup_code'], maxAge: -1 }] } }] },

@@ -38,7 +38,8 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
 
   const step = (v: unknown, path: string): void => {
     if (typeof v === 'string') return void (v !== 'any' && factor(v, path));
-    if (!keys(v, path, ['factor', 'anyOf', 'any', 'maxAge', 'allowTrustedDevice'])) return;
+    if (!keys(v, path, ['factor', 'anyOf', 'any', 'maxAge', 'allowTrustedDevice', 'phishingResistant', 'minAal']))
+      return;
     const forms = ['factor', 'anyOf', 'any'].filter((k) => v[k] !== undefined);
     if (forms.length !== 1) fail(path, 'a step names exactly one of: factor, anyOf, any');
     if (v.factor !== undefined) factor(v.factor, `${path}.factor`);
@@ -55,6 +56,17 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
     if (v.allowTrustedDevice === true && v.maxAge !== undefined) {
       fail(`${path}.allowTrustedDevice`, 'a trusted device never satisfies a step with maxAge');
     }
+    if (v.phishingResistant !== undefined) bool(v.phishingResistant, `${path}.phishingResistant`);
+    if (v.minAal !== undefined && v.minAal !== 2 && v.minAal !== 3) fail(`${path}.minAal`, 'expected 2 or 3');
+    const named = v.factor !== undefined ? [v.factor] : Array.isArray(v.anyOf) ? v.anyOf : null;
+    const strong = v.phishingResistant === true || v.minAal === 3;
+    if (strong && named && !named.includes('webauthn'))
+      fail(
+        path,
+        `only a passkey meets ${v.phishingResistant === true ? 'phishingResistant' : 'minAal 3'}: add "webauthn"`,
+      );
+    if (v.minAal === 2 && named && named.every((f) => f === 'email'))
+      fail(`${path}.minAal`, 'an email code reaches AAL1 only; accept another factor too');
   };
   const requirement = (v: unknown, path: string): void => {
     if (v === 'none') return;
@@ -138,11 +150,16 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
       fail('$.enrollment.graceDays', 'expected a whole number of days from 0 to 365');
     }
   }
-  if (doc.methods !== undefined && keys(doc.methods, '$.methods', ['enabled', 'emailFallbackAfter'])) {
+  if (
+    doc.methods !== undefined &&
+    keys(doc.methods, '$.methods', ['enabled', 'emailFallbackAfter', 'passkeyAsTwoFactors'])
+  ) {
     const enabled = doc.methods.enabled;
     if (enabled !== undefined && (!Array.isArray(enabled) || enabled.length === 0))
       fail('$.methods.enabled', 'expected a non-empty array of factors');
     else enabled?.forEach((f, i) => factor(f, `$.methods.enabled[${i}]`));
+    if (doc.methods.passkeyAsTwoFactors !== undefined)
+      bool(doc.methods.passkeyAsTwoFactors, '$.methods.passkeyAsTwoFactors');
     const after = doc.methods.emailFallbackAfter;
     if (after !== undefined && !(Number.isInteger(after) && (after as number) >= 1 && (after as number) <= 20)) {
       fail('$.methods.emailFallbackAfter', 'expected a whole number of failed attempts from 1 to 20');

@@ -11,9 +11,17 @@ import type { UserStateStore } from './store/user-state.store';
 import type { VerificationStore } from './store/verification.store';
 
 export type { FactorType } from '../factors/factor-type';
-export type { EnrollmentType, EnrollmentStatus, EnrollmentRecord, EnrollmentStore } from './store/enrollment.store';
+export type { Aal, Assurance } from '../factors/assurance';
+export type {
+  EnrollmentType,
+  EnrollmentStatus,
+  EnrollmentRecord,
+  EnrollmentStore,
+  PasskeyDetails,
+  PasskeyActivation,
+} from './store/enrollment.store';
 export type { BackupCodeRecord, BackupCodeStore } from './store/backup-code.store';
-export type { OtpCodeRecord, OtpCodeStore } from './store/otp-code.store';
+export type { OtpChannel, OtpCodeRecord, OtpCodeStore } from './store/otp-code.store';
 export type { ChallengeStatus, ChallengeDemand, ChallengeRecord, ChallengeStore } from './store/challenge.store';
 export type { SessionFactorRecord, SessionStore } from './store/session.store';
 export type { GrantRecord, GrantStore } from './store/grant.store';

@@ -16,6 +16,7 @@ export interface MfaNotification {
     // Security notices: signs that someone else is at the user's second factor (never a code).
     | 'totp.replayed'
     | 'attempts.burst'
+    | 'passkey.cloned'
     | 'lockout';
   userId: string;
   at: number;

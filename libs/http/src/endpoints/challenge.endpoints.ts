@@ -33,7 +33,7 @@ export class ChallengeEndpoints {
       subject,
       param(req, 'challengeId'),
       body.method,
-      body.code,
+      body.method === 'webauthn' ? body.response! : body.code!,
       context,
       body.rememberDevice === true,
       body.enrollmentId,
@@ -76,6 +76,13 @@ export class ChallengeEndpoints {
       body.method,
       body.enrollmentId,
     );
+  }
+
+  /** The options for `navigator.credentials.get()` that answer this challenge with a passkey. */
+  async passkeyOptions(req: MfaRequest) {
+    this.ctx.sameOrigin(req);
+    const { subject } = await this.ctx.caller(req);
+    return (await this.ctx.engine()).passkeyChallengeOptions(subject, param(req, 'challengeId'));
   }
 
   /**

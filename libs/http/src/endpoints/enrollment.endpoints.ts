@@ -1,6 +1,7 @@
 import type { MfaSubject } from '../../../core/src';
 import type { MfaResponse } from '../cookies';
 import { ConfirmEnrollmentDto } from '../dto/confirm-enrollment.dto';
+import { ConfirmPasskeyDto } from '../dto/confirm-passkey.dto';
 import { StartEmailEnrollmentDto, StartSmsEnrollmentDto } from '../dto/delivery.dto';
 import { RenameFactorDto } from '../dto/rename-factor.dto';
 import { StartEnrollmentDto } from '../dto/start-enrollment.dto';
@@ -11,7 +12,7 @@ import { EndpointContext, param } from './endpoint.context';
 
 export type DeliveryChannel = 'sms' | 'email';
 
-/** The signed-in user's factors: adding (TOTP, SMS, email), listing, renaming, removing, backup codes. */
+/** The signed-in user's factors: adding (TOTP, SMS, email, passkeys), listing, renaming, removing, backup codes. */
 export class EnrollmentEndpoints {
   constructor(private readonly ctx: EndpointContext) {}
 
@@ -34,6 +35,23 @@ export class EnrollmentEndpoints {
     const confirmed = await (
       await this.ctx.engine()
     ).confirmTotpEnrollment(subject, param(req, 'enrollmentId'), body.code, context);
+    return this.factorAdded(req, res, subject, confirmed);
+  }
+
+  async startPasskey(req: MfaRequest) {
+    this.ctx.sameOrigin(req);
+    const { subject, context } = await this.ctx.caller(req);
+    const body = await validateBody(StartEnrollmentDto, req.body);
+    return (await this.ctx.engine()).startPasskeyEnrollment(subject, body.label, context);
+  }
+
+  async confirmPasskey(req: MfaRequest, res?: MfaResponse) {
+    this.ctx.sameOrigin(req);
+    const { subject, context } = await this.ctx.caller(req);
+    const body = await validateBody(ConfirmPasskeyDto, req.body);
+    const confirmed = await (
+      await this.ctx.engine()
+    ).confirmPasskeyEnrollment(subject, param(req, 'enrollmentId'), body.response as never, context);
     return this.factorAdded(req, res, subject, confirmed);
   }
 

@@ -1,4 +1,5 @@
 import { ConfirmEnrollmentDto } from '../dto/confirm-enrollment.dto';
+import { ConfirmPasskeyDto } from '../dto/confirm-passkey.dto';
 import { SendChallengeCodeDto, StartEmailEnrollmentDto, StartSmsEnrollmentDto } from '../dto/delivery.dto';
 import { RedeemRecoveryTicketDto } from '../dto/lifecycle.dto';
 import { RenameFactorDto } from '../dto/rename-factor.dto';
@@ -18,6 +19,15 @@ export const USER_ROUTES: readonly MfaRoute[] = [
     reauth: 'none',
     body: VerifyChallengeDto,
     handler: (api, req, res) => api.challenges.verify(req, res),
+  },
+  {
+    method: 'POST',
+    path: '/challenges/:challengeId/webauthn',
+    status: 200,
+    audience: 'challenge',
+    csrf: true,
+    reauth: 'none',
+    handler: (api, req) => api.challenges.passkeyOptions(req),
   },
   {
     method: 'POST',
@@ -59,6 +69,26 @@ export const USER_ROUTES: readonly MfaRoute[] = [
     reauth: 'none',
     body: ConfirmEnrollmentDto,
     handler: (api, req, res) => api.enrollment.confirmTotp(req, res),
+  },
+  {
+    method: 'POST',
+    path: '/webauthn/enrollments',
+    status: 201,
+    audience: 'enrollment',
+    csrf: true,
+    reauth: 'fresh-if-enrolled',
+    body: StartEnrollmentDto,
+    handler: (api, req) => api.enrollment.startPasskey(req),
+  },
+  {
+    method: 'POST',
+    path: '/webauthn/enrollments/:enrollmentId/confirm',
+    status: 200,
+    audience: 'enrollment',
+    csrf: true,
+    reauth: 'none',
+    body: ConfirmPasskeyDto,
+    handler: (api, req, res) => api.enrollment.confirmPasskey(req, res),
   },
   {
     method: 'POST',

@@ -38,12 +38,35 @@ export function createMfaController(prefix: string): Type {
       return this.api.challenges.verify(req, res);
     }
 
+    /** The options for `navigator.credentials.get()` that answer this challenge with a passkey. */
+    @Post('challenges/:challengeId/webauthn')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
+    passkeyOptions(@Req() req: MfaRequest) {
+      return this.api.challenges.passkeyOptions(req);
+    }
+
     /** Sends or re-sends an SMS / email code; 429 RESEND_TOO_SOON with Retry-After inside the cooldown. */
     @Post('challenges/:challengeId/send')
     @HttpCode(200)
     @Header('Cache-Control', 'no-store')
     send(@Req() req: MfaRequest) {
       return this.api.challenges.sendCode(req);
+    }
+
+    /** Starts registering a passkey: the options for `navigator.credentials.create()`. */
+    @Post('webauthn/enrollments')
+    @HttpCode(201)
+    @Header('Cache-Control', 'no-store')
+    startPasskey(@Req() req: MfaRequest) {
+      return this.api.enrollment.startPasskey(req);
+    }
+
+    @Post('webauthn/enrollments/:enrollmentId/confirm')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
+    confirmPasskey(@Req() req: MfaRequest, @Res({ passthrough: true }) res: MfaResponse) {
+      return this.api.enrollment.confirmPasskey(req, res);
     }
 
     /** Binds a phone number: the code sent to it confirms; the answer shows it masked. */

@@ -1,3 +1,4 @@
+import type { Assurance } from '../../factors/assurance';
 import type { FactorType } from '../../factors/factor-type';
 
 /** A single-use authorisation (a `maxAge: 0` step) for one scope, spent by one request. */
@@ -10,6 +11,8 @@ export interface GrantRecord {
   createdAt: number;
   expiresAt: number;
   eventId: string;
+  /** The AAL and `amr` the verification reached; absent on records written before they were kept. */
+  assurance?: Assurance;
 }
 
 export interface GrantStore {

@@ -1,3 +1,4 @@
+import type { Assurance } from '../../factors/assurance';
 import type { FactorType } from '../../factors/factor-type';
 import type { VerificationBaseline } from '../../policy/request-context';
 
@@ -9,6 +10,8 @@ export interface SessionFactorRecord {
   /** Identifies the verification, so one verification never counts for two chain steps. */
   eventId: string;
   baseline?: VerificationBaseline;
+  /** The AAL and `amr` the verification reached; absent on records written before they were kept. */
+  assurance?: Assurance;
 }
 
 /**

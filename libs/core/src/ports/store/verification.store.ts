@@ -5,7 +5,13 @@ import type { SessionFactorRecord } from './session.store';
 export type VerificationSpend =
   | { kind: 'totp_step'; enrollmentId: string; step: number }
   | { kind: 'backup_code'; codeId: string }
-  | { kind: 'otp_code'; codeId: string };
+  | { kind: 'otp_code'; codeId: string }
+  /**
+   * A passkey assertion spends its WebAuthn challenge (an OTP-code row of channel `webauthn`)
+   * and advances the credential's signature counter: a counter that does not increase
+   * (unless it stays 0, an authenticator that keeps none) changes no row.
+   */
+  | { kind: 'passkey'; challengeCodeId: string; enrollmentId: string; signCount: number };
 
 /** A verification of `challengeId`: what it spends and what it earns, written together. */
 export interface VerificationCommit {

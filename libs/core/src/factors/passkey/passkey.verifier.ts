@@ -1,0 +1,130 @@
+import { AuditTrail } from '../../audit/audit-trail';
+import type { SecurityNotices } from '../../lockout/security-notices';
+import type { ResolvedMfaContext } from '../../options/mfa-context';
+import type { EnrollmentRecord } from '../../ports/mfa-store.port';
+import type { MfaSubject } from '../../subject';
+import { assuranceOf } from '../assurance';
+import type { SpendAndRecord } from '../factor.verifier';
+import { PasskeyChallenges } from './passkey-challenges';
+import { openPasskey, PasskeyCredential } from './passkey-credential';
+import { AuthenticationResponseJSON, challengeOf } from './webauthn.ceremony';
+
+type Deps = Pick<ResolvedMfaContext, 'store' | 'keyRing' | 'webauthn'>;
+
+/** Which of the user's passkeys may answer a challenge (a step asking for AAL3 takes device-bound ones only). */
+export type PasskeyFilter = (enrollment: EnrollmentRecord) => boolean;
+
+/**
+ * Passkey assertions at a challenge. Every way one can be wrong (challenge, origin, RP ID
+ * hash, user presence or verification, signature, a credential not among this user's)
+ * ends in the same `false`, so the caller answers INVALID_CODE and counts it like any
+ * failed factor; the audit trail alone says which it was.
+ */
+export class PasskeyVerifier {
+  constructor(
+    private readonly deps: Deps,
+    private readonly audit: AuditTrail,
+    private readonly notices: SecurityNotices,
+    private readonly challenges: PasskeyChallenges,
+  ) {}
+
+  async verify(
+    subject: MfaSubject,
+    answer: unknown,
+    challengeId: string,
+    now: number,
+    commit: SpendAndRecord,
+    eligible: PasskeyFilter,
+  ): Promise<boolean> {
+    const ceremony = this.deps.webauthn;
+    if (!ceremony || !isAssertion(answer)) return false;
+    const challenge = challengeOf(answer);
+    const live = challenge && (await this.challenges.match(subject.userId, { challenge: challengeId }, challenge, now));
+    if (!live) return this.refused(subject, 'challenge not issued for this challenge, spent or expired');
+    const found = await this.credentialFor(subject, answer.id, eligible);
+    if (!found) return this.refused(subject, 'credential not among this user’s passkeys');
+    const { enrollment, credential } = found;
+    const verified = await ceremony.verifyAssertion(answer, challenge!, credential);
+    if (!verified) return this.refused(subject, 'assertion failed verification', enrollment.id);
+    const stored = enrollment.lastStep ?? 0;
+    if ((verified.signCount > 0 || stored > 0) && verified.signCount <= stored) {
+      await this.cloned(subject, enrollment, stored, verified.signCount);
+      return false;
+    }
+    const assurance = assuranceOf('webauthn', {
+      backupEligible: enrollment.passkey?.backupEligible ?? true,
+      userVerified: verified.userVerified,
+    });
+    const outcome = await commit(
+      { kind: 'passkey', challengeCodeId: live.id, enrollmentId: enrollment.id, signCount: verified.signCount },
+      assurance,
+    );
+    // Lost a race: another request spent the challenge, or moved the counter past this one.
+    if (outcome === 'already_spent') this.refused(subject, 'challenge or counter spent concurrently', enrollment.id);
+    return outcome === 'committed';
+  }
+
+  private async credentialFor(
+    subject: MfaSubject,
+    credentialId: string,
+    eligible: PasskeyFilter,
+  ): Promise<{ enrollment: EnrollmentRecord; credential: PasskeyCredential } | null> {
+    for (const enrollment of await this.deps.store.listEnrollments(subject.userId)) {
+      if (enrollment.type !== 'webauthn' || enrollment.status !== 'active' || !eligible(enrollment)) continue;
+      const credential = openPasskey(this.deps.keyRing, enrollment);
+      if (!credential) {
+        // Moved from another user's row, tampered, or sealed under a key no longer held.
+        this.audit.record(subject, {
+          type: 'secret.unreadable',
+          severity: 'critical',
+          channel: 'webauthn',
+          outcome: 'refused',
+          enrollmentId: enrollment.id,
+        });
+        continue;
+      }
+      if (credential.id === credentialId) return { enrollment, credential };
+    }
+    return null;
+  }
+
+  private async cloned(subject: MfaSubject, enrollment: EnrollmentRecord, stored: number, seen: number): Promise<void> {
+    this.audit.record(subject, {
+      type: 'webauthn.cloned_authenticator',
+      severity: 'high',
+      channel: 'webauthn',
+      outcome: 'refused',
+      enrollmentId: enrollment.id,
+      reason: `signature counter ${seen} after ${stored}`,
+    });
+    await this.notices.cloned(subject, enrollment.id);
+  }
+
+  private refused(subject: MfaSubject, reason: string, enrollmentId?: string): false {
+    this.audit.record(subject, {
+      type: 'webauthn.assertion_refused',
+      severity: 'warning',
+      channel: 'webauthn',
+      outcome: 'refused',
+      enrollmentId,
+      reason,
+    });
+    return false;
+  }
+}
+
+function isAssertion(answer: unknown): answer is AuthenticationResponseJSON {
+  const a = answer as AuthenticationResponseJSON | null;
+  return (
+    typeof a === 'object' &&
+    a !== null &&
+    typeof a.id === 'string' &&
+    a.id.length > 0 &&
+    a.id.length <= 1366 &&
+    typeof a.response === 'object' &&
+    a.response !== null &&
+    typeof a.response.clientDataJSON === 'string' &&
+    typeof a.response.authenticatorData === 'string' &&
+    typeof a.response.signature === 'string'
+  );
+}
