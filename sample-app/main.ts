@@ -6,6 +6,7 @@ import { SampleAppModule, useSessions } from './sample-app.module';
 import { sampleEnv } from './sample-env';
 import { contactEmailOf } from './shared/demo-users';
 import { devOutboxEnabled } from './shared/dev-outbox';
+import { samplePasskeys } from './shared/sample-passkeys';
 import { sampleBanner } from './shared/sample-index';
 
 async function bootstrap(): Promise<void> {
@@ -23,6 +24,7 @@ async function bootstrap(): Promise<void> {
       // Factor changes are also mailed to the account's address (to /dev/outbox in development). Set here, not in
       // SAMPLE_MFA_DEFAULTS, because the suites built on the sample count notifications and pass their own.
       contactEmail: contactEmailOf,
+      webauthn: samplePasskeys(env.port),
     }),
   );
   useSessions(app, devSecret('SESSION_SECRET', dataDir), env.sessionStore);

@@ -30,4 +30,9 @@ export type {
   VerificationSpend,
   VerificationCommit,
   VerificationOutcome,
+  PasskeyDetails,
+  PasskeyActivation,
+  OtpChannel,
+  Assurance,
+  Aal,
 } from '../libs/core/src';

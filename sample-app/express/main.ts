@@ -3,11 +3,13 @@ import { devSecret } from '../dev-secrets';
 import { createExpressSampleApp } from './express-sample.app';
 import { contactEmailOf } from '../shared/demo-users';
 import { devOutboxEnabled } from '../shared/dev-outbox';
+import { samplePasskeys } from '../shared/sample-passkeys';
 import { sampleBanner } from '../shared/sample-index';
 
 /** `npm run sample:express`: the plain Express sample on PORT (default 3000). */
 async function main(): Promise<void> {
   const dataDir = process.env.SAMPLE_DATA_DIR ?? join(process.cwd(), 'sample-app', '.data');
+  const port = Number(process.env.PORT ?? 3000);
   const { app } = await createExpressSampleApp({
     issuer: 'nestjs-mfa express sample',
     encryption: { keys: [{ id: 'k1', key: devSecret('MFA_ENCRYPTION_KEY', dataDir) }] },
@@ -18,8 +20,8 @@ async function main(): Promise<void> {
     // Factor changes also go to the account's address; sample-app/main.ts says why it is set here.
     contactEmail: contactEmailOf,
     sessionSecret: devSecret('SESSION_SECRET', dataDir),
+    webauthn: samplePasskeys(port),
   });
-  const port = Number(process.env.PORT ?? 3000);
   app.listen(port, () =>
     console.log(sampleBanner('nestjs-mfa Express sample', `http://localhost:${port}`, devOutboxEnabled())),
   );
