@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AuditTrail, sessionRefOf } from '../audit/audit-trail';
 import type { CodeSent, DeliveryChannel, OtpDeliveryService } from '../delivery/otp-delivery.service';
 import type { SessionVerifications } from '../enforcement/session-verifications';
@@ -98,8 +98,9 @@ export class ChallengeService {
       ruleId: decision.ruleId,
       policyVersion: decision.policyVersion,
     };
-    const purpose =
-      `${decision.policyVersion}|${decision.ruleId}|${decision.scope}|${stepsKey(decision.remaining)}`.slice(0, 191);
+    const purpose = boundedPurpose(
+      `${decision.policyVersion}|${decision.ruleId}|${decision.scope}|${stepsKey(decision.remaining)}`,
+    );
     let challenge = await store.findPendingChallenge(subject.userId, sessionRef, purpose, now);
     if (!challenge) {
       challenge = {
@@ -242,4 +243,9 @@ export class ChallengeService {
     if (!usable) return null;
     return method !== 'email' || (await this.fallback.offered(found, enabled, now)) ? found : null;
   }
+}
+
+/** The column holds 191 characters; a longer key keeps its head and a hash of the whole, so two demands never merge. */
+function boundedPurpose(key: string): string {
+  return key.length <= 191 ? key : `${key.slice(0, 126)}#${createHash('sha256').update(key).digest('hex')}`;
 }

@@ -12,6 +12,7 @@ export async function rotateSealedSecrets(
     const batch = await store.listEnrollmentsNotSealedWith(keyRing.currentKeyId, batchSize);
     if (batch.length === 0) return moved;
     for (const enrollment of batch) {
+      if (enrollment.sealedSecret === '') continue; // a pending passkey holds nothing yet
       const aad = sealedAadOf(enrollment);
       const secret = keyRing.open(enrollment.sealedSecret, aad);
       const resealed = keyRing.seal(secret, aad);

@@ -44,7 +44,7 @@ const EN: MfaMessageStrings = {
     'A code from your authenticator app was entered again after it had already been used: someone else may have seen it.',
   attemptsBurst: 'Several wrong verification codes were just entered on your account.',
   passkeyCloned:
-    'A sign-in with one of your passkeys was refused because its counter went backwards: the passkey may have been copied. Remove it and register a new one.',
+    'A sign-in with one of your passkeys was refused because its signature counter did not go up: the passkey may have been copied. Remove it and register a new one.',
   lockedOut: 'Sign-in with {{channel}} was paused after too many wrong codes.',
 };
 
@@ -70,7 +70,7 @@ const TR: MfaMessageStrings = {
     'Doğrulama uygulamanızdan bir kod, daha önce kullanıldıktan sonra yeniden girildi: kodu başka biri görmüş olabilir.',
   attemptsBurst: 'Hesabınızda az önce birkaç yanlış doğrulama kodu girildi.',
   passkeyCloned:
-    'Geçiş anahtarlarınızdan biriyle yapılan giriş, sayacı geriye gittiği için reddedildi: anahtar kopyalanmış olabilir. Kaldırıp yenisini kaydedin.',
+    'Geçiş anahtarlarınızdan biriyle yapılan giriş, imza sayacı artmadığı için reddedildi: anahtar kopyalanmış olabilir. Kaldırıp yenisini kaydedin.',
   lockedOut: 'Çok sayıda yanlış kod nedeniyle {{channel}} ile giriş geçici olarak durduruldu.',
 };
 
@@ -97,7 +97,7 @@ const DE: MfaMessageStrings = {
     'Ein Code Ihrer Authenticator-App wurde erneut eingegeben, nachdem er bereits verwendet worden war: Jemand anderes könnte ihn gesehen haben.',
   attemptsBurst: 'Soeben wurden mehrere falsche Bestätigungscodes für Ihr Konto eingegeben.',
   passkeyCloned:
-    'Eine Anmeldung mit einem Ihrer Passkeys wurde abgelehnt, weil sein Zähler zurückging: Der Passkey könnte kopiert worden sein. Entfernen Sie ihn und registrieren Sie einen neuen.',
+    'Eine Anmeldung mit einem Ihrer Passkeys wurde abgelehnt, weil sein Signaturzähler nicht gestiegen ist: Der Passkey könnte kopiert worden sein. Entfernen Sie ihn und registrieren Sie einen neuen.',
   lockedOut: 'Die Anmeldung mit {{channel}} wurde nach zu vielen falschen Codes vorübergehend gesperrt.',
 };
 

@@ -1,4 +1,5 @@
 import type { ResolvedMfaContext } from '../options/mfa-context';
+import type { RequirementStep } from '../policy/requirement';
 import type { MfaTarget, RequestContext } from '../policy/request-context';
 import type { EnrollmentRecord } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
@@ -17,19 +18,28 @@ export class Reauthentication {
     await this.enforcer.enforce(subject, this.target(), context);
   }
 
-  /** Only a user with no factor may change them on the password alone; returns the enrollments, read for the check anyway. */
-  async requireIfEnrolled(subject: MfaSubject, context: RequestContext): Promise<EnrollmentRecord[]> {
+  /**
+   * Only a user with no factor may change them on the password alone; returns the enrollments,
+   * read for the check anyway. `phishingResistantIfHeld`: a user who holds a passkey must use
+   * one, so a relayed TOTP or SMS code cannot add an attacker's passkey beside it.
+   */
+  async requireIfEnrolled(
+    subject: MfaSubject,
+    context: RequestContext,
+    phishingResistantIfHeld = false,
+  ): Promise<EnrollmentRecord[]> {
     const enrollments = await this.deps.store.listEnrollments(subject.userId);
-    if (enrollments.some((e) => e.status === 'active')) await this.enforcer.enforce(subject, this.target(), context);
+    const active = enrollments.filter((e) => e.status === 'active');
+    const passkeyHeld = phishingResistantIfHeld && active.some((e) => e.type === 'webauthn');
+    if (active.length) await this.enforcer.enforce(subject, this.target(passkeyHeld), context);
     return enrollments;
   }
 
   /** Changing factors needs a recent verification (OWASP: reauthenticate with an existing factor). */
-  private target(): MfaTarget {
-    return {
-      service: 'mfa',
-      operation: 'manage-factors',
-      requirement: { steps: [{ factors: 'any', maxAge: this.deps.reauthMaxAge }] },
-    };
+  private target(phishingResistant = false): MfaTarget {
+    const step: RequirementStep = phishingResistant
+      ? { factors: ['webauthn'], maxAge: this.deps.reauthMaxAge, phishingResistant: true }
+      : { factors: 'any', maxAge: this.deps.reauthMaxAge };
+    return { service: 'mfa', operation: 'manage-factors', requirement: { steps: [step] } };
   }
 }

@@ -20,7 +20,7 @@ import type { PendingEnrollments } from './pending-enrollments';
 
 type Deps = Pick<
   ResolvedMfaContext,
-  'store' | 'clock' | 'keyRing' | 'totp' | 'totpProfile' | 'issuer' | 'enrollmentTtlMs' | 'delivery'
+  'store' | 'clock' | 'keyRing' | 'totp' | 'totpProfile' | 'issuer' | 'enrollmentTtlMs' | 'delivery' | 'webauthn'
 >;
 
 /** Shown once, at enrollment start: the only response that ever carries the seed. */
@@ -180,6 +180,6 @@ export class EnrollmentService {
   }
 
   list(subject: MfaSubject): Promise<EnrollmentSummary> {
-    return enrollmentSummary(this.ctx.store, subject.userId);
+    return enrollmentSummary(this.ctx.store, subject.userId, this.ctx.webauthn?.config.authenticatorNames);
   }
 }

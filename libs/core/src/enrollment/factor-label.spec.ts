@@ -1,5 +1,5 @@
 import { MfaError } from '../errors/mfa.error';
-import { defaultTotpLabel, normalizeDisplayText, normalizeLabel, optionalLabel } from './factor-label';
+import { defaultLabel, normalizeDisplayText, normalizeLabel, optionalLabel } from './factor-label';
 
 describe('factor labels', () => {
   it('trims, and counts characters rather than UTF-16 units', () => {
@@ -53,9 +53,9 @@ describe('factor labels', () => {
   });
 
   it('names unnamed apps apart, reusing a freed name', () => {
-    expect(defaultTotpLabel([])).toBe('Authenticator app');
-    expect(defaultTotpLabel(['Authenticator app', null])).toBe('Authenticator app 2');
-    expect(defaultTotpLabel(['Authenticator app 2', 'Phone'])).toBe('Authenticator app');
-    expect(defaultTotpLabel(['Authenticator app', 'Authenticator app 2'])).toBe('Authenticator app 3');
+    expect(defaultLabel([])).toBe('Authenticator app');
+    expect(defaultLabel(['Authenticator app', null])).toBe('Authenticator app 2');
+    expect(defaultLabel(['Authenticator app 2', 'Phone'])).toBe('Authenticator app');
+    expect(defaultLabel(['Authenticator app', 'Authenticator app 2'])).toBe('Authenticator app 3');
   });
 });

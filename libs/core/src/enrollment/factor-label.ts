@@ -37,7 +37,7 @@ export function optionalLabel(raw: string | undefined | null): string | null {
  * Two unnamed authenticator apps (or passkeys) must still be told apart at a challenge:
  * "Authenticator app", then "Authenticator app 2", … skipping names already taken.
  */
-export function defaultTotpLabel(taken: ReadonlyArray<string | null>, base = DEFAULT_TOTP_LABEL): string {
+export function defaultLabel(taken: ReadonlyArray<string | null>, base = DEFAULT_TOTP_LABEL): string {
   const used = new Set(taken);
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base} ${n}`;

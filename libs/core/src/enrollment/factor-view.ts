@@ -32,8 +32,11 @@ export interface EnrollmentSummary {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** What a user or admin sees of a factor: never its secret, and a phone or address only masked. */
-export function toView(e: EnrollmentRecord): FactorView {
+/**
+ * What a user or admin sees of a factor: never its secret, and a phone or address only masked.
+ * `names`: the configured `webauthn.authenticatorNames`, over the built-in list.
+ */
+export function toView(e: EnrollmentRecord, names: Record<string, string> = {}): FactorView {
   const view: FactorView = {
     id: e.id,
     type: e.type,
@@ -46,7 +49,7 @@ export function toView(e: EnrollmentRecord): FactorView {
   if (e.maskedTarget) view.maskedTarget = e.maskedTarget;
   if (e.passkey) {
     const { aaguid, backupEligible, backedUp, transports } = e.passkey;
-    view.passkey = { authenticator: authenticatorName(aaguid), aaguid, backupEligible, backedUp, transports };
+    view.passkey = { authenticator: authenticatorName(aaguid, names), aaguid, backupEligible, backedUp, transports };
   }
   return view;
 }
@@ -55,10 +58,11 @@ export function toView(e: EnrollmentRecord): FactorView {
 export async function enrollmentSummary(
   store: Pick<MfaStore, 'listEnrollments' | 'listUnusedBackupCodes'>,
   userId: string,
+  names: Record<string, string> = {},
 ): Promise<EnrollmentSummary> {
   const [enrollments, codes] = await Promise.all([store.listEnrollments(userId), store.listUnusedBackupCodes(userId)]);
   return {
-    factors: enrollments.filter((e) => e.status === 'active').map(toView),
+    factors: enrollments.filter((e) => e.status === 'active').map((e) => toView(e, names)),
     backupCodes: { remaining: codes.length },
   };
 }

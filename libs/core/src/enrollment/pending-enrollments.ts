@@ -9,7 +9,7 @@ import type { MfaSubject } from '../subject';
 import type { BackupCodesService } from './backup-codes.service';
 import { assuranceOf, type Assurance } from '../factors/assurance';
 import { authenticatorName } from '../factors/passkey/authenticator-names';
-import { defaultTotpLabel } from './factor-label';
+import { defaultLabel } from './factor-label';
 import { FactorView, toView } from './factor-view';
 
 type Deps = Pick<ResolvedMfaContext, 'store' | 'enrollmentTtlMs' | 'webauthn'>;
@@ -72,7 +72,7 @@ export class PendingEnrollments {
       type === 'webauthn'
         ? ((aaguid && authenticatorName(aaguid, this.ctx.webauthn?.config.authenticatorNames)) ?? 'Passkey')
         : undefined;
-    const label = defaultTotpLabel(
+    const label = defaultLabel(
       taken.map((e) => e.label),
       base,
     );
@@ -88,7 +88,13 @@ export class PendingEnrollments {
   ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     if ((enrollment.type === 'totp' || enrollment.type === 'webauthn') && enrollment.label === null)
       enrollment = { ...enrollment, label: await this.nameUnnamed(enrollment) };
-    await this.sessions.record(subject, enrollment.type, now, context, passkeyAssurance(enrollment));
+    // A passkey added on the strength of another factor is not itself a verification of this
+    // session: that would lend the weaker factor phishing resistance. As the first factor it is.
+    const firstFactor = !(await this.ctx.store.listEnrollments(subject.userId)).some(
+      (e) => e.status === 'active' && e.id !== enrollment.id,
+    );
+    if (enrollment.type !== 'webauthn' || firstFactor)
+      await this.sessions.record(subject, enrollment.type, now, context, passkeyAssurance(enrollment));
     if ((await this.ctx.store.findUserState(subject.userId))?.reenrollmentForcedAt != null)
       await this.ctx.store.setReenrollmentForced(subject.userId, null);
     this.audit.record(subject, {
@@ -106,12 +112,15 @@ export class PendingEnrollments {
     });
     const hasCodes = (await this.ctx.store.listUnusedBackupCodes(subject.userId)).length > 0;
     const backupCodes = hasCodes ? undefined : await this.backupCodes.issue(subject);
-    const factor = toView({ ...enrollment, status: 'active', confirmedAt: now, lastUsedAt: now });
+    const factor = toView(
+      { ...enrollment, status: 'active', confirmedAt: now, lastUsedAt: now },
+      this.ctx.webauthn?.config.authenticatorNames,
+    );
     return backupCodes ? { factor, backupCodes } : { factor };
   }
 }
 
-/** A passkey proven at registration counts like one used at a challenge; UV is not known here, so it is not claimed. */
+/** A first passkey proven at registration counts like one used at a challenge; user verification is not claimed for it. */
 function passkeyAssurance(enrollment: EnrollmentRecord): Assurance | undefined {
   if (enrollment.type !== 'webauthn' || !enrollment.passkey) return undefined;
   return assuranceOf('webauthn', { backupEligible: enrollment.passkey.backupEligible, userVerified: false });

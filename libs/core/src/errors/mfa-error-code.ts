@@ -29,6 +29,7 @@ export const MFA_ERROR_CODES = {
   },
   RESEND_TOO_SOON: { status: 429, message: 'A code was sent moments ago. Wait before asking for another.' },
   DELIVERY_LIMIT_REACHED: { status: 429, message: 'Too many codes were sent. Try again later.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests of this kind. Try again later.' },
   DELIVERY_FAILED: { status: 503, message: 'The code could not be sent. Try again in a moment.' },
   DELIVERY_CALLBACK_REJECTED: { status: 403, message: 'The delivery report could not be authenticated.' },
   LAST_FACTOR_REQUIRED: {

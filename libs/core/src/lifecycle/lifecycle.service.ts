@@ -18,7 +18,7 @@ export interface UserMfaView extends EnrollmentSummary {
   enrollment: { requiredSince: string | null; reenrollmentForcedAt: string | null };
 }
 
-type Deps = Pick<ResolvedMfaContext, 'store' | 'clock'>;
+type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'webauthn'>;
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
 /**
@@ -66,7 +66,7 @@ export class LifecycleService {
       outcome: 'success',
       enrollmentId: target.id,
     });
-    return toView({ ...target, label });
+    return toView({ ...target, label }, this.deps.webauthn?.config.authenticatorNames);
   }
 
   /** An admin's reset of one factor. */
@@ -98,7 +98,7 @@ export class LifecycleService {
 
   async viewUser(userId: string, lockout: UserMfaView['lockout']): Promise<UserMfaView> {
     const [summary, devices, state] = await Promise.all([
-      enrollmentSummary(this.deps.store, userId),
+      enrollmentSummary(this.deps.store, userId, this.deps.webauthn?.config.authenticatorNames),
       this.devices.list(userId),
       this.deps.store.findUserState(userId),
     ]);

@@ -75,8 +75,10 @@ export function policyHash(doc: PolicyDocument): string {
   return createHash('sha256').update(canonicalJson(doc)).digest('hex');
 }
 
-/** Compiles a document that `validatePolicy` accepted. */
-/** `available`: the factors this deployment can serve (passkeys only with `webauthn` options); nothing else is enabled. */
+/**
+ * Compiles a document that `validatePolicy` accepted. `available`: the factors this deployment
+ * can serve (passkeys only with `webauthn` options); nothing else is enabled.
+ */
 export function compilePolicy(
   doc: PolicyDocument,
   version: number,

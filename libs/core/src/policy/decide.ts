@@ -1,8 +1,12 @@
-import { assuranceOfRecord, type Assurance } from '../factors/assurance';
+import type { Assurance } from '../factors/assurance';
 import type { FactorType } from '../factors/factor-type';
 import type { CompiledPolicy, CompiledRule } from './compile-policy';
-import { acceptedFactors, isSingleUse, meetsAssurance, RequirementStep } from './requirement';
+import { evaluateChain } from './evaluate-chain';
+import type { RequirementStep } from './requirement';
 import { MfaTarget, RequestContext, scopeOf, VerificationBaseline } from './request-context';
+
+export { evaluateChain };
+export type { ChainResult } from './evaluate-chain';
 
 /** A factor this session verified: when, in what context, by which verification event. */
 export interface VerifiedFactor {
@@ -151,120 +155,4 @@ function matches(
   if (w.sensitivity && !w.sensitivity.some((label) => sensitivity.has(label))) return false;
   if (w.machine !== undefined && (context.machine ?? false) !== w.machine) return false;
   return true;
-}
-
-/** A verification stops counting when the request's context departs from its baseline as the policy says. */
-export function driftOf(
-  baseline: VerificationBaseline | undefined,
-  context: RequestContext,
-  policy: CompiledPolicy,
-): Drift | null {
-  const b = baseline ?? {};
-  const c = policy.continuous;
-  if (c.countryChange && b.country !== undefined && context.country !== b.country)
-    return { kind: 'country', from: b.country, to: context.country ?? 'unknown' };
-  if (c.riskIncrease !== undefined && (context.risk ?? 0) > (b.risk ?? 0) + c.riskIncrease)
-    return { kind: 'risk', from: b.risk ?? 0, to: context.risk ?? 0 };
-  if (c.trustDrop && b.deviceTrusted && !context.deviceTrusted) return { kind: 'trust' };
-  return null;
-}
-
-export function describeDrift(drift: Drift): string {
-  if (drift.kind === 'country') return `country changed from ${drift.from} to ${drift.to}`;
-  if (drift.kind === 'risk') return `risk rose from ${drift.from} to ${drift.to}`;
-  return 'device trust dropped';
-}
-
-export type ChainResult =
-  | { satisfied: true; grants: string[] }
-  | { satisfied: false; remaining: RequirementStep[]; reason: string; drift?: Drift };
-
-/**
- * Steps must be met in order by distinct verifications: each by the earliest usable one no
- * older than the previous step's. Non-single-use steps of a chain accept disjoint factors
- * (validatePolicy), so taking the earliest is never worse than any other choice.
- */
-export function evaluateChain(
-  steps: RequirementStep[],
-  policy: CompiledPolicy,
-  context: RequestContext,
-  evidence: Evidence,
-  scope: string,
-  now: number,
-): ChainResult {
-  let floor = -Infinity;
-  const usedEvents = new Set<string>();
-  const grants: string[] = [];
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i];
-    const accepted = step.factors === 'any' ? policy.enabled : acceptedFactors(step, policy.enabled);
-    const unmet = (reason: string, drift?: Drift): ChainResult => ({
-      satisfied: false,
-      remaining: steps.slice(i),
-      reason: `step ${i + 1} of ${steps.length} (${accepted.join('|')}) ${reason}`,
-      ...(drift && { drift }),
-    });
-    if (isSingleUse(step)) {
-      const grant = evidence.grants
-        .filter(
-          (g) =>
-            g.scope === scope &&
-            accepted.includes(g.factor) &&
-            meetsAssurance(step, g.factor, assuranceOfRecord(g).aal) &&
-            g.expiresAt > now &&
-            g.createdAt >= floor &&
-            !usedEvents.has(g.eventId),
-        )
-        .sort((a, b) => a.createdAt - b.createdAt)[0];
-      if (!grant) return unmet('needs a fresh single-use verification for this operation');
-      floor = grant.createdAt;
-      usedEvents.add(grant.eventId);
-      grants.push(grant.id);
-      continue;
-    }
-    if (step.allowTrustedDevice && step.maxAge === undefined && context.deviceTrusted) continue;
-    const oldest = step.maxAge === undefined ? -Infinity : now - step.maxAge * 1000;
-    let drift: Drift | null = null;
-    let usable: VerifiedFactor | undefined;
-    // One pass, no allocations: this runs on every guarded request.
-    for (const v of evidence.verified) {
-      if (
-        !accepted.includes(v.factor) ||
-        v.verifiedAt < floor ||
-        v.verifiedAt < oldest ||
-        usedEvents.has(v.eventId) ||
-        !meetsAssurance(step, v.factor, assuranceOfRecord(v).aal)
-      )
-        continue;
-      if (usable && usable.verifiedAt <= v.verifiedAt) continue;
-      const moved = driftOf(v.baseline, context, policy);
-      if (moved !== null) {
-        drift ??= moved;
-        continue;
-      }
-      usable = v;
-    }
-    if (!usable && drift) return unmet(`was verified, but ${describeDrift(drift)}`, drift);
-    if (!usable)
-      return unmet(
-        step.maxAge !== undefined ? `needs a verification within ${step.maxAge}s` : 'is not verified in this session',
-      );
-    floor = usable.verifiedAt;
-    usedEvents.add(usable.eventId);
-    if (policy.passkeyAsTwoFactors && meetsNextStepToo(usable, steps[i + 1], now)) i++;
-  }
-  return { satisfied: true, grants };
-}
-
-/**
- * `methods.passkeyAsTwoFactors`: a passkey used with user verification is possession plus
- * knowledge or inherence, so it may stand for the next step of the chain as well, whatever
- * factors that step names, as long as the verification is fresh and strong enough for it.
- * Never for a single-use step: a grant is spent by one operation, not carried over.
- */
-function meetsNextStepToo(v: VerifiedFactor, next: RequirementStep | undefined, now: number): boolean {
-  const assurance = assuranceOfRecord(v);
-  if (!next || isSingleUse(next) || !assurance.multiFactor) return false;
-  if (next.maxAge !== undefined && v.verifiedAt < now - next.maxAge * 1000) return false;
-  return meetsAssurance(next, v.factor, assurance.aal);
 }

@@ -1,10 +1,11 @@
 import { AuditTrail } from '../audit/audit-trail';
 import { MfaError } from '../errors/mfa.error';
 import { MfaConfigurationError } from '../errors/mfa-configuration.error';
-import { FACTOR_TYPES } from '../factors/factor-type';
+import { FACTOR_TYPES, type FactorType } from '../factors/factor-type';
 import { CompiledPolicy, compilePolicy, policyHash } from '../policy/compile-policy';
 import { PolicyDocument } from '../policy/policy-document';
-import { validatePolicy } from '../policy/validate-policy';
+import { unmeetableSteps } from '../policy/unmeetable-steps';
+import { PolicyProblem, validatePolicy } from '../policy/validate-policy';
 import { PolicyVersionRecord } from '../ports/mfa-store.port';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 
@@ -86,7 +87,7 @@ export class PolicyService {
 
   /** Stores a new version (not yet active). Invalid documents are refused with the paths of their errors. */
   async create(document: unknown, author: string, comment?: string): Promise<PolicyVersionView> {
-    const problems = validatePolicy(document);
+    const problems = this.problemsOf(document);
     if (problems.length) throw new MfaError('POLICY_INVALID', { errors: problems });
     const doc = document as PolicyDocument;
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -144,9 +145,17 @@ export class PolicyService {
   }
 
   /** Passkeys count as enabled only where `webauthn` is configured, so no challenge offers what cannot be served. */
+  private get available(): readonly FactorType[] {
+    return this.ctx.webauthn ? FACTOR_TYPES : FACTOR_TYPES.filter((f) => f !== 'webauthn');
+  }
+
   private compile(doc: PolicyDocument, version: number): CompiledPolicy {
-    const available = this.ctx.webauthn ? FACTOR_TYPES : FACTOR_TYPES.filter((f) => f !== 'webauthn');
-    return compilePolicy(doc, version, available);
+    return compilePolicy(doc, version, this.available);
+  }
+
+  private problemsOf(document: unknown): PolicyProblem[] {
+    const problems = validatePolicy(document);
+    return problems.length ? problems : unmeetableSteps(document as PolicyDocument, this.available);
   }
 
   private async load(boot: boolean): Promise<void> {
@@ -162,7 +171,7 @@ export class PolicyService {
   }
 
   private async bootFromOptions(document: PolicyDocument): Promise<void> {
-    const problems = validatePolicy(document);
+    const problems = this.problemsOf(document);
     if (problems.length) {
       throw new MfaConfigurationError(
         `The policy in the options is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,

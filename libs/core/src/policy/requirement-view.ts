@@ -1,5 +1,5 @@
 import type { FactorType } from '../factors/factor-type';
-import type { RequirementStep } from './requirement';
+import { acceptedFactors, type RequirementStep } from './requirement';
 
 /**
  * A step as every HTTP answer shows it. `factors` is always a list, so clients never
@@ -19,7 +19,9 @@ export interface RequirementStepView {
 export function stepView(step: RequirementStep, enabled: readonly FactorType[]): RequirementStepView {
   // Sorted like explicit lists (compileStep, buildRequirement), so equal demands look equal.
   const view: RequirementStepView =
-    step.factors === 'any' ? { factors: [...enabled].sort(), any: true } : { factors: [...step.factors] };
+    step.factors === 'any'
+      ? { factors: acceptedFactors(step, enabled).sort(), any: true }
+      : { factors: [...step.factors] };
   if (step.maxAge !== undefined) view.maxAge = step.maxAge;
   if (step.allowTrustedDevice) view.allowTrustedDevice = true;
   if (step.phishingResistant) view.phishingResistant = true;

@@ -44,6 +44,10 @@ export function buildRequirement(input: RequirementInput = {}): Requirement {
   const { factors, maxAge, allowTrustedDevice, phishingResistant, minAal } = input;
   if (minAal !== undefined && minAal !== 2 && minAal !== 3)
     throw new MfaConfigurationError(`minAal must be 2 or 3 (got ${minAal}).`);
+  if (allowTrustedDevice && (phishingResistant || minAal !== undefined))
+    throw new MfaConfigurationError(
+      'allowTrustedDevice never satisfies a phishing-resistant or minAal step: drop one.',
+    );
   if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge < 0)) {
     throw new MfaConfigurationError(`maxAge must be a whole number of seconds, 0 or more (got ${maxAge}).`);
   }

@@ -65,6 +65,8 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
         path,
         `only a passkey meets ${v.phishingResistant === true ? 'phishingResistant' : 'minAal 3'}: add "webauthn"`,
       );
+    if (v.allowTrustedDevice === true && (v.phishingResistant === true || v.minAal !== undefined))
+      fail(`${path}.allowTrustedDevice`, 'a trusted device never satisfies a phishing-resistant or minAal step');
     if (v.minAal === 2 && named && named.every((f) => f === 'email'))
       fail(`${path}.minAal`, 'an email code reaches AAL1 only; accept another factor too');
   };

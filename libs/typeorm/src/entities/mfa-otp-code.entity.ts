@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from './epoch-ms.transformer';
 
-/** SMS and email codes: a keyed digest, never the code; `consumed_at` is set once, by one UPDATE. */
+/** SMS and email codes and WebAuthn challenges: a keyed digest, never the value; `consumed_at` is set once, by one UPDATE. */
 @Entity({ name: 'mfa_otp_codes' })
 @Index('idx_mfa_otp_codes_purpose', ['userId', 'purpose'])
 @Index('idx_mfa_otp_codes_message', ['provider', 'messageId'])

@@ -1,7 +1,7 @@
 /**
  * Well-known passkey providers by AAGUID, so a profile can say "iCloud Keychain" rather
- * than a UUID. Without attestation an AAGUID is the authenticator's own claim: a label for
- * the user, never a basis for a decision (use `allowedAaguids` with direct attestation).
+ * than a UUID. An AAGUID is the authenticator's own claim unless an attestation anchored in
+ * the vendor's roots proves it: a label for the user, never a basis for a decision.
  */
 const KNOWN: Record<string, string> = {
   'fbfc3007-154e-4ecc-8c0b-6e020557d7bd': 'iCloud Keychain',

@@ -51,7 +51,7 @@ export class PasskeyEnrollment {
   async start(subject: MfaSubject, rawLabel?: string, context: RequestContext = {}): Promise<PasskeyEnrollmentStart> {
     const ceremony = this.ceremony();
     const label = optionalLabel(rawLabel);
-    const enrollments = await this.reauth.requireIfEnrolled(subject, context);
+    const enrollments = await this.reauth.requireIfEnrolled(subject, context, true);
     const now = this.ctx.clock.now();
     await this.pending.prune(subject.userId, enrollments, 'webauthn', now);
     const id = randomUUID();
@@ -178,7 +178,9 @@ export class PasskeyEnrollment {
 
   /**
    * WebAuthn's user handle must not be personal data (§14.6.1): a keyed digest of the user id,
-   * so the same account always gets the same handle and the handle alone names no one.
+   * so the handle alone names no one. It is stable while the current key is; after a key
+   * rotation a new registration gets a new handle, which only means one authenticator may
+   * keep two credentials for the account.
    */
   private userHandle(userId: string): Uint8Array {
     const mac = this.ctx.keyRing.digest(`webauthn-user-handle|${userId}`).split('.').pop()!;

@@ -1,5 +1,6 @@
 import { sessionRefOf } from '../../audit/audit-trail';
 import type { ChallengeService } from '../../challenges/challenge.service';
+import { counterUserKey } from '../../counters/counter-user-key';
 import { MfaError } from '../../errors/mfa.error';
 import type { ResolvedMfaContext } from '../../options/mfa-context';
 import { meetsAssurance, RequirementStep } from '../../policy/requirement';
@@ -11,7 +12,11 @@ import { openPasskey } from './passkey-credential';
 import type { PasskeyFilter } from './passkey.verifier';
 import type { PublicKeyCredentialRequestOptionsJSON } from './webauthn.ceremony';
 
-type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'keyRing' | 'webauthn'>;
+type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'keyRing' | 'webauthn' | 'counters'>;
+
+/** Options requests per user in OPTIONS_WINDOW_MS: each writes a row, so a session cannot grow the table at will. */
+const OPTIONS_PER_WINDOW = 30;
+const OPTIONS_WINDOW_MS = 10 * 60_000;
 
 /** The options for `navigator.credentials.get()` that answer one MFA challenge. */
 export interface PasskeyRequest {
@@ -47,6 +52,9 @@ export class PasskeyRequests {
     const now = this.deps.clock.now();
     const found = await this.challenges.findUsable(subject, sessionRefOf(subject.sessionId), challengeId, 'webauthn');
     if (!found) throw new MfaError('CHALLENGE_NOT_FOUND');
+    const key = `webauthn:${counterUserKey(subject.userId)}:options`;
+    const hit = await this.deps.counters.hit(key, OPTIONS_PER_WINDOW, OPTIONS_WINDOW_MS, now);
+    if (!hit.allowed) throw new MfaError('RATE_LIMITED', {}, Math.max(1, Math.ceil(hit.retryAfterMs / 1000)));
     const eligible = passkeysFor(found.requirement.steps[0]);
     const allow = (await this.deps.store.listEnrollments(subject.userId))
       .filter((e) => e.type === 'webauthn' && e.status === 'active' && eligible(e))

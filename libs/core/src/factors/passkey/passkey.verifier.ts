@@ -46,9 +46,8 @@ export class PasskeyVerifier {
     const { enrollment, credential } = found;
     const verified = await ceremony.verifyAssertion(answer, challenge!, credential);
     if (!verified) return this.refused(subject, 'assertion failed verification', enrollment.id);
-    const stored = enrollment.lastStep ?? 0;
-    if ((verified.signCount > 0 || stored > 0) && verified.signCount <= stored) {
-      await this.cloned(subject, enrollment, stored, verified.signCount);
+    if (counterDidNotRise(enrollment.lastStep, verified.signCount)) {
+      await this.cloned(subject, enrollment, enrollment.lastStep ?? 0, verified.signCount);
       return false;
     }
     const assurance = assuranceOf('webauthn', {
@@ -59,8 +58,8 @@ export class PasskeyVerifier {
       { kind: 'passkey', challengeCodeId: live.id, enrollmentId: enrollment.id, signCount: verified.signCount },
       assurance,
     );
-    // Lost a race: another request spent the challenge, or moved the counter past this one.
-    if (outcome === 'already_spent') this.refused(subject, 'challenge or counter spent concurrently', enrollment.id);
+    if (outcome === 'already_spent')
+      await this.lostRace(subject, enrollment, verified.signCount, { challengeId, challenge: challenge!, now });
     return outcome === 'committed';
   }
 
@@ -88,6 +87,25 @@ export class PasskeyVerifier {
     return null;
   }
 
+  /**
+   * The conditional write refused: another request spent this challenge (the same assertion
+   * sent twice), or — with this challenge still unspent — moved the counter to or past this
+   * one: two authenticators signing at once, which is a clone too.
+   */
+  private async lostRace(
+    subject: MfaSubject,
+    enrollment: EnrollmentRecord,
+    signCount: number,
+    asked: { challengeId: string; challenge: string; now: number },
+  ): Promise<void> {
+    const { challengeId, challenge, now } = asked;
+    const unspent = await this.challenges.match(subject.userId, { challenge: challengeId }, challenge, now);
+    const current = unspent && (await this.deps.store.findEnrollment(subject.userId, enrollment.id));
+    if (current && counterDidNotRise(current.lastStep, signCount))
+      await this.cloned(subject, enrollment, current.lastStep ?? 0, signCount);
+    else this.refused(subject, 'challenge spent concurrently', enrollment.id);
+  }
+
   private async cloned(subject: MfaSubject, enrollment: EnrollmentRecord, stored: number, seen: number): Promise<void> {
     this.audit.record(subject, {
       type: 'webauthn.cloned_authenticator',
@@ -111,6 +129,12 @@ export class PasskeyVerifier {
     });
     return false;
   }
+}
+
+/** WebAuthn §6.1.1: a counter that stays 0 means the authenticator keeps none; otherwise it must rise. */
+function counterDidNotRise(stored: number | null, seen: number): boolean {
+  const last = stored ?? 0;
+  return (seen > 0 || last > 0) && seen <= last;
 }
 
 function isAssertion(answer: unknown): answer is AuthenticationResponseJSON {

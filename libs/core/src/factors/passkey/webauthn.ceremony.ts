@@ -138,13 +138,21 @@ export class WebAuthnCeremony {
   }
 }
 
-/** The challenge a response answers, read from its clientDataJSON; null when it is not there. */
+/**
+ * The challenge a response answers, read from its clientDataJSON; null when it is not there,
+ * or when the ceremony ran in a cross-origin frame (no top origin is ever expected here, so a
+ * framed page — clickjacking — cannot collect a signature).
+ */
 export function challengeOf(response: { response?: { clientDataJSON?: unknown } }): string | null {
   const encoded = response?.response?.clientDataJSON;
   if (typeof encoded !== 'string' || encoded.length > 8192) return null;
   try {
-    const challenge = (JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as { challenge?: unknown })
-      .challenge;
+    const clientData = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as {
+      challenge?: unknown;
+      crossOrigin?: unknown;
+    };
+    const { challenge } = clientData ?? {};
+    if (clientData?.crossOrigin === true) return null;
     return typeof challenge === 'string' && challenge.length > 0 && challenge.length <= 128 ? challenge : null;
   } catch {
     return null;

@@ -95,6 +95,12 @@ describe('resolveWebAuthn', () => {
       { attestation: 'direct', allowedAaguids: ['yubikey-5'] },
       /allowedAaguids: 'yubikey-5' is not an AAGUID \(a UUID\)/,
     ],
+    ['an authenticatorNames key that is no AAGUID', { authenticatorNames: { yubikey: 'Key' } }, /not an AAGUID/],
+    [
+      'an authenticatorNames value too long for a label',
+      { authenticatorNames: { 'cb69481e-8ff7-4039-93ec-0a2729a154a8': 'k'.repeat(65) } },
+      /1 to 64 characters/,
+    ],
   ])('refuses %s at boot, saying how to fix it', (_name, patch, message) => {
     expect(resolve(patch)).toThrow(MfaConfigurationError);
     expect(resolve(patch)).toThrow(/^webauthn: /);

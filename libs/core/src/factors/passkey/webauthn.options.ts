@@ -18,7 +18,11 @@ export interface WebAuthnOptions {
    * @default 'none'
    */
   attestation?: 'none' | 'direct';
-  /** With `attestation: 'direct'`: only these authenticator models (AAGUIDs) may be registered. */
+  /**
+   * With `attestation: 'direct'`: only authenticators whose attestation names one of these
+   * models (AAGUIDs) may be registered. No FIDO Metadata Service is consulted, so a
+   * self-attestation's AAGUID is the authenticator's own claim.
+   */
   allowedAaguids?: string[];
   /** Names for AAGUIDs beyond the built-in list, shown in the profile and the admin view. */
   authenticatorNames?: Record<string, string>;
@@ -77,7 +81,13 @@ export function resolveWebAuthn(options: WebAuthnOptions | undefined, issuer: st
   for (const aaguid of allowed ?? [])
     if (!UUID.test(aaguid)) throw fail(`allowedAaguids: '${aaguid}' is not an AAGUID (a UUID).`);
   const names: Record<string, string> = {};
-  for (const [aaguid, name] of Object.entries(options.authenticatorNames ?? {})) names[aaguid.toLowerCase()] = name;
+  for (const [aaguid, name] of Object.entries(options.authenticatorNames ?? {})) {
+    if (!UUID.test(aaguid.toLowerCase())) throw fail(`authenticatorNames: '${aaguid}' is not an AAGUID (a UUID).`);
+    // Names become labels, so they follow the label rule's length.
+    if (typeof name !== 'string' || name.trim().length === 0 || [...name.trim()].length > 64)
+      throw fail(`authenticatorNames['${aaguid}'] must be a name of 1 to 64 characters.`);
+    names[aaguid.toLowerCase()] = name.trim();
+  }
   return {
     rpId,
     rpName: options.rpName ?? issuer,
