@@ -125,7 +125,7 @@ describe.each(BACKENDS.flatMap((b) => ADAPTERS.map((a) => [`${b.name} via ${a}`,
       seen(
         await fresh
           .post('/mfa/admin/policy/versions')
-          .send({ document: { rules: [{ id: 'bad', require: 'webauthn' }] } })
+          .send({ document: { rules: [{ id: 'bad', require: 'fido' }] } })
           .expect(400),
       );
 
