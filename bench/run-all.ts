@@ -19,6 +19,7 @@ const BENCHES = [
   { id: 'P4-P5', file: 'round-trips.bench.js', script: 'bench:round-trips' },
   { id: 'P6', file: 'two-instances.bench.js', script: 'bench:instances' },
   { id: 'P7', file: 'lockout-overshoot.bench.js', script: 'bench:lockout' },
+  { id: 'P8', file: 'passkey-challenge.bench.js', script: 'bench:passkey' },
 ];
 
 function installBetterAuth(): void {

@@ -8,6 +8,8 @@
  *   MFA_BENCH_SQLITE_FILE, MFA_BENCH_POSTGRES_URL, MFA_BENCH_REDIS_URL
  *   MFA_BENCH_KEY, MFA_BENCH_SESSION_SECRET   shared by two instances of one run
  *   MFA_BENCH_LOCK_MAX             lockout.maxAttempts (default 5, the library's default)
+ *   MFA_BENCH_WEBAUTHN=1           passkeys on (RP 'localhost', origin http://localhost:3000); /bench/seed then
+ *                                  takes `passkeys` (P8). Off by default, so the other figures keep their app.
  *
  * Internal endpoints (never part of a measurement): /bench/cpu, /bench/seed, /bench/trace, /bench/crypto.
  */
@@ -38,6 +40,9 @@ import {
   totpSecretAad,
   TotpFactor,
 } from '../../libs/core/src';
+import { credentialKeyOf } from '../../libs/core/src/factors/passkey/passkey-enrollment';
+import { sealPasskey } from '../../libs/core/src/factors/passkey/passkey-credential';
+import type { RegistrationResponseJSON, WebAuthnCeremony } from '../../libs/core/src/factors/passkey/webauthn.ceremony';
 import { DevOutbox } from '../../libs/delivery/src';
 import type { CounterStore, MfaStore } from '../../libs/core/src';
 import { RedisCounterStore } from '../../libs/redis/src';
@@ -132,12 +137,73 @@ async function main(): Promise<void> {
     ...(counters ? { counters } : {}),
     ...(sessionCacheTtl === undefined ? {} : { sessionCacheTtl }),
     lockout: { maxAttempts: lockMax },
+    ...(process.env.MFA_BENCH_WEBAUTHN === '1'
+      ? { webauthn: { rpId: 'localhost', origins: ['http://localhost:3000'] } }
+      : {}),
   });
   const engine: MfaEngine = await mfa.ready;
-  const store = (engine as unknown as { ctx: { store: MfaStore } }).ctx.store;
+  const { store, webauthn } = (engine as unknown as { ctx: { store: MfaStore; webauthn: WebAuthnCeremony | null } })
+    .ctx;
   const keyRing = new KeyRing({ keys: [{ id: 'k1', key: KEY }] });
   const totpFactor = new TotpFactor();
   const guardedTarget = { requirement: buildRequirement({}) }; // what mfa.requireMfa() guards with
+
+  /**
+   * The rows a confirmed passkey registration leaves (PasskeyEnrollment.register without its
+   * challenge and backup codes, like the seeded TOTP rows): the library's own ceremony checks the
+   * soft authenticator's registration, then the pending enrollment is activated with the sealed credential.
+   */
+  async function seedPasskey(
+    userId: string,
+    seed: { challenge: string; response: RegistrationResponseJSON },
+    now: number,
+  ): Promise<void> {
+    if (!webauthn) throw new Error('passkeys are off: start the bench server with MFA_BENCH_WEBAUTHN=1');
+    const credential = await webauthn.verifyRegistration(seed.response, seed.challenge);
+    if (!credential) throw new Error('seed: the passkey registration did not verify');
+    const id = randomUUID();
+    await store.createEnrollment({
+      id,
+      userId,
+      type: 'webauthn',
+      status: 'pending',
+      label: 'Passkey',
+      sealedSecret: '',
+      keyId: keyRing.currentKeyId,
+      profile: null,
+      maskedTarget: null,
+      lastStep: null,
+      createdAt: now - 60_000,
+      confirmedAt: null,
+      lastUsedAt: null,
+      passkey: null,
+    });
+    const transports = ['internal'];
+    const outcome = await store.activatePasskey(
+      userId,
+      id,
+      {
+        sealedSecret: sealPasskey(
+          keyRing,
+          { id: credential.id, publicKey: credential.publicKey, transports },
+          userId,
+          id,
+        ),
+        keyId: keyRing.currentKeyId,
+        details: {
+          credentialKey: credentialKeyOf(credential.id),
+          aaguid: credential.aaguid,
+          backupEligible: credential.backupEligible,
+          backedUp: credential.backedUp,
+          transports,
+          attestation: credential.attestation,
+        },
+        signCount: credential.signCount,
+      },
+      now - 60_000,
+    );
+    if (outcome !== 'activated') throw new Error(`seed: passkey activation answered ${outcome}`);
+  }
 
   const passport = new Passport();
   passport.use(
@@ -192,6 +258,8 @@ async function main(): Promise<void> {
       const verified = req.body.verified === true;
       const enroll = req.body.enroll !== false;
       const existing: Array<{ userId: string; email: string }> | undefined = req.body.existing;
+      // One soft-authenticator registration per user: that user gets a passkey instead of TOTP.
+      const passkeys: Array<{ challenge: string; response: RegistrationResponseJSON }> | undefined = req.body.passkeys;
       const salt = randomBytes(16);
       const passwordHash = req.body.password ? scryptSync(req.body.password, salt, 32, { N: 1024 }) : undefined;
       const now = Date.now();
@@ -209,7 +277,8 @@ async function main(): Promise<void> {
         users.set(user.id, user);
         byEmail.set(user.email, user);
         let key: string | undefined;
-        if (enroll && !existing) {
+        if (passkeys) await seedPasskey(user.id, passkeys[i], now);
+        else if (enroll && !existing) {
           const id = randomUUID();
           const secret = totpFactor.createSecret();
           key = secret.toString('hex');
@@ -262,7 +331,7 @@ async function main(): Promise<void> {
         }
         out[i] = { userId: user.id, email: user.email, key, sessions: list };
       };
-      const count = existing?.length ?? n;
+      const count = existing?.length ?? passkeys?.length ?? n;
       let cursor = 0;
       await Promise.all(
         Array.from({ length: Math.min(8, count) }, async () => {
