@@ -140,6 +140,14 @@ describe.each(MATRIX)('phishing-resistant step-up on %s', (_name, backend, adapt
     const { versions } = (await admin.get('/mfa/admin/policy/versions').expect(200)).body;
     expect(versions.map((v: { version: number }) => v.version)).toEqual([1]);
 
+    // Explain takes the same requirement an admin may ask about: refused as a 400, never a 500.
+    const explain = (requirement: object) =>
+      admin.post('/mfa/admin/policy/explain').send({ userId: 'u-bob', target: { requirement } });
+    const refused = await explain({ factors: ['totp'], phishingResistant: true }).expect(400);
+    expect(refused.body.code).toBe('VALIDATION_FAILED');
+    const explained = await explain({ factors: ['webauthn'], phishingResistant: true, maxAge: 300 }).expect(200);
+    expect(explained.body.outcome).toBe('challenge');
+
     expect(() => buildRequirement({ factors: ['totp'], phishingResistant: true })).toThrow(MfaConfigurationError);
     expect(() => StepUp({ maxAge: 300, factors: ['totp'], phishingResistant: true })).toThrow(MfaConfigurationError);
     expect(buildRequirement({ factors: ['totp', 'webauthn'], phishingResistant: true }).steps).toEqual([

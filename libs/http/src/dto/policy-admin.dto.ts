@@ -35,6 +35,8 @@ export class ExplainRequirementDto {
   @IsOptional() @IsArray() @IsIn(FACTOR_TYPES, { each: true }) factors?: FactorType[];
   @IsOptional() @IsInt() @Min(0) @Max(31_536_000) maxAge?: number;
   @IsOptional() @IsBoolean() allowTrustedDevice?: boolean;
+  @IsOptional() @IsBoolean() phishingResistant?: boolean;
+  @IsOptional() @IsIn([2, 3]) minAal?: 2 | 3;
 }
 
 export class ExplainTargetDto {

@@ -1,5 +1,5 @@
-import type { MfaTarget } from '../../../core/src';
-import { buildRequirement, MfaError } from '../../../core/src';
+import type { MfaTarget, RequirementInput } from '../../../core/src';
+import { buildRequirement, MfaConfigurationError, MfaError } from '../../../core/src';
 import type { AdminAccess } from '../admin-access';
 import { AuditQueryDto } from '../dto/audit-query.dto';
 import { CreatePolicyVersionDto, ExplainDto } from '../dto/policy-admin.dto';
@@ -45,9 +45,7 @@ export class PolicyAdminEndpoints {
     await this.access.check(req, false);
     const body = await validateBody(ExplainDto, req.body);
     const { requirement, ...mapping } = body.target ?? {};
-    const target: MfaTarget = requirement
-      ? { ...mapping, requirement: buildRequirement({ ...requirement }) }
-      : { ...mapping };
+    const target: MfaTarget = requirement ? { ...mapping, requirement: requirementOf(requirement) } : { ...mapping };
     return (await this.ctx.engine()).explain({ userId: body.userId, groups: body.groups }, target, {
       ...(body.context ?? {}),
     });
@@ -77,4 +75,14 @@ function versionParam(req: MfaRequest): number {
   const raw = param(req, 'version');
   if (!/^\d{1,9}$/.test(raw)) throw new MfaError('POLICY_VERSION_NOT_FOUND');
   return Number(raw);
+}
+
+/** A requirement an admin asks about; one the decorators would refuse at boot is a 400 here, not a 500. */
+function requirementOf(input: RequirementInput) {
+  try {
+    return buildRequirement({ ...input });
+  } catch (err) {
+    if (!(err instanceof MfaConfigurationError)) throw err;
+    throw new MfaError('VALIDATION_FAILED', { errors: [{ field: 'target.requirement', problems: [err.message] }] });
+  }
 }
