@@ -46,8 +46,9 @@ export class PasskeyVerifier {
     const { enrollment, credential } = found;
     const verified = await ceremony.verifyAssertion(answer, challenge!, credential);
     if (!verified) return this.refused(subject, 'assertion failed verification', enrollment.id);
+    const asked = { challengeId, challenge: challenge!, now };
     if (counterDidNotRise(enrollment.lastStep, verified.signCount)) {
-      await this.cloned(subject, enrollment, enrollment.lastStep ?? 0, verified.signCount);
+      await this.staleCounter(subject, enrollment, verified.signCount, asked);
       return false;
     }
     const assurance = assuranceOf('webauthn', {
@@ -58,8 +59,7 @@ export class PasskeyVerifier {
       { kind: 'passkey', challengeCodeId: live.id, enrollmentId: enrollment.id, signCount: verified.signCount },
       assurance,
     );
-    if (outcome === 'already_spent')
-      await this.lostRace(subject, enrollment, verified.signCount, { challengeId, challenge: challenge!, now });
+    if (outcome === 'already_spent') await this.staleCounter(subject, enrollment, verified.signCount, asked);
     return outcome === 'committed';
   }
 
@@ -88,11 +88,12 @@ export class PasskeyVerifier {
   }
 
   /**
-   * The conditional write refused: another request spent this challenge (the same assertion
-   * sent twice), or — with this challenge still unspent — moved the counter to or past this
-   * one: two authenticators signing at once, which is a clone too.
+   * The counter did not rise (seen before the write, or the conditional write refused). With
+   * this challenge still unspent, another signature moved the counter to or past this one:
+   * two authenticators hold the key, a clone. With it spent, this very assertion was already
+   * used (sent twice at once): a replay, refused like any other, and no alarm.
    */
-  private async lostRace(
+  private async staleCounter(
     subject: MfaSubject,
     enrollment: EnrollmentRecord,
     signCount: number,
