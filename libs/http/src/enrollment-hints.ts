@@ -7,9 +7,10 @@ export interface EnrollmentHint {
   href: string;
 }
 
-/** Adds `enroll: [{ method, verb, href }]` under the route prefix; any other error passes unchanged. */
+/** Adds `enroll: [{ method, verb, href }]` under the route prefix; any other error, or one already hinted, passes unchanged. */
 export function withEnrollmentHints(err: unknown, routePrefix: string): unknown {
-  if (!isMfaError(err) || err.code !== 'MFA_ENROLLMENT_REQUIRED') return err;
+  // Once hinted, `enrollable` has become `enroll`: a second pass must not empty it.
+  if (!isMfaError(err) || err.code !== 'MFA_ENROLLMENT_REQUIRED' || !('enrollable' in err.details)) return err;
   const { enrollable, ...details } = err.details as { enrollable?: string[] };
   const prefix = `/${routePrefix.replace(/^\/+|\/+$/g, '')}`;
   const enroll: EnrollmentHint[] = (enrollable ?? []).map((method) => ({

@@ -1,5 +1,6 @@
 import type { MfaEngine, MfaTarget } from '../../core/src';
 import { AdminAccess } from './admin-access';
+import { withEnrollmentHints } from './enrollment-hints';
 import type { MfaResponse } from './cookies';
 import { AdminEndpoints } from './endpoints/admin.endpoints';
 import { ChallengeEndpoints } from './endpoints/challenge.endpoints';
@@ -37,11 +38,11 @@ export class MfaHttpApi {
     const ctx = new EndpointContext(engine, options, routePrefix);
     const access = new AdminAccess(ctx);
     this.requestGuard = new RequestGuard(ctx);
-    this.challenges = new ChallengeEndpoints(ctx, this.deviceRoutes);
-    this.enrollment = new EnrollmentEndpoints(ctx);
-    this.selfService = new SelfServiceEndpoints(ctx);
-    this.admin = new AdminEndpoints(ctx, access);
-    this.policy = new PolicyAdminEndpoints(ctx, access);
+    this.challenges = hinted(new ChallengeEndpoints(ctx, this.deviceRoutes), routePrefix);
+    this.enrollment = hinted(new EnrollmentEndpoints(ctx), routePrefix);
+    this.selfService = hinted(new SelfServiceEndpoints(ctx), routePrefix);
+    this.admin = hinted(new AdminEndpoints(ctx, access), routePrefix);
+    this.policy = hinted(new PolicyAdminEndpoints(ctx, access), routePrefix);
   }
 
   /** The guard / middleware: passes, or throws MFA_REQUIRED, MFA_DENIED, MFA_ENROLLMENT_REQUIRED, UNAUTHENTICATED. */
@@ -56,4 +57,21 @@ export class MfaHttpApi {
   registerDeviceRoute(label: string): void {
     this.deviceRoutes.add(label);
   }
+}
+
+/**
+ * Every endpoint's 403 MFA_ENROLLMENT_REQUIRED carries `enroll: [{ method, verb, href }]`, as
+ * the guard's does: a user with no factor who asks to change one learns where to enroll.
+ */
+function hinted<T extends object>(endpoints: T, routePrefix: string): T {
+  return new Proxy(endpoints, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        Promise.resolve(value.apply(target, args)).catch((err: unknown) => {
+          throw withEnrollmentHints(err, routePrefix);
+        });
+    },
+  });
 }
