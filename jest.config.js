@@ -5,6 +5,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': tsJest },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The browser client writes its relative imports as `./x.js` so its ESM build loads in a browser.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/skipped-suites.reporter.js'],

@@ -15,6 +15,10 @@ export {
 export type { MfaErrorCode } from '../libs/core/src';
 export type { MfaErrorResponse } from '../libs/http/src';
 
+// The OpenAPI description of MFA's endpoints, from the route table
+export { buildMfaOpenApi, mergeMfaOpenApi } from '../libs/http/src';
+export type { OpenApiDocument, MfaOpenApiOptions, HostOpenApiDocument, JsonSchema } from '../libs/http/src';
+
 // Who the subject is, and the host's sessions
 export { defaultResolveSubject, passportSessionSubject, jwtSidSubject, expressSessionRevoker } from '../libs/http/src';
 export type {

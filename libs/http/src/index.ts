@@ -9,6 +9,11 @@ export type { MfaErrorResponse } from './mfa-error-response';
 export { bodyParserRefusal, bodyParserRefusalLabel } from './body-parser-refusal';
 export type { MfaResponse } from './cookies';
 
+// The contract as an OpenAPI 3.1 document, for a host's Swagger UI or client generators
+export { buildMfaOpenApi, mergeMfaOpenApi } from './openapi/openapi-document';
+export type { OpenApiDocument, MfaOpenApiOptions, HostOpenApiDocument } from './openapi/openapi-document';
+export type { JsonSchema } from './openapi/dto-schema';
+
 // Options (the HTTP half)
 export type { MfaHttpOptions } from './mfa-options';
 

@@ -4,6 +4,7 @@ import { MfaHttpApi } from '../../../http/src';
 import type { MfaRequest } from '../../../http/src';
 import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
 import { MFA_HTTP_API } from '../mfa.internal-tokens';
+import { ExcludeFromSwagger } from './exclude-from-swagger';
 
 /**
  * An admin on one user, and on the policy and audit trail (the app's `authorizeAdmin` hook).
@@ -11,6 +12,7 @@ import { MFA_HTTP_API } from '../mfa.internal-tokens';
  */
 export function createAdminController(prefix: string): Type {
   @Controller(`${prefix}/admin`)
+  @ExcludeFromSwagger()
   @UseFilters(MfaExceptionFilter)
   @SkipMfa()
   class MfaAdminController {

@@ -4,6 +4,7 @@ import type { MfaRequest } from '../../../http/src';
 import { SkipMfa } from '../decorators/skip-mfa.decorator';
 import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
 import { MFA_HTTP_API } from '../mfa.internal-tokens';
+import { ExcludeFromSwagger } from './exclude-from-swagger';
 
 /**
  * Provider delivery reports. Apart from the user-facing controllers because the host's
@@ -11,6 +12,7 @@ import { MFA_HTTP_API } from '../mfa.internal-tokens';
  */
 export function createDeliveryController(prefix: string): Type {
   @Controller(prefix)
+  @ExcludeFromSwagger()
   @UseFilters(MfaExceptionFilter)
   @SkipMfa()
   class MfaDeliveryController {

@@ -17,6 +17,7 @@ import type { MfaRequest, MfaResponse } from '../../../http/src';
 import { SkipMfa } from '../decorators/skip-mfa.decorator';
 import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
 import { MFA_HTTP_API } from '../mfa.internal-tokens';
+import { ExcludeFromSwagger } from './exclude-from-swagger';
 
 /**
  * Challenge, enrollment and self-service endpoints. Each maps a route to the shared `MfaHttpApi`;
@@ -25,6 +26,7 @@ import { MFA_HTTP_API } from '../mfa.internal-tokens';
 export function createMfaController(prefix: string): Type {
   // MFA's own endpoints decide for themselves (and stay open to a user who must still enroll).
   @Controller(prefix)
+  @ExcludeFromSwagger()
   @UseFilters(MfaExceptionFilter)
   @SkipMfa()
   class MfaController {
