@@ -32,9 +32,14 @@ node out/consumer.js
 
 # Each entry point must load in a process that imported nothing else: the consumer above
 # imports reflect-metadata first, and so hid the Express entry's crash without it.
-for entry in nestjs-mfa nestjs-mfa/core nestjs-mfa/express nestjs-mfa/typeorm nestjs-mfa/redis nestjs-mfa/delivery; do
+for entry in nestjs-mfa nestjs-mfa/core nestjs-mfa/express nestjs-mfa/typeorm nestjs-mfa/redis nestjs-mfa/delivery nestjs-mfa/client; do
   node -e "require('$entry')" || { echo "entry point $entry does not load on its own" >&2; exit 1; }
 done
+# The browser client's ESM build, as a bundler or a browser's import map would load it.
+node --input-type=module -e "
+  const { createMfaClient } = await import('nestjs-mfa/client');
+  if (typeof createMfaClient !== 'function') throw new Error('nestjs-mfa/client (ESM) has no createMfaClient');
+" || { echo "the ESM build of nestjs-mfa/client does not load" >&2; exit 1; }
 # The surface is an explicit list (etc/*.api.md): internals the barrels once leaked stay out.
 node -e "
   const internals = ['stepsKey', 'totpSecretAad', 'deliveryTargetAad', 'policyHash', 'canonicalJson', 'sessionRefOf', 'MFA_MODULE_OPTIONS', 'MFA_REQUIREMENT_KEY', 'toBase32', 'CodeHasher'];

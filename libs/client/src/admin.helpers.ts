@@ -1,0 +1,91 @@
+import type { PolicyDocument } from '../../core/src';
+import type { MfaTransport } from './client.transport.js';
+import type {
+  AdminFactorResetResult,
+  AdminUserViewResult,
+  AuditPageResult,
+  AuditQueryParams,
+  BackupCodesResult,
+  DevicesRevokedResult,
+  ExplainBody,
+  LockoutClearedResult,
+  PolicyExplanationResult,
+  PolicyVersionListResult,
+  PolicyVersionResult,
+  RecoveryTicketBody,
+  RecoveryTicketResult,
+  ReenrollmentForcedResult,
+} from './client.types.js';
+
+/** Policy versions and "what would this user face, and why". */
+export interface MfaPolicyAdmin {
+  versions(): Promise<PolicyVersionListResult>;
+  version(version: number): Promise<PolicyVersionResult>;
+  /** Stores a new version (validated by the server, `400 POLICY_INVALID` with paths); it is not active until `activate`. */
+  create(document: PolicyDocument, comment?: string): Promise<PolicyVersionResult>;
+  activate(version: number): Promise<PolicyVersionResult>;
+  rollback(): Promise<PolicyVersionResult>;
+  /** No side effects: the decision, the rule, the version and every layer of the requirement. */
+  explain(query: ExplainBody): Promise<PolicyExplanationResult>;
+}
+
+/**
+ * The server's `authorizeAdmin` decides who may call these, and each also needs the admin's
+ * own MFA in this session: reads any earlier verification, changes a recent one (the
+ * client prompts through `onChallenge` when the server asks). A non-admin gets `MFA_ADMIN_FORBIDDEN`.
+ */
+export interface MfaAdmin {
+  /** A user's factors, backup codes left, trusted devices, lockout and enrollment state: never a secret. */
+  viewUser(userId: string): Promise<AdminUserViewResult>;
+  /** Every factor, code, device and verified session of the user goes; they must enroll at their next request. */
+  forceReenrollment(userId: string): Promise<ReenrollmentForcedResult>;
+  resetFactor(userId: string, enrollmentId: string): Promise<AdminFactorResetResult>;
+  revokeDevice(userId: string, deviceId: string): Promise<DevicesRevokedResult>;
+  revokeDevices(userId: string): Promise<DevicesRevokedResult>;
+  /** A new set, returned once, to hand to the user out of band. */
+  regenerateBackupCodes(userId: string): Promise<BackupCodesResult>;
+  /** After verifying the user out of band: a single-use ticket (24 h unless `ttlHours`), returned once. */
+  issueRecoveryTicket(userId: string, body?: RecoveryTicketBody): Promise<RecoveryTicketResult>;
+  clearLockout(userId: string): Promise<LockoutClearedResult>;
+  /** The audit trail, newest first; needs the server's `'database'` audit sink (else `AUDIT_QUERY_UNAVAILABLE`). */
+  audit(query?: AuditQueryParams): Promise<AuditPageResult>;
+  policy: MfaPolicyAdmin;
+}
+
+export function adminHelpers(t: MfaTransport): MfaAdmin {
+  const policy: MfaPolicyAdmin = {
+    versions: () => t.call('GET /admin/policy/versions', {}),
+    version: (version) => t.call('GET /admin/policy/versions/:version', { version }),
+    create: (document, comment) =>
+      t.call('POST /admin/policy/versions', {}, { document, ...(comment === undefined ? {} : { comment }) }),
+    activate: (version) => t.call('POST /admin/policy/versions/:version/activate', { version }),
+    rollback: () => t.call('POST /admin/policy/rollback', {}),
+    explain: (query) => t.call('POST /admin/policy/explain', {}, query),
+  };
+  return {
+    viewUser: (userId) => t.call('GET /admin/users/:userId', { userId }),
+    forceReenrollment: (userId) => t.call('POST /admin/users/:userId/reenrollment', { userId }),
+    resetFactor: (userId, enrollmentId) =>
+      t.call('DELETE /admin/users/:userId/enrollments/:enrollmentId', { userId, enrollmentId }),
+    revokeDevice: (userId, deviceId) => t.call('DELETE /admin/users/:userId/devices/:deviceId', { userId, deviceId }),
+    revokeDevices: (userId) => t.call('DELETE /admin/users/:userId/devices', { userId }),
+    regenerateBackupCodes: (userId) => t.call('POST /admin/users/:userId/backup-codes', { userId }),
+    issueRecoveryTicket: (userId, body = {}) => t.call('POST /admin/users/:userId/recovery-tickets', { userId }, body),
+    clearLockout: (userId) => t.call('DELETE /admin/users/:userId/lockout', { userId }),
+    audit: (query = {}) => t.call('GET /admin/audit', {}, undefined, { query: auditQuery(query) }),
+    policy,
+  };
+}
+
+/** The query string the server validates: ISO 8601 times, `limit` as digits. */
+function auditQuery(query: AuditQueryParams): Record<string, string | undefined> {
+  const iso = (at?: string | Date) => (at instanceof Date ? at.toISOString() : at);
+  return {
+    userId: query.userId,
+    type: query.type,
+    from: iso(query.from),
+    to: iso(query.to),
+    limit: query.limit === undefined ? undefined : String(query.limit),
+    cursor: query.cursor,
+  };
+}
