@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import session from 'express-session';
 import { join } from 'node:path';
+import { expressSessionRevoker } from '../src';
 import { devSecret } from './dev-secrets';
 import { SampleAppModule, useSessions } from './sample-app.module';
 import { sampleEnv } from './sample-env';
@@ -12,6 +14,9 @@ import { sampleBanner } from './shared/sample-index';
 async function bootstrap(): Promise<void> {
   const dataDir = process.env.SAMPLE_DATA_DIR ?? join(process.cwd(), 'sample-app', '.data');
   const env = await sampleEnv(dataDir); // SQLite and in-process state unless MFA_DATABASE_URL, MFA_REDIS_URL, SESSION_STORE_URL say otherwise
+  // A store the sample can list, so "sign out everywhere else" on the profile page ends those sessions too
+  // (connect-pg-simple cannot list: there only MFA's state in them is voided).
+  const sessionStore = env.sessionStore ?? new session.MemoryStore();
   const app = await NestFactory.create(
     SampleAppModule.register({
       issuer: 'nestjs-mfa sample',
@@ -25,9 +30,10 @@ async function bootstrap(): Promise<void> {
       // SAMPLE_MFA_DEFAULTS, because the suites built on the sample count notifications and pass their own.
       contactEmail: contactEmailOf,
       webauthn: samplePasskeys(env.port),
+      endOtherSessions: env.sessionStore ? undefined : expressSessionRevoker(sessionStore),
     }),
   );
-  useSessions(app, devSecret('SESSION_SECRET', dataDir), env.sessionStore);
+  useSessions(app, devSecret('SESSION_SECRET', dataDir), sessionStore);
   app.enableShutdownHooks();
   await (env.host ? app.listen(env.port, env.host) : app.listen(env.port));
   console.log(sampleBanner('nestjs-mfa sample', `http://${env.host ?? 'localhost'}:${env.port}`, devOutboxEnabled()));

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import session from 'express-session';
 import passport from 'passport';
-import { MfaGuard, MfaModule, MfaModuleOptions } from '../src';
+import { MfaEngine, MfaGuard, MfaModule, MfaModuleOptions } from '../src';
 import { AuthController } from './auth/auth.controller';
 import { LocalStrategy } from './auth/local.strategy';
 import { SessionSerializer } from './auth/session.serializer';
@@ -17,6 +17,9 @@ import { DEV_OUTBOX, devOutboxEnabled } from './shared/dev-outbox';
 import { DevOutboxController } from './routes/dev-outbox.controller';
 import { IndexController, SAMPLE_INDEX } from './routes/index.controller';
 import { sampleIndex } from './shared/sample-index';
+import { AssetsController } from './routes/assets.controller';
+import { PagesController } from './routes/pages.controller';
+import { SamplePages } from './shared/pages/sample-pages';
 
 /** An existing passport + express-session app, with MFA added by one import and one guard. */
 @Module({})
@@ -41,6 +44,8 @@ export class SampleAppModule {
         AdminController,
         ProfileController,
         PaymentsController,
+        PagesController,
+        AssetsController,
         ...(outbox ? [DevOutboxController] : []),
       ],
       providers: [
@@ -49,6 +54,11 @@ export class SampleAppModule {
         SessionSerializer,
         { provide: APP_GUARD, useClass: MfaGuard },
         { provide: SAMPLE_INDEX, useValue: sampleIndex(outbox) },
+        {
+          provide: SamplePages,
+          useFactory: (engine: MfaEngine) => new SamplePages(async () => engine, mfa.endOtherSessions),
+          inject: [MfaEngine],
+        },
       ],
     };
   }

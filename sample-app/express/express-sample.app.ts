@@ -7,6 +7,8 @@ import { DemoUser, isAdmin, UsersService } from '../shared/demo-users';
 import { SAMPLE_MFA_DEFAULTS } from '../shared/sample-mfa-policy';
 import { DEV_OUTBOX, devOutboxEnabled, outboxPage, PROFILE_NEXT_STEPS } from '../shared/dev-outbox';
 import { sampleIndex } from '../shared/sample-index';
+import { SamplePages } from '../shared/pages/sample-pages';
+import { samplePagesRouter } from './express-pages.router';
 
 /**
  * The same app as the Nest sample, in plain Express with passport-local and
@@ -69,6 +71,8 @@ export async function createExpressSampleApp(
   // unmapped routes and mandatory enrollment (signing in and out, the outbox and the index stay open).
   if (outbox) app.get('/dev/outbox', (_req, res) => res.json(outboxPage()));
   app.get('/', (_req, res) => res.json(index));
+  // The HTML pages: the open ones stay open like sign-in, the guarded ones carry their own middleware.
+  app.use(samplePagesRouter(express, mfa, new SamplePages(() => mfa.ready, options.endOtherSessions)));
   app.use(mfa.protect({}));
 
   app.get('/wiki', (_req, res) => res.json({ page: 'Welcome to the wiki. No second factor needed here.' }));

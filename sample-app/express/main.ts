@@ -1,4 +1,6 @@
+import session from 'express-session';
 import { join } from 'node:path';
+import { expressSessionRevoker } from '../../src/express';
 import { devSecret } from '../dev-secrets';
 import { createExpressSampleApp } from './express-sample.app';
 import { contactEmailOf } from '../shared/demo-users';
@@ -10,6 +12,8 @@ import { sampleBanner } from '../shared/sample-index';
 async function main(): Promise<void> {
   const dataDir = process.env.SAMPLE_DATA_DIR ?? join(process.cwd(), 'sample-app', '.data');
   const port = Number(process.env.PORT ?? 3000);
+  // Listable, so "sign out everywhere else" on the profile page ends those sessions too.
+  const sessionStore = new session.MemoryStore();
   const { app } = await createExpressSampleApp({
     issuer: 'nestjs-mfa express sample',
     encryption: { keys: [{ id: 'k1', key: devSecret('MFA_ENCRYPTION_KEY', dataDir) }] },
@@ -20,6 +24,8 @@ async function main(): Promise<void> {
     // Factor changes also go to the account's address; sample-app/main.ts says why it is set here.
     contactEmail: contactEmailOf,
     sessionSecret: devSecret('SESSION_SECRET', dataDir),
+    sessionStore,
+    endOtherSessions: expressSessionRevoker(sessionStore),
     webauthn: samplePasskeys(port),
   });
   app.listen(port, () =>

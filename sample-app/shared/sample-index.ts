@@ -24,6 +24,14 @@ export const SAMPLE_ROUTES = [
     route: 'GET /admin',
     needs: 'an admin (alice) with TOTP verified in the last 5 minutes; 403 ADMIN_ONLY for others',
   },
+  // The same flows as HTML pages (sample-app/shared/pages): a guarded page shows the challenge page in its place.
+  { route: 'GET /ui', needs: 'nothing; the HTML pages start here' },
+  { route: 'GET /ui/sign-in', needs: 'nothing; the sign-in form' },
+  { route: 'GET /ui/enroll', needs: 'sign-in; add an authenticator app, a phone, an email address or a passkey' },
+  { route: 'GET /ui/profile', needs: 'sign-in; factors, remembered browsers, other sessions, backup codes' },
+  { route: 'GET /ui/secure', needs: 'sign-in and any factor verified in this session (the challenge page first)' },
+  { route: 'GET /ui/payments', needs: 'sign-in and any factor, or a browser you chose to remember' },
+  { route: 'GET /docs', needs: "nothing; MFA's endpoints from the OpenAPI document (GET /openapi.json)" },
 ];
 
 /** What GET / answers, the same on the Nest and the Express sample. */
@@ -62,6 +70,7 @@ export function sampleBanner(title: string, url: string, outbox: boolean): strin
     `  sign in   ${SIGN_IN} {"username":"alice","password":"alice-password"}`,
     `  users     ${users}`,
     `  routes    GET / lists every route and what it needs`,
+    `  pages     ${url}/ui (sign in, enroll, the challenge page, profile)`,
     `  MFA       /mfa/* (enroll, verify challenges, devices); /mfa/admin/* for admins`,
     `  outbox    ${outbox ? 'GET /dev/outbox (codes and notifications)' : 'off (MFA_DEV_OUTBOX=1 turns it on)'}`,
   ].join('\n');

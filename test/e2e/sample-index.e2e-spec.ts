@@ -36,6 +36,15 @@ describe.each(ADAPTERS)('sample index and admin area via %s', (adapter) => {
     }
   });
 
+  it('serves the OpenAPI document of the MFA endpoints, and a page of it under the pages CSP', async () => {
+    const document = (await request(t.http).get('/openapi.json').expect(200)).body;
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.paths['/mfa/challenges/{challengeId}/verify'].post).toBeDefined();
+    const page = await request(t.http).get('/docs').expect(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.text).toContain('/mfa/challenges/{challengeId}/verify');
+  });
+
   it('/admin: step-up first, then admins only', async () => {
     const bob = (await signInEnrolled(t, 'bob')).agent; // enrolling just verified TOTP in this session
     expect((await bob.get('/admin').expect(403)).body).toEqual({

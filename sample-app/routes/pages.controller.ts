@@ -1,0 +1,73 @@
+import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { MfaService, RequireMfa, SkipMfa, StepUp } from '../../src';
+import type { PageResult } from '../shared/pages/page-response';
+import { sendPage } from '../shared/pages/page-response';
+import { SamplePages } from '../shared/pages/sample-pages';
+import { PageRefusalFilter } from './page-refusal.filter';
+
+/**
+ * The HTML pages under /ui. The decorators are the same as the JSON routes use: MfaGuard
+ * decides, and PageRefusalFilter turns its refusal into the challenge page. The Express
+ * sample mounts the same pages with the matching middleware (express-pages.router.ts).
+ */
+@Controller('ui')
+@UseFilters(PageRefusalFilter)
+export class PagesController {
+  constructor(private readonly pages: SamplePages) {}
+
+  // Open pages stay open even under mandatory enrollment, like sign-in itself.
+  @Get()
+  @SkipMfa()
+  home(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.home(req));
+  }
+
+  @Get('sign-in')
+  @SkipMfa()
+  signIn(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.signIn(req));
+  }
+
+  @Get('enroll')
+  @SkipMfa()
+  enroll(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.enroll(req));
+  }
+
+  @Get('profile')
+  @SkipMfa()
+  profile(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.send(res, this.pages.profile(req));
+  }
+
+  @Get('secure')
+  @RequireMfa()
+  secure(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.secure(req));
+  }
+
+  @Get('payments')
+  @MfaService('payments')
+  payments(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.payments(req));
+  }
+
+  /** Where a page script sends the user when an MFA API call asks for a fresh verification (reauthMaxAge). */
+  @Get('verify')
+  @StepUp({ maxAge: 300 })
+  verify(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.verified(req));
+  }
+
+  /** The same, when the API asks for a passkey (adding a passkey once the user holds one). */
+  @Get('verify/passkey')
+  @StepUp({ maxAge: 300, factors: ['webauthn'] })
+  verifyPasskey(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.verified(req));
+  }
+
+  private async send(res: Response, page: Promise<PageResult>): Promise<void> {
+    sendPage(res, await page);
+  }
+}

@@ -1,0 +1,45 @@
+import type { DemoUser } from '../demo-users';
+import { html } from './html';
+import { layout } from './page-layout';
+
+/** GET /ui: what each page demonstrates. */
+export function homePage(user: DemoUser | undefined): string {
+  return layout({
+    title: 'nestjs-mfa sample',
+    user,
+    main: html`<p>Server-rendered pages over the MFA HTTP API, the same on the Nest and the Express sample.</p>
+      <ul class="links">
+        <li><a href="/ui/sign-in">Sign in</a> with a demo user.</li>
+        <li><a href="/ui/enroll">Add a factor</a>: an authenticator app, a phone, an email address or a passkey.</li>
+        <li>
+          <a href="/ui/secure">Secure page</a>: needs a second factor in this session; you meet the challenge page
+          first.
+        </li>
+        <li><a href="/ui/payments">Payments</a>: any factor, or a browser you chose to remember.</li>
+        <li><a href="/ui/profile">Profile</a>: your factors, remembered browsers, other sessions and backup codes.</li>
+      </ul>
+      <p>The JSON index of every route is at <a href="/">/</a>.</p>`,
+  });
+}
+
+/** GET /ui/secure: reached only once the session verified a factor (RequireMfa / requireMfa()). */
+export function securePage(user: DemoUser | undefined): string {
+  return layout({
+    title: 'Secure page',
+    user,
+    main: html`<p id="guarded-content">You verified a second factor in this session, so this page opened.</p>
+      <p><a href="/ui/profile">Manage your factors</a></p>`,
+  });
+}
+
+/** GET /ui/payments: the policy's `payments` service, where a remembered browser stands in. */
+export function paymentsPage(user: DemoUser | undefined): string {
+  return layout({
+    title: 'Payments',
+    user,
+    main: html`<p id="guarded-content">Balance: <strong>1,250.00</strong></p>
+      <p class="hint">
+        The policy lets a browser you chose to remember stand in for a second factor here, and only here.
+      </p>`,
+  });
+}

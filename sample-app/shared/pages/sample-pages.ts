@@ -1,0 +1,100 @@
+import type { Request } from 'express';
+import { AppSessionRevoker, MfaEngine, passportSessionSubject } from '../../../src';
+import type { DemoUser } from '../demo-users';
+import { homePage, paymentsPage, securePage } from './content.pages';
+import { enrollPage } from './enroll.page';
+import { safeNext } from './page-layout';
+import type { PageResult } from './page-response';
+import { profilePage } from './profile.page';
+import { signInPage } from './sign-in.page';
+
+// The samples keep the library's default name for the trusted-device cookie (`trustedDeviceCookie.name`).
+const DEVICE_COOKIE = 'mfa_device';
+
+/**
+ * Every page of the sample, written once over Express's request (Nest's platform-express hands
+ * the same object): the Nest controller and the Express router only choose the guard and call
+ * these. MFA decides who may see a guarded page; these only render it.
+ */
+export class SamplePages {
+  constructor(
+    private readonly engine: () => Promise<MfaEngine>,
+    /** The app's own count of other sessions, when it can list them (endOtherSessions.count). */
+    private readonly sessions?: AppSessionRevoker,
+  ) {}
+
+  home(req: Request): PageResult {
+    return { status: 200, html: homePage(userOf(req)) };
+  }
+
+  signIn(req: Request): PageResult {
+    return { status: 200, html: signInPage(userOf(req), safeNext(req.query.next), req.query.signedOut === '1') };
+  }
+
+  enroll(req: Request): PageResult {
+    const user = userOf(req);
+    if (!user) return signInFirst(req);
+    const next = typeof req.query.next === 'string' ? safeNext(req.query.next) : null;
+    return { status: 200, html: enrollPage(user, next) };
+  }
+
+  async profile(req: Request): Promise<PageResult> {
+    const user = userOf(req);
+    const subject = user ? await passportSessionSubject(req) : null;
+    if (!user || !subject) return signInFirst(req);
+    const engine = await this.engine();
+    const [summary, devices, otherSessions] = await Promise.all([
+      engine.listEnrollments(subject),
+      engine.listTrustedDevices(subject.userId, readCookie(req, DEVICE_COOKIE)),
+      this.countOtherSessions(engine, subject.userId, subject.sessionId),
+    ]);
+    return { status: 200, html: profilePage({ user, summary, devices, otherSessions }) };
+  }
+
+  /** Behind RequireMfa() / requireMfa(): the route's guard already let the session through. */
+  secure(req: Request): PageResult {
+    return { status: 200, html: securePage(userOf(req)) };
+  }
+
+  /** Behind the policy's `payments` service. */
+  payments(req: Request): PageResult {
+    return { status: 200, html: paymentsPage(userOf(req)) };
+  }
+
+  /** Behind a step-up: reached once the session verified recently enough; back to where the API asked for it. */
+  verified(req: Request): PageResult {
+    return { redirect: safeNext(req.query.next) };
+  }
+
+  private async countOtherSessions(engine: MfaEngine, userId: string, sessionId: string): Promise<number | null> {
+    try {
+      return this.sessions?.count
+        ? await this.sessions.count(userId, sessionId)
+        : await engine.countOtherSessions(userId, sessionId);
+    } catch {
+      return null; // the page still shows; the count is only a hint
+    }
+  }
+}
+
+function userOf(req: Request): DemoUser | undefined {
+  return req.isAuthenticated?.() ? (req.user as DemoUser) : undefined;
+}
+
+function signInFirst(req: Request): PageResult {
+  return { redirect: `/ui/sign-in?next=${encodeURIComponent(safeNext(req.originalUrl))}` };
+}
+
+function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
