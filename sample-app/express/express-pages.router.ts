@@ -53,6 +53,22 @@ export function samplePagesRouter(express: typeof import('express'), mfa: MfaExp
     page((req) => pages.profile(req)),
   );
   router.get(
+    '/ui/password',
+    page((req) => pages.password(req)),
+  );
+  router.get(
+    '/ui/recovery',
+    page((req) => pages.recovery(req)),
+  );
+  router.get(
+    '/ui/admin',
+    page((req) => pages.admin(req)),
+  );
+  router.get(
+    '/ui/outbox',
+    page((req) => pages.devOutbox(req)),
+  );
+  router.get(
     '/ui/secure',
     refusalsAsPages,
     mfa.requireMfa(),

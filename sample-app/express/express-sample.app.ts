@@ -7,6 +7,7 @@ import { DemoUser, isAdmin, UsersService } from '../shared/demo-users';
 import { SAMPLE_MFA_DEFAULTS } from '../shared/sample-mfa-policy';
 import { DEV_OUTBOX, devOutboxEnabled, outboxPage, PROFILE_NEXT_STEPS } from '../shared/dev-outbox';
 import { sampleIndex } from '../shared/sample-index';
+import { changePassword } from '../shared/pages/password-change';
 import { SamplePages } from '../shared/pages/sample-pages';
 import { samplePagesRouter } from './express-pages.router';
 
@@ -67,12 +68,18 @@ export async function createExpressSampleApp(
     })(req, res, next),
   );
   app.post('/auth/logout', (req, res, next) => req.logout((err) => (err ? next(err) : res.json({ signedOut: true }))));
+  // Body: `{ "currentPassword", "newPassword" }`; MFA then forgets the user's remembered browsers.
+  app.post('/auth/password', signedIn, (req, res, next) =>
+    mfa.ready
+      .then((engine) => changePassword(users, engine, (req.user as DemoUser).id, req.body))
+      .then(({ status, body }) => void res.status(status).json(body), next),
+  );
   // Like the Nest sample's global guard: every route below gets the policy's default for
   // unmapped routes and mandatory enrollment (signing in and out, the outbox and the index stay open).
   if (outbox) app.get('/dev/outbox', (_req, res) => res.json(outboxPage()));
   app.get('/', (_req, res) => res.json(index));
   // The HTML pages: the open ones stay open like sign-in, the guarded ones carry their own middleware.
-  app.use(samplePagesRouter(express, mfa, new SamplePages(() => mfa.ready, options.endOtherSessions)));
+  app.use(samplePagesRouter(express, mfa, new SamplePages(() => mfa.ready, options.endOtherSessions, outbox)));
   app.use(mfa.protect({}));
 
   app.get('/wiki', (_req, res) => res.json({ page: 'Welcome to the wiki. No second factor needed here.' }));

@@ -84,3 +84,28 @@ export const regenerateBackupCodes = () => call('POST', `${MFA}/backup-codes/reg
 export const forgetDevice = (deviceId) => call('DELETE', `${MFA}/devices/${id(deviceId)}`);
 export const forgetAllDevices = () => call('DELETE', `${MFA}/devices`);
 export const endOtherSessions = () => call('POST', `${MFA}/sessions/revoke-others`);
+export const redeemRecoveryTicket = (ticket) => call('POST', `${MFA}/recovery/redeem`, { ticket });
+
+// The app's own password change; MFA forgets the user's remembered browsers.
+export const changePassword = (currentPassword, newPassword) =>
+  call('POST', '/auth/password', { currentPassword, newPassword });
+
+// An admin on one user, the audit trail and the policy: each also wants the admin's own MFA.
+const user = (userId) => `${MFA}/admin/users/${id(userId)}`;
+export const adminViewUser = (userId) => call('GET', user(userId));
+export const adminResetFactor = (userId, enrollmentId) =>
+  call('DELETE', `${user(userId)}/enrollments/${id(enrollmentId)}`);
+export const adminForceReenrollment = (userId) => call('POST', `${user(userId)}/reenrollment`);
+export const adminRevokeDevices = (userId) => call('DELETE', `${user(userId)}/devices`);
+export const adminClearLockout = (userId) => call('DELETE', `${user(userId)}/lockout`);
+export const adminIssueRecoveryTicket = (userId, reason, ttlHours) =>
+  call('POST', `${user(userId)}/recovery-tickets`, { reason, ...(ttlHours ? { ttlHours } : {}) });
+/** `query`: { userId?, type?, from?, to?, limit?, cursor? }; empty ones are left out. */
+export const adminAudit = (query) => {
+  const params = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== undefined && value !== ''));
+  return call('GET', `${MFA}/admin/audit?${params}`);
+};
+export const adminPolicyVersions = () => call('GET', `${MFA}/admin/policy/versions`);
+export const adminActivatePolicy = (version) => call('POST', `${MFA}/admin/policy/versions/${id(version)}/activate`);
+export const adminRollbackPolicy = () => call('POST', `${MFA}/admin/policy/rollback`);
+export const adminExplain = (userId, target) => call('POST', `${MFA}/admin/policy/explain`, { userId, target });

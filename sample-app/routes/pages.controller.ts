@@ -41,6 +41,32 @@ export class PagesController {
     return this.send(res, this.pages.profile(req));
   }
 
+  @Get('password')
+  @SkipMfa()
+  password(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.password(req));
+  }
+
+  @Get('recovery')
+  @SkipMfa()
+  recovery(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.recovery(req));
+  }
+
+  /** The page is open to admins; the MFA admin API its script calls asks for their own MFA. */
+  @Get('admin')
+  @SkipMfa()
+  admin(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.admin(req));
+  }
+
+  /** 404 unless the development outbox is on; reading a code must not itself need a code. */
+  @Get('outbox')
+  @SkipMfa()
+  outbox(@Req() req: Request, @Res() res: Response): void {
+    sendPage(res, this.pages.devOutbox(req));
+  }
+
   @Get('secure')
   @RequireMfa()
   secure(@Req() req: Request, @Res() res: Response): void {

@@ -48,6 +48,25 @@ export class UsersService {
     const actual = scryptSync(password, user.salt, 32, { N: 1024 });
     return timingSafeEqual(actual, user.passwordHash) ? publicView(user) : null;
   }
+
+  /**
+   * Kept in memory, like the rest of the demo store: `false` when `current` is not the password.
+   * The caller then tells MFA (`engine.passwordChanged`), which voids the user's trusted devices.
+   */
+  changePassword(userId: string, current: string, next: string): boolean {
+    const user = this.users.find((u) => u.id === userId);
+    if (!user || !this.checkPassword(user.username, current)) return false;
+    user.salt = randomBytes(16);
+    user.passwordHash = scryptSync(next, user.salt, 32, { N: 1024 });
+    return true;
+  }
+}
+
+/** The sample's rule for a new password (NIST 800-63B: length, not composition); null when it passes. */
+export function newPasswordProblem(current: string, next: string): string | null {
+  if (next.length < 8 || next.length > 128) return 'the new password must be 8 to 128 characters';
+  if (next === current) return 'the new password must differ from the current one';
+  return null;
 }
 
 function publicView({ id, username, email, groups }: StoredUser): DemoUser {

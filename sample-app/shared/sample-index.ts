@@ -11,6 +11,10 @@ const SIGN_IN = 'POST /auth/login';
 export const SAMPLE_ROUTES = [
   { route: SIGN_IN, needs: 'nothing; body {"username","password"}' },
   { route: 'POST /auth/logout', needs: 'nothing' },
+  {
+    route: 'POST /auth/password',
+    needs: 'sign-in; body {"currentPassword","newPassword"}; forgets your remembered browsers',
+  },
   { route: 'GET /wiki', needs: 'nothing' },
   { route: 'GET /profile', needs: 'sign-in; lists your factors and how to enroll one' },
   { route: 'GET /profile/security', needs: 'sign-in and any factor verified in this session' },
@@ -31,6 +35,12 @@ export const SAMPLE_ROUTES = [
   { route: 'GET /ui/profile', needs: 'sign-in; factors, remembered browsers, other sessions, backup codes' },
   { route: 'GET /ui/secure', needs: 'sign-in and any factor verified in this session (the challenge page first)' },
   { route: 'GET /ui/payments', needs: 'sign-in and any factor, or a browser you chose to remember' },
+  { route: 'GET /ui/password', needs: 'sign-in; change your password, which forgets your remembered browsers' },
+  { route: 'GET /ui/recovery', needs: 'sign-in; redeem a recovery ticket from the help desk' },
+  {
+    route: 'GET /ui/admin',
+    needs: 'an admin (alice); users, audit trail, policy through /mfa/admin/*, which asks for her own MFA',
+  },
   { route: 'GET /docs', needs: "nothing; MFA's endpoints from the OpenAPI document (GET /openapi.json)" },
 ];
 
@@ -57,7 +67,7 @@ export function sampleIndex(outbox: boolean) {
       admin: '/mfa/admin/* for admins only, e.g. GET /mfa/admin/users/u-bob, GET /mfa/admin/policy/versions',
     },
     devOutbox: outbox
-      ? 'GET /dev/outbox: every code and notification this process sent (development only)'
+      ? 'GET /dev/outbox (as a page: GET /ui/outbox): every code and notification this process sent (development only)'
       : 'off: set MFA_DEV_OUTBOX=1 (never with NODE_ENV=production) to read codes and notifications at GET /dev/outbox',
   };
 }

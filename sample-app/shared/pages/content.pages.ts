@@ -1,9 +1,9 @@
-import type { DemoUser } from '../demo-users';
+import { DemoUser, isAdmin } from '../demo-users';
 import { html } from './html';
 import { layout } from './page-layout';
 
-/** GET /ui: what each page demonstrates. */
-export function homePage(user: DemoUser | undefined): string {
+/** GET /ui: what each page demonstrates. `outbox`: the development outbox page is on. */
+export function homePage(user: DemoUser | undefined, outbox = false): string {
   return layout({
     title: 'nestjs-mfa sample',
     user,
@@ -17,6 +17,21 @@ export function homePage(user: DemoUser | undefined): string {
         </li>
         <li><a href="/ui/payments">Payments</a>: any factor, or a browser you chose to remember.</li>
         <li><a href="/ui/profile">Profile</a>: your factors, remembered browsers, other sessions and backup codes.</li>
+        <li><a href="/ui/password">Change your password</a>: every browser you chose to remember is forgotten.</li>
+        <li><a href="/ui/recovery">Redeem a recovery ticket</a> the help desk gave you, then add a factor anew.</li>
+        ${
+          isAdmin(user?.groups) &&
+          html`<li>
+            <a href="/ui/admin">Admin console</a>: look up a user, reset factors, recovery tickets, the audit trail and
+            the policy.
+          </li>`
+        }
+        ${
+          outbox &&
+          html`<li>
+            <a href="/ui/outbox">Development outbox</a>: every text message and email this process sent, codes included.
+          </li>`
+        }
       </ul>
       <p>The JSON index of every route is at <a href="/">/</a>.</p>`,
   });

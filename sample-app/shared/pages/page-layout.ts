@@ -1,4 +1,4 @@
-import type { DemoUser } from '../demo-users';
+import { DemoUser, isAdmin } from '../demo-users';
 import { html, SafeHtml } from './html';
 
 export interface LayoutInput {
@@ -16,6 +16,16 @@ const NAV = [
   { href: '/ui/profile', label: 'Profile' },
   { href: '/ui/enroll', label: 'Add a factor' },
 ];
+
+/** The pages that only make sense signed in, and the admin console for admins only. */
+function navFor(user: DemoUser | null | undefined) {
+  if (!user) return NAV;
+  return [
+    ...NAV,
+    { href: '/ui/password', label: 'Password' },
+    ...(isAdmin(user.groups) ? [{ href: '/ui/admin', label: 'Admin console' }] : []),
+  ];
+}
 
 /** The one page shell: a skip link, the navigation, who is signed in, and a focusable <main>. */
 export function layout({ title, user, main, scripts = [] }: LayoutInput): string {
@@ -35,7 +45,7 @@ export function layout({ title, user, main, scripts = [] }: LayoutInput): string
         <header class="site">
           <nav aria-label="Sample pages">
             <ul>
-              ${NAV.map((n) => html`<li><a href="${n.href}">${n.label}</a></li>`)}
+              ${navFor(user).map((n) => html`<li><a href="${n.href}">${n.label}</a></li>`)}
             </ul>
           </nav>
           ${

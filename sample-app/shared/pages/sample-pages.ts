@@ -1,9 +1,14 @@
 import type { Request } from 'express';
 import { AppSessionRevoker, MfaEngine, passportSessionSubject } from '../../../src';
-import type { DemoUser } from '../demo-users';
+import { DemoUser, isAdmin } from '../demo-users';
+import { DEV_OUTBOX, devOutboxEnabled } from '../dev-outbox';
+import { outboxPage, passwordPage, recoveryPage } from './account.pages';
+import { adminPage } from './admin.page';
 import { homePage, paymentsPage, securePage } from './content.pages';
+import { html } from './html';
 import { enrollPage } from './enroll.page';
 import { safeNext } from './page-layout';
+import { messagePage } from './page-refusal';
 import type { PageResult } from './page-response';
 import { profilePage } from './profile.page';
 import { signInPage } from './sign-in.page';
@@ -21,10 +26,12 @@ export class SamplePages {
     private readonly engine: () => Promise<MfaEngine>,
     /** The app's own count of other sessions, when it can list them (endOtherSessions.count). */
     private readonly sessions?: AppSessionRevoker,
+    /** Whether the development outbox page exists: decided once, when the app is built, like GET /dev/outbox. */
+    private readonly outbox: boolean = devOutboxEnabled(),
   ) {}
 
   home(req: Request): PageResult {
-    return { status: 200, html: homePage(userOf(req)) };
+    return { status: 200, html: homePage(userOf(req), this.outbox) };
   }
 
   signIn(req: Request): PageResult {
@@ -49,6 +56,40 @@ export class SamplePages {
       this.countOtherSessions(engine, subject.userId, subject.sessionId),
     ]);
     return { status: 200, html: profilePage({ user, summary, devices, otherSessions }) };
+  }
+
+  /** Admins only; the console reads and acts through /mfa/admin/*, which also wants the admin's own MFA. */
+  admin(req: Request): PageResult {
+    const user = userOf(req);
+    if (!user) return signInFirst(req);
+    if (!isAdmin(user.groups))
+      return messagePage(403, 'Admins only', user, [
+        html`<p>The admin console is for administrators.</p>`,
+        html`<p><a href="/ui">Back to the start</a></p>`,
+      ]);
+    const lookup = typeof req.query.user === 'string' ? req.query.user.slice(0, 191) : '';
+    return { status: 200, html: adminPage(user, lookup) };
+  }
+
+  password(req: Request): PageResult {
+    const user = userOf(req);
+    return user ? { status: 200, html: passwordPage(user) } : signInFirst(req);
+  }
+
+  recovery(req: Request): PageResult {
+    const user = userOf(req);
+    return user ? { status: 200, html: recoveryPage(user) } : signInFirst(req);
+  }
+
+  /** Development only (see devOutboxEnabled), open like GET /dev/outbox; otherwise not found. */
+  devOutbox(req: Request): PageResult {
+    const user = userOf(req);
+    if (!this.outbox)
+      return messagePage(404, 'Not found', user, [
+        html`<p>There is no such page.</p>`,
+        html`<p><a href="/ui">Back to the start</a></p>`,
+      ]);
+    return { status: 200, html: outboxPage(user, DEV_OUTBOX.messages()) };
   }
 
   /** Behind RequireMfa() / requireMfa(): the route's guard already let the session through. */

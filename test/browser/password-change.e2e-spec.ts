@@ -1,0 +1,83 @@
+// Invariant: changing the password on /ui/password checks the current one, and then MFA forgets
+// every browser the user chose to remember (engine.passwordChanged): the page says how many,
+// and the next visit to /ui/payments, where a remembered browser stood in, asks again. The old
+// password stops working — on the Nest and the Express sample.
+import type { Browser, Page } from 'playwright-core';
+import { RunningSample, SAMPLES, startSample } from './support/browser-sample';
+import { describeInChromium, launchChromium, openPage, WatchedPage } from './support/chromium';
+import { alertText, enrollTotpOnPage, signInOnPage, signOutOnPage } from './support/page-flows';
+
+// A real browser on a busy machine, and TOTP codes on the real clock that may wait for the next step.
+jest.setTimeout(120_000);
+
+const NEW_PASSWORD = 'a much longer passphrase';
+
+async function signInWith(page: Page, baseUrl: string, password: string, next: string): Promise<void> {
+  await page.goto(`${baseUrl}/ui/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describeInChromium('password change on the pages, in Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => (browser = await launchChromium()));
+  afterAll(() => browser?.close());
+
+  describe.each(SAMPLES)('%s sample', (kind) => {
+    let sample: RunningSample;
+    let w: WatchedPage;
+    beforeEach(async () => {
+      sample = await startSample(kind);
+      w = await openPage(browser);
+    });
+    afterEach(async () => {
+      await w.context.close();
+      await sample.close();
+    });
+
+    it('a remembered browser is forgotten by a password change: payments asks again', async () => {
+      const { page } = w;
+      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/enroll');
+      const { app } = await enrollTotpOnPage(page, sample.baseUrl);
+      await signOutOnPage(page);
+
+      // Verify on payments and remember this browser: the next session opens payments directly.
+      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/payments');
+      await page.getByLabel('Remember this browser').check();
+      await page.getByLabel('Code from your authenticator app').fill(await app.nextCode());
+      await page.locator('form[data-method="totp"]').getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('link', { name: 'Continue' }).click();
+      await page.locator('#guarded-content').waitFor();
+      await signOutOnPage(page);
+      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/payments');
+      await page.locator('#guarded-content').waitFor();
+
+      await page.getByRole('navigation').getByRole('link', { name: 'Password' }).click();
+      await page.waitForURL((url) => url.pathname === '/ui/password');
+      await page.getByLabel('Current password').fill('not-my-password');
+      await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+      await page.getByLabel('New password again').fill(NEW_PASSWORD);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      expect(await alertText(page, /current password/)).toBe('Your current password is not right.');
+
+      await page.getByLabel('Current password').fill('alice-password');
+      await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+      await page.getByLabel('New password again').fill(NEW_PASSWORD);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      const status = page.getByRole('status').filter({ hasText: 'Password changed.' });
+      await status.waitFor();
+      expect(await status.textContent()).toBe(
+        'Password changed. One remembered browser was forgotten: each asks for a second factor again.',
+      );
+
+      await signOutOnPage(page);
+      await signInWith(page, sample.baseUrl, 'alice-password', '/ui/payments');
+      expect(await alertText(page, /Wrong/)).toBe('Wrong username or password.');
+      await signInWith(page, sample.baseUrl, NEW_PASSWORD, '/ui/payments');
+      await page.waitForURL((url) => url.pathname === '/ui/payments');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Confirm it’s you');
+      expect(w.cspViolations).toEqual([]);
+    }, 90_000);
+  });
+});
