@@ -136,6 +136,35 @@ describe('client transport', () => {
     expect(server.sent[1].headers.get('content-type')).toBe('application/json');
   });
 
+  it('sends the app’s headers and credentials to its own origin only, never to a third party', async () => {
+    const server = fakeServer(() => new Response('ok'));
+    const seen: Array<RequestInit['credentials']> = [];
+    const fetch: FetchLike = (input, init) => (seen.push(init?.credentials), server.fetch(input, init));
+    const mfa = createMfaClient({
+      baseUrl: base,
+      fetch,
+      credentials: 'include',
+      headers: { authorization: 'Bearer T' },
+    });
+    await mfa.fetch('/mine');
+    await mfa.fetch(`${base}/mine-too`);
+    await mfa.fetch('https://cdn.third.example/data.json');
+    await mfa.fetch(new Request('https://evil.example/x'));
+    expect(server.sent.map((s) => s.headers.get('authorization'))).toEqual(['Bearer T', 'Bearer T', null, null]);
+    expect(seen).toEqual(['include', 'include', undefined, undefined]);
+  });
+
+  it('hands back a 401 MFA_REQUIRED for a streamed body, which could not be sent again, without prompting', async () => {
+    const server = fakeServer(() => mfaRequired());
+    const onChallenge = jest.fn(totp);
+    const mfa = createMfaClient({ baseUrl: base, fetch: server.fetch, onChallenge });
+    const body = new Blob(['streamed']).stream();
+    const res = await mfa.fetch('/upload', { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(401);
+    expect(onChallenge).not.toHaveBeenCalled();
+    expect(server.sent).toHaveLength(1);
+  });
+
   it('lets one request bring its own onChallenge', async () => {
     const server = fakeServer((_req, i) => (i === 0 ? mfaRequired() : Response.json({})));
     const own = jest.fn(totp);

@@ -43,16 +43,24 @@ export class MfaTransport {
     const target = typeof input === 'string' ? this.appUrl(input) : input;
     // A Request's body can be read once: every send, the retry included, takes its own copy.
     const template = isRequest(target) ? target.clone() : undefined;
+    // The app's headers (a bearer token) and credentials go to the app's own origin only: a
+    // third-party URL fetched through the client must not receive them.
+    const own = this.isOwnOrigin(isRequest(target) ? target.url : String(target));
     const send = async () => {
       const request = template ? template.clone() : target;
       const headers = new Headers(isRequest(request) ? request.headers : undefined);
       new Headers(requestInit.headers).forEach((value, name) => headers.set(name, value));
-      for (const [name, value] of Object.entries(await this.options.headers()))
-        if (!headers.has(name)) headers.set(name, value);
-      const credentials = requestInit.credentials ?? (isRequest(request) ? undefined : this.options.credentials);
+      if (own)
+        for (const [name, value] of Object.entries(await this.options.headers()))
+          if (!headers.has(name)) headers.set(name, value);
+      const fallback = own && !isRequest(request) ? this.options.credentials : undefined;
+      const credentials = requestInit.credentials ?? fallback;
       return this.options.fetch(request, { ...requestInit, headers, ...(credentials ? { credentials } : {}) });
     };
-    return this.stepUp(send, { signal: requestInit.signal ?? undefined, onChallenge });
+    // A stream can be sent once: such a request cannot be retried after a step-up, so its
+    // 401 MFA_REQUIRED comes back as it is rather than spending a verification on nothing.
+    if (isStream(requestInit.body)) return send();
+    return this.stepUp(send, { signal: requestInit.signal ?? undefined, onChallenge: own ? onChallenge : undefined });
   }
 
   async call<K extends MfaRouteKey>(
@@ -108,12 +116,29 @@ export class MfaTransport {
     return `${this.options.baseUrl}${this.options.routePrefix}${path}${qs ? `?${qs}` : ''}`;
   }
 
+  /** Same origin as `baseUrl` (or the page, when `baseUrl` is empty); a relative path always is. */
+  private isOwnOrigin(url: string): boolean {
+    if (!/^([a-z][a-z\d+.-]*:)?\/\//i.test(url)) return true;
+    const page = (globalThis as { location?: { href?: string } }).location?.href;
+    const base = this.options.baseUrl || page;
+    if (!base) return false;
+    try {
+      return new URL(url, base).origin === new URL(base).origin;
+    } catch {
+      return false;
+    }
+  }
+
   /** A path below `baseUrl` (`/payments` → `https://app.example/payments`); absolute URLs stay as they are. */
   private appUrl(input: string): string {
     const base = this.options.baseUrl;
     if (!base || /^[a-z][a-z\d+.-]*:/i.test(input)) return input;
     return input.startsWith('/') ? `${base}${input}` : `${base}/${input}`;
   }
+}
+
+function isStream(body: unknown): boolean {
+  return typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;
 }
 
 function isRequest(value: unknown): value is Request {
