@@ -5,6 +5,7 @@ import session from 'express-session';
 import passport from 'passport';
 import { MfaEngine, MfaGuard, MfaModule, MfaModuleOptions } from '../src';
 import { AuthController } from './auth/auth.controller';
+import { PasswordController } from './auth/password.controller';
 import { LocalStrategy } from './auth/local.strategy';
 import { SessionSerializer } from './auth/session.serializer';
 import { UsersService } from './shared/demo-users';
@@ -40,6 +41,7 @@ export class SampleAppModule {
       controllers: [
         IndexController,
         AuthController,
+        PasswordController,
         WikiController,
         AdminController,
         ProfileController,

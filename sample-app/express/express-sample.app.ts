@@ -69,9 +69,10 @@ export async function createExpressSampleApp(
   );
   app.post('/auth/logout', (req, res, next) => req.logout((err) => (err ? next(err) : res.json({ signedOut: true }))));
   // Body: `{ "currentPassword", "newPassword" }`; MFA then forgets the user's remembered browsers.
-  app.post('/auth/password', signedIn, (req, res, next) =>
+  // A fresh second factor first: a phished password alone must not lock the owner out.
+  app.post('/auth/password', signedIn, mfa.stepUp({ maxAge: 300 }), (req, res, next) =>
     mfa.ready
-      .then((engine) => changePassword(users, engine, (req.user as DemoUser).id, req.body))
+      .then((engine) => changePassword(users, engine, (req.user as DemoUser).id, req.body, req.is('json')))
       .then(({ status, body }) => void res.status(status).json(body), next),
   );
   // Like the Nest sample's global guard: every route below gets the policy's default for

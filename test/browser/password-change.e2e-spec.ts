@@ -1,4 +1,5 @@
-// Invariant: changing the password on /ui/password checks the current one, and then MFA forgets
+// Invariant: changing the password on /ui/password needs a fresh second factor and the current
+// password, and then MFA forgets
 // every browser the user chose to remember (engine.passwordChanged): the page says how many,
 // and the next visit to /ui/payments, where a remembered browser stood in, asks again. The old
 // password stops working — on the Nest and the Express sample.
@@ -17,6 +18,13 @@ async function signInWith(page: Page, baseUrl: string, password: string, next: s
   await page.getByLabel('Username').fill('alice');
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function submitPasswordChange(page: Page, current: string): Promise<void> {
+  await page.getByLabel('Current password').fill(current);
+  await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByLabel('New password again').fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Change password' }).click();
 }
 
 describeInChromium('password change on the pages, in Chromium', () => {
@@ -55,16 +63,17 @@ describeInChromium('password change on the pages, in Chromium', () => {
 
       await page.getByRole('navigation').getByRole('link', { name: 'Password' }).click();
       await page.waitForURL((url) => url.pathname === '/ui/password');
-      await page.getByLabel('Current password').fill('not-my-password');
-      await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
-      await page.getByLabel('New password again').fill(NEW_PASSWORD);
-      await page.getByRole('button', { name: 'Change password' }).click();
-      expect(await alertText(page, /current password/)).toBe('Your current password is not right.');
+      // A remembered browser is not a second factor: the change asks for a fresh one first, so a
+      // phished password alone cannot lock the owner out.
+      await submitPasswordChange(page, 'not-my-password');
+      await page.waitForURL((url) => url.pathname === '/ui/verify');
+      await page.getByLabel('Code from your authenticator app').fill(await app.nextCode());
+      await page.locator('form[data-method="totp"]').getByRole('button', { name: 'Verify' }).click();
+      await page.waitForURL((url) => url.pathname === '/ui/password');
 
-      await page.getByLabel('Current password').fill('alice-password');
-      await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
-      await page.getByLabel('New password again').fill(NEW_PASSWORD);
-      await page.getByRole('button', { name: 'Change password' }).click();
+      await submitPasswordChange(page, 'not-my-password');
+      expect(await alertText(page, /current password/)).toBe('Your current password is not right.');
+      await submitPasswordChange(page, 'alice-password');
       const status = page.getByRole('status').filter({ hasText: 'Password changed.' });
       await status.waitFor();
       expect(await status.textContent()).toBe(

@@ -7,16 +7,19 @@ export interface JsonAnswer {
 }
 
 /**
- * POST /auth/password `{ currentPassword, newPassword }` on both samples (signed in): the app
- * changes its own password, then tells MFA, whose `passwordChanged` voids every browser the
- * user chose to remember. A JSON body only: a cross-site form cannot send one without CORS.
+ * POST /auth/password `{ currentPassword, newPassword }` on both samples (signed in, with a
+ * fresh second factor): the app changes its own password, then tells MFA, whose
+ * `passwordChanged` voids every browser the user chose to remember. JSON only (`json`: the
+ * request's content type matched): a cross-site form cannot send JSON without CORS.
  */
 export async function changePassword(
   users: UsersService,
   engine: MfaEngine,
   userId: string,
   body: unknown,
+  json: string | false | null,
 ): Promise<JsonAnswer> {
+  if (!json) return { status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the form as JSON.' } };
   const { currentPassword, newPassword } = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const errors = [
     typeof currentPassword !== 'string' && { field: 'currentPassword', problems: ['currentPassword must be a string'] },
