@@ -105,7 +105,7 @@ describe.each<Adapter>(['nest', 'express5'])(
       await hit('POST /admin/policy/explain', explain({ userId: 'u-bob', target: { requirement } }), 400);
 
       await hit('GET /admin/audit', admin.get('/mfa/admin/audit').query({ limit: 'lots' }), 400);
-      for (let tries = 0; tries < 50; tries++) {
+      for (let tries = 0; tries < 500; tries++) {
         if ((await admin.get('/mfa/admin/audit').query({ limit: 2 })).body.nextCursor) break;
         await new Promise((resolve) => setTimeout(resolve, 20)); // audit writes land in the background
       }

@@ -68,10 +68,14 @@ function hinted<T extends object>(endpoints: T, routePrefix: string): T {
     get(target, key, receiver) {
       const value: unknown = Reflect.get(target, key, receiver);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) =>
-        Promise.resolve(value.apply(target, args)).catch((err: unknown) => {
+      // Every endpoint method is async; a synchronous throw is caught here all the same.
+      return async (...args: unknown[]) => {
+        try {
+          return await value.apply(target, args);
+        } catch (err) {
           throw withEnrollmentHints(err, routePrefix);
-        });
+        }
+      };
     },
   });
 }

@@ -55,7 +55,8 @@ export const VIEW_SCHEMAS: Record<string, JsonSchema> = {
     id: UUID,
     expiresAt: TIME,
     requirement: object({ steps: arrayOf(ref('RequirementStep'), 1) }),
-    methods: arrayOf(ref('Method'), 1),
+    // Can be empty: email held back as a fallback while the other factor cannot be served.
+    methods: arrayOf(ref('Method')),
     ruleId: NON_EMPTY,
     policyVersion: INT,
   }),
