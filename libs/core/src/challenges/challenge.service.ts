@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AuditTrail, sessionRefOf } from '../audit/audit-trail';
 import type { CodeSent, DeliveryChannel, OtpDeliveryService } from '../delivery/otp-delivery.service';
 import type { SessionVerifications } from '../enforcement/session-verifications';
@@ -11,12 +11,13 @@ import type { AttemptLimiter } from '../lockout/attempt-limiter';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import type { Decision } from '../policy/decide';
 import type { PolicyService } from '../policy/policy.service';
-import { acceptedFactors, isSingleUse, stepsKey } from '../policy/requirement';
+import { acceptedFactors, isSingleUse } from '../policy/requirement';
 import type { RequestContext } from '../policy/request-context';
 import { RequirementStepView, stepsView } from '../policy/requirement-view';
 import type { ChallengeDemand, ChallengeRecord } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
 import { availableMethods, enrollableFactors, MethodView } from './challenge-methods';
+import { challengePurpose } from './challenge-purpose';
 import type { EmailFallback } from './email-fallback';
 
 /** What the client sees of a challenge: never a secret, only what remains and how it may answer. */
@@ -98,9 +99,7 @@ export class ChallengeService {
       ruleId: decision.ruleId,
       policyVersion: decision.policyVersion,
     };
-    const purpose = boundedPurpose(
-      `${decision.policyVersion}|${decision.ruleId}|${decision.scope}|${stepsKey(decision.remaining)}`,
-    );
+    const purpose = challengePurpose(decision);
     let challenge = await store.findPendingChallenge(subject.userId, sessionRef, purpose, now);
     if (!challenge) {
       challenge = {
@@ -243,9 +242,4 @@ export class ChallengeService {
     if (!usable) return null;
     return method !== 'email' || (await this.fallback.offered(found, enabled, now)) ? found : null;
   }
-}
-
-/** The column holds 191 characters; a longer key keeps its head and a hash of the whole, so two demands never merge. */
-function boundedPurpose(key: string): string {
-  return key.length <= 191 ? key : `${key.slice(0, 126)}#${createHash('sha256').update(key).digest('hex')}`;
 }

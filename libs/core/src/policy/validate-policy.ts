@@ -1,5 +1,6 @@
 import type { FactorType } from '../factors/factor-type';
 import { FACTOR_TYPES } from './requirement';
+import { checkStepAssurance } from './step-assurance.rules';
 
 export interface PolicyProblem {
   /** JSON path of the offending value, e.g. `$.rules[2].require.chain[1].maxAge`. */
@@ -56,19 +57,7 @@ export function validatePolicy(doc: unknown): PolicyProblem[] {
     if (v.allowTrustedDevice === true && v.maxAge !== undefined) {
       fail(`${path}.allowTrustedDevice`, 'a trusted device never satisfies a step with maxAge');
     }
-    if (v.phishingResistant !== undefined) bool(v.phishingResistant, `${path}.phishingResistant`);
-    if (v.minAal !== undefined && v.minAal !== 2 && v.minAal !== 3) fail(`${path}.minAal`, 'expected 2 or 3');
-    const named = v.factor !== undefined ? [v.factor] : Array.isArray(v.anyOf) ? v.anyOf : null;
-    const strong = v.phishingResistant === true || v.minAal === 3;
-    if (strong && named && !named.includes('webauthn'))
-      fail(
-        path,
-        `only a passkey meets ${v.phishingResistant === true ? 'phishingResistant' : 'minAal 3'}: add "webauthn"`,
-      );
-    if (v.allowTrustedDevice === true && (v.phishingResistant === true || v.minAal !== undefined))
-      fail(`${path}.allowTrustedDevice`, 'a trusted device never satisfies a phishing-resistant or minAal step');
-    if (v.minAal === 2 && named && named.every((f) => f === 'email'))
-      fail(`${path}.minAal`, 'an email code reaches AAL1 only; accept another factor too');
+    checkStepAssurance(v, path, fail);
   };
   const requirement = (v: unknown, path: string): void => {
     if (v === 'none') return;
