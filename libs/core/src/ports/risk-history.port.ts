@@ -1,0 +1,46 @@
+/**
+ * What the built-in risk engine remembers about one user, and no more: the minimum each
+ * signal needs. No IP address is kept here (the audit trail keeps its own, under its own
+ * retention); locations are coarse (one decimal degree, about 11 km) and only the last one.
+ * Every entry carries when it was last seen, so the retention window can drop it.
+ */
+export interface RiskProfile {
+  userId: string;
+  /** "Firefox/Linux" → when last seen (epoch ms). */
+  deviceFamilies: Record<string, number>;
+  /** ISO 3166-1 alpha-2 → when last seen (epoch ms). */
+  countries: Record<string, number>;
+  /** The last verified location, rounded to one decimal degree. */
+  lastLocation?: { latitude: number; longitude: number; country?: string; at: number };
+  /** 24 counters, one per UTC hour of day, of verified sign-ins. */
+  hours: number[];
+  /** Epoch ms of the last write; also the optimistic-concurrency token. */
+  updatedAt: number;
+}
+
+/**
+ * Where risk profiles live. The default keeps them in memory (one instance, lost on restart);
+ * `nestjs-mfa/typeorm` keeps them in the MFA tables, shared by every instance.
+ */
+export interface RiskHistoryStore {
+  load(userId: string): Promise<RiskProfile | undefined>;
+  /** Last writer wins: profiles only ever learn from verified requests, so a lost update costs one observation. */
+  save(profile: RiskProfile): Promise<void>;
+  /** On user erasure and admin reset. */
+  forget(userId: string): Promise<void>;
+  /** Drops profiles not updated since `before`, at most `limit` of them; returns how many went. */
+  prune(before: number, limit: number): Promise<number>;
+}
+
+/** Where a request comes from, as a GeoIP resolver or the host's trusted headers tell it. */
+export interface GeoLocation {
+  /** ISO 3166-1 alpha-2, upper case. */
+  country?: string;
+  latitude?: number;
+  longitude?: number;
+  /** How far off the coordinates may be, in km (GeoIP's accuracy radius). */
+  accuracyKm?: number;
+}
+
+/** Looks up an IP address; undefined when the address is not in the database. */
+export type GeoIpResolver = (ip: string) => GeoLocation | undefined | Promise<GeoLocation | undefined>;
