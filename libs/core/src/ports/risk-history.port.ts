@@ -19,17 +19,19 @@ export interface RiskProfile {
 }
 
 /**
- * Where risk profiles live. The default keeps them in memory (one instance, lost on restart);
- * `nestjs-mfa/typeorm` keeps them in the MFA tables, shared by every instance.
+ * Where risk profiles live. A store that also implements these methods (the TypeORM store
+ * does) keeps them beside the rest of the MFA state, shared by every instance; otherwise
+ * they live in memory (one instance, lost on restart). Method names are prefixed so one
+ * class can implement this and MfaStore together.
  */
 export interface RiskHistoryStore {
-  load(userId: string): Promise<RiskProfile | undefined>;
+  loadRiskProfile(userId: string): Promise<RiskProfile | undefined>;
   /** Last writer wins: profiles only ever learn from verified requests, so a lost update costs one observation. */
-  save(profile: RiskProfile): Promise<void>;
+  saveRiskProfile(profile: RiskProfile): Promise<void>;
   /** On user erasure and admin reset. */
-  forget(userId: string): Promise<void>;
+  forgetRiskProfile(userId: string): Promise<void>;
   /** Drops profiles not updated since `before`, at most `limit` of them; returns how many went. */
-  prune(before: number, limit: number): Promise<number>;
+  pruneRiskProfiles(before: number, limit: number): Promise<number>;
 }
 
 /** Where a request comes from, as a GeoIP resolver or the host's trusted headers tell it. */
