@@ -6,6 +6,7 @@ import { sendPage } from '../shared/pages/page-response';
 import { SamplePages } from '../shared/pages/sample-pages';
 import { sendAsset } from '../shared/pages/static-assets';
 import { apiDocsPage, sampleOpenApi } from '../shared/pages/api-docs.page';
+import { sendClientEntry, sendClientModule, sendVendorModule } from '../shared/pages/client-modules';
 
 /**
  * MFA's middleware writes its refusal as JSON itself (the contract both adapters share). On a
@@ -34,6 +35,20 @@ export function samplePagesRouter(express: typeof import('express'), mfa: MfaExp
         .then((result) => sendPage(res, result), next);
 
   router.get('/assets/:file', (req, res, next) => void sendAsset(res, String(req.params.file)).catch(next));
+  // The browser client the page scripts import, compiled from its sources (client-modules.ts).
+  router.get('/assets/client/src/:file', (req, res, next) => void sendClientEntry(res, req.params.file).catch(next));
+  router.get(
+    '/assets/client/libs/client/src/:file',
+    (req, res, next) => void sendClientModule(res, req.params.file).catch(next),
+  );
+  router.get(
+    '/assets/vendor/simplewebauthn/:file',
+    (req, res, next) => void sendVendorModule(res, req.params.file).catch(next),
+  );
+  router.get(
+    '/assets/vendor/simplewebauthn/:dir/:file',
+    (req, res, next) => void sendVendorModule(res, req.params.file, req.params.dir).catch(next),
+  );
   router.get('/openapi.json', (_req, res) => void res.json(sampleOpenApi()));
   router.get('/docs', (_req, res) => sendPage(res, { status: 200, html: apiDocsPage() }));
   router.get(

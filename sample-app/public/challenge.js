@@ -1,7 +1,8 @@
 // The challenge page: answers the challenge the guard opened, then reopens the page it guards.
-import { passkeyChallengeOptions, sendChallengeCode, serverNow, verifyChallenge } from './mfa-api.js';
+// The challenge routes never ask for a step-up themselves, so no dialog opens here.
+import { MfaLockedError, MfaRateLimitedError } from './client/src/client.js';
+import { mfa } from './mfa.js';
 import { announce, busy, countdown, describeError } from './ui.js';
-import { describePasskeyError, getPasskey } from './webauthn.js';
 
 const section = document.getElementById('challenge');
 const challengeId = section.dataset.challengeId;
@@ -20,25 +21,23 @@ for (const form of forms) {
 
 async function answer(form) {
   const method = form.dataset.method;
-  const base = { method, ...(remember.checked ? { rememberDevice: true } : {}) };
+  const device = remember.checked ? { rememberDevice: true } : {};
   try {
-    const result = await busy(form, async () => {
-      if (method === 'webauthn') {
-        const { options } = await passkeyChallengeOptions(challengeId);
-        return verifyChallenge(challengeId, { ...base, response: await getPasskey(options) });
-      }
+    const result = await busy(form, () => {
+      if (method === 'webauthn') return mfa.challenges.passkey(challengeId, remember.checked || undefined);
       // Only an authenticator app is chosen by id; an SMS or email code belongs to this challenge already.
       const enrollmentId = method === 'totp' ? form.elements.enrollmentId?.value : '';
-      return verifyChallenge(challengeId, {
-        ...base,
+      return mfa.challenges.verify(challengeId, {
+        method,
         code: form.elements.code.value.trim(),
         ...(enrollmentId ? { enrollmentId } : {}),
+        ...device,
       });
     });
     verified(result);
   } catch (err) {
-    announce('challenge', describePasskeyError(err) ?? describeError(err), 'error');
-    if (err.code === 'MFA_LOCKED') lockFor(form, err.retryAfterSeconds ?? 60);
+    announce('challenge', describeError(err), 'error');
+    if (err instanceof MfaLockedError) lockFor(form, err.retryAfterSeconds ?? 60);
     const code = form.elements.code;
     if (code) {
       code.select();
@@ -56,15 +55,15 @@ function lockFor(form, seconds) {
 
 async function sendCode(form, button) {
   try {
-    const sent = await sendChallengeCode(challengeId, form.dataset.method, form.elements.enrollmentId.value);
+    const sent = await mfa.challenges.send(challengeId, form.dataset.method, form.elements.enrollmentId.value);
     const until = new Date(sent.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
     announce('challenge', `Code sent to ${sent.sentTo}. It works until ${until}.`);
     countdown(button, sent.resendAvailableAt, 'Resend code');
     form.elements.code.focus();
   } catch (err) {
     announce('challenge', describeError(err), 'error');
-    if (err.code === 'RESEND_TOO_SOON' && err.retryAfterSeconds)
-      countdown(button, new Date(serverNow() + err.retryAfterSeconds * 1000).toISOString(), 'Resend code');
+    if (err instanceof MfaRateLimitedError && err.retryAfterSeconds)
+      countdown(button, err.retryAfterSeconds, 'Resend code');
   }
 }
 

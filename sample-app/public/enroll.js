@@ -1,12 +1,12 @@
-// The enrollment page: start a factor, prove it (a code, or the passkey ceremony), confirm it.
-import * as api from './mfa-api.js';
+// The enrollment page: start a factor, prove it (a code, or the passkey prompt), confirm it.
+// A user who already has a factor must verify first: the API asks, and the step-up dialog
+// opens on this page; the same request then goes through.
 import { showBackupCodes } from './backup-codes.js';
-import { announce, busy, countdown, describeError, redirectIfNeeded } from './ui.js';
-import { createPasskey, describePasskeyError } from './webauthn.js';
+import { mfa } from './mfa.js';
+import { announce, announceFailure, busy, countdown } from './ui.js';
 
 const say = (message, kind) => announce('enroll', message, kind);
 
-/** Submits through `handler`; a user who already has a factor is first sent to verify (the API asks for it). */
 function onSubmit(id, handler) {
   const form = document.getElementById(id);
   form.addEventListener('submit', (event) => {
@@ -17,10 +17,8 @@ function onSubmit(id, handler) {
 }
 
 function fail(err, form) {
-  if (redirectIfNeeded(err)) return;
-  say(describePasskeyError(err) ?? describeError(err), 'error');
   const code = form?.elements.code;
-  if (code) {
+  if (announceFailure('enroll', err) && code) {
     code.select();
     code.focus();
   }
@@ -36,7 +34,7 @@ function added(confirmed, message) {
 // An authenticator app: the QR code (an SVG, shown as an image so it can never run script) and the key to type.
 let totpEnrollmentId;
 onSubmit('totp-start', async (form) => {
-  const start = await api.startTotp(form.elements.label.value.trim());
+  const start = await mfa.enrollments.startTotp(form.elements.label.value.trim() || undefined);
   totpEnrollmentId = start.enrollmentId;
   document.getElementById('totp-qr').src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(start.qrSvg)}`;
   document.getElementById('totp-secret').textContent = start.secret.replace(/(.{4})(?=.)/g, '$1 ');
@@ -45,13 +43,27 @@ onSubmit('totp-start', async (form) => {
   document.getElementById('totp-code').focus();
 });
 onSubmit('totp-confirm', async (form) => {
-  const confirmed = await api.confirmTotp(totpEnrollmentId, form.elements.code.value.trim());
+  const confirmed = await mfa.enrollments.confirmTotp(totpEnrollmentId, form.elements.code.value.trim());
   document.getElementById('totp-setup').hidden = true;
   added(confirmed, 'Authenticator app added.');
 });
 
 // A phone or an email address: a code proves it is yours before it counts.
-for (const channel of ['sms', 'email']) {
+const DELIVERY = {
+  sms: {
+    start: (target) => mfa.enrollments.startSms(target),
+    resend: (id) => mfa.enrollments.resendSms(id),
+    confirm: (id, code) => mfa.enrollments.confirmSms(id, code),
+    done: 'Phone number added.',
+  },
+  email: {
+    start: (target) => mfa.enrollments.startEmail(target),
+    resend: (id) => mfa.enrollments.resendEmail(id),
+    confirm: (id, code) => mfa.enrollments.confirmEmail(id, code),
+    done: 'Email address added.',
+  },
+};
+for (const [channel, calls] of Object.entries(DELIVERY)) {
   let enrollmentId;
   const resend = document.querySelector(`#${channel}-confirm [data-resend]`);
   const sent = (start) => {
@@ -62,25 +74,22 @@ for (const channel of ['sms', 'email']) {
     document.getElementById(`${channel}-code`).focus();
   };
   onSubmit(`${channel}-start`, async (form) => {
-    const field = form.dataset.field;
-    const start = await api.startDelivery(channel, { [field]: form.elements[field].value.trim() });
+    const start = await calls.start(form.elements[form.dataset.field].value.trim());
     enrollmentId = start.enrollmentId;
     sent(start);
   });
   resend.addEventListener('click', () => {
-    api.resendDelivery(channel, enrollmentId).then(sent, (err) => fail(err));
+    calls.resend(enrollmentId).then(sent, (err) => fail(err));
   });
   onSubmit(`${channel}-confirm`, async (form) => {
-    const confirmed = await api.confirmDelivery(channel, enrollmentId, form.elements.code.value.trim());
+    const confirmed = await calls.confirm(enrollmentId, form.elements.code.value.trim());
     form.hidden = true;
-    added(confirmed, channel === 'sms' ? 'Phone number added.' : 'Email address added.');
+    added(confirmed, calls.done);
   });
 }
 
 // A passkey: the browser creates it against the server's options; the server checks the answer.
 onSubmit('passkey-start', async (form) => {
-  const start = await api.startPasskey(form.elements.label.value.trim());
   say('Follow your browser’s prompt to create the passkey.');
-  const confirmed = await api.confirmPasskey(start.enrollmentId, await createPasskey(start.options));
-  added(confirmed, 'Passkey added.');
+  added(await mfa.enrollments.registerPasskey(form.elements.label.value.trim() || undefined), 'Passkey added.');
 });

@@ -1,6 +1,7 @@
-// The password change: the app's own route, which then has MFA forget every remembered browser.
-import { changePassword } from './mfa-api.js';
-import { announce, busy, describeError, redirectIfNeeded } from './ui.js';
+// The password change: the app's own route, behind a fresh second factor (the step-up dialog
+// asks for it in place), which then has MFA forget every remembered browser.
+import { changePassword } from './mfa.js';
+import { announce, announceFailure, busy } from './ui.js';
 
 const form = document.getElementById('password-form');
 
@@ -23,13 +24,10 @@ form.addEventListener('submit', async (event) => {
         : `Password changed. ${devicesForgotten === 1 ? 'One remembered browser was' : `${devicesForgotten} remembered browsers were`} forgotten: each asks for a second factor again.`,
     );
   } catch (err) {
-    if (redirectIfNeeded(err)) return;
-    announce(
-      'password',
-      err.code === 'WRONG_PASSWORD' ? 'Your current password is not right.' : describeError(err),
-      'error',
-    );
-    const field = err.code === 'WRONG_PASSWORD' ? currentPassword : newPassword;
+    const wrongPassword = err.code === 'WRONG_PASSWORD';
+    if (wrongPassword) announce('password', 'Your current password is not right.', 'error');
+    else if (!announceFailure('password', err)) return;
+    const field = wrongPassword ? currentPassword : newPassword;
     field.select();
     field.focus();
   }

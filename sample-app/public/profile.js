@@ -1,19 +1,16 @@
 // The profile page: every change goes through the MFA API. A change the API wants a fresh
-// verification for (reauthMaxAge) sends the user to verify and back here.
-import * as api from './mfa-api.js';
+// verification for (reauthMaxAge) opens the step-up dialog here, then goes through.
 import { showBackupCodes } from './backup-codes.js';
-import { announce, describeError, redirectIfNeeded } from './ui.js';
+import { mfa } from './mfa.js';
+import { announce, announceFailure, busy } from './ui.js';
 
 const say = (message, kind) => announce('profile', message, kind);
 
 async function change(button, work) {
-  button.disabled = true;
   try {
-    await work();
+    await busy(button, work);
   } catch (err) {
-    if (!redirectIfNeeded(err)) say(describeError(err), 'error');
-  } finally {
-    button.disabled = false;
+    announceFailure('profile', err);
   }
 }
 
@@ -21,7 +18,7 @@ for (const form of document.querySelectorAll('form.rename')) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void change(form.querySelector('button'), async () => {
-      const factor = await api.renameFactor(form.dataset.id, form.elements.label.value.trim());
+      const factor = await mfa.enrollments.rename(form.dataset.id, form.elements.label.value.trim());
       for (const name of form.closest('tr').querySelectorAll('.factor-name')) name.textContent = factor.label;
       say(`Renamed to ${factor.label}.`);
     });
@@ -34,7 +31,7 @@ for (const button of document.querySelectorAll('[data-remove]')) {
     const name = row.querySelector('th').textContent.trim();
     if (!confirm(`Remove ${name}? It will no longer verify you.`)) return;
     void change(button, async () => {
-      await api.removeFactor(button.dataset.remove);
+      await mfa.enrollments.remove(button.dataset.remove);
       row.remove();
       say(`${name} removed.`);
       document.getElementById('factors-heading').focus();
@@ -45,7 +42,7 @@ for (const button of document.querySelectorAll('[data-remove]')) {
 const regenerate = document.getElementById('regenerate-codes');
 regenerate.addEventListener('click', () =>
   change(regenerate, async () => {
-    const { backupCodes } = await api.regenerateBackupCodes();
+    const { backupCodes } = await mfa.backupCodes.regenerate();
     document.getElementById('codes-remaining').textContent = `${backupCodes.length} unused backup codes left.`;
     say('New backup codes made: the old ones no longer work.');
     showBackupCodes(backupCodes, 'profile');
@@ -55,7 +52,7 @@ regenerate.addEventListener('click', () =>
 for (const button of document.querySelectorAll('[data-forget]')) {
   button.addEventListener('click', () =>
     change(button, async () => {
-      await api.forgetDevice(button.dataset.forget);
+      await mfa.devices.revoke(button.dataset.forget);
       button.closest('li').remove();
       say('That browser is forgotten: it will be asked for a second factor again.');
       document.getElementById('devices-heading').focus();
@@ -66,7 +63,7 @@ for (const button of document.querySelectorAll('[data-forget]')) {
 const forgetAll = document.getElementById('forget-all-devices');
 forgetAll?.addEventListener('click', () =>
   change(forgetAll, async () => {
-    const { revoked } = await api.forgetAllDevices();
+    const { revoked } = await mfa.devices.revokeAll();
     document.getElementById('device-list').replaceChildren();
     forgetAll.hidden = true;
     say(`${revoked} remembered browser(s) forgotten.`);
@@ -77,7 +74,7 @@ forgetAll?.addEventListener('click', () =>
 const endOthers = document.getElementById('end-other-sessions');
 endOthers.addEventListener('click', () =>
   change(endOthers, async () => {
-    const { sessionsEnded, mfaStateVoided } = await api.endOtherSessions();
+    const { sessionsEnded, mfaStateVoided } = await mfa.sessions.revokeOthers();
     // null: the app could not end them (its session store cannot list them); MFA's part in them is gone regardless.
     const text =
       sessionsEnded === null

@@ -1,5 +1,5 @@
 // The sign-in form: the app's own password step, then on to the page the user wanted.
-import { signIn } from './mfa-api.js';
+import { signIn } from './mfa.js';
 import { announce, busy, describeError } from './ui.js';
 
 const form = document.getElementById('sign-in-form');

@@ -1,5 +1,10 @@
-// Small helpers every page script shares: announcing, error wording, countdowns, busy forms.
-import { MfaApiError, serverNow } from './mfa-api.js';
+// Small helpers every page script shares: announcing, countdowns, busy forms, and the refusals
+// that do need another page (signing in, adding a first factor).
+import { MfaChallengeCancelledError } from './client/src/client.js';
+import { describeError } from './errors.js';
+import { mfa } from './mfa.js';
+
+export { describeError };
 
 /**
  * Writes to a page's live regions (`<prefix>-error`, role=alert, read at once; `<prefix>-status`,
@@ -12,87 +17,62 @@ export function announce(prefix, message, kind = 'status') {
   status.textContent = kind === 'error' ? '' : message;
 }
 
-/** What went wrong, in words a user can act on; the server's codes say which case it is. */
-export function describeError(err) {
-  if (!(err instanceof MfaApiError)) return 'The server could not be reached. Check your connection and try again.';
-  const wait = err.retryAfterSeconds;
-  switch (err.code) {
-    case 'INVALID_CODE':
-      return 'That code is not right, or it expired or was already used. Check it and try again.';
-    case 'MFA_LOCKED':
-      return `Too many wrong attempts: this method is locked ${until(wait)}. Until then even a right code is refused; use another method if you have one.`;
-    case 'RESEND_TOO_SOON':
-      return `Wait ${duration(wait)} before asking for another code.`;
-    case 'DELIVERY_LIMIT_REACHED':
-    case 'RATE_LIMITED':
-      return `Too many requests. Try again ${until(wait)}.`;
-    case 'INVALID_CREDENTIALS':
-      return 'Wrong username or password.';
-    case 'CSRF_REJECTED':
-      return 'The request was refused because it did not come from this site. Reload the page and try again.';
-    case 'VALIDATION_FAILED': {
-      const problems = (err.body.errors ?? []).flatMap((e) => e.problems ?? []);
-      return problems.length ? `Please check the form: ${problems.join('; ')}.` : err.message;
-    }
-    default:
-      return err.message;
-  }
-}
-
-function duration(seconds) {
-  if (!seconds) return 'a moment';
-  if (seconds < 90) return `${seconds} seconds`;
-  const minutes = Math.ceil(seconds / 60);
-  return minutes < 90 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
-}
-
-function until(seconds) {
-  if (!seconds) return 'for a while';
-  const at = new Date(Date.now() + seconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return `for ${duration(seconds)} (until ${at})`;
+/**
+ * Says why an action did not happen: a step-up the user cancelled in the status region (their
+ * own choice, nothing to fix), any other refusal in the alert region, and a refusal that needs
+ * another page by going there. True when it announced an error the user may fix on this page.
+ */
+export function announceFailure(prefix, err) {
+  if (redirectIfNeeded(err)) return false;
+  // With a `cause` it was the browser's passkey prompt that ended, perhaps by timing out: an error.
+  const cancelled = err instanceof MfaChallengeCancelledError && !err.cause;
+  announce(prefix, describeError(err), cancelled ? 'status' : 'error');
+  return !cancelled;
 }
 
 /**
- * An MFA API call that needs the user to verify (again) or sign in: go where that happens and
- * come back to `next`. The step-up pages are guarded by the same requirement the API applies.
+ * A refusal the step-up dialog cannot answer: no session (sign in and come back to `next`), or
+ * no factor the requirement accepts (add one and come back). True when it sent the browser there.
  */
-export function redirectIfNeeded(err, next = location.pathname + location.search) {
-  if (!(err instanceof MfaApiError)) return false;
+function redirectIfNeeded(err, next = location.pathname + location.search) {
   const back = encodeURIComponent(next);
-  if (err.code === 'UNAUTHENTICATED') {
-    location.assign(`/ui/sign-in?next=${back}`);
-    return true;
-  }
-  if (err.code !== 'MFA_REQUIRED') return false;
-  const factors = err.challenge?.requirement?.steps?.[0]?.factors ?? [];
-  const passkeyOnly = factors.length === 1 && factors[0] === 'webauthn';
-  location.assign(`${passkeyOnly ? '/ui/verify/passkey' : '/ui/verify'}?next=${back}`);
+  if (err?.code === 'UNAUTHENTICATED') location.assign(`/ui/sign-in?next=${back}`);
+  else if (err?.code === 'MFA_ENROLLMENT_REQUIRED') location.assign(`/ui/enroll?next=${back}`);
+  else return false;
   return true;
 }
 
-/** Disables `button` until `untilIso` on the server's clock, counting down in its label. */
-export function countdown(button, untilIso, label) {
-  clearInterval(Number(button.dataset.timer));
-  const until = Date.parse(untilIso);
-  const tick = () => {
-    const left = Math.ceil((until - serverNow()) / 1000);
-    button.disabled = left > 0;
-    button.textContent = left > 0 ? `${label} in ${left} s` : label;
-    if (left <= 0) clearInterval(Number(button.dataset.timer));
-  };
-  button.dataset.timer = String(setInterval(tick, 1000));
-  tick();
+const stops = new WeakMap();
+
+/** Disables `button` until `until` (an ISO date, or seconds from now) on the server's clock, counting down in its label. */
+export function countdown(button, until, label) {
+  stops.get(button)?.();
+  stops.set(
+    button,
+    mfa.countdown(until, (left) => {
+      button.disabled = left > 0;
+      button.textContent = left > 0 ? `${label} in ${left} s` : label;
+    }),
+  );
 }
 
-/** Runs `work` with the form's buttons disabled and aria-busy set, so a double click sends once. */
-export async function busy(form, work) {
-  const buttons = [...form.querySelectorAll('button')].filter((b) => !b.disabled);
-  buttons.forEach((b) => (b.disabled = true));
-  form.setAttribute('aria-busy', 'true');
+/**
+ * Runs `work` with the form's buttons (or the one button) disabled and aria-busy set, so a double
+ * click sends once. A step-up dialog opened meanwhile gives focus back to a disabled button,
+ * which cannot take it: once enabled again, the control that started the work gets it back.
+ */
+export async function busy(target, work) {
+  const trigger = document.activeElement;
+  const buttons = target instanceof HTMLButtonElement ? [target] : [...target.querySelectorAll('button')];
+  const enabled = buttons.filter((b) => !b.disabled);
+  enabled.forEach((b) => (b.disabled = true));
+  target.setAttribute('aria-busy', 'true');
   try {
     return await work();
   } finally {
-    buttons.forEach((b) => (b.disabled = false));
-    form.removeAttribute('aria-busy');
+    enabled.forEach((b) => (b.disabled = false));
+    target.removeAttribute('aria-busy');
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost && trigger instanceof HTMLElement && trigger !== document.body && trigger.isConnected) trigger.focus();
   }
 }

@@ -79,14 +79,17 @@ export class PagesController {
     sendPage(res, this.pages.payments(req));
   }
 
-  /** Where a page script sends the user when an MFA API call asks for a fresh verification (reauthMaxAge). */
+  /**
+   * A full-page step-up that returns to `?next=`. The page scripts no longer send anyone here:
+   * the client's step-up dialog meets the API's own challenge in place.
+   */
   @Get('verify')
   @StepUp({ maxAge: 300 })
   verify(@Req() req: Request, @Res() res: Response): void {
     sendPage(res, this.pages.verified(req));
   }
 
-  /** The same, when the API asks for a passkey (adding a passkey once the user holds one). */
+  /** The same with a passkey. */
   @Get('verify/passkey')
   @StepUp({ maxAge: 300, factors: ['webauthn'] })
   verifyPasskey(@Req() req: Request, @Res() res: Response): void {

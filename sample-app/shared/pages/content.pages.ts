@@ -1,6 +1,6 @@
 import { DemoUser, isAdmin } from '../demo-users';
 import { html } from './html';
-import { layout } from './page-layout';
+import { layout, liveRegions } from './page-layout';
 
 /** GET /ui: what each page demonstrates. `outbox`: the development outbox page is on. */
 export function homePage(user: DemoUser | undefined, outbox = false): string {
@@ -47,14 +47,29 @@ export function securePage(user: DemoUser | undefined): string {
   });
 }
 
-/** GET /ui/payments: the policy's `payments` service, where a remembered browser stands in. */
+/**
+ * GET /ui/payments: the policy's `payments` service, where a remembered browser stands in. The
+ * transfer form posts to POST /payments/transfer through the client (payments.js), which meets
+ * the policy's fresh code for each transfer with the step-up dialog, on this page.
+ */
 export function paymentsPage(user: DemoUser | undefined): string {
   return layout({
     title: 'Payments',
     user,
+    scripts: ['payments.js'],
     main: html`<p id="guarded-content">Balance: <strong>1,250.00</strong></p>
       <p class="hint">
         The policy lets a browser you chose to remember stand in for a second factor here, and only here.
-      </p>`,
+      </p>
+      <form id="transfer-form" class="card" aria-labelledby="transfer-heading" aria-describedby="transfer-hint">
+        <h2 id="transfer-heading">Send a transfer</h2>
+        ${liveRegions('transfer')}
+        <p id="transfer-hint" class="hint">
+          Every transfer asks for a fresh code from your authenticator app, or a backup code, right here.
+        </p>
+        <label for="transfer-amount">Amount</label>
+        <input id="transfer-amount" name="amount" type="number" min="0.01" step="0.01" value="10.00" required />
+        <button type="submit">Send transfer</button>
+      </form>`,
   });
 }

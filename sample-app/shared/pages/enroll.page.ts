@@ -5,7 +5,8 @@ import { layout, liveRegions } from './page-layout';
 
 /**
  * Binding a factor: each section starts an enrollment through the MFA API and confirms it
- * (enroll.js). A user who already has a factor is sent to verify first, as the API requires.
+ * (enroll.js). A user who already has a factor verifies first, as the API requires, in the
+ * step-up dialog on this page.
  */
 export function enrollPage(user: DemoUser, next: string | null): string {
   return layout({
