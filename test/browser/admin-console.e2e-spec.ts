@@ -1,151 +1,135 @@
 // Invariant: the admin console acts only through MFA's admin API and so only with the admin's own
-// fresh MFA: opened in a session that has not verified, it sends the admin through the challenge
-// page and back to the same user. There the admin resets bob's factor and issues a recovery
+// fresh MFA: opened in a session that has not verified, it asks once, in the step-up dialog on the
+// console itself, and then goes on with the same user. There the admin resets bob's factor and issues a recovery
 // ticket that bob redeems (and enrolls anew), finds both in the filtered, paged audit trail, and
 // explains what a user would face on a route — on the Nest and the Express sample. Bob, no
 // admin, gets no console.
-import type { Browser } from 'playwright-core';
-import { RunningSample, SAMPLES, startSample } from './support/browser-sample';
-import { describeInChromium, launchChromium, openPage, WatchedPage } from './support/chromium';
-import { enrollTotpOnPage, signInOnPage, signOutOnPage } from './support/page-flows';
+import { answerStepUp, enrollTotpOnPage, signInOnPage, signOutOnPage, stepUpDialog } from './support/page-flows';
+import { describeOnBothSamples } from './support/sample-suite';
 
-// A real browser on a busy machine, and TOTP codes on the real clock that may wait for the next step.
-jest.setTimeout(120_000);
+describeOnBothSamples('the admin console', (ctx) => {
+  it('verify first, look up bob, reset his factor, issue a ticket he redeems; the audit trail shows it', async () => {
+    const { page, baseUrl } = ctx;
+    const b = await ctx.openPage();
+    await signInOnPage(b.page, baseUrl, 'bob', '/ui/enroll');
+    await enrollTotpOnPage(b.page, baseUrl);
 
-describeInChromium('the admin console, in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => (browser = await launchChromium()));
-  afterAll(() => browser?.close());
+    await signInOnPage(page, baseUrl, 'alice', '/ui/enroll');
+    const { app } = await enrollTotpOnPage(page, baseUrl);
+    await signOutOnPage(page);
 
-  describe.each(SAMPLES)('%s sample', (kind) => {
-    let sample: RunningSample;
-    let a: WatchedPage;
-    let b: WatchedPage;
-    beforeEach(async () => {
-      sample = await startSample(kind);
-      [a, b] = [await openPage(browser), await openPage(browser)];
+    // A new session, password only: the console's first API call answers MFA_REQUIRED, and the
+    // step-up dialog asks on the console itself; the calls after it go through without asking.
+    const asked: number[] = [];
+    page.on('response', (res) => {
+      if (new URL(res.url()).pathname.startsWith('/mfa/admin/') && res.status() === 401) asked.push(res.status());
     });
-    afterEach(async () => {
-      await Promise.all([a.context.close(), b.context.close()]);
-      await sample.close();
-    });
+    await signInOnPage(page, baseUrl, 'alice', '/ui/admin?user=u-bob');
+    await stepUpDialog(page).waitFor();
+    await answerStepUp(page, await app.nextCode());
+    await page.locator('#user-heading').filter({ hasText: 'User u-bob' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/ui/admin');
+    expect(new URL(page.url()).searchParams.get('user')).toBe('u-bob');
+    expect(asked).toHaveLength(1);
+    const bobFactors = page.locator('#user-factors tbody tr');
+    expect(await bobFactors.count()).toBe(1);
+    expect(await bobFactors.first().textContent()).toContain('Authenticator app');
+    expect(await page.locator('#user-codes').textContent()).toBe('10 unused backup codes left.');
+    expect(await page.locator('#user-lockout').textContent()).toBe('Not locked.');
 
-    it('verify first, look up bob, reset his factor, issue a ticket he redeems; the audit trail shows it', async () => {
-      const { page } = a;
-      await signInOnPage(b.page, sample.baseUrl, 'bob', '/ui/enroll');
-      await enrollTotpOnPage(b.page, sample.baseUrl);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await bobFactors.first().getByRole('button', { name: /Reset/ }).click();
+    await page.getByRole('status').filter({ hasText: 'Authenticator app reset.' }).waitFor();
+    expect(await bobFactors.allTextContents()).toEqual(['No factors.']);
 
-      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/enroll');
-      const { app } = await enrollTotpOnPage(page, sample.baseUrl);
-      await signOutOnPage(page);
+    await page.getByLabel('Reason, for the audit trail').fill('identity checked by video call, ticket #4711');
+    await page.getByRole('button', { name: 'Issue a recovery ticket' }).click();
+    await page.locator('#ticket-panel').waitFor();
+    const ticket = (await page.locator('#ticket-value').textContent())!;
+    expect(ticket.length).toBeGreaterThan(20);
 
-      // A new session, password only: the console's first API call answers MFA_REQUIRED.
-      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/admin?user=u-bob');
-      await page.waitForURL((url) => url.pathname === '/ui/verify');
-      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Confirm it’s you');
-      await page.getByLabel('Code from your authenticator app').fill(await app.nextCode());
-      await page.locator('form[data-method="totp"]').getByRole('button', { name: 'Verify' }).click();
-      await page.waitForURL((url) => url.pathname === '/ui/admin' && url.searchParams.get('user') === 'u-bob');
-      await page.locator('#user-heading').filter({ hasText: 'User u-bob' }).waitFor();
-      const bobFactors = page.locator('#user-factors tbody tr');
-      expect(await bobFactors.count()).toBe(1);
-      expect(await bobFactors.first().textContent()).toContain('Authenticator app');
-      expect(await page.locator('#user-codes').textContent()).toBe('10 unused backup codes left.');
-      expect(await page.locator('#user-lockout').textContent()).toBe('Not locked.');
+    // Bob, signed in with his password, redeems it and adds a factor anew.
+    await b.page.goto(`${baseUrl}/ui/recovery`);
+    await b.page.getByLabel('Recovery ticket').fill(ticket);
+    await b.page.getByRole('button', { name: 'Redeem' }).click();
+    await b.page.getByRole('status').filter({ hasText: 'Ticket accepted.' }).waitFor();
+    await b.page.getByRole('link', { name: 'Add a factor now' }).click();
+    await b.page.waitForURL((url) => url.pathname === '/ui/enroll');
+    await enrollTotpOnPage(b.page, baseUrl);
+    // Once only: the same ticket again is refused.
+    await b.page.goto(`${baseUrl}/ui/recovery`);
+    await b.page.getByLabel('Recovery ticket').fill(ticket);
+    await b.page.getByRole('button', { name: 'Redeem' }).click();
+    await b.page.getByRole('alert').filter({ hasText: /\S/ }).waitFor();
 
-      page.once('dialog', (dialog) => void dialog.accept());
-      await bobFactors.first().getByRole('button', { name: /Reset/ }).click();
-      await page.getByRole('status').filter({ hasText: 'Authenticator app reset.' }).waitFor();
-      expect(await bobFactors.allTextContents()).toEqual(['No factors.']);
+    // The audit trail, filtered to bob, a page at a time.
+    await page
+      .getByLabel(/^User id/)
+      .nth(1)
+      .fill('u-bob');
+    await page.getByLabel('Events per page').fill('2');
+    await page.locator('#audit-form').getByRole('button', { name: 'Search' }).click();
+    await page.locator('#audit-summary').filter({ hasText: 'Page 1: 2 event(s)' }).waitFor();
+    const auditRows = page.locator('#audit-table tbody tr');
+    const first = await auditRows.allTextContents();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.locator('#audit-summary').filter({ hasText: 'Page 2:' }).waitFor();
+    expect(await auditRows.allTextContents()).not.toEqual(first);
 
-      await page.getByLabel('Reason, for the audit trail').fill('identity checked by video call, ticket #4711');
-      await page.getByRole('button', { name: 'Issue a recovery ticket' }).click();
-      await page.locator('#ticket-panel').waitFor();
-      const ticket = (await page.locator('#ticket-value').textContent())!;
-      expect(ticket.length).toBeGreaterThan(20);
-
-      // Bob, signed in with his password, redeems it and adds a factor anew.
-      await b.page.goto(`${sample.baseUrl}/ui/recovery`);
-      await b.page.getByLabel('Recovery ticket').fill(ticket);
-      await b.page.getByRole('button', { name: 'Redeem' }).click();
-      await b.page.getByRole('status').filter({ hasText: 'Ticket accepted.' }).waitFor();
-      await b.page.getByRole('link', { name: 'Add a factor now' }).click();
-      await b.page.waitForURL((url) => url.pathname === '/ui/enroll');
-      await enrollTotpOnPage(b.page, sample.baseUrl);
-      // Once only: the same ticket again is refused.
-      await b.page.goto(`${sample.baseUrl}/ui/recovery`);
-      await b.page.getByLabel('Recovery ticket').fill(ticket);
-      await b.page.getByRole('button', { name: 'Redeem' }).click();
-      await b.page.getByRole('alert').filter({ hasText: /\S/ }).waitFor();
-
-      // The audit trail, filtered to bob, a page at a time.
-      await page
-        .getByLabel(/^User id/)
-        .nth(1)
-        .fill('u-bob');
-      await page.getByLabel('Events per page').fill('2');
+    await page.getByLabel(/^Event type/).fill('recovery.ticket_issued');
+    await page.getByLabel('Events per page').fill('20');
+    await page.locator('#audit-form').getByRole('button', { name: 'Search' }).click();
+    await page.locator('#audit-summary').filter({ hasText: 'Page 1: 1 event(s)' }).waitFor();
+    expect(await auditRows.first().textContent()).toMatch(/recovery\.ticket_issued.*u-bob.*u-alice/);
+    for (const type of ['enrollment.reset', 'recovery.ticket_redeemed']) {
+      await page.getByLabel(/^Event type/).fill(type);
       await page.locator('#audit-form').getByRole('button', { name: 'Search' }).click();
-      await page.locator('#audit-summary').filter({ hasText: 'Page 1: 2 event(s)' }).waitFor();
-      const auditRows = page.locator('#audit-table tbody tr');
-      const first = await auditRows.allTextContents();
-      await page.getByRole('button', { name: 'Next page' }).click();
-      await page.locator('#audit-summary').filter({ hasText: 'Page 2:' }).waitFor();
-      expect(await auditRows.allTextContents()).not.toEqual(first);
+      await page.locator('#audit-table tbody tr').filter({ hasText: type }).first().waitFor();
+    }
+    expect(ctx.cspViolations()).toEqual([]);
+  }, 110_000);
 
-      await page.getByLabel(/^Event type/).fill('recovery.ticket_issued');
-      await page.getByLabel('Events per page').fill('20');
-      await page.locator('#audit-form').getByRole('button', { name: 'Search' }).click();
-      await page.locator('#audit-summary').filter({ hasText: 'Page 1: 1 event(s)' }).waitFor();
-      expect(await auditRows.first().textContent()).toMatch(/recovery\.ticket_issued.*u-bob.*u-alice/);
-      for (const type of ['enrollment.reset', 'recovery.ticket_redeemed']) {
-        await page.getByLabel(/^Event type/).fill(type);
-        await page.locator('#audit-form').getByRole('button', { name: 'Search' }).click();
-        await page.locator('#audit-table tbody tr').filter({ hasText: type }).first().waitFor();
-      }
-      expect([...a.cspViolations, ...b.cspViolations]).toEqual([]);
-    }, 110_000);
+  it('policy versions and explain; no console for a user who is not an admin', async () => {
+    const { page, baseUrl } = ctx;
+    const b = await ctx.openPage();
+    await signInOnPage(page, baseUrl, 'alice', '/ui/enroll');
+    await enrollTotpOnPage(page, baseUrl); // confirming verified this session: no detour
+    await page.goto(`${baseUrl}/ui`);
+    await page.getByRole('navigation').getByRole('link', { name: 'Admin console' }).click();
+    await page.waitForURL((url) => url.pathname === '/ui/admin');
+    const versions = page.locator('#policy-versions tbody tr');
+    await versions.first().waitFor();
+    expect(await versions.count()).toBe(1);
+    expect(await versions.first().textContent()).toMatch(/^1.*Active$/);
 
-    it('policy versions and explain; no console for a user who is not an admin', async () => {
-      const { page } = a;
-      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/enroll');
-      await enrollTotpOnPage(page, sample.baseUrl); // confirming verified this session: no detour
-      await page.goto(`${sample.baseUrl}/ui`);
-      await page.getByRole('navigation').getByRole('link', { name: 'Admin console' }).click();
-      await page.waitForURL((url) => url.pathname === '/ui/admin');
-      const versions = page.locator('#policy-versions tbody tr');
-      await versions.first().waitFor();
-      expect(await versions.count()).toBe(1);
-      expect(await versions.first().textContent()).toMatch(/^1.*Active$/);
+    await page
+      .getByLabel(/^User id/)
+      .last()
+      .fill('u-alice');
+    await page.getByLabel('Route').selectOption('POST /payments/transfer');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    const outcome = page.locator('#explain-outcome');
+    await outcome.filter({ hasText: /\S/ }).waitFor();
+    expect(await outcome.textContent()).toMatch(
+      /^Challenged on POST \/payments\/transfer under policy version 1; deciding rule: \S+\.$/,
+    );
+    expect(await page.locator('#explain-reasons li').count()).toBeGreaterThan(0);
+    expect(await page.locator('#explain-layers tbody tr').count()).toBeGreaterThan(0);
 
-      await page
-        .getByLabel(/^User id/)
-        .last()
-        .fill('u-alice');
-      await page.getByLabel('Route').selectOption('POST /payments/transfer');
-      await page.getByRole('button', { name: 'Explain' }).click();
-      const outcome = page.locator('#explain-outcome');
-      await outcome.filter({ hasText: /\S/ }).waitFor();
-      expect(await outcome.textContent()).toMatch(
-        /^Challenged on POST \/payments\/transfer under policy version 1; deciding rule: \S+\.$/,
-      );
-      expect(await page.locator('#explain-reasons li').count()).toBeGreaterThan(0);
-      expect(await page.locator('#explain-layers tbody tr').count()).toBeGreaterThan(0);
+    await page
+      .getByLabel(/^User id/)
+      .last()
+      .fill('u-bob');
+    await page.getByLabel('Route').selectOption('GET /wiki (no decorator)');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await outcome.filter({ hasText: 'GET /wiki' }).waitFor();
+    expect(await outcome.textContent()).toMatch(/^(Allowed|Challenged|Denied) on GET \/wiki/);
 
-      await page
-        .getByLabel(/^User id/)
-        .last()
-        .fill('u-bob');
-      await page.getByLabel('Route').selectOption('GET /wiki (no decorator)');
-      await page.getByRole('button', { name: 'Explain' }).click();
-      await outcome.filter({ hasText: 'GET /wiki' }).waitFor();
-      expect(await outcome.textContent()).toMatch(/^(Allowed|Challenged|Denied) on GET \/wiki/);
-
-      await signInOnPage(b.page, sample.baseUrl, 'bob', '/ui');
-      expect(await b.page.getByRole('link', { name: 'Admin console' }).count()).toBe(0);
-      const refused = (await b.page.goto(`${sample.baseUrl}/ui/admin`))!;
-      expect(refused.status()).toBe(403);
-      expect(await b.page.getByRole('heading', { level: 1 }).textContent()).toBe('Admins only');
-      expect([...a.cspViolations, ...b.cspViolations]).toEqual([]);
-    }, 90_000);
-  });
+    await signInOnPage(b.page, baseUrl, 'bob', '/ui');
+    expect(await b.page.getByRole('link', { name: 'Admin console' }).count()).toBe(0);
+    const refused = (await b.page.goto(`${baseUrl}/ui/admin`))!;
+    expect(refused.status()).toBe(403);
+    expect(await b.page.getByRole('heading', { level: 1 }).textContent()).toBe('Admins only');
+    expect(ctx.cspViolations()).toEqual([]);
+  }, 90_000);
 });

@@ -2,86 +2,65 @@
 // challenge page sends an email code on request and then counts down to the next resend; and
 // the profile lists the other sessions and ends them for real (the other browser must sign in
 // again), renames and removes factors — on the Nest and the Express sample.
-import type { Browser } from 'playwright-core';
-import { lastCodeSentTo, RunningSample, SAMPLES, startSample } from './support/browser-sample';
-import { describeInChromium, launchChromium, openPage, WatchedPage } from './support/chromium';
+import { lastCodeSentTo } from './support/browser-sample';
 import { signInOnPage } from './support/page-flows';
-
-// A real browser on a busy machine, and TOTP codes on the real clock that may wait for the next step.
-jest.setTimeout(120_000);
+import { describeOnBothSamples } from './support/sample-suite';
 
 const EMAIL = 'alice.codes@example.com';
 const PHONE = '+905321234512';
 
-describeInChromium('SMS, email and the profile on the pages, in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => (browser = await launchChromium()));
-  afterAll(() => browser?.close());
+describeOnBothSamples('SMS, email and the profile on the pages', (ctx) => {
+  it('bind email and phone, answer with an email code, end the other session, remove a factor', async () => {
+    const { page, baseUrl } = ctx;
+    const b = await ctx.openPage();
+    await signInOnPage(page, baseUrl, 'alice', '/ui/enroll');
+    await page.getByLabel('Email address').fill(EMAIL);
+    await page.locator('#email-start').getByRole('button', { name: 'Send a code' }).click();
+    const resend = page.locator('#email-confirm').getByRole('button', { name: /Resend code/ });
+    await resend.waitFor();
+    expect(await resend.textContent()).toMatch(/^Resend code in \d+ s$/);
+    expect(await resend.isDisabled()).toBe(true);
+    await page.locator('#email-confirm').getByLabel('Code you received').fill(lastCodeSentTo(EMAIL));
+    await page.locator('#email-confirm').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status').filter({ hasText: 'Email address added.' }).waitFor();
+    expect(await page.locator('#backup-code-list li').count()).toBe(10); // the first factor brings them
 
-  describe.each(SAMPLES)('%s sample', (kind) => {
-    let sample: RunningSample;
-    let a: WatchedPage;
-    let b: WatchedPage;
-    beforeEach(async () => {
-      sample = await startSample(kind);
-      [a, b] = [await openPage(browser), await openPage(browser)];
-    });
-    afterEach(async () => {
-      await Promise.all([a.context.close(), b.context.close()]);
-      await sample.close();
-    });
+    await page.getByLabel('Phone number, international format').fill(PHONE);
+    await page.locator('#sms-start').getByRole('button', { name: 'Send a code' }).click();
+    await page.getByText(/^We sent a code to \+90/).waitFor();
+    await page.locator('#sms-confirm').getByLabel('Code you received').fill(lastCodeSentTo(PHONE));
+    await page.locator('#sms-confirm').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status').filter({ hasText: 'Phone number added.' }).waitFor();
 
-    it('bind email and phone, answer with an email code, end the other session, remove a factor', async () => {
-      const page = a.page;
-      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/enroll');
-      await page.getByLabel('Email address').fill(EMAIL);
-      await page.locator('#email-start').getByRole('button', { name: 'Send a code' }).click();
-      const resend = page.locator('#email-confirm').getByRole('button', { name: /Resend code/ });
-      await resend.waitFor();
-      expect(await resend.textContent()).toMatch(/^Resend code in \d+ s$/);
-      expect(await resend.isDisabled()).toBe(true);
-      await page.locator('#email-confirm').getByLabel('Code you received').fill(lastCodeSentTo(EMAIL));
-      await page.locator('#email-confirm').getByRole('button', { name: 'Confirm' }).click();
-      await page.getByRole('status').filter({ hasText: 'Email address added.' }).waitFor();
-      expect(await page.locator('#backup-code-list li').count()).toBe(10); // the first factor brings them
+    // Another browser signs in and answers the challenge page with an emailed code.
+    await signInOnPage(b.page, baseUrl, 'alice', '/ui/secure');
+    const email = b.page.locator('form[data-method="email"]');
+    await email.getByRole('button', { name: 'Send code' }).click();
+    await b.page.getByRole('status').filter({ hasText: 'Code sent to' }).waitFor();
+    expect(await email.locator('[data-send]').textContent()).toMatch(/^Resend code in \d+ s$/);
+    expect(await email.getByLabel('Code from the email').getAttribute('autocomplete')).toBe('one-time-code');
+    await email.getByLabel('Code from the email').fill(lastCodeSentTo(EMAIL));
+    await email.getByRole('button', { name: 'Verify' }).click();
+    await b.page.locator('#guarded-content').waitFor();
 
-      await page.getByLabel('Phone number, international format').fill(PHONE);
-      await page.locator('#sms-start').getByRole('button', { name: 'Send a code' }).click();
-      await page.getByText(/^We sent a code to \+90/).waitFor();
-      await page.locator('#sms-confirm').getByLabel('Code you received').fill(lastCodeSentTo(PHONE));
-      await page.locator('#sms-confirm').getByRole('button', { name: 'Confirm' }).click();
-      await page.getByRole('status').filter({ hasText: 'Phone number added.' }).waitFor();
+    // The first browser sees that session and ends it.
+    await page.goto(`${baseUrl}/ui/profile`);
+    expect(await page.locator('#other-sessions').textContent()).toBe('You are signed in one other place.');
+    await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await page.getByRole('status').filter({ hasText: 'Signed out 1 other session' }).waitFor();
+    await b.page.goto(`${baseUrl}/ui/secure`);
+    expect(new URL(b.page.url()).pathname).toBe('/ui/sign-in');
 
-      // Another browser signs in and answers the challenge page with an emailed code.
-      await signInOnPage(b.page, sample.baseUrl, 'alice', '/ui/secure');
-      const email = b.page.locator('form[data-method="email"]');
-      await email.getByRole('button', { name: 'Send code' }).click();
-      await b.page.getByRole('status').filter({ hasText: 'Code sent to' }).waitFor();
-      expect(await email.locator('[data-send]').textContent()).toMatch(/^Resend code in \d+ s$/);
-      expect(await email.getByLabel('Code from the email').getAttribute('autocomplete')).toBe('one-time-code');
-      await email.getByLabel('Code from the email').fill(lastCodeSentTo(EMAIL));
-      await email.getByRole('button', { name: 'Verify' }).click();
-      await b.page.locator('#guarded-content').waitFor();
-
-      // The first browser sees that session and ends it.
-      await page.goto(`${sample.baseUrl}/ui/profile`);
-      expect(await page.locator('#other-sessions').textContent()).toBe('You are signed in one other place.');
-      await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
-      await page.getByRole('status').filter({ hasText: 'Signed out 1 other session' }).waitFor();
-      await b.page.goto(`${sample.baseUrl}/ui/secure`);
-      expect(new URL(b.page.url()).pathname).toBe('/ui/sign-in');
-
-      // Rename the phone, then remove it.
-      const phoneRow = page.locator('#factor-table tbody tr').filter({ hasText: 'Text message' });
-      await phoneRow.getByRole('textbox').fill('Work phone');
-      await phoneRow.getByRole('button', { name: 'Rename' }).click();
-      await page.getByRole('status').filter({ hasText: 'Renamed to Work phone.' }).waitFor();
-      page.once('dialog', (dialog) => void dialog.accept());
-      await phoneRow.getByRole('button', { name: /Remove/ }).click();
-      await page.getByRole('status').filter({ hasText: 'Work phone removed.' }).waitFor();
-      await page.reload();
-      expect(await page.locator('#factor-table tbody tr').count()).toBe(1);
-      expect([...a.cspViolations, ...b.cspViolations]).toEqual([]);
-    }, 90_000);
-  });
+    // Rename the phone, then remove it.
+    const phoneRow = page.locator('#factor-table tbody tr').filter({ hasText: 'Text message' });
+    await phoneRow.getByRole('textbox').fill('Work phone');
+    await phoneRow.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('status').filter({ hasText: 'Renamed to Work phone.' }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await phoneRow.getByRole('button', { name: /Remove/ }).click();
+    await page.getByRole('status').filter({ hasText: 'Work phone removed.' }).waitFor();
+    await page.reload();
+    expect(await page.locator('#factor-table tbody tr').count()).toBe(1);
+    expect(ctx.cspViolations()).toEqual([]);
+  }, 90_000);
 });

@@ -2,17 +2,13 @@
 // sent, newest first, so a code read there opens the guarded page on the challenge page; with
 // the outbox off (the default, and always under NODE_ENV=production) the page does not exist —
 // on the Nest and the Express sample.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { BACKENDS } from '../support/backends';
 import { startSampleApp } from '../support/sample-host';
 import { ADAPTERS } from '../support/test-app';
-import { RunningSample, SAMPLES, startSample } from './support/browser-sample';
-import { describeInChromium, launchChromium, openPage, WatchedPage } from './support/chromium';
 import { signInOnPage, signOutOnPage } from './support/page-flows';
-
-// A real browser on a busy machine.
-jest.setTimeout(120_000);
+import { describeOnBothSamples } from './support/sample-suite';
 
 const EMAIL = 'alice.outbox@example.com';
 
@@ -23,56 +19,39 @@ async function codeFromOutboxPage(outbox: Page, baseUrl: string, to: string): Pr
   return /\b\d{6}\b/.exec((await newest.locator('pre').textContent())!)![0];
 }
 
-describeInChromium('the development outbox page, in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => (browser = await launchChromium()));
-  afterAll(() => browser?.close());
+describeOnBothSamples('the development outbox page', (ctx) => {
+  it('bind an email with the code from the outbox page, then answer the challenge page with the next one', async () => {
+    const { page, context, baseUrl } = ctx;
+    const outbox = await context.newPage();
+    await signInOnPage(page, baseUrl, 'alice', '/ui/enroll');
+    await page.getByLabel('Email address').fill(EMAIL);
+    await page.locator('#email-start').getByRole('button', { name: 'Send a code' }).click();
+    await page.locator('#email-confirm').getByLabel('Code you received').waitFor();
+    const enrollCode = await codeFromOutboxPage(outbox, baseUrl, EMAIL);
+    await page.locator('#email-confirm').getByLabel('Code you received').fill(enrollCode);
+    await page.locator('#email-confirm').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status').filter({ hasText: 'Email address added.' }).waitFor();
 
-  describe.each(SAMPLES)('%s sample', (kind) => {
-    let sample: RunningSample;
-    let w: WatchedPage;
-    beforeEach(async () => {
-      sample = await startSample(kind);
-      w = await openPage(browser);
-    });
-    afterEach(async () => {
-      await w.context.close();
-      await sample.close();
-    });
+    await signOutOnPage(page);
+    await signInOnPage(page, baseUrl, 'alice', '/ui/secure');
+    const email = page.locator('form[data-method="email"]');
+    await email.getByRole('button', { name: 'Send code' }).click();
+    await page.getByRole('status').filter({ hasText: 'Code sent to' }).waitFor();
+    const challengeCode = await codeFromOutboxPage(outbox, baseUrl, EMAIL);
+    // Newest first: the challenge's code heads the list, the enrollment's follows.
+    const toEmail = outbox.locator(`#outbox-list li[data-to="${EMAIL}"] pre`);
+    expect(await toEmail.count()).toBe(2);
+    expect(await toEmail.nth(1).textContent()).toContain(enrollCode);
+    expect(await outbox.getByRole('heading', { level: 1 }).textContent()).toBe('Development outbox');
 
-    it('bind an email with the code from the outbox page, then answer the challenge page with the next one', async () => {
-      const { page, context } = w;
-      const outbox = await context.newPage();
-      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/enroll');
-      await page.getByLabel('Email address').fill(EMAIL);
-      await page.locator('#email-start').getByRole('button', { name: 'Send a code' }).click();
-      await page.locator('#email-confirm').getByLabel('Code you received').waitFor();
-      const enrollCode = await codeFromOutboxPage(outbox, sample.baseUrl, EMAIL);
-      await page.locator('#email-confirm').getByLabel('Code you received').fill(enrollCode);
-      await page.locator('#email-confirm').getByRole('button', { name: 'Confirm' }).click();
-      await page.getByRole('status').filter({ hasText: 'Email address added.' }).waitFor();
-
-      await signOutOnPage(page);
-      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/secure');
-      const email = page.locator('form[data-method="email"]');
-      await email.getByRole('button', { name: 'Send code' }).click();
-      await page.getByRole('status').filter({ hasText: 'Code sent to' }).waitFor();
-      const challengeCode = await codeFromOutboxPage(outbox, sample.baseUrl, EMAIL);
-      // Newest first: the challenge's code heads the list, the enrollment's follows.
-      const toEmail = outbox.locator(`#outbox-list li[data-to="${EMAIL}"] pre`);
-      expect(await toEmail.count()).toBe(2);
-      expect(await toEmail.nth(1).textContent()).toContain(enrollCode);
-      expect(await outbox.getByRole('heading', { level: 1 }).textContent()).toBe('Development outbox');
-
-      await email.getByLabel('Code from the email').fill(challengeCode);
-      await email.getByRole('button', { name: 'Verify' }).click();
-      await page.locator('#guarded-content').waitFor();
-      expect(new URL(page.url()).pathname).toBe('/ui/secure');
-      await page.goto(`${sample.baseUrl}/ui`);
-      expect(await page.getByRole('link', { name: 'Development outbox' }).count()).toBe(1);
-      expect(w.cspViolations).toEqual([]);
-    }, 90_000);
-  });
+    await email.getByLabel('Code from the email').fill(challengeCode);
+    await email.getByRole('button', { name: 'Verify' }).click();
+    await page.locator('#guarded-content').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/ui/secure');
+    await page.goto(`${baseUrl}/ui`);
+    expect(await page.getByRole('link', { name: 'Development outbox' }).count()).toBe(1);
+    expect(ctx.cspViolations()).toEqual([]);
+  }, 90_000);
 });
 
 // No browser needed to see that the page is absent: SQLite and supertest.

@@ -3,13 +3,16 @@
 // every browser the user chose to remember (engine.passwordChanged): the page says how many,
 // and the next visit to /ui/payments, where a remembered browser stood in, asks again. The old
 // password stops working — on the Nest and the Express sample.
-import type { Browser, Page } from 'playwright-core';
-import { RunningSample, SAMPLES, startSample } from './support/browser-sample';
-import { describeInChromium, launchChromium, openPage, WatchedPage } from './support/chromium';
-import { alertText, enrollTotpOnPage, signInOnPage, signOutOnPage } from './support/page-flows';
-
-// A real browser on a busy machine, and TOTP codes on the real clock that may wait for the next step.
-jest.setTimeout(120_000);
+import type { Page } from 'playwright-core';
+import {
+  alertText,
+  answerStepUp,
+  enrollTotpOnPage,
+  signInOnPage,
+  signOutOnPage,
+  stepUpDialog,
+} from './support/page-flows';
+import { describeOnBothSamples } from './support/sample-suite';
 
 const NEW_PASSWORD = 'a much longer passphrase';
 
@@ -27,66 +30,51 @@ async function submitPasswordChange(page: Page, current: string): Promise<void> 
   await page.getByRole('button', { name: 'Change password' }).click();
 }
 
-describeInChromium('password change on the pages, in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => (browser = await launchChromium()));
-  afterAll(() => browser?.close());
+describeOnBothSamples('password change on the pages', (ctx) => {
+  it('a remembered browser is forgotten by a password change: payments asks again', async () => {
+    const { page, baseUrl } = ctx;
+    await signInOnPage(page, baseUrl, 'alice', '/ui/enroll');
+    const { app } = await enrollTotpOnPage(page, baseUrl);
+    await signOutOnPage(page);
 
-  describe.each(SAMPLES)('%s sample', (kind) => {
-    let sample: RunningSample;
-    let w: WatchedPage;
-    beforeEach(async () => {
-      sample = await startSample(kind);
-      w = await openPage(browser);
-    });
-    afterEach(async () => {
-      await w.context.close();
-      await sample.close();
-    });
+    // Verify on payments and remember this browser: the next session opens payments directly.
+    await signInOnPage(page, baseUrl, 'alice', '/ui/payments');
+    await page.getByLabel('Remember this browser').check();
+    await page.getByLabel('Code from your authenticator app').fill(await app.nextCode());
+    await page.locator('form[data-method="totp"]').getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('link', { name: 'Continue' }).click();
+    await page.locator('#guarded-content').waitFor();
+    await signOutOnPage(page);
+    await signInOnPage(page, baseUrl, 'alice', '/ui/payments');
+    await page.locator('#guarded-content').waitFor();
 
-    it('a remembered browser is forgotten by a password change: payments asks again', async () => {
-      const { page } = w;
-      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/enroll');
-      const { app } = await enrollTotpOnPage(page, sample.baseUrl);
-      await signOutOnPage(page);
+    await page.getByRole('navigation').getByRole('link', { name: 'Password' }).click();
+    await page.waitForURL((url) => url.pathname === '/ui/password');
+    // A remembered browser is not a second factor: the change asks for a fresh one first (in the
+    // step-up dialog, on this page), so a phished password alone cannot lock the owner out. The
+    // same request then goes on, and the server weighs the current password only now.
+    await submitPasswordChange(page, 'not-my-password');
+    await stepUpDialog(page).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/ui/password');
+    await answerStepUp(page, await app.nextCode());
+    expect(await alertText(page, /current password/)).toBe('Your current password is not right.');
 
-      // Verify on payments and remember this browser: the next session opens payments directly.
-      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/payments');
-      await page.getByLabel('Remember this browser').check();
-      await page.getByLabel('Code from your authenticator app').fill(await app.nextCode());
-      await page.locator('form[data-method="totp"]').getByRole('button', { name: 'Verify' }).click();
-      await page.getByRole('link', { name: 'Continue' }).click();
-      await page.locator('#guarded-content').waitFor();
-      await signOutOnPage(page);
-      await signInOnPage(page, sample.baseUrl, 'alice', '/ui/payments');
-      await page.locator('#guarded-content').waitFor();
+    await submitPasswordChange(page, 'not-my-password');
+    await page.locator('#password-form:not([aria-busy])').waitFor();
+    expect(await alertText(page, /current password/)).toBe('Your current password is not right.');
+    await submitPasswordChange(page, 'alice-password');
+    const status = page.getByRole('status').filter({ hasText: 'Password changed.' });
+    await status.waitFor();
+    expect(await status.textContent()).toBe(
+      'Password changed. One remembered browser was forgotten: each asks for a second factor again.',
+    );
 
-      await page.getByRole('navigation').getByRole('link', { name: 'Password' }).click();
-      await page.waitForURL((url) => url.pathname === '/ui/password');
-      // A remembered browser is not a second factor: the change asks for a fresh one first, so a
-      // phished password alone cannot lock the owner out.
-      await submitPasswordChange(page, 'not-my-password');
-      await page.waitForURL((url) => url.pathname === '/ui/verify');
-      await page.getByLabel('Code from your authenticator app').fill(await app.nextCode());
-      await page.locator('form[data-method="totp"]').getByRole('button', { name: 'Verify' }).click();
-      await page.waitForURL((url) => url.pathname === '/ui/password');
-
-      await submitPasswordChange(page, 'not-my-password');
-      expect(await alertText(page, /current password/)).toBe('Your current password is not right.');
-      await submitPasswordChange(page, 'alice-password');
-      const status = page.getByRole('status').filter({ hasText: 'Password changed.' });
-      await status.waitFor();
-      expect(await status.textContent()).toBe(
-        'Password changed. One remembered browser was forgotten: each asks for a second factor again.',
-      );
-
-      await signOutOnPage(page);
-      await signInWith(page, sample.baseUrl, 'alice-password', '/ui/payments');
-      expect(await alertText(page, /Wrong/)).toBe('Wrong username or password.');
-      await signInWith(page, sample.baseUrl, NEW_PASSWORD, '/ui/payments');
-      await page.waitForURL((url) => url.pathname === '/ui/payments');
-      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Confirm it’s you');
-      expect(w.cspViolations).toEqual([]);
-    }, 90_000);
-  });
+    await signOutOnPage(page);
+    await signInWith(page, baseUrl, 'alice-password', '/ui/payments');
+    expect(await alertText(page, /Wrong/)).toBe('Wrong username or password.');
+    await signInWith(page, baseUrl, NEW_PASSWORD, '/ui/payments');
+    await page.waitForURL((url) => url.pathname === '/ui/payments');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Confirm it’s you');
+    expect(ctx.cspViolations()).toEqual([]);
+  }, 90_000);
 });

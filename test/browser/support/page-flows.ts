@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { DEFAULT_TOTP_PROFILE, fromBase32, TotpFactor } from '../../../libs/core/src';
 
 const STEP_MS = DEFAULT_TOTP_PROFILE.period * 1000;
@@ -66,4 +66,20 @@ export async function alertText(page: Page, pattern: RegExp): Promise<string> {
   const alert = page.getByRole('alert').filter({ hasText: pattern });
   await alert.waitFor();
   return (await alert.textContent())!;
+}
+
+/**
+ * The step-up dialog (sample-app/public/step-up-dialog.js): where a page's API call that meets
+ * 401 MFA_REQUIRED asks for the answer, over the page the user is on. It exists only while open.
+ */
+export function stepUpDialog(page: Page): Locator {
+  return page.getByRole('dialog', { name: 'Confirm it’s you' });
+}
+
+/** Answers the open step-up dialog with a code for its preselected method and waits for it to close. */
+export async function answerStepUp(page: Page, code: string): Promise<void> {
+  const dialog = stepUpDialog(page);
+  await dialog.getByLabel('Code', { exact: true }).fill(code);
+  await dialog.getByRole('button', { name: 'Verify' }).click();
+  await dialog.waitFor({ state: 'hidden' });
 }
