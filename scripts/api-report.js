@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { Extractor, ExtractorConfig } = require('@microsoft/api-extractor');
 
-const ENTRIES = ['index', 'core', 'express', 'typeorm', 'redis', 'delivery', 'client']; // src/<entry>.ts, as in package.json "exports"
+const ENTRIES = ['index', 'core', 'express', 'typeorm', 'redis', 'delivery', 'geoip', 'client']; // src/<entry>.ts, as in package.json "exports"
 const root = path.resolve(__dirname, '..');
 const configPath = path.join(root, 'api-extractor.json');
 const local = process.argv.includes('--local');

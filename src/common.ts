@@ -129,6 +129,16 @@ export type {
   EnrollmentStanding,
   RuleSource,
   RequirementStepView,
+  WhatIfRequest,
+  WhatIfResult,
+  WhatIfCoverage,
+  WhatIfWindow,
+  WhatIfSample,
+  PolicyDiff,
+  ServiceRequirementChange,
+  RuleChange,
+  SettingChange,
+  DiffChange,
 } from '../libs/core/src';
 export type * from './store-port.types';
 export type * from './port.types';

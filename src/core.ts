@@ -59,6 +59,10 @@ export type {
   ScryptCost,
 } from '../libs/core/src';
 
+// Risk engine: the default history store; the options live under `risk` in MfaCoreOptions
+export { InMemoryRiskHistoryStore } from '../libs/core/src';
+export type { RiskOptions, RiskWeights, RiskSignals, RiskAssessment } from '../libs/core/src';
+
 // Requirements and policy
 export { buildRequirement, FACTOR_TYPES, validatePolicy, maskTarget } from '../libs/core/src';
 export type {
@@ -68,6 +72,7 @@ export type {
   FactorType,
   MfaTarget,
   RequestContext,
+  RequestClient,
   VerificationBaseline,
   PolicyDocument,
   PolicyRule,
@@ -87,6 +92,16 @@ export type {
   EnrollmentStanding,
   RuleSource,
   RequirementStepView,
+  WhatIfRequest,
+  WhatIfResult,
+  WhatIfCoverage,
+  WhatIfWindow,
+  WhatIfSample,
+  PolicyDiff,
+  ServiceRequirementChange,
+  RuleChange,
+  SettingChange,
+  DiffChange,
 } from '../libs/core/src';
 export type * from './store-port.types';
 export type * from './port.types';

@@ -38,4 +38,13 @@ export type {
   AuditSink,
   AuditEvent,
   AuditSeverity,
+  DecisionReplay,
+  ReplayVerification,
+  ReplayGrant,
+  ReportOnlyVerdict,
+  DecisionOutcome,
+  RequirementStep,
+  FactorType,
+  Aal,
+  VerificationBaseline,
 } from '../libs/core/src';

@@ -22,6 +22,7 @@ export type {
   GrantRecord,
   PolicyVersionRecord,
   PolicyActivationRecord,
+  PolicyReportOnlyRecord,
   EnrollmentType,
   OtpCodeRecord,
   TrustedDeviceRecord,

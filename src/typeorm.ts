@@ -19,11 +19,13 @@ export type {
   MfaGrantEntity,
   MfaPolicyVersionEntity,
   MfaPolicyActivationEntity,
+  MfaPolicyReportOnlyEntity,
   MfaCounterEntity,
   MfaOtpCodeEntity,
   MfaTrustedDeviceEntity,
   MfaRecoveryTicketEntity,
   MfaUserStateEntity,
+  MfaRiskProfileEntity,
   MfaInit1763900000000,
   MfaPolicy1764000000000,
   MfaCounters1764100000000,
@@ -31,6 +33,8 @@ export type {
   MfaLifecycle1764300000000,
   MfaExactText1764400000000,
   MfaPasskeys1764500000000,
+  MfaRiskProfiles1764600000000,
+  MfaPolicyReportOnly1764700000000,
 } from '../libs/typeorm/src';
 
 // The ports they implement (also in `nestjs-mfa/core`)
@@ -48,5 +52,12 @@ export type {
   AuditReader,
   AuditQuery,
   AuditPage,
+  DecisionReplay,
+  ReplayVerification,
+  ReplayGrant,
+  ReportOnlyVerdict,
+  DecisionOutcome,
+  RiskHistoryStore,
+  RiskProfile,
 } from '../libs/core/src';
 export type * from './store-port.types';

@@ -45,6 +45,7 @@ const isRedis = (m: string) => m === 'ioredis' || m.includes('libs/redis');
 const isNodemailer = (m: string) => m === 'nodemailer' || m.startsWith('nodemailer/');
 const isPhoneLib = (m: string) => m === 'libphonenumber-js' || m.startsWith('libphonenumber-js/');
 const isWebAuthnLib = (m: string) => m === '@simplewebauthn/server' || m.startsWith('@simplewebauthn/server/');
+const isGeoIpLib = (m: string) => m === 'maxmind' || m === 'mmdb-lib' || m.startsWith('mmdb-lib/');
 const isSocket = (m: string) => ['node:dgram', 'dgram', 'node:net', 'net', 'node:tls', 'tls'].includes(m);
 const isTransport = (m: string) => m.includes('libs/delivery') || isNodemailer(m) || isSocket(m);
 const any =
@@ -70,6 +71,7 @@ const RULES: Array<[string, Rule]> = [
         isTypeOrm,
         isRedis,
         isTransport,
+        isGeoIpLib,
       ),
       lazyOnly: any(isPhoneLib, isWebAuthnLib),
     },
@@ -91,6 +93,13 @@ const RULES: Array<[string, Rule]> = [
   ],
   ['libs/express/src', { forbidden: isNest, lazyOnly: any(isTypeOrm, isNodemailer, isPhoneLib) }],
   ['libs/nest/src', { forbidden: isExpress, lazyOnly: any(isTypeOrm, isNodemailer, isPhoneLib) }],
+  [
+    'libs/geoip/src',
+    {
+      forbidden: any(isNest, isExpress, isTypeOrm, isRedis, (m) => m.includes('libs/http') || m.includes('libs/setup')),
+      lazyOnly: isGeoIpLib,
+    },
+  ],
   ['libs/redis/src', { forbidden: any(isNest, isExpress, isTransport, (m) => m.includes('libs/setup')) }],
   ['libs/typeorm/src', { forbidden: any(isNest, isExpress, isTransport, (m) => m.includes('libs/setup')) }],
 ];
@@ -114,6 +123,7 @@ describe('optional peers', () => {
     ['libphonenumber-js', isPhoneLib, 'libs/core/src/delivery/phone-numbers.ts'],
     ['nodemailer', isNodemailer, 'libs/delivery/src/smtp-email.sender.ts'],
     ['@simplewebauthn/server', isWebAuthnLib, 'libs/core/src/factors/passkey/webauthn.ceremony.ts'],
+    ['maxmind', isGeoIpLib, 'libs/geoip/src/maxmind-geoip.resolver.ts'],
   ])('%s is required in one file only', (_name, isPeer, loader) => {
     const requiring = sourceFiles(join(root, 'libs'))
       .filter((file) => importsOf(file).some((i) => isPeer(i.module) && !i.typeOnly))

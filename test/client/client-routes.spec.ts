@@ -45,6 +45,10 @@ const CALLS: Record<string, (c: MfaClient) => Promise<unknown>> = {
   'admin.policy.rollback': (c) => c.admin.policy.rollback(),
   'admin.policy.explain': (c) => c.admin.policy.explain({ userId: P.userId }),
   'admin.audit': (c) => c.admin.audit(),
+  'admin.policy.startReportOnly': (c) => c.admin.policy.startReportOnly(Number(P.version)),
+  'admin.policy.stopReportOnly': (c) => c.admin.policy.stopReportOnly(),
+  'admin.policy.whatIf': (c) => c.admin.policy.whatIf({ version: 2, from: new Date(0), to: '2026-01-02' }),
+  'admin.policy.diff': (c) => c.admin.policy.diff(1, 2),
 };
 
 const serverKeys = MFA_ROUTES.filter((r) => r.audience !== 'delivery-report').map((r) => `${r.method} ${r.path}`);

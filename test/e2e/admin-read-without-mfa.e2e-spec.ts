@@ -18,6 +18,11 @@ const READS: Array<
     'POST /mfa/admin/policy/explain',
     (a) => a.post('/mfa/admin/policy/explain').send({ userId: 'u-bob', target: { service: 'payments' } }),
   ],
+  [
+    'POST /mfa/admin/policy/what-if',
+    (a) => a.post('/mfa/admin/policy/what-if').send({ version: 1, from: '2026-01-01', to: '2026-01-02' }),
+  ],
+  ['GET /mfa/admin/policy/diff', (a) => a.get('/mfa/admin/policy/diff?from=1&to=1')],
 ];
 
 describe.each(MATRIX)('admin reads without MFA on %s', (_name, backend, adapter) => {

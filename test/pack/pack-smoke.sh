@@ -32,7 +32,7 @@ node out/consumer.js
 
 # Each entry point must load in a process that imported nothing else: the consumer above
 # imports reflect-metadata first, and so hid the Express entry's crash without it.
-for entry in nestjs-mfa nestjs-mfa/core nestjs-mfa/express nestjs-mfa/typeorm nestjs-mfa/redis nestjs-mfa/delivery nestjs-mfa/client; do
+for entry in nestjs-mfa nestjs-mfa/core nestjs-mfa/express nestjs-mfa/typeorm nestjs-mfa/redis nestjs-mfa/delivery nestjs-mfa/geoip nestjs-mfa/client; do
   node -e "require('$entry')" || { echo "entry point $entry does not load on its own" >&2; exit 1; }
 done
 # The browser client's ESM build, as a bundler or a browser's import map would load it.
@@ -43,7 +43,7 @@ node --input-type=module -e "
 # The surface is an explicit list (etc/*.api.md): internals the barrels once leaked stay out.
 node -e "
   const internals = ['stepsKey', 'totpSecretAad', 'deliveryTargetAad', 'policyHash', 'canonicalJson', 'sessionRefOf', 'MFA_MODULE_OPTIONS', 'MFA_REQUIREMENT_KEY', 'toBase32', 'CodeHasher'];
-  for (const entry of ['nestjs-mfa', 'nestjs-mfa/core', 'nestjs-mfa/express', 'nestjs-mfa/typeorm', 'nestjs-mfa/redis', 'nestjs-mfa/delivery']) {
+  for (const entry of ['nestjs-mfa', 'nestjs-mfa/core', 'nestjs-mfa/express', 'nestjs-mfa/typeorm', 'nestjs-mfa/redis', 'nestjs-mfa/delivery', 'nestjs-mfa/geoip']) {
     const leaked = internals.filter((name) => name in require(entry));
     if (leaked.length) { console.error(entry + ' exports internals: ' + leaked.join(', ')); process.exit(1); }
   }

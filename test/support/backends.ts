@@ -22,6 +22,8 @@ export const BACKENDS: Backend[] = [
 
 // `migrations` is TypeORM's default table, used by the host-DataSource suite.
 const MFA_TABLES = [
+  'mfa_risk_profiles',
+  'mfa_policy_report_only',
   'mfa_trusted_devices',
   'mfa_recovery_tickets',
   'mfa_user_states',

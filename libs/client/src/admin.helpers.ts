@@ -9,12 +9,16 @@ import type {
   DevicesRevokedResult,
   ExplainBody,
   LockoutClearedResult,
+  PolicyDiffResult,
   PolicyExplanationResult,
   PolicyVersionListResult,
   PolicyVersionResult,
+  PolicyWhatIfResult,
   RecoveryTicketBody,
   RecoveryTicketResult,
   ReenrollmentForcedResult,
+  ReportOnlyStoppedResult,
+  WhatIfParams,
 } from './client.types.js';
 
 /** Policy versions and "what would this user face, and why". */
@@ -27,6 +31,21 @@ export interface MfaPolicyAdmin {
   rollback(): Promise<PolicyVersionResult>;
   /** No side effects: the decision, the rule, the version and every layer of the requirement. */
   explain(query: ExplainBody): Promise<PolicyExplanationResult>;
+  /**
+   * Runs a stored version report-only beside the active one (replacing the one running): every
+   * guarded request is decided by both, disagreements are audited as `policy.report_only`, and
+   * nothing it decides is enforced. `409 POLICY_VERSION_ENFORCED` for the active version itself.
+   */
+  startReportOnly(version: number): Promise<PolicyVersionResult>;
+  /** Stops the report-only run; `{ stopped: false }` when none was running. */
+  stopReportOnly(): Promise<ReportOnlyStoppedResult>;
+  /**
+   * What a candidate (`version`, or an unsaved `document`) would have decided differently over
+   * the recorded decisions of a window (at most 31 days), with what the replay could see in `coverage`.
+   */
+  whatIf(query: WhatIfParams): Promise<PolicyWhatIfResult>;
+  /** Changed requirements per service and operation, rule and setting, from version `from` to `to`. */
+  diff(from: number, to: number): Promise<PolicyDiffResult>;
 }
 
 /**
@@ -61,6 +80,12 @@ export function adminHelpers(t: MfaTransport): MfaAdmin {
     activate: (version) => t.call('POST /admin/policy/versions/:version/activate', { version }),
     rollback: () => t.call('POST /admin/policy/rollback', {}),
     explain: (query) => t.call('POST /admin/policy/explain', {}, query),
+    startReportOnly: (version) => t.call('POST /admin/policy/versions/:version/report-only', { version }),
+    stopReportOnly: () => t.call('DELETE /admin/policy/report-only', {}),
+    whatIf: ({ from, to, ...candidate }) =>
+      t.call('POST /admin/policy/what-if', {}, { ...candidate, from: iso(from), to: iso(to) }),
+    diff: (from, to) =>
+      t.call('GET /admin/policy/diff', {}, undefined, { query: { from: String(from), to: String(to) } }),
   };
   return {
     viewUser: (userId) => t.call('GET /admin/users/:userId', { userId }),
@@ -79,7 +104,6 @@ export function adminHelpers(t: MfaTransport): MfaAdmin {
 
 /** The query string the server validates: ISO 8601 times, `limit` as digits. */
 function auditQuery(query: AuditQueryParams): Record<string, string | undefined> {
-  const iso = (at?: string | Date) => (at instanceof Date ? at.toISOString() : at);
   return {
     userId: query.userId,
     type: query.type,
@@ -88,4 +112,10 @@ function auditQuery(query: AuditQueryParams): Record<string, string | undefined>
     limit: query.limit === undefined ? undefined : String(query.limit),
     cursor: query.cursor,
   };
+}
+
+function iso(at: string | Date): string;
+function iso(at?: string | Date): string | undefined;
+function iso(at?: string | Date): string | undefined {
+  return at instanceof Date ? at.toISOString() : at;
 }

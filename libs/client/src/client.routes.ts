@@ -45,6 +45,10 @@ export const CLIENT_ROUTES = {
   'POST /admin/policy/rollback': 'admin.policy.rollback',
   'POST /admin/policy/explain': 'admin.policy.explain',
   'GET /admin/audit': 'admin.audit',
+  'POST /admin/policy/versions/:version/report-only': 'admin.policy.startReportOnly',
+  'DELETE /admin/policy/report-only': 'admin.policy.stopReportOnly',
+  'POST /admin/policy/what-if': 'admin.policy.whatIf',
+  'GET /admin/policy/diff': 'admin.policy.diff',
 } as const satisfies Record<MfaRouteKey, string>;
 
 type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`

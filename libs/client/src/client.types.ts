@@ -16,7 +16,7 @@ import type {
   StartSmsEnrollmentDto,
 } from '../../http/src/dto/delivery.dto';
 import type { IssueRecoveryTicketDto } from '../../http/src/dto/lifecycle.dto';
-import type { ExplainDto } from '../../http/src/dto/policy-admin.dto';
+import type { ExplainDto, WhatIfDto } from '../../http/src/dto/policy-admin.dto';
 import type { StartEnrollmentDto } from '../../http/src/dto/start-enrollment.dto';
 import type { AdminEndpoints } from '../../http/src/endpoints/admin.endpoints';
 import type { ChallengeEndpoints } from '../../http/src/endpoints/challenge.endpoints';
@@ -56,6 +56,9 @@ export type PolicyVersionListResult = Answer<PolicyAdminEndpoints['listVersions'
 export type PolicyVersionResult = Answer<PolicyAdminEndpoints['getVersion']>;
 export type PolicyExplanationResult = Answer<PolicyAdminEndpoints['explain']>;
 export type AuditPageResult = Answer<PolicyAdminEndpoints['queryAudit']>;
+export type ReportOnlyStoppedResult = Answer<PolicyAdminEndpoints['stopReportOnly']>;
+export type PolicyWhatIfResult = Answer<PolicyAdminEndpoints['whatIf']>;
+export type PolicyDiffResult = Answer<PolicyAdminEndpoints['diff']>;
 
 // Requests. Where a DTO only says "an object", the client names the object it is.
 type DeviceChoice = { rememberDevice?: boolean };
@@ -71,6 +74,9 @@ export type ConfirmPasskeyBody = { response: RegistrationResponseJSON };
 export type RecoveryTicketBody = IssueRecoveryTicketDto;
 export type CreatePolicyVersionBody = { document: PolicyDocument; comment?: string };
 export type ExplainBody = ExplainDto;
+export type WhatIfBody = Omit<WhatIfDto, 'document'> & { document?: PolicyDocument };
+/** A what-if: a stored `version` or an unsaved `document` (exactly one), and the window as ISO 8601 or `Date`. */
+export type WhatIfParams = Omit<WhatIfBody, 'from' | 'to'> & { from: string | Date; to: string | Date };
 /** `GET /admin/audit`'s query; dates as ISO 8601 or `Date`, `limit` 1–200. */
 export interface AuditQueryParams {
   userId?: string;
@@ -123,6 +129,10 @@ export interface MfaRouteTypes {
   'POST /admin/policy/rollback': Route<undefined, PolicyVersionResult>;
   'POST /admin/policy/explain': Route<ExplainBody, PolicyExplanationResult>;
   'GET /admin/audit': Route<undefined, AuditPageResult>;
+  'POST /admin/policy/versions/:version/report-only': Route<undefined, PolicyVersionResult>;
+  'DELETE /admin/policy/report-only': Route<undefined, ReportOnlyStoppedResult>;
+  'POST /admin/policy/what-if': Route<WhatIfBody, PolicyWhatIfResult>;
+  'GET /admin/policy/diff': Route<undefined, PolicyDiffResult>;
 }
 
 export type MfaRouteKey = keyof MfaRouteTypes;

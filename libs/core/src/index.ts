@@ -6,7 +6,7 @@
 
 // Engine
 export { MfaEngine } from './engine/mfa.engine';
-export type { ExplainSubject } from './engine/mfa.engine';
+export type { ExplainSubject, WhatIfRequest } from './engine/mfa.engine';
 export type { MfaEngineAdmin } from './engine/mfa-engine.admin';
 export type { MfaEngineFactors } from './engine/mfa-engine.factors';
 export type { PolicyVersionView } from './policy/policy.service';
@@ -69,6 +69,7 @@ export type {
   GrantRecord,
   PolicyVersionRecord,
   PolicyActivationRecord,
+  PolicyReportOnlyRecord,
   EnrollmentType,
   OtpCodeRecord,
   TrustedDeviceRecord,
@@ -113,6 +114,7 @@ export type {
   RiskSignal,
   MachinePrincipalSignal,
 } from './ports/context-signals.port';
+export type { RiskHistoryStore, RiskProfile, GeoLocation, GeoIpResolver } from './ports/risk-history.port';
 
 // Factor options, and the masking every surface shows a phone or address with
 export type { TotpProfile, TotpAlgorithm } from './factors/totp-profile';
@@ -122,6 +124,12 @@ export type { BackupCodeOptions } from './factors/backup-code.factor';
 export type { OtpProfile } from './factors/otp-code.factor';
 export type { ScryptCost } from './crypto/code-hasher';
 
+// Risk engine
+export type { RiskOptions } from './risk/risk.options';
+export type { RiskWeights } from './risk/risk-score';
+export type { RiskSignals, RiskAssessment } from './risk/risk-signals';
+export { InMemoryRiskHistoryStore } from './risk/in-memory-risk-history.store';
+
 // Default counters and audit sinks
 export { InMemoryCounterStore } from './counters/in-memory-counter.store';
 export { LoggerAuditSink } from './audit/logger-audit.sink';
@@ -130,7 +138,7 @@ export { FanOutAuditSink } from './audit/fan-out-audit.sink';
 // Policy
 export { buildRequirement, NO_REQUIREMENT, FACTOR_TYPES } from './policy/requirement';
 export type { Requirement, RequirementInput, RequirementStep } from './policy/requirement';
-export type { MfaTarget, RequestContext, VerificationBaseline } from './policy/request-context';
+export type { MfaTarget, RequestContext, RequestClient, VerificationBaseline } from './policy/request-context';
 export type {
   PolicyDocument,
   PolicyRule,
@@ -154,6 +162,11 @@ export type {
   EnrollmentStanding,
 } from './policy/explain';
 export type { RequirementStepView } from './policy/requirement-view';
+export type { DecisionReplay, ReplayVerification, ReplayGrant } from './policy/decision-replay';
+export type { ReportOnlyVerdict, DecisionOutcome } from './policy/decision-recorder';
+export type { WhatIfResult, WhatIfCoverage, WhatIfWindow } from './policy/what-if';
+export type { WhatIfSample } from './policy/what-if-tally';
+export type { PolicyDiff, ServiceRequirementChange, RuleChange, SettingChange, DiffChange } from './policy/policy-diff';
 
 // Internals the tests and the bench build engines and seed stores with (not in the package surface)
 export { TotpFactor } from './factors/totp.factor';
@@ -161,3 +174,5 @@ export { BackupCodeFactor } from './factors/backup-code.factor';
 export { DEFAULT_TOTP_PROFILE } from './factors/totp-profile';
 export { totpSecretAad } from './crypto/secret-aad';
 export { fromBase32 } from './factors/base32';
+// The coordinate check the HTTP layer's location headers share with the core and GeoIP
+export { isDegrees } from './risk/degrees';

@@ -1,5 +1,6 @@
 import type {
   DeviceTrustSignal,
+  GeoIpResolver,
   LocationResolver,
   MachinePrincipalSignal,
   MfaCoreOptions,
@@ -45,9 +46,27 @@ export interface MfaHttpOptions extends Pick<MfaCoreOptions, 'reauthMaxAge'> {
    * header the client can forge. `X-Forwarded-For` is never read for this reason.
    */
   trustedCountryHeader?: string;
+  /**
+   * Headers your edge sets to the client's coordinates (Cloudflare: `{ latitude:
+   * 'cf-iplatitude', longitude: 'cf-iplongitude' }`), for the risk engine's impossible-travel
+   * signal. The same warning as `trustedCountryHeader`: only headers the edge overwrites.
+   * @default none: coordinates from `geoIp`, else the country's centroid
+   */
+  trustedCoordinateHeaders?: { latitude: string; longitude: string };
+  /**
+   * Locates the client address (`req.ip`, which honours Express 'trust proxy'): the country
+   * when neither `location` nor `trustedCountryHeader` gave one, and coordinates for the risk
+   * engine. E.g. `maxmindGeoIp({ database: '/var/lib/GeoIP/GeoLite2-City.mmdb' })` from
+   * `nestjs-mfa/geoip`, over a database you provide. A resolver that throws fails the request closed.
+   * @default none
+   */
+  geoIp?: GeoIpResolver;
   /** Device trust for `deviceTrusted` / `minDeviceTrust` conditions. @default untrusted */
   deviceTrust?: DeviceTrustSignal;
-  /** Session risk, 0..1, for `minRisk` conditions and `continuous.riskIncrease`. @default 0 */
+  /**
+   * Your own session risk, 0..1, for `minRisk` conditions and `continuous.riskIncrease`: added
+   * to the built-in engine's score, or used instead of it (`risk.hostSignal`). @default none
+   */
   riskSignal?: RiskSignal;
   /**
    * The trusted-device cookie. `secure: 'auto'` leaves out `Secure` only for plain HTTP to

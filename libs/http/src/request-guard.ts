@@ -3,7 +3,8 @@ import type { MfaResponse } from './cookies';
 import { withEnrollmentHints } from './enrollment-hints';
 import type { EndpointContext } from './endpoints/endpoint.context';
 import { withSessionsOffer } from './other-sessions.offer';
-import { contextIsSynchronous, headerOnlyContext } from './request-context.resolver';
+import { contextIsSynchronous, hooklessContext } from './request-context.resolver';
+import { withRouteLabel } from './route-label';
 import type { MfaRequest } from './subject-resolvers';
 import { unauthenticated } from './unauthenticated-reason';
 
@@ -32,9 +33,11 @@ export class RequestGuard {
       if (unmapped) return; // anonymous requests on unmapped routes are the app's own business
       throw unauthenticated(req, this.ctx.options.resolveSubject !== undefined);
     }
-    const context = this.syncContext ? headerOnlyContext(req, this.ctx.options) : await this.ctx.context(req, subject);
-    if (engine.satisfiedFromCache(subject, target, context)) return;
-    const outcome = await engine.enforce(subject, target, context).catch(async (err) => {
+    const labelled = withRouteLabel(req, target);
+    const pending = this.syncContext ? hooklessContext(req, this.ctx.options) : this.ctx.context(req, subject);
+    const context = pending instanceof Promise ? await pending : pending;
+    if (engine.satisfiedFromCache(subject, labelled, context)) return;
+    const outcome = await engine.enforce(subject, labelled, context).catch(async (err) => {
       throw await withSessionsOffer(withEnrollmentHints(err, this.ctx.routePrefix), () =>
         this.ctx.sessionsOffer(subject.userId, subject.sessionId),
       );

@@ -17,6 +17,8 @@ export { MfaAuditEventEntity } from './entities/mfa-audit-event.entity';
 export { MfaGrantEntity } from './entities/mfa-grant.entity';
 export { MfaPolicyVersionEntity } from './entities/mfa-policy-version.entity';
 export { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
+export { MfaPolicyReportOnlyEntity } from './entities/mfa-policy-report-only.entity';
+export { MfaRiskProfileEntity } from './entities/mfa-risk-profile.entity';
 export { MfaCounterEntity } from './entities/mfa-counter.entity';
 export { MfaOtpCodeEntity } from './entities/mfa-otp-code.entity';
 export { MfaTrustedDeviceEntity } from './entities/mfa-trusted-device.entity';
@@ -31,3 +33,5 @@ export { MfaDelivery1764200000000 } from './migrations/1764200000000-mfa-deliver
 export { MfaLifecycle1764300000000 } from './migrations/1764300000000-mfa-lifecycle.migration';
 export { MfaExactText1764400000000 } from './migrations/1764400000000-mfa-exact-text.migration';
 export { MfaPasskeys1764500000000 } from './migrations/1764500000000-mfa-passkeys.migration';
+export { MfaRiskProfiles1764600000000 } from './migrations/1764600000000-mfa-risk-profiles.migration';
+export { MfaPolicyReportOnly1764700000000 } from './migrations/1764700000000-mfa-policy-report-only.migration';

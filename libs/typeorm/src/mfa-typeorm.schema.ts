@@ -18,6 +18,10 @@ import { MfaPasskeys1764500000000 } from './migrations/1764500000000-mfa-passkey
 import { MfaGrantEntity } from './entities/mfa-grant.entity';
 import { MfaPolicyVersionEntity } from './entities/mfa-policy-version.entity';
 import { MfaPolicyActivationEntity } from './entities/mfa-policy-activation.entity';
+import { MfaPolicyReportOnlyEntity } from './entities/mfa-policy-report-only.entity';
+import { MfaRiskProfileEntity } from './entities/mfa-risk-profile.entity';
+import { MfaRiskProfiles1764600000000 } from './migrations/1764600000000-mfa-risk-profiles.migration';
+import { MfaPolicyReportOnly1764700000000 } from './migrations/1764700000000-mfa-policy-report-only.migration';
 
 /** Add these to your own DataSource when MFA shares the app's database. */
 export const mfaEntities = [
@@ -29,6 +33,8 @@ export const mfaEntities = [
   MfaGrantEntity,
   MfaPolicyVersionEntity,
   MfaPolicyActivationEntity,
+  MfaPolicyReportOnlyEntity,
+  MfaRiskProfileEntity,
   MfaCounterEntity,
   MfaOtpCodeEntity,
   MfaTrustedDeviceEntity,
@@ -43,6 +49,8 @@ export const mfaMigrations = [
   MfaLifecycle1764300000000,
   MfaExactText1764400000000,
   MfaPasskeys1764500000000,
+  MfaRiskProfiles1764600000000,
+  MfaPolicyReportOnly1764700000000,
 ];
 /** The migrations table of a DataSource the MFA store owns, apart from the app's own. */
 export const MFA_MIGRATIONS_TABLE = 'mfa_migrations';

@@ -6,6 +6,8 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { EnrollmentRecord, SessionFactorRecord, VerificationCommit } from '../../core/src';
 import type { Assurance, PasskeyDetails } from '../../core/src/ports/mfa-store.port';
 import { resetDatabase } from '../../../test/support/backends';
+import { MfaPasskeys1764500000000 } from './migrations/1764500000000-mfa-passkeys.migration';
+import { mfaMigrations } from './mfa-typeorm.schema';
 import { TypeOrmMfaStore } from './typeorm-mfa.store';
 
 // A database of its own on the shared servers, so no other suite's run races this one.
@@ -232,7 +234,9 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('passkeys in the TypeOR
   it('migrates down and up again, keeping the rest of the data', async () => {
     const ds = store.dataSource;
     const before = (await store.listEnrollments(ALICE)).map((e) => e.id);
-    await ds.undoLastMigration({ transaction: 'each' });
+    // Back to before MfaPasskeys, through whatever later migrations there are.
+    const undo = mfaMigrations.length - mfaMigrations.indexOf(MfaPasskeys1764500000000);
+    for (let i = 0; i < undo; i++) await ds.undoLastMigration({ transaction: 'each' });
     const runner = ds.createQueryRunner();
     try {
       expect((await runner.getTable('mfa_enrollments'))!.findColumnByName('credential_key')).toBeUndefined();

@@ -25,6 +25,8 @@ export class TypeOrmAuditSink implements AuditSink, AuditReader {
       policyVersion: e.policyVersion ?? null,
       ruleId: e.ruleId ?? null,
       actor: e.actor ?? null,
+      replay: e.replay ? JSON.stringify(e.replay) : null,
+      reportOnly: e.reportOnly ? JSON.stringify(e.reportOnly) : null,
     });
   }
 
@@ -67,9 +69,20 @@ export class TypeOrmAuditSink implements AuditSink, AuditReader {
       ] as const) {
         if (r[key] !== null && r[key] !== undefined) (event as unknown as Record<string, unknown>)[key] = r[key];
       }
+      if (r.replay) event.replay = parsed(r.replay);
+      if (r.reportOnly) event.reportOnly = parsed(r.reportOnly);
       return event;
     });
     const last = page.at(-1);
     return { events, nextCursor: rows.length > limit && last ? `${last.at}:${last.id}` : null };
+  }
+}
+
+/** Written by `emit` above; a row edited by hand into something else reads as absent rather than failing the page. */
+function parsed<T>(json: string): T | undefined {
+  try {
+    return JSON.parse(json) as T;
+  } catch {
+    return undefined;
   }
 }

@@ -8,6 +8,7 @@ import type {
   MfaStore,
   OtpCodeRecord,
   PolicyActivationRecord,
+  PolicyReportOnlyRecord,
   PolicyVersionRecord,
   RecoveryTicketRecord,
   SessionFactorRecord,
@@ -17,6 +18,7 @@ import type {
   VerificationOutcome,
 } from '../../core/src';
 import type { OtpChannel, PasskeyActivation } from '../../core/src/ports/mfa-store.port';
+import type { RiskHistoryStore, RiskProfile } from '../../core/src/ports/risk-history.port';
 import { checkMigrated, openMigrated } from './migration-lock';
 import { createRepositories, Repositories } from './repositories/repositories';
 import { SqlRunner } from './sql-runner';
@@ -30,7 +32,7 @@ type Which = { only: string } | { except: string };
  * so two racing requests can never both spend the same thing. The delegations are spelled
  * out rather than mixed in, so the class keeps a plain prototype that `implements` checks.
  */
-export class TypeOrmMfaStore implements MfaStore {
+export class TypeOrmMfaStore implements MfaStore, RiskHistoryStore {
   private readonly repos: Repositories;
 
   constructor(
@@ -224,6 +226,25 @@ export class TypeOrmMfaStore implements MfaStore {
   }
   listPolicyActivations(limit: number): Promise<PolicyActivationRecord[]> {
     return this.repos.policies.listPolicyActivations(limit);
+  }
+  recordPolicyReportOnly(r: PolicyReportOnlyRecord): Promise<void> {
+    return this.repos.policies.recordPolicyReportOnly(r);
+  }
+  latestPolicyReportOnly(): Promise<PolicyReportOnlyRecord | null> {
+    return this.repos.policies.latestPolicyReportOnly();
+  }
+
+  loadRiskProfile(userId: string): Promise<RiskProfile | undefined> {
+    return this.repos.riskProfiles.loadRiskProfile(userId);
+  }
+  saveRiskProfile(profile: RiskProfile, readAt: number | null): Promise<boolean> {
+    return this.repos.riskProfiles.saveRiskProfile(profile, readAt);
+  }
+  forgetRiskProfile(userId: string): Promise<void> {
+    return this.repos.riskProfiles.forgetRiskProfile(userId);
+  }
+  pruneRiskProfiles(before: number, limit: number): Promise<number> {
+    return this.repos.riskProfiles.pruneRiskProfiles(before, limit);
   }
 
   async close(): Promise<void> {

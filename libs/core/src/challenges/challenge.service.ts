@@ -10,10 +10,12 @@ import type { TrustedDeviceService, IssuedDevice } from '../lifecycle/trusted-de
 import type { AttemptLimiter } from '../lockout/attempt-limiter';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import type { Decision } from '../policy/decide';
+import type { DecisionReplay } from '../policy/decision-replay';
 import type { PolicyService } from '../policy/policy.service';
 import { acceptedFactors, isSingleUse } from '../policy/requirement';
 import type { RequestContext } from '../policy/request-context';
 import { RequirementStepView, stepsView } from '../policy/requirement-view';
+import type { VerifiedRequestLearning } from '../risk/verified-request.learning';
 import type { ChallengeDemand, ChallengeRecord } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
 import { availableMethods, enrollableFactors, MethodView } from './challenge-methods';
@@ -54,6 +56,7 @@ export class ChallengeService {
     private readonly devices: TrustedDeviceService,
     private readonly sessions: SessionVerifications,
     private readonly fallback: EmailFallback,
+    private readonly learning: VerifiedRequestLearning,
   ) {}
 
   /** The pending challenge for this decision (one per session, rule and missing steps), opened if there is none. */
@@ -61,21 +64,20 @@ export class ChallengeService {
     subject: MfaSubject,
     sessionRef: string,
     decision: Extract<Decision, { outcome: 'challenge' }>,
+    /** The decision's inputs, for what-if; carried by the `challenge.issued` event. */
+    replay?: DecisionReplay,
+    /** The request's risk and its signals, as `describeRisk` puts them; audited, never shown. */
+    risk?: string,
   ): Promise<ChallengeView> {
     const { store, clock, challengeTtlMs } = this.deps;
     const now = clock.now();
     const enabled = this.policy.current().enabled;
+    const accepted = acceptedFactors(decision.remaining[0], enabled);
     const passkeys = this.deps.webauthn && {
       eligible: passkeysFor(decision.remaining[0]),
       names: this.deps.webauthn.config.authenticatorNames,
     };
-    const methods = await availableMethods(
-      store,
-      this.delivery,
-      subject.userId,
-      acceptedFactors(decision.remaining[0], enabled),
-      passkeys,
-    );
+    const methods = await availableMethods(store, this.delivery, subject.userId, accepted, passkeys);
     if (methods.length === 0) {
       this.audit.record(subject, {
         type: 'enrollment.required',
@@ -86,11 +88,7 @@ export class ChallengeService {
       });
       throw new MfaError('MFA_ENROLLMENT_REQUIRED', {
         reason: 'no_factor',
-        enrollable: enrollableFactors(
-          acceptedFactors(decision.remaining[0], enabled),
-          this.delivery,
-          this.deps.webauthn !== null,
-        ),
+        enrollable: enrollableFactors(accepted, this.delivery, this.deps.webauthn !== null),
       });
     }
     const demand: ChallengeDemand = {
@@ -120,7 +118,8 @@ export class ChallengeService {
         challengeId: challenge.id,
         policyVersion: decision.policyVersion,
         ruleId: decision.ruleId,
-        reason: decision.reasons.at(-1),
+        reason: risk ? `${risk}; ${decision.reasons.at(-1)}` : decision.reasons.at(-1),
+        replay,
       });
     }
     const offered =
@@ -147,15 +146,18 @@ export class ChallengeService {
     enrollmentId?: string,
   ): Promise<VerifyResult> {
     if (!this.policy.isLoaded) await this.policy.init();
+    const policy = this.policy.current();
+    // What the request would teach, and the baseline it leaves (its risk once learned): kept only if the factor is accepted.
+    const lesson = await this.learning.prepare(subject, context, policy, this.policy.reportOnly());
     const now = this.deps.clock.now();
     const sessionRef = sessionRefOf(subject.sessionId);
-    const enabled = this.policy.current().enabled;
     const challenge = await this.limiter.attempt(subject, method, async () => {
       // Unknown, foreign, expired, spent and wrong-method challenges all fail like a wrong code: no oracle.
-      const found = await this.usable(subject, sessionRef, challengeId, method, enabled, now);
+      const found = await this.usable(subject, sessionRef, challengeId, method, policy.enabled, now);
       if (!found) return null;
       const commit: SpendAndRecord = (spend, assurance) => {
-        const earned = this.sessions.earnedBy(subject, found.requirement, method, now, context, assurance);
+        const baseline = lesson?.context ?? context;
+        const earned = this.sessions.earnedBy(subject, found.requirement, method, now, baseline, assurance);
         return this.deps.store.commitVerification({
           userId: subject.userId,
           spend,
@@ -183,6 +185,7 @@ export class ChallengeService {
       ruleId: demand.ruleId,
       reason: singleUse ? `single-use grant for ${demand.scope}` : undefined,
     });
+    await this.learning.teach(subject, lesson); // committed: only now may the request teach the profile
     const result: VerifyResult = { method, verifiedAt: new Date(now).toISOString(), singleUse };
     // A device earned by a single-use grant would outlive what the grant was for.
     if (rememberDevice && !singleUse) {

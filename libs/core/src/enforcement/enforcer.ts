@@ -6,9 +6,13 @@ import { MfaError } from '../errors/mfa.error';
 import type { TrustedDeviceService } from '../lifecycle/trusted-device.service';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import { Decision, decide, Evidence } from '../policy/decide';
+import { DecisionRecorder } from '../policy/decision-recorder';
 import type { PolicyService } from '../policy/policy.service';
 import { isSingleUse } from '../policy/requirement';
 import type { MfaTarget, RequestContext } from '../policy/request-context';
+import { describeRisk, withRisk } from '../risk/risk-explanation';
+import type { RiskEngine } from '../risk/risk-engine';
+import { readsRisk } from '../risk/reads-risk';
 import type { MfaSubject } from '../subject';
 import type { SessionVerifications } from './session-verifications';
 
@@ -18,10 +22,12 @@ export interface EnforceOutcome {
   enrollmentGraceSeconds?: number;
 }
 
-type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'sessionCache' | 'webauthn'>;
+type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'sessionCache' | 'webauthn' | 'decisionAudit'>;
 
 /** evaluate → (device, grants) → allow, deny or challenge, over server-side session state only. */
 export class Enforcer {
+  private readonly recorder: DecisionRecorder;
+
   constructor(
     private readonly deps: Deps,
     private readonly audit: AuditTrail,
@@ -30,7 +36,10 @@ export class Enforcer {
     private readonly devices: TrustedDeviceService,
     private readonly challenges: ChallengeService,
     private readonly delivery: OtpDeliveryService,
-  ) {}
+    private readonly risk: RiskEngine,
+  ) {
+    this.recorder = new DecisionRecorder(deps, audit, policy);
+  }
 
   /**
    * Synchronous fast path: true when this process's cached session state already satisfies
@@ -41,14 +50,22 @@ export class Enforcer {
     if (!this.policy.isLoaded || !sessionCache.enabled) return false;
     const verified = sessionCache.get(subject.sessionId, subject.userId);
     if (!verified) return false;
-    const decision = decide(
-      this.policy.current(),
-      target,
-      context,
-      { userId: subject.userId, groups: subject.groups ?? [], verified, grants: [] },
-      clock.now(),
-    );
-    return decision.outcome === 'allow' && decision.consumeGrants.length === 0;
+    const evidence: Evidence = { userId: subject.userId, groups: subject.groups ?? [], verified, grants: [] };
+    const now = clock.now();
+    const policy = this.policy.current();
+    const shadow = this.policy.reportOnly();
+    // Risk is not assessed here: the request passes only if it would at the highest score it could have,
+    // and so would a report-only version that reads risk (else its report needs the real score).
+    const decided = this.risk.assesses(policy, shadow) ? this.risk.ceiling(subject, context) : context;
+    const decision = decide(policy, target, decided, evidence, now);
+    const reported =
+      decided === context ||
+      !shadow ||
+      !readsRisk(shadow) ||
+      decide(shadow, target, decided, evidence, now).outcome === 'allow';
+    const pass = decision.outcome === 'allow' && decision.consumeGrants.length === 0 && reported;
+    if (pass) this.recorder.settled(subject, target, context, evidence, decision, now);
+    return pass;
   }
 
   /** Resolves when the request may proceed; throws MFA_REQUIRED (with a challenge), MFA_DENIED or MFA_ENROLLMENT_REQUIRED. */
@@ -67,7 +84,11 @@ export class Enforcer {
     const mapped = target.service !== undefined || target.operation !== undefined || target.requirement !== undefined;
     const outcome =
       evidence.verified.length === 0 && (policy.enrollment || mapped) ? await this.enrollmentGate(subject, now) : {};
+    const shadow = this.policy.reportOnly();
+    if (this.risk.assesses(policy, shadow))
+      context = await this.risk.decisionContext(subject, context, policy, target, evidence, now, shadow);
     let decision = decide(policy, target, context, evidence, now);
+    let deviceChecked = false;
     // The trusted-device cookie is read only when a missing step would accept a device.
     if (
       decision.outcome === 'challenge' &&
@@ -75,6 +96,7 @@ export class Enforcer {
       !context.deviceTrusted &&
       decision.remaining.some((s) => s.allowTrustedDevice)
     ) {
+      deviceChecked = true;
       if (await this.devices.check(subject, context.deviceCookie, context)) {
         context = { ...context, deviceTrusted: true };
         decision = decide(policy, target, context, evidence, now);
@@ -85,11 +107,16 @@ export class Enforcer {
       evidence.grants = await this.deps.store.listUnspentGrants(subject.userId, sessionRef, decision.scope, now);
       decision = decide(policy, target, context, evidence, now);
     }
+    const settled = () => this.recorder.settled(subject, target, context, evidence, decision, now, deviceChecked);
     if (decision.outcome === 'allow') {
-      if (await this.spendGrants(subject, decision)) return outcome;
+      if (await this.spendGrants(subject, decision)) {
+        settled();
+        return outcome;
+      }
       evidence.grants = []; // another request spent the grant first: ask again
       decision = decide(policy, target, context, evidence, now);
     }
+    const replay = settled();
     if (decision.outcome === 'deny') {
       this.audit.record(subject, {
         type: 'decision.denied',
@@ -97,6 +124,8 @@ export class Enforcer {
         outcome: 'refused',
         policyVersion: decision.policyVersion,
         ruleId: decision.ruleId,
+        reason: describeRisk(context),
+        replay,
       });
       throw new MfaError('MFA_DENIED', { ruleId: decision.ruleId, policyVersion: decision.policyVersion });
     }
@@ -108,10 +137,10 @@ export class Enforcer {
         outcome: 'challenge',
         ruleId: decision.ruleId,
         policyVersion: decision.policyVersion,
-        reason: decision.reasons.at(-1),
+        reason: withRisk(context, decision.reasons.at(-1)),
       });
     }
-    const challenge = await this.challenges.open(subject, sessionRef, decision);
+    const challenge = await this.challenges.open(subject, sessionRef, decision, replay, describeRisk(context));
     throw new MfaError('MFA_REQUIRED', { challenge });
   }
 

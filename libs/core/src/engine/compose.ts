@@ -37,6 +37,10 @@ import type { MfaCoreOptions } from '../options/mfa-core.options';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import { resolveOptions } from '../options/resolve-options';
 import { PolicyService } from '../policy/policy.service';
+import { InMemoryRiskHistoryStore } from '../risk/in-memory-risk-history.store';
+import { RiskEngine } from '../risk/risk-engine';
+import { isRiskHistoryStore } from '../risk/risk.options';
+import { VerifiedRequestLearning } from '../risk/verified-request.learning';
 
 /** The options checked, then the objects they call for built: the context every service draws from. */
 export function createMfaContext(options: MfaCoreOptions): ResolvedMfaContext {
@@ -61,6 +65,9 @@ export function createMfaContext(options: MfaCoreOptions): ResolvedMfaContext {
     contactEmail: options.contactEmail,
     sessionCache: new SessionStateCache(values.sessionCacheTtlMs, clock, 50_000, options.sessionInvalidation),
     sessionInvalidation: options.sessionInvalidation,
+    // A store that keeps risk profiles too (the TypeORM store does) keeps them beside everything else.
+    riskHistory:
+      options.risk?.history ?? (isRiskHistoryStore(options.store) ? options.store : new InMemoryRiskHistoryStore()),
     bootPolicy: options.policy,
   };
 }
@@ -82,6 +89,7 @@ export interface MfaServices {
   lifecycle: LifecycleService;
   recovery: RecoveryTicketService;
   sessions: SessionStateService;
+  risk: RiskEngine;
 }
 
 /** The one place services are wired: each gets the context (narrowed by its own type) and the few services it calls. */
@@ -102,6 +110,7 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
   const policy = new PolicyService(ctx, audit);
   const devices = new TrustedDeviceService(ctx, audit, policy, notifications);
   const verifications = new SessionVerifications(ctx);
+  const risk = new RiskEngine(ctx);
   const challenges = new ChallengeService(
     ctx,
     audit,
@@ -112,8 +121,9 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
     devices,
     verifications,
     new EmailFallback(ctx, policy),
+    new VerifiedRequestLearning(risk, audit),
   );
-  const enforcer = new Enforcer(ctx, audit, policy, verifications, devices, challenges, delivery);
+  const enforcer = new Enforcer(ctx, audit, policy, verifications, devices, challenges, delivery, risk);
   const reauth = new Reauthentication(ctx, enforcer);
   const backupCodes = new BackupCodesService(ctx, audit, reauth, notifications);
   const pending = new PendingEnrollments(ctx, audit, verifications, backupCodes, notifications);
@@ -137,5 +147,6 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
     lifecycle: new LifecycleService(ctx, audit, policy, reauth, removal, devices),
     recovery: new RecoveryTicketService(ctx, audit, removal, notifications),
     sessions: new SessionStateService(ctx, audit, reauth),
+    risk,
   };
 }

@@ -7,10 +7,19 @@ import type { MfaCoreOptions } from '../options/mfa-core.options';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import { explainPolicy, PolicyExplanation } from '../policy/explain';
 import type { PolicyService, PolicyVersionView } from '../policy/policy.service';
+import { diffPolicies, PolicyDiff } from '../policy/policy-diff';
+import { checkWhatIfWindow, whatIf, WhatIfResult, WhatIfWindow } from '../policy/what-if';
 import type { MfaTarget, RequestContext } from '../policy/request-context';
 import type { AuditPage, AuditQuery } from '../ports/audit-sink.port';
 import type { MfaSubject } from '../subject';
 import { composeServices, createMfaContext, MfaServices } from './compose';
+
+/** A what-if's candidate and window: exactly one of `version` and `document`. */
+export interface WhatIfRequest extends WhatIfWindow {
+  version?: number;
+  /** A policy document not stored yet, checked as creating a version would check it. */
+  document?: unknown;
+}
 
 /** Who `explain` asks about: no session is needed, since nothing is verified or written. */
 export interface ExplainSubject {
@@ -96,6 +105,10 @@ export abstract class MfaEngineAdmin {
       requiredSince: state?.enrollmentRequiredSince ?? null,
       reenrollmentForcedAt: state?.reenrollmentForcedAt ?? null,
     };
+    // No `risk` given: scored as the guard would, from the user's history (read, never
+    // taught); a given `risk` is the score to explain at.
+    if (context.risk === undefined && this.services.risk.assesses(this.policy.current()))
+      context = await this.services.risk.assess({ userId: who.userId }, context);
     return explainPolicy(
       this.policy.current(),
       target,
@@ -124,6 +137,58 @@ export abstract class MfaEngineAdmin {
 
   rollbackPolicy(actor: string): Promise<PolicyVersionView> {
     return this.policy.rollback(actor);
+  }
+
+  /**
+   * Runs a stored version report-only beside the active one, replacing the one running: every
+   * guarded request is decided by both, disagreements are audited (`policy.report_only`), and
+   * only the active version is ever enforced.
+   */
+  startReportOnlyPolicy(version: number, actor: string): Promise<PolicyVersionView> {
+    return this.policy.startReportOnly(version, actor);
+  }
+
+  async stopReportOnlyPolicy(actor: string): Promise<{ stopped: boolean; version: number | null }> {
+    const version = await this.policy.stopReportOnly(actor);
+    return { stopped: version !== null, version };
+  }
+
+  /**
+   * What a candidate (a stored `version`, or a `document` not stored yet) would have decided
+   * differently over the recorded decisions of a window, and how much of the window it could see.
+   */
+  async whatIf(request: WhatIfRequest): Promise<WhatIfResult> {
+    if (!this.ctx.auditReader) throw new MfaError('AUDIT_QUERY_UNAVAILABLE');
+    if ((request.version === undefined) === (request.document === undefined))
+      throw new MfaError('VALIDATION_FAILED', {
+        errors: [{ field: 'version', problems: ['give either a stored version or a document, not both'] }],
+      });
+    checkWhatIfWindow(request);
+    const candidate =
+      request.version === undefined
+        ? this.policy.compileDocument(request.document)
+        : await this.policy.compiledVersion(request.version);
+    return whatIf(this.ctx.auditReader, candidate, request, this.ctx.decisionAudit);
+  }
+
+  /** Changed requirements per service and operation, rule and setting, from `from` to `to`. */
+  async diffPolicyVersions(from: number, to: number): Promise<PolicyDiff> {
+    const [a, b] = await Promise.all([this.policy.compiledVersion(from), this.policy.compiledVersion(to)]);
+    return diffPolicies(a, b);
+  }
+
+  /** Erasure or a help desk's reset: the user's risk history goes, and they start over as on a first sign-in. */
+  async adminForgetRiskHistory(admin: MfaSubject, userId: string): Promise<void> {
+    await this.services.risk.forget(userId);
+    this.services.audit.record(
+      { userId },
+      { type: 'admin.risk_history_forgotten', severity: 'warning', outcome: 'success', actor: admin.userId },
+    );
+  }
+
+  /** Drops up to `limit` risk profiles not written within `risk.retentionDays` (run it from a scheduled job). */
+  pruneRiskHistory(limit = 1000): Promise<number> {
+    return this.services.risk.prune(limit);
   }
 
   /** Failures and remaining lock time per channel and account-wide, for the app or a help desk. */

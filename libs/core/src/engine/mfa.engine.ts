@@ -15,7 +15,7 @@ import type { StatusCallbackRequest } from '../ports/delivery.port';
 import type { MfaSubject } from '../subject';
 import { MfaEngineFactors } from './mfa-engine.factors';
 
-export type { ExplainSubject } from './mfa-engine.admin';
+export type { ExplainSubject, WhatIfRequest } from './mfa-engine.admin';
 
 /**
  * The framework-free entry point both adapters call. Every method takes an

@@ -9,6 +9,15 @@ export const MFA_ERROR_CODES = {
   MFA_ADMIN_FORBIDDEN: { status: 403, message: 'This MFA administration endpoint needs an administrator.' },
   POLICY_INVALID: { status: 400, message: 'The policy document is invalid; see errors for the paths.' },
   POLICY_VERSION_NOT_FOUND: { status: 404, message: 'No policy version with this number.' },
+  POLICY_VERSION_ENFORCED: {
+    status: 409,
+    message: 'This version is the one in force; report-only runs another version beside it.',
+  },
+  WHAT_IF_WINDOW_INVALID: { status: 400, message: 'The what-if window must end after it starts.' },
+  WHAT_IF_WINDOW_TOO_LARGE: {
+    status: 422,
+    message: 'The what-if window is too long or holds too many decision events; narrow it (see maxDays, maxEvents).',
+  },
   AUDIT_QUERY_UNAVAILABLE: { status: 404, message: "Audit queries need the database audit sink (audit: 'database')." },
   INVALID_CODE: { status: 401, message: 'The code or challenge is invalid or has expired.' },
   MFA_LOCKED: { status: 429, message: 'Too many failed attempts. Try again later.' },

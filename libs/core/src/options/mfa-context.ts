@@ -12,6 +12,7 @@ import type { CounterStore } from '../ports/counter-store.port';
 import type { EmailSender, SmsSender } from '../ports/delivery.port';
 import type { MfaStore } from '../ports/mfa-store.port';
 import type { Notifier } from '../ports/notifier.port';
+import type { RiskHistoryStore } from '../ports/risk-history.port';
 import type { SessionInvalidationBus } from '../ports/session-invalidation.port';
 import type { ResolvedOptions } from './resolve-options';
 
@@ -39,5 +40,7 @@ export interface ResolvedMfaContext extends ResolvedOptions {
   contactEmail?: (userId: string) => Promise<string | null> | string | null;
   sessionCache: SessionStateCache;
   sessionInvalidation?: SessionInvalidationBus;
+  /** Where the risk engine keeps its profiles (the store's, else in memory). */
+  riskHistory: RiskHistoryStore;
   bootPolicy?: PolicyDocument;
 }

@@ -14,6 +14,7 @@ import type { EmailSender, SmsSender } from '../ports/delivery.port';
 import type { MfaStore } from '../ports/mfa-store.port';
 import type { Notifier } from '../ports/notifier.port';
 import type { SessionInvalidationBus } from '../ports/session-invalidation.port';
+import type { RiskOptions } from '../risk/risk.options';
 
 export interface ChannelLockout {
   /** Failed attempts per user on this channel before it locks. @default 5 */
@@ -135,4 +136,17 @@ export interface MfaCoreOptions {
   policy?: PolicyDocument;
   /** Seconds between checks for a version activated by another instance. @default 5 */
   policyRefreshSeconds?: number;
+  /**
+   * The built-in risk engine: new device, new country, impossible travel, unusual hour,
+   * failure bursts and untrusted addresses, scored from each user's verified history
+   * (docs/risk.md). @default on while the active policy reads risk (`enabled: 'auto'`)
+   */
+  risk?: RiskOptions;
+  /**
+   * Which guarded decisions are audited. 'refusals': challenges (`challenge.issued`) and
+   * denials (`decision.denied`). 'all' adds `decision.allowed` for every request let through,
+   * one event per guarded request, so what-if can also see who would newly be challenged or
+   * denied; mind the volume. @default 'refusals'
+   */
+  decisionAudit?: 'refusals' | 'all';
 }

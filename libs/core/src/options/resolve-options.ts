@@ -4,6 +4,7 @@ import { DEFAULT_TOTP_PROFILE, TotpProfile } from '../factors/totp-profile';
 import { MfaMessageStrings, resolveMessages } from '../delivery/otp-messages';
 import { phoneNumbers } from '../delivery/phone-numbers';
 import { ResolvedWebAuthn, resolveWebAuthn } from '../factors/passkey/webauthn.options';
+import { ResolvedRisk, resolveRisk } from '../risk/risk.options';
 import type { ChannelLockout, DeliveryOptions, LockoutEvent, LockoutOptions, MfaCoreOptions } from './mfa-core.options';
 
 /** Options merged with their defaults once, at construction. */
@@ -44,6 +45,8 @@ export interface ResolvedOptions {
   sessionCacheTtlMs: number;
   lockout: ResolvedLockout;
   policyRefreshMs: number;
+  risk: ResolvedRisk;
+  decisionAudit: 'refusals' | 'all';
   /** null: passkeys are not configured. */
   webauthnConfig: ResolvedWebAuthn | null;
 }
@@ -72,8 +75,15 @@ export function resolveOptions(options: MfaCoreOptions): ResolvedOptions {
     reauthMaxAge: options.reauthMaxAge ?? 300,
     sessionCacheTtlMs: (options.sessionCacheTtl ?? 0) * 1000,
     policyRefreshMs: (options.policyRefreshSeconds ?? 5) * 1000,
+    risk: resolveRisk(options.risk),
+    decisionAudit: resolveDecisionAudit(options.decisionAudit),
     lockout: resolveLockout(options.lockout ?? {}),
   };
+}
+
+function resolveDecisionAudit(value: MfaCoreOptions['decisionAudit']): 'refusals' | 'all' {
+  if (value === undefined || value === 'refusals' || value === 'all') return value ?? 'refusals';
+  throw new MfaConfigurationError(`decisionAudit must be 'refusals' or 'all' (got ${JSON.stringify(value)}).`);
 }
 
 function resolveDelivery(options: DeliveryOptions): ResolvedDelivery {

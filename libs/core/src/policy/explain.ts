@@ -2,6 +2,8 @@ import type { CompiledPolicy, RuleSource } from './compile-policy';
 import { applicableConstraints, decide, Decision, evaluateChain, Evidence } from './decide';
 import { MfaTarget, RequestContext, scopeOf } from './request-context';
 import { RequirementStepView, stepsView } from './requirement-view';
+import { riskOf } from '../risk/risk-explanation';
+import type { RiskAssessment } from '../risk/risk-signals';
 
 export type LayerSource = RuleSource | { kind: 'enrollment' } | { kind: 'machine-principals' };
 
@@ -37,8 +39,11 @@ export type DecisionView =
   | Exclude<Decision, { outcome: 'challenge' }>
   | (Omit<Extract<Decision, { outcome: 'challenge' }>, 'remaining'> & { remaining: RequirementStepView[] });
 
-/** The combined decision, as the guard would take it, and every layer that went into it. */
-export type PolicyExplanation = DecisionView & { layers: ExplainedLayer[] };
+/**
+ * The combined decision, as the guard would take it, and every layer that went into it.
+ * `risk`: the score and the signals that fired, when any did.
+ */
+export type PolicyExplanation = DecisionView & { layers: ExplainedLayer[]; risk?: RiskAssessment };
 
 /**
  * `decide` stops at the first unmet layer, which is what the guard needs and all it may
@@ -98,7 +103,8 @@ export function explainPolicy(
   }
   const enroll = enrollmentLayer(policy, target, groups, enrollment, now);
   if (enroll) layers.push(enroll);
-  return { ...view, layers };
+  const risk = riskOf(context);
+  return risk && Object.keys(risk.signals).length ? { ...view, layers, risk } : { ...view, layers };
 }
 
 /**

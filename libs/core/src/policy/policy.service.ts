@@ -4,22 +4,16 @@ import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 import { FACTOR_TYPES, type FactorType } from '../factors/factor-type';
 import { CompiledPolicy, compilePolicy, policyHash } from '../policy/compile-policy';
 import { PolicyDocument } from '../policy/policy-document';
+import { ReportOnlyPolicy } from '../policy/report-only-policy';
 import { unmeetableSteps } from '../policy/unmeetable-steps';
 import { PolicyProblem, validatePolicy } from '../policy/validate-policy';
 import { PolicyVersionRecord } from '../ports/mfa-store.port';
+import { policyVersionView, PolicyVersionView, readStanding } from './policy-version.view';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 
 type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'policyRefreshMs' | 'bootPolicy' | 'webauthn'>;
 
-export interface PolicyVersionView {
-  version: number;
-  author: string;
-  comment: string | null;
-  createdAt: string;
-  contentHash: string;
-  active: boolean;
-  document?: PolicyDocument;
-}
+export type { PolicyVersionView };
 
 /**
  * Versioned policy: stored documents, their activation history and the compiled active
@@ -33,6 +27,7 @@ export class PolicyService {
   private refreshing = false;
   /** Bumped by every activation here, so a refresh that read the store before it cannot undo it. */
   private generation = 0;
+  private readonly shadow: ReportOnlyPolicy;
 
   constructor(
     private readonly ctx: Deps,
@@ -40,6 +35,10 @@ export class PolicyService {
   ) {
     // Version 0: no document stored. Only the routes' own decorators demand anything.
     this.compiled = this.compile({}, 0);
+    this.shadow = new ReportOnlyPolicy(ctx, audit, {
+      compile: (doc, version) => this.compile(doc, version),
+      problemsOf: (doc) => this.problemsOf(doc),
+    });
   }
 
   /** Loads the active version, or stores the boot document as version 1 when there is none. */
@@ -68,21 +67,37 @@ export class PolicyService {
     return this.compiled;
   }
 
+  /** The compiled report-only version, or null; refreshed with `current()`, never read from the store here. */
+  reportOnly(): CompiledPolicy | null {
+    return this.shadow.current;
+  }
+
   async versions(): Promise<PolicyVersionView[]> {
-    const [versions, activations] = await Promise.all([
-      this.ctx.store.listPolicyVersions(),
-      this.ctx.store.listPolicyActivations(1),
-    ]);
-    return versions.map((v) => this.view(v, v.version === activations[0]?.version, false));
+    const [versions, standing] = await Promise.all([this.ctx.store.listPolicyVersions(), readStanding(this.ctx.store)]);
+    return versions.map((v) => policyVersionView(v, standing, false));
   }
 
   async version(version: number): Promise<PolicyVersionView> {
-    const [record, activations] = await Promise.all([
+    const [record, standing] = await Promise.all([
       this.ctx.store.findPolicyVersion(version),
-      this.ctx.store.listPolicyActivations(1),
+      readStanding(this.ctx.store),
     ]);
     if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
-    return this.view(record, record.version === activations[0]?.version, true);
+    return policyVersionView(record, standing, true);
+  }
+
+  /** A stored version compiled for this deployment (what-if, diff); guarded requests never come here. */
+  async compiledVersion(version: number): Promise<CompiledPolicy> {
+    const record = await this.ctx.store.findPolicyVersion(version);
+    if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
+    return this.compile(JSON.parse(record.document), record.version);
+  }
+
+  /** A document not stored yet, checked as `create` checks it, compiled as version 0. */
+  compileDocument(document: unknown): CompiledPolicy {
+    const problems = this.problemsOf(document);
+    if (problems.length) throw new MfaError('POLICY_INVALID', { errors: problems });
+    return this.compile(document as PolicyDocument, 0);
   }
 
   /** Stores a new version (not yet active). Invalid documents are refused with the paths of their errors. */
@@ -108,7 +123,7 @@ export class PolicyService {
           policyVersion: record.version,
           reason: comment,
         });
-        return this.view(record, false, false);
+        return policyVersionView(record, {}, false);
       }
     }
     throw new Error('Could not allocate a policy version number');
@@ -133,7 +148,21 @@ export class PolicyService {
       policyVersion: version,
       reason: `content ${record.contentHash.slice(0, 12)}`,
     });
-    return this.view(record, true, false);
+    // Enforced now, so beside itself it could only agree: its report-only run has done its job.
+    if (kind !== 'boot') await this.shadow.stop(actor, `version ${version} is now enforced`, version);
+    return policyVersionView(record, { active: version }, false);
+  }
+
+  /** Runs `version` report-only beside the active one, replacing the one running. */
+  async startReportOnly(version: number, actor: string): Promise<PolicyVersionView> {
+    const [active] = await this.ctx.store.listPolicyActivations(1);
+    const record = await this.shadow.start(version, actor, active?.version);
+    return policyVersionView(record, { active: active?.version, reportOnly: version }, false);
+  }
+
+  /** Stops the report-only run; the version it stopped, or null when none was running. */
+  stopReportOnly(actor: string): Promise<number | null> {
+    return this.shadow.stop(actor, 'stopped by an administrator');
   }
 
   /** Re-activates the version that was active before the current one. */
@@ -160,7 +189,13 @@ export class PolicyService {
 
   private async load(boot: boolean): Promise<void> {
     const generation = this.generation;
-    const [active] = await this.ctx.store.listPolicyActivations(1);
+    const shadowGeneration = this.shadow.generation;
+    // Both reads at once: a report-only version adds no round trip to the refresh.
+    const [[active], reportOnly] = await Promise.all([
+      this.ctx.store.listPolicyActivations(1),
+      this.ctx.store.latestPolicyReportOnly(),
+    ]);
+    await this.shadow.sync(reportOnly, shadowGeneration);
     if (!active && boot && this.ctx.bootPolicy) return this.bootFromOptions(this.ctx.bootPolicy);
     if (active && active.version !== this.compiled.version) {
       const record = await this.ctx.store.findPolicyVersion(active.version);
@@ -205,18 +240,5 @@ export class PolicyService {
     // Versions exist but none was ever activated (stored by hand): boot ours on top of them.
     const created = await this.create(document, 'boot', 'from module options');
     await this.activate(created.version, 'boot', 'boot');
-  }
-
-  private view(record: PolicyVersionRecord, active: boolean, withDocument: boolean): PolicyVersionView {
-    const view: PolicyVersionView = {
-      version: record.version,
-      author: record.author,
-      comment: record.comment,
-      createdAt: new Date(record.createdAt).toISOString(),
-      contentHash: record.contentHash,
-      active,
-    };
-    if (withDocument) view.document = JSON.parse(record.document);
-    return view;
   }
 }

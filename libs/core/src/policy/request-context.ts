@@ -1,7 +1,26 @@
+import type { RiskSignals } from '../risk/risk-signals';
+
+/**
+ * The client as the adapter saw it, for the built-in risk engine. Read per request and
+ * never stored as such: history keeps only a device family, a country and coarse
+ * coordinates, and only after a verification (docs/risk.md).
+ */
+export interface RequestClient {
+  /** The adapter's `req.ip` (Express honours its 'trust proxy' setting), never X-Forwarded-For itself. */
+  ip?: string;
+  /** The User-Agent header, '' when absent: only its browser and OS family is used. */
+  userAgent?: string;
+  /** From the host's trusted coordinate headers or its GeoIP resolver. */
+  latitude?: number;
+  longitude?: number;
+  /** How far off the coordinates may be, in km. */
+  accuracyKm?: number;
+}
+
 /**
  * What the adapter learned about the request, through the app's hooks. Nothing here is
  * read from the client directly: country comes from a LocationResolver, trust from a
- * DeviceTrust hook, risk from a RiskSignal.
+ * DeviceTrust hook, risk from a RiskSignal; `client` is only ever scored, never trusted.
  */
 export interface RequestContext {
   /** ISO 3166-1 alpha-2, upper case; undefined when unknown. */
@@ -9,8 +28,17 @@ export interface RequestContext {
   deviceTrusted?: boolean;
   /** 0..1 */
   deviceTrust?: number;
-  /** 0..1 */
+  /**
+   * 0..1. From the adapter, the host's `riskSignal`; when the built-in engine assesses the
+   * request, the core replaces it with the combined score before deciding.
+   */
   risk?: number;
+  /**
+   * Why `risk` is what it is, once the core's risk engine assessed the request. Audited and
+   * explained; never sent to the client.
+   */
+  riskSignals?: RiskSignals;
+  client?: RequestClient;
   /** An API key or service account rather than a person. */
   machine?: boolean;
   /**
@@ -26,6 +54,8 @@ export interface MfaTarget {
   operation?: string;
   sensitivity?: string[];
   requirement?: import('./requirement').Requirement;
+  /** `METHOD /path/:pattern`, for audit and what-if only: no decision reads it. */
+  route?: string;
 }
 
 /** The context a verification happened in; later requests are compared against it. */

@@ -1,3 +1,6 @@
+import type { DecisionReplay } from '../policy/decision-replay';
+import type { ReportOnlyVerdict } from '../policy/decision-recorder';
+
 export type AuditSeverity = 'info' | 'warning' | 'high' | 'critical';
 
 /** One structured event. It never carries a secret, a code or a full recipient. */
@@ -20,6 +23,10 @@ export interface AuditEvent {
   actor?: string;
   ip?: string;
   userAgent?: string;
+  /** A guarded decision's inputs (target, groups, context, verification ages), so what-if can replay it. */
+  replay?: DecisionReplay;
+  /** `policy.report_only`: what the report-only version would have done instead. */
+  reportOnly?: ReportOnlyVerdict;
 }
 
 export interface AuditSink {

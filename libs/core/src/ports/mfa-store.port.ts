@@ -34,7 +34,12 @@ export type {
 export type { TrustedDeviceRecord, TrustedDeviceStore } from './store/device.store';
 export type { RecoveryTicketRecord, RecoveryTicketStore } from './store/recovery.store';
 export type { UserMfaState, UserStateStore } from './store/user-state.store';
-export type { PolicyVersionRecord, PolicyActivationRecord, PolicyStore } from './store/policy.store';
+export type {
+  PolicyVersionRecord,
+  PolicyActivationRecord,
+  PolicyReportOnlyRecord,
+  PolicyStore,
+} from './store/policy.store';
 
 /**
  * Durable MFA state: one interface for a custom store to implement, cut into slices so a

@@ -10,11 +10,14 @@ export interface RiskProfile {
   deviceFamilies: Record<string, number>;
   /** ISO 3166-1 alpha-2 → when last seen (epoch ms). */
   countries: Record<string, number>;
-  /** The last verified location, rounded to one decimal degree. */
-  lastLocation?: { latitude: number; longitude: number; country?: string; at: number };
+  /**
+   * The last verified location, rounded to one decimal degree. `accuracyKm`: how far off it
+   * may be (GeoIP's radius, or the country's size when only the country was known).
+   */
+  lastLocation?: { latitude: number; longitude: number; accuracyKm?: number; country?: string; at: number };
   /** 24 counters, one per UTC hour of day, of verified sign-ins. */
   hours: number[];
-  /** Epoch ms of the last write; also the optimistic-concurrency token. */
+  /** Epoch ms of the last write; each write moves it forward, so it is also the write's condition. */
   updatedAt: number;
 }
 
@@ -26,8 +29,14 @@ export interface RiskProfile {
  */
 export interface RiskHistoryStore {
   loadRiskProfile(userId: string): Promise<RiskProfile | undefined>;
-  /** Last writer wins: profiles only ever learn from verified requests, so a lost update costs one observation. */
-  saveRiskProfile(profile: RiskProfile): Promise<void>;
+  /**
+   * Writes `profile` only if the stored one is still the one it was learned from: its
+   * `updatedAt` is `readAt`, or with `readAt` null there is none. Otherwise (a reset or
+   * another write came in between) writes nothing and answers false, so a reset is never
+   * undone by a learning that read the profile before it. A lost write costs one
+   * observation: the user may be asked again later, the safe direction.
+   */
+  saveRiskProfile(profile: RiskProfile, readAt: number | null): Promise<boolean>;
   /** On user erasure and admin reset. */
   forgetRiskProfile(userId: string): Promise<void>;
   /** Drops profiles not updated since `before`, at most `limit` of them; returns how many went. */

@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsISO8601,
   IsNumber,
   IsObject,
   IsOptional,
@@ -60,4 +61,26 @@ export class ExplainDto {
   @IsOptional() @IsArray() @IsString({ each: true }) groups?: string[];
   @IsOptional() @ValidateNested() @Type(() => ExplainTargetDto) target?: ExplainTargetDto;
   @IsOptional() @ValidateNested() @Type(() => ExplainContextDto) context?: ExplainContextDto;
+}
+
+/**
+ * "What would this candidate have decided differently over this window?": a stored `version`
+ * or an unsaved `document` (exactly one), and the window of the recorded audit trail.
+ */
+export class WhatIfDto {
+  @IsOptional() @IsInt() @Min(1) @Max(999_999_999) version?: number;
+  /** A policy document not stored yet; validated like a new version (`POLICY_INVALID`). */
+  @IsOptional() @IsObject() document?: Record<string, unknown>;
+  /** Inclusive. */
+  @IsISO8601() from: string;
+  /** Exclusive; at most 31 days after `from`. */
+  @IsISO8601() to: string;
+  /** How many users, routes, rules and sample events to list. */
+  @IsOptional() @IsInt() @Min(1) @Max(50) top?: number;
+}
+
+/** Query string of `GET /mfa/admin/policy/diff`: two version numbers. */
+export class PolicyDiffQueryDto {
+  @Matches(/^[1-9]\d{0,8}$/, { message: 'from must be a policy version number' }) from: string;
+  @Matches(/^[1-9]\d{0,8}$/, { message: 'to must be a policy version number' }) to: string;
 }

@@ -2,7 +2,7 @@ import type { MfaTarget, RequirementInput } from '../../../core/src';
 import { buildRequirement, MfaConfigurationError, MfaError } from '../../../core/src';
 import type { AdminAccess } from '../admin-access';
 import { AuditQueryDto } from '../dto/audit-query.dto';
-import { CreatePolicyVersionDto, ExplainDto } from '../dto/policy-admin.dto';
+import { CreatePolicyVersionDto, ExplainDto, PolicyDiffQueryDto, WhatIfDto } from '../dto/policy-admin.dto';
 import type { MfaRequest } from '../subject-resolvers';
 import { validateBody } from '../validate-body';
 import { EndpointContext, param } from './endpoint.context';
@@ -38,6 +38,38 @@ export class PolicyAdminEndpoints {
   async rollback(req: MfaRequest) {
     const admin = await this.access.check(req, true);
     return (await this.ctx.engine()).rollbackPolicy(admin.userId);
+  }
+
+  /** Runs a stored version report-only beside the active one: decided and audited, never enforced. */
+  async startReportOnly(req: MfaRequest) {
+    const admin = await this.access.check(req, true);
+    return (await this.ctx.engine()).startReportOnlyPolicy(versionParam(req), admin.userId);
+  }
+
+  async stopReportOnly(req: MfaRequest) {
+    const admin = await this.access.check(req, true);
+    return (await this.ctx.engine()).stopReportOnlyPolicy(admin.userId);
+  }
+
+  /** Reads the audit trail and writes nothing: what a candidate would have decided differently, and the coverage. */
+  async whatIf(req: MfaRequest) {
+    this.ctx.sameOrigin(req); // a read, but a costly one: no cross-site page may start it
+    await this.access.check(req, false);
+    const body = await validateBody(WhatIfDto, req.body);
+    return (await this.ctx.engine()).whatIf({
+      version: body.version,
+      document: body.document,
+      from: Date.parse(body.from),
+      to: Date.parse(body.to),
+      top: body.top,
+    });
+  }
+
+  /** `?from=&to=`: changed requirements per service, operation, rule and setting. */
+  async diff(req: MfaRequest) {
+    await this.access.check(req, false);
+    const q = await validateBody(PolicyDiffQueryDto, { ...(req.query ?? {}) });
+    return (await this.ctx.engine()).diffPolicyVersions(Number(q.from), Number(q.to));
   }
 
   /** No side effects: the decision, the rule, the version, the reasons and every layer of the requirement. */

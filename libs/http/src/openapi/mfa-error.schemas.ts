@@ -36,6 +36,7 @@ const DETAILS: Partial<
   VALIDATION_FAILED: { required: { errors: arrayOf(ref('FieldProblem'), 1) } },
   POLICY_INVALID: { required: { errors: arrayOf(ref('PolicyProblem'), 1) } },
   POLICY_VERSION_NOT_FOUND: { optional: { reason: STRING } },
+  WHAT_IF_WINDOW_TOO_LARGE: { required: { maxDays: INT, maxEvents: INT } },
   FACTOR_UNAVAILABLE: { required: { method: ref('FactorType') } },
   ENROLLMENT_NOT_FOUND: { optional: { method: ref('FactorType') } },
 };

@@ -23,6 +23,7 @@ const SUMMARY = {
   createdAt: TIME,
   contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
   active: BOOL,
+  reportOnly: BOOL,
 };
 
 const reasons = arrayOf(STRING);
@@ -99,6 +100,8 @@ export const POLICY_VIEW_SCHEMAS: Record<string, JsonSchema> = {
       actor: STRING,
       ip: STRING,
       userAgent: STRING,
+      replay: ref('DecisionReplay'),
+      reportOnly: ref('ReportOnlyVerdict'),
     },
   ),
   AuditPage: object({

@@ -5,6 +5,8 @@ import type { JsonSchema } from './dto-schema';
 import { ALL_ERROR_CODES, ERROR_SCHEMAS, statusOf } from './mfa-error.schemas';
 import { VIEW_SCHEMAS } from './mfa-views.schemas';
 import { POLICY_VIEW_SCHEMAS } from './policy-views.schemas';
+import { POLICY_ROLLOUT_RESPONSES } from './policy-rollout.responses';
+import { POLICY_ROLLOUT_SCHEMAS } from './policy-rollout.schemas';
 import { RouteResponse, USER_ROUTE_RESPONSES } from './user-routes.responses';
 
 export type { RouteResponse } from './user-routes.responses';
@@ -13,12 +15,14 @@ export type { RouteResponse } from './user-routes.responses';
 export const ROUTE_RESPONSES: Readonly<Record<string, RouteResponse>> = {
   ...USER_ROUTE_RESPONSES,
   ...ADMIN_ROUTE_RESPONSES,
+  ...POLICY_ROLLOUT_RESPONSES,
 };
 
 /** The shapes the routes share, without the `Mfa` prefix the document gives them. */
 export const RESPONSE_COMPONENTS: Readonly<Record<string, JsonSchema>> = {
   ...VIEW_SCHEMAS,
   ...POLICY_VIEW_SCHEMAS,
+  ...POLICY_ROLLOUT_SCHEMAS,
   ...ERROR_SCHEMAS,
 };
 

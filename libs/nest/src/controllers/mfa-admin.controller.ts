@@ -51,6 +51,35 @@ export function createAdminController(prefix: string): Type {
       return this.api.policy.rollback(req);
     }
 
+    /** Decided beside the active version and audited where it disagrees; never enforced. */
+    @Post('policy/versions/:version/report-only')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
+    startReportOnly(@Req() req: MfaRequest) {
+      return this.api.policy.startReportOnly(req);
+    }
+
+    @Delete('policy/report-only')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
+    stopReportOnly(@Req() req: MfaRequest) {
+      return this.api.policy.stopReportOnly(req);
+    }
+
+    /** Replays the recorded decisions of a window under a candidate; writes nothing. */
+    @Post('policy/what-if')
+    @HttpCode(200)
+    @Header('Cache-Control', 'no-store')
+    whatIf(@Req() req: MfaRequest) {
+      return this.api.policy.whatIf(req);
+    }
+
+    @Get('policy/diff')
+    @Header('Cache-Control', 'no-store')
+    diff(@Req() req: MfaRequest) {
+      return this.api.policy.diff(req);
+    }
+
     /** No side effects: what a user would face, by which rule of which version, and why. */
     @Post('policy/explain')
     @HttpCode(200)

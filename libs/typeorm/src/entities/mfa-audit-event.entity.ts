@@ -20,4 +20,8 @@ export class MfaAuditEventEntity {
   @Column({ name: 'rule_id', type: 'varchar', length: 191, nullable: true }) ruleId: string | null;
   @Column({ type: 'varchar', length: 191, nullable: true }) actor: string | null;
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true }) userAgent: string | null;
+  /** JSON: the decision's inputs, for what-if (DecisionReplay). */
+  @Column({ type: 'text', nullable: true }) replay: string | null;
+  /** JSON: what a report-only version would have done instead (ReportOnlyVerdict). */
+  @Column({ name: 'report_only', type: 'text', nullable: true }) reportOnly: string | null;
 }

@@ -1,7 +1,13 @@
 // Style: the repository API only; policy rows change by admin action and are read by a
 // background refresh, never on a request's path.
-import type { PolicyActivationRecord, PolicyStore, PolicyVersionRecord } from '../../../core/src';
+import type {
+  PolicyActivationRecord,
+  PolicyReportOnlyRecord,
+  PolicyStore,
+  PolicyVersionRecord,
+} from '../../../core/src';
 import { MfaPolicyActivationEntity } from '../entities/mfa-policy-activation.entity';
+import { MfaPolicyReportOnlyEntity } from '../entities/mfa-policy-report-only.entity';
 import { MfaPolicyVersionEntity } from '../entities/mfa-policy-version.entity';
 import type { SqlRunner } from '../sql-runner';
 
@@ -38,5 +44,16 @@ export class PolicyRepository implements PolicyStore {
       kind: kind as PolicyActivationRecord['kind'],
       activatedAt,
     }));
+  }
+
+  async recordPolicyReportOnly(r: PolicyReportOnlyRecord): Promise<void> {
+    await this.sql.repository(MfaPolicyReportOnlyEntity).insert(r);
+  }
+
+  async latestPolicyReportOnly(): Promise<PolicyReportOnlyRecord | null> {
+    const [row] = await this.sql.repository(MfaPolicyReportOnlyEntity).find({ order: { seq: 'DESC' }, take: 1 });
+    return row
+      ? { version: row.version, actor: row.actor, kind: row.kind as PolicyReportOnlyRecord['kind'], at: row.at }
+      : null;
   }
 }

@@ -7,6 +7,7 @@ import { GrantRepository } from './grant.repository';
 import { OtpCodeRepository } from './otp-code.repository';
 import { PolicyRepository } from './policy.repository';
 import { RecoveryTicketRepository } from './recovery.repository';
+import { RiskProfileRepository } from './risk-profile.repository';
 import { SessionRepository } from './session.repository';
 import { UserStateRepository } from './user-state.repository';
 import { VerificationRepository } from './verification.repository';
@@ -25,6 +26,7 @@ export function createRepositories(sql: SqlRunner) {
     recovery: new RecoveryTicketRepository(sql),
     userStates: new UserStateRepository(sql),
     policies: new PolicyRepository(sql),
+    riskProfiles: new RiskProfileRepository(sql),
   };
 }
 

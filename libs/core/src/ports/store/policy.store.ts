@@ -15,6 +15,18 @@ export interface PolicyActivationRecord {
   activatedAt: number;
 }
 
+/**
+ * A report-only run starting or stopping. Kept apart from the activations, so nothing that
+ * reads those (an older instance during a rolling upgrade included) can take a report-only
+ * version for the enforcing one.
+ */
+export interface PolicyReportOnlyRecord {
+  version: number;
+  actor: string;
+  kind: 'start' | 'stop';
+  at: number;
+}
+
 export interface PolicyStore {
   /** Inserts a new version; false when that version number is already taken. */
   insertPolicyVersion(record: PolicyVersionRecord): Promise<boolean>;
@@ -23,4 +35,7 @@ export interface PolicyStore {
   recordPolicyActivation(record: PolicyActivationRecord): Promise<void>;
   /** Newest first. The first one is the active version. */
   listPolicyActivations(limit: number): Promise<PolicyActivationRecord[]>;
+  recordPolicyReportOnly(record: PolicyReportOnlyRecord): Promise<void>;
+  /** The newest report-only record: its version runs report-only while it is a `start`. */
+  latestPolicyReportOnly(): Promise<PolicyReportOnlyRecord | null>;
 }

@@ -1,0 +1,137 @@
+// Invariant: report-only runs are kept apart from activations (no reader of activations can
+// take one for the enforcing version), the newest record says what runs, audit events keep
+// their replay record and verdict whole, and the migration goes down and up again cleanly.
+import { randomUUID } from 'node:crypto';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import type { AuditEvent, DecisionReplay } from '../../core/src';
+import { resetDatabase } from '../../../test/support/backends';
+import { MfaAuditEventEntity } from './entities/mfa-audit-event.entity';
+import { MfaPolicyReportOnly1764700000000 } from './migrations/1764700000000-mfa-policy-report-only.migration';
+import { mfaMigrations } from './mfa-typeorm.schema';
+import { TypeOrmAuditSink } from './typeorm-audit.sink';
+import { TypeOrmMfaStore } from './typeorm-mfa.store';
+
+// A database of its own on the shared servers, so no other suite's run races this one.
+const DB = 'nestjs_mfa_report_only_spec';
+const inDatabase = (url: string, db: string) => Object.assign(new URL(url), { pathname: `/${db}` }).toString();
+const PG = process.env.MFA_TEST_POSTGRES_URL;
+const MARIADB = process.env.MFA_TEST_MARIADB_URL;
+
+const BACKENDS: Array<{ name: string; server?: string; options: DataSourceOptions }> = [
+  { name: 'sqlite', options: { type: 'better-sqlite3', database: ':memory:' } },
+  ...(PG ? [{ name: 'postgres', server: PG, options: { type: 'postgres', url: inDatabase(PG, DB) } as const }] : []),
+  ...(MARIADB
+    ? [{ name: 'mariadb', server: MARIADB, options: { type: 'mariadb', url: inDatabase(MARIADB, DB) } as const }]
+    : []),
+];
+
+async function createOwnDatabase(type: DataSourceOptions['type'], server: string): Promise<void> {
+  const url = inDatabase(server, type === 'postgres' ? 'postgres' : '');
+  const ds = await new DataSource({ type, url } as DataSourceOptions).initialize();
+  try {
+    if (type !== 'postgres') await ds.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
+    else if (!(await ds.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB])).length)
+      await ds.query(`CREATE DATABASE ${DB}`);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+const NOW = 1_764_700_000_000;
+const REPLAY: DecisionReplay = {
+  v: 1,
+  target: { service: 'payments', route: 'GET /payments', requirement: [{ factors: 'any', maxAge: 300 }] },
+  groups: ['staff', 'Ünïcode grüppe'],
+  context: { country: 'TR', risk: 0.25 },
+  verified: [{ factor: 'totp', ageSeconds: 12.345, aal: 2, baseline: { country: 'TR' } }],
+};
+
+describe.each(BACKENDS.map((b) => [b.name, b] as const))('report-only in the TypeORM store on %s', (_name, backend) => {
+  let store: TypeOrmMfaStore;
+
+  beforeAll(async () => {
+    if (backend.server) await createOwnDatabase(backend.options.type, backend.server);
+    await resetDatabase({ name: backend.name, options: backend.options });
+    store = await TypeOrmMfaStore.connect(backend.options);
+  });
+  afterAll(() => store?.close());
+
+  it('keeps runs apart from activations; the newest record says what runs', async () => {
+    expect(await store.latestPolicyReportOnly()).toBeNull();
+    await store.recordPolicyActivation({ version: 1, actor: 'boot', kind: 'boot', activatedAt: NOW });
+    await store.recordPolicyReportOnly({ version: 2, actor: 'u-alice', kind: 'start', at: NOW + 1 });
+    await store.recordPolicyReportOnly({ version: 3, actor: 'u-alice', kind: 'start', at: NOW + 2 });
+    expect(await store.latestPolicyReportOnly()).toEqual({ version: 3, actor: 'u-alice', kind: 'start', at: NOW + 2 });
+    expect((await store.listPolicyActivations(5)).map((a) => a.version)).toEqual([1]);
+    await store.recordPolicyReportOnly({ version: 3, actor: 'u-bob', kind: 'stop', at: NOW + 3 });
+    expect(await store.latestPolicyReportOnly()).toMatchObject({ version: 3, kind: 'stop', actor: 'u-bob' });
+  });
+
+  it('keeps an audit event’s replay record and verdict whole, and reads a damaged one as absent', async () => {
+    const sink = new TypeOrmAuditSink(store.dataSource);
+    const event: AuditEvent = {
+      type: 'policy.report_only',
+      at: NOW,
+      severity: 'info',
+      userId: 'u-bob',
+      policyVersion: 2,
+      replay: REPLAY,
+      reportOnly: {
+        version: 2,
+        enforcedVersion: 1,
+        enforced: 'allow',
+        wouldHave: 'deny',
+        ruleIds: ['lockdown'],
+        enforcedRuleIds: ['service:payments'],
+      },
+    };
+    await sink.emit(event);
+    await sink.emit({ type: 'challenge.issued', at: NOW + 1, severity: 'info', userId: 'u-old' });
+    const [read] = (await sink.query({ type: 'policy.report_only' })).events;
+    expect(read).toEqual({ ...event, id: expect.any(String) });
+    const [old] = (await sink.query({ type: 'challenge.issued' })).events;
+    expect(old).not.toHaveProperty('replay');
+
+    await store.dataSource
+      .getRepository(MfaAuditEventEntity)
+      .update({ type: 'policy.report_only' }, { replay: '{"v":1,' });
+    const [damaged] = (await sink.query({ type: 'policy.report_only' })).events;
+    expect(damaged.replay).toBeUndefined();
+    expect(damaged.reportOnly?.wouldHave).toBe('deny');
+  });
+
+  it('migrates down and up again, keeping the rest of the data', async () => {
+    const ds = store.dataSource;
+    const undo = mfaMigrations.length - mfaMigrations.indexOf(MfaPolicyReportOnly1764700000000);
+    for (let i = 0; i < undo; i++) await ds.undoLastMigration({ transaction: 'each' });
+    const runner = ds.createQueryRunner();
+    try {
+      expect(await runner.hasTable('mfa_policy_report_only')).toBe(false);
+      expect((await runner.getTable('mfa_audit_events'))!.findColumnByName('replay')).toBeUndefined();
+      expect((await store.listPolicyActivations(5)).map((a) => a.version)).toEqual([1]);
+      await ds.runMigrations({ transaction: 'each' });
+      expect(await store.latestPolicyReportOnly()).toBeNull();
+      await store.recordPolicyReportOnly({ version: 4, actor: randomUUID(), kind: 'start', at: NOW });
+      expect(await store.latestPolicyReportOnly()).toMatchObject({ version: 4 });
+      if (backend.options.type === 'mariadb') {
+        // A new table takes the exact collation its siblings have (MfaExactText), not the server default.
+        const rows: Array<{ n: string; c: string }> = await ds.query(
+          `SELECT TABLE_NAME AS n, TABLE_COLLATION AS c FROM information_schema.TABLES
+           WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('mfa_policy_report_only', 'mfa_policy_activations')`,
+        );
+        expect(rows).toHaveLength(2);
+        expect(rows[0].c).toBe(rows[1].c);
+        expect(rows[0].c).toMatch(/_bin$/);
+      }
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('declares on its entities what its migrations create', async () => {
+    // SQLite's schema builder rebuilds tables over older `int`/`integer` spellings, so only the servers can tell.
+    if (backend.options.type === 'better-sqlite3') return;
+    const pending = (await store.dataSource.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
+    expect(pending.filter((q) => /report_only|replay/.test(q))).toEqual([]);
+  });
+});
