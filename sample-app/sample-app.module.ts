@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { DynamicModule, Inject, INestApplication, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import session from 'express-session';
@@ -21,10 +21,23 @@ import { sampleIndex } from './shared/sample-index';
 import { AssetsController } from './routes/assets.controller';
 import { PagesController } from './routes/pages.controller';
 import { SamplePages } from './shared/pages/sample-pages';
+import { simulatedCountry } from './shared/simulated-country';
+
+/** The development-only country middleware, or null: decided once, in `register`, like GET /dev/outbox. */
+const SIMULATED_COUNTRY = 'SAMPLE_SIMULATED_COUNTRY';
 
 /** An existing passport + express-session app, with MFA added by one import and one guard. */
 @Module({})
-export class SampleAppModule {
+export class SampleAppModule implements NestModule {
+  constructor(
+    @Inject(SIMULATED_COUNTRY) private readonly simulateCountry: ReturnType<typeof simulatedCountry> | null,
+  ) {}
+
+  /** Module middleware runs before every guard, so MFA reads the pretend country as the edge's header. */
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.simulateCountry) consumer.apply(this.simulateCountry).forRoutes('*');
+  }
+
   static register(options: MfaModuleOptions, mode: 'sync' | 'async' = 'sync'): DynamicModule {
     const outbox = devOutboxEnabled();
     const mfa = {
@@ -57,8 +70,12 @@ export class SampleAppModule {
         { provide: APP_GUARD, useClass: MfaGuard },
         { provide: SAMPLE_INDEX, useValue: sampleIndex(outbox) },
         {
+          provide: SIMULATED_COUNTRY,
+          useValue: outbox && mfa.trustedCountryHeader ? simulatedCountry(mfa.trustedCountryHeader) : null,
+        },
+        {
           provide: SamplePages,
-          useFactory: (engine: MfaEngine) => new SamplePages(async () => engine, mfa.endOtherSessions),
+          useFactory: (engine: MfaEngine) => new SamplePages(async () => engine, mfa.endOtherSessions, outbox),
           inject: [MfaEngine],
         },
       ],

@@ -7,6 +7,7 @@ import { DemoUser, isAdmin, UsersService } from '../shared/demo-users';
 import { SAMPLE_MFA_DEFAULTS } from '../shared/sample-mfa-policy';
 import { DEV_OUTBOX, devOutboxEnabled, outboxPage, PROFILE_NEXT_STEPS } from '../shared/dev-outbox';
 import { sampleIndex } from '../shared/sample-index';
+import { simulatedCountry } from '../shared/simulated-country';
 import { changePassword } from '../shared/pages/password-change';
 import { SamplePages } from '../shared/pages/sample-pages';
 import { samplePagesRouter } from './express-pages.router';
@@ -36,6 +37,9 @@ export async function createExpressSampleApp(
   await mfa.ready;
 
   const app = express();
+  // Development only, like the outbox: the home page's pretend country, as the edge's header, before MFA reads it.
+  const countryHeader = options.trustedCountryHeader ?? SAMPLE_MFA_DEFAULTS.trustedCountryHeader;
+  if (outbox && countryHeader) app.use(simulatedCountry(countryHeader));
   app.use(
     session({
       secret: options.sessionSecret,

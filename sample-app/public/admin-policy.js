@@ -2,6 +2,7 @@
 // user face on this route, and why".
 import { act, el, row, say, when } from './admin-shared.js';
 import { mfa } from './mfa.js';
+import { describeRisk } from './risk-words.js';
 
 export async function showVersions() {
   const { versions } = await mfa.admin.policy.versions();
@@ -38,15 +39,23 @@ const explainForm = document.getElementById('explain-form');
 explainForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const route = explainForm.elements.route.selectedOptions[0];
+  // Two letters, upper case as the edge writes them; empty asks about a request with no country.
+  const country = explainForm.elements.country.value.trim().toUpperCase();
   void act(explainForm, async () => {
     const result = await mfa.admin.policy.explain({
       userId: explainForm.elements.userId.value.trim(),
       target: JSON.parse(route.dataset.target),
+      ...(country && { context: { country } }),
     });
     const rule = result.outcome === 'allow' ? (result.ruleIds ?? []).join(', ') || 'none' : result.ruleId;
     const words = { allow: 'Allowed', challenge: 'Challenged', deny: 'Denied' }[result.outcome] ?? result.outcome;
+    const from = country ? ` from ${country}` : '';
     document.getElementById('explain-outcome').textContent =
-      `${words} on ${route.value} under policy version ${result.policyVersion}; deciding rule: ${rule}.`;
+      `${words} on ${route.value}${from} under policy version ${result.policyVersion}; deciding rule: ${rule}.`;
+    // Scored from the user's own history, as the guard would score such a request now.
+    document.getElementById('explain-risk').textContent = result.risk
+      ? `${describeRisk(result.risk)}.`
+      : 'No risk signal fired.';
     document.getElementById('explain-reasons').replaceChildren(...(result.reasons ?? []).map((r) => el('li', r)));
     document
       .querySelector('#explain-layers tbody')

@@ -65,7 +65,11 @@ export function sampleIndex(outbox: boolean) {
         'a guarded route answers 401 MFA_REQUIRED with challenge.id: POST /mfa/challenges/:id/verify {method, code} (sms, email: POST /mfa/challenges/:id/send {method} first)',
       manage: 'GET /mfa/enrollments, DELETE /mfa/enrollments/:id, POST /mfa/backup-codes/regenerate, GET /mfa/devices',
       admin: '/mfa/admin/* for admins only, e.g. GET /mfa/admin/users/u-bob, GET /mfa/admin/policy/versions',
+      risk: 'a sign-in that looks unusual (a new country in the cf-ipcountry header, a trip too fast for a plane) asks for a factor even where a remembered browser would do; GET /mfa/admin/audit says why',
     },
+    country: outbox
+      ? 'the cf-ipcountry header; in development, when a request has none, the sample_country cookie the home page (/ui) sets'
+      : 'the cf-ipcountry header, which the edge in front of the sample sets',
     devOutbox: outbox
       ? 'GET /dev/outbox (as a page: GET /ui/outbox): every code and notification this process sent (development only)'
       : 'off: set MFA_DEV_OUTBOX=1 (never with NODE_ENV=production) to read codes and notifications at GET /dev/outbox',
@@ -83,5 +87,6 @@ export function sampleBanner(title: string, url: string, outbox: boolean): strin
     `  pages     ${url}/ui (sign in, enroll, the challenge page, profile)`,
     `  MFA       /mfa/* (enroll, verify challenges, devices); /mfa/admin/* for admins`,
     `  outbox    ${outbox ? 'GET /dev/outbox (codes and notifications)' : 'off (MFA_DEV_OUTBOX=1 turns it on)'}`,
+    `  country   ${outbox ? `pretend where you are on ${url}/ui (development only)` : 'cf-ipcountry, as the edge sets it'}`,
   ].join('\n');
 }

@@ -32,6 +32,18 @@ export const SAMPLE_POLICY: PolicyDocument = {
       deny: true,
     },
     {
+      // The built-in risk engine scores each guarded request from the user's own verified history
+      // (docs/risk.md): a new country alone reaches 0.5, so does impossible travel (0.8), a new
+      // browser alone (0.3) does not. Where a remembered browser or an earlier verification would
+      // do (Payments), such a sign-in still answers a factor first. Only routes mapped to a
+      // requirement or a service meet rules: /wiki and the open pages stay open.
+      id: 'unusual-sign-in',
+      description:
+        'A sign-in that looks unusual for this user (a new country, impossible travel) asks for a second factor',
+      when: { minRisk: 0.5 },
+      require: { any: true, maxAge: 300 },
+    },
+    {
       id: 'risky-session',
       description: 'A risky session re-verifies every minute',
       when: { minRisk: 0.7 },

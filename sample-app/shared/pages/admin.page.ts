@@ -19,6 +19,10 @@ export const EXPLAIN_ROUTES: { route: string; target: object }[] = [
 
 /** Audit event types worth filtering on; the field takes any other type too. */
 const AUDIT_TYPES = [
+  // Decisions: each that used risk leads its reason with the signals behind it.
+  'challenge.issued',
+  'session.drift',
+  'decision.denied',
   'enrollment.reset',
   'recovery.ticket_issued',
   'recovery.ticket_redeemed',
@@ -172,10 +176,26 @@ function explainForm(userId: string): SafeHtml {
           (r) => html`<option value="${r.route}" data-target="${JSON.stringify(r.target)}">${r.route}</option>`,
         )}
       </select>
+      <label for="explain-country">Country <span class="hint">(optional)</span></label>
+      <input
+        id="explain-country"
+        name="country"
+        maxlength="2"
+        pattern="[A-Za-z]{2}"
+        autocomplete="off"
+        autocapitalize="characters"
+        spellcheck="false"
+        aria-describedby="explain-country-hint"
+      />
+      <p id="explain-country-hint" class="hint">
+        Two letters, such as <code>BR</code>: what a request from there would face now, scored from the user’s own
+        history. Empty: a request with no country.
+      </p>
       <button type="submit">Explain</button>
     </form>
     <div id="explain-result" tabindex="-1" hidden>
       <p id="explain-outcome"></p>
+      <p id="explain-risk"></p>
       <h3>Why</h3>
       <ul id="explain-reasons"></ul>
       <table id="explain-layers">

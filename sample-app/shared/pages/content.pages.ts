@@ -1,12 +1,19 @@
 import { DemoUser, isAdmin } from '../demo-users';
+import { SAMPLE_MFA_DEFAULTS } from '../sample-mfa-policy';
+import { countrySimulation, SimulatedLocation } from './country-simulation';
 import { html } from './html';
 import { layout, liveRegions } from './page-layout';
 
-/** GET /ui: what each page demonstrates. `outbox`: the development outbox page is on. */
-export function homePage(user: DemoUser | undefined, outbox = false): string {
+/**
+ * GET /ui: what each page demonstrates. `outbox`: development mode, with the outbox page;
+ * `location`: where this browser pretends to be, shown in development only.
+ */
+export function homePage(user: DemoUser | undefined, outbox = false, location?: SimulatedLocation): string {
+  const header = SAMPLE_MFA_DEFAULTS.trustedCountryHeader;
   return layout({
     title: 'nestjs-mfa sample',
     user,
+    scripts: location && header ? ['country.js'] : [],
     main: html`<p>Server-rendered pages over the MFA HTTP API, the same on the Nest and the Express sample.</p>
       <ul class="links">
         <li><a href="/ui/sign-in">Sign in</a> with a demo user.</li>
@@ -15,7 +22,10 @@ export function homePage(user: DemoUser | undefined, outbox = false): string {
           <a href="/ui/secure">Secure page</a>: needs a second factor in this session; you meet the challenge page
           first.
         </li>
-        <li><a href="/ui/payments">Payments</a>: any factor, or a browser you chose to remember.</li>
+        <li>
+          <a href="/ui/payments">Payments</a>: any factor, or a browser you chose to remember, unless the sign-in looks
+          unusual (a new country, a trip too fast for a plane).
+        </li>
         <li><a href="/ui/profile">Profile</a>: your factors, remembered browsers, other sessions and backup codes.</li>
         <li><a href="/ui/password">Change your password</a>: every browser you chose to remember is forgotten.</li>
         <li><a href="/ui/recovery">Redeem a recovery ticket</a> the help desk gave you, then add a factor anew.</li>
@@ -33,7 +43,8 @@ export function homePage(user: DemoUser | undefined, outbox = false): string {
           </li>`
         }
       </ul>
-      <p>The JSON index of every route is at <a href="/">/</a>.</p>`,
+      <p>The JSON index of every route is at <a href="/">/</a>.</p>
+      ${location && header && countrySimulation(location, header)}`,
   });
 }
 
@@ -59,7 +70,8 @@ export function paymentsPage(user: DemoUser | undefined): string {
     scripts: ['payments.js'],
     main: html`<p id="guarded-content">Balance: <strong>1,250.00</strong></p>
       <p class="hint">
-        The policy lets a browser you chose to remember stand in for a second factor here, and only here.
+        The policy lets a browser you chose to remember stand in for a second factor here, and only here, as long as the
+        sign-in does not look unusual.
       </p>
       <form id="transfer-form" class="card" aria-labelledby="transfer-heading" aria-describedby="transfer-hint">
         <h2 id="transfer-heading">Send a transfer</h2>

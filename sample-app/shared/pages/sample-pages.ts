@@ -2,6 +2,9 @@ import type { Request } from 'express';
 import { AppSessionRevoker, MfaEngine, passportSessionSubject } from '../../../src';
 import { DemoUser, isAdmin } from '../demo-users';
 import { DEV_OUTBOX, devOutboxEnabled } from '../dev-outbox';
+import { readCookie } from '../read-cookie';
+import { SAMPLE_MFA_DEFAULTS } from '../sample-mfa-policy';
+import { simulatedCountryOf } from '../simulated-country';
 import { outboxPage, passwordPage, recoveryPage } from './account.pages';
 import { adminPage } from './admin.page';
 import { homePage, paymentsPage, securePage } from './content.pages';
@@ -30,8 +33,12 @@ export class SamplePages {
     private readonly outbox: boolean = devOutboxEnabled(),
   ) {}
 
+  /** In development, also where this browser pretends to be, and what MFA reads from this very request. */
   home(req: Request): PageResult {
-    return { status: 200, html: homePage(userOf(req), this.outbox) };
+    const location = this.outbox
+      ? { chosen: simulatedCountryOf(req), seen: headerOf(req, SAMPLE_MFA_DEFAULTS.trustedCountryHeader) }
+      : undefined;
+    return { status: 200, html: homePage(userOf(req), this.outbox, location) };
   }
 
   signIn(req: Request): PageResult {
@@ -126,16 +133,7 @@ function signInFirst(req: Request): PageResult {
   return { redirect: `/ui/sign-in?next=${encodeURIComponent(safeNext(req.originalUrl))}` };
 }
 
-function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+function headerOf(req: Request, name: string | undefined): string | undefined {
+  const value = name ? req.headers[name.toLowerCase()] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
