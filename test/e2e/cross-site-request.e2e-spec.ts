@@ -28,6 +28,29 @@ describe.each(MATRIX)('cross-site requests on %s', (_name, backend, adapter) => 
     expect((await agent.get('/mfa/enrollments').expect(200)).body.backupCodes.remaining).toBe(backupCodes.length);
   });
 
+  it("refuses a cross-site what-if and report-only start or stop, even from a verified admin's session", async () => {
+    t = await startTestApp(backend, adapter, { audit: ['database'] });
+    const { agent } = await signInEnrolled(t); // alice, an admin, verified just now
+    await agent
+      .post('/mfa/admin/policy/versions')
+      .send({ document: { services: {} } })
+      .expect(201);
+    const evil = { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' };
+    const day = { version: 2, from: '2026-01-01', to: '2026-01-02' };
+    for (const res of [
+      await agent.post('/mfa/admin/policy/what-if').set(evil).send(day),
+      await agent.post('/mfa/admin/policy/versions/2/report-only').set(evil).send({}),
+      await agent.delete('/mfa/admin/policy/report-only').set(evil),
+    ]) {
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 403, code: 'CSRF_REJECTED' });
+    }
+    expect((await agent.get('/mfa/admin/policy/versions').expect(200)).body.versions[1].reportOnly).toBe(false);
+    // The same requests from the app's own pages pass. The diff is a GET that changes nothing: a
+    // cross-site page could send it but never read the answer, so it is answered like any read.
+    await agent.post('/mfa/admin/policy/what-if').send(day).expect(200);
+    await agent.get('/mfa/admin/policy/diff?from=1&to=2').set(evil).expect(200);
+  });
+
   it('refuses a cross-site form post marked only by Sec-Fetch-Site, and an opaque "null" origin', async () => {
     t = await startTestApp(backend, adapter);
     const { agent } = await signInEnrolled(t);

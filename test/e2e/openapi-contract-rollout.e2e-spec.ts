@@ -7,6 +7,7 @@ import { routeKey } from '../../libs/http/src/openapi/response-schemas';
 import { FIXTURE_POLICY } from '../fixtures/fixture-policy';
 import { BACKENDS } from '../support/backends';
 import { CapturingAuditSink } from '../support/capturing-audit.sink';
+import { HeldAuditReader } from '../support/held-audit-reader';
 import { ContractCheck } from '../support/openapi-contract';
 import { Adapter, signIn, signInEnrolled, startTestApp, TestApp } from '../support/test-app';
 
@@ -67,9 +68,26 @@ describe.each<Adapter>(['nest', 'express5'])('OpenAPI contract: policy rollout o
     }
   });
 
+  it('answers a what-if sent while another runs as documented', async () => {
+    const held = new HeldAuditReader();
+    const busy = await startTestApp(BACKENDS[0], adapter, { audit: [held] });
+    try {
+      const { agent: admin } = await signInEnrolled(busy, 'alice');
+      const whatIf = () =>
+        admin.post('/mfa/admin/policy/what-if').send({ version: 1, from: '2026-01-01', to: '2026-01-02' });
+      const first = whatIf().then((res) => res);
+      await held.waiting();
+      await hit('POST /admin/policy/what-if', whatIf(), 409);
+      held.letGo();
+      c.check('POST /admin/policy/what-if', await first, 200);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('was driven to the success answer of every rollout route, and to refusals', () => {
     const { missing, refusals } = c.coverage(POLICY_ROLLOUT_ROUTES.map(routeKey));
     expect(missing).toEqual([]);
-    expect(refusals).toBeGreaterThanOrEqual(8); // distinct route and status pairs
+    expect(refusals).toBeGreaterThanOrEqual(9); // distinct route and status pairs
   });
 });

@@ -1,10 +1,13 @@
 // What-if over a recorded audit trail, driven by the injected clock, and the diff of two
 // versions, through the admin API on every backend and both adapters: the counts are exactly
-// the recorded decisions the candidate would have taken otherwise, the coverage says what the
-// replay could not see, and bad input is a 4xx with a stable code, never a 500.
-import type { AuditEvent } from '../../libs/core/src';
+// the recorded decisions the candidate would have taken otherwise (past any number of pages),
+// the coverage says what the replay could not see, one runs at a time per instance, and bad
+// input is a 4xx with a stable code, never a 500.
+import type { AuditEvent, DecisionReplay } from '../../libs/core/src';
 import { TypeOrmAuditSink } from '../../libs/typeorm/src';
+import { BACKENDS } from '../support/backends';
 import { CapturingAuditSink } from '../support/capturing-audit.sink';
+import { HeldAuditReader } from '../support/held-audit-reader';
 import { MATRIX, signIn, signInEnrolled, startTestApp, TestApp } from '../support/test-app';
 
 const CANDIDATE = { services: { payments: { require: { any: true, maxAge: 600 } } } };
@@ -109,6 +112,36 @@ describe.each(MATRIX)('policy what-if and diff on %s', (_name, backend, adapter)
     expect(empty.body.coverage.eventsRead).toBe(0);
   });
 
+  it('marks decisions taken without a risk score, and says what that hides from a candidate reading risk', async () => {
+    const { agent: admin } = await signInEnrolled(t, 'alice');
+    // Version 2 reads no risk, so nothing scores the requests it decides.
+    await admin.post('/mfa/admin/policy/versions').send({ document: CANDIDATE }).expect(201);
+    await admin.post('/mfa/admin/policy/versions/2/activate').expect(200);
+    t.clock.advance(1);
+    const from = t.clock.now();
+    const bob = await signInEnrolled(t, 'bob');
+    await (await signIn(t, 'bob')).get('/payments').expect(401);
+    await bob.agent.get('/payments').expect(200);
+    await recorded();
+    const span = window(from, t.clock.now() + 1000);
+    const risky = { rules: [{ id: 'risky', when: { minRisk: 0.5 }, deny: true }] };
+    const res = await admin
+      .post('/mfa/admin/policy/what-if')
+      .send({ document: risky, ...span })
+      .expect(200);
+    expect(res.body.coverage.replayed).toBeGreaterThanOrEqual(2);
+    expect(res.body.coverage.riskUnscored).toBe(res.body.coverage.replayed);
+    expect(res.body.coverage.notes.join(' ')).toMatch(/recorded without a risk score.*report-only/);
+    // The same window under the version that decided it, which reads no risk: counted, not warned about.
+    const plain = await admin
+      .post('/mfa/admin/policy/what-if')
+      .send({ version: 2, ...span })
+      .expect(200);
+    expect(plain.body.changed).toBe(0);
+    expect(plain.body.coverage.riskUnscored).toBe(plain.body.coverage.replayed);
+    expect(plain.body.coverage.notes.join(' ')).not.toMatch(/risk score/);
+  });
+
   it('refuses bad what-if input with a stable 4xx code', async () => {
     const { agent: admin } = await signInEnrolled(t, 'alice');
     const now = t.clock.now();
@@ -182,6 +215,85 @@ describe.each(MATRIX.slice(0, 1))('what-if without a searchable audit trail on %
         .send({ version: 1, from: '2026-01-01', to: '2026-01-02' })
         .expect(404);
       expect(res.body.code).toBe('AUDIT_QUERY_UNAVAILABLE');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+const REPLAY: DecisionReplay = { v: 1, target: { service: 'payments' }, groups: [], context: {}, verified: [] };
+
+describe.each(BACKENDS.map((b) => [b.name, b] as const))('what-if past one page on %s', (_name, backend) => {
+  it('replays more than 200 events sharing timestamps, each exactly once', async () => {
+    const t = await startTestApp(backend, 'nest', { audit: ['database'], decisionAudit: 'all' });
+    try {
+      const { agent: admin } = await signInEnrolled(t, 'alice');
+      const from = t.clock.now() + 60_000;
+      const sink = new TypeOrmAuditSink(t.store.dataSource);
+      const at = (i: number) => from + 1000 * (i % 3); // 3 timestamps, 150 denials and 17 challenges each, or so
+      const rows: AuditEvent[] = [
+        ...Array.from({ length: 450 }, (_, i): AuditEvent => ({
+          type: 'decision.denied',
+          at: at(i),
+          severity: 'warning',
+          userId: `u-${i % 9}`,
+          replay: REPLAY,
+        })),
+        ...Array.from({ length: 51 }, (_, i): AuditEvent => ({
+          type: 'challenge.issued',
+          at: at(i),
+          severity: 'info',
+          userId: 'u-bob',
+          replay: REPLAY,
+        })),
+      ];
+      for (let i = 0; i < rows.length; i += 50) await Promise.all(rows.slice(i, i + 50).map((e) => sink.emit(e)));
+      const res = await admin
+        .post('/mfa/admin/policy/what-if')
+        .send({ document: {}, from: new Date(from).toISOString(), to: new Date(from + 3000).toISOString() })
+        .expect(200);
+      expect(res.body.coverage).toMatchObject({
+        eventsRead: 501,
+        replayed: 501,
+        notReplayable: 0,
+        byType: { 'challenge.issued': 51, 'decision.denied': 450, 'decision.allowed': 0 },
+        allowedAudited: false,
+      });
+      expect(res.body).toMatchObject({ changed: 501, wouldAllow: 501 });
+      expect(res.body.transitions).toEqual(
+        expect.arrayContaining([
+          { from: 'deny', to: 'allow', count: 450 },
+          { from: 'challenge', to: 'allow', count: 51 },
+        ]),
+      );
+      expect(res.body.topUsers[0]).toEqual({ userId: 'u-bob', count: 51 });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe.each(MATRIX.slice(0, 2))('one what-if at a time on %s', (_name, backend, adapter) => {
+  it('answers 409 WHAT_IF_BUSY while another runs on the instance, and runs again once it is done', async () => {
+    const held = new HeldAuditReader();
+    const t = await startTestApp(backend, adapter, { audit: [held] });
+    try {
+      const { agent: admin } = await signInEnrolled(t, 'alice');
+      const ask = () =>
+        admin.post('/mfa/admin/policy/what-if').send({ version: 1, from: '2026-01-01', to: '2026-01-02' });
+      const first = ask().then((res) => res);
+      await held.waiting();
+      const busy = await ask().expect(409);
+      expect(busy.body).toMatchObject({ code: 'WHAT_IF_BUSY', statusCode: 409 });
+      held.letGo();
+      expect((await first).status).toBe(200);
+      await ask().expect(200);
+      // A refused candidate releases the gate too.
+      await admin
+        .post('/mfa/admin/policy/what-if')
+        .send({ version: 9, from: '2026-01-01', to: '2026-01-02' })
+        .expect(404);
+      await ask().expect(200);
     } finally {
       await t.close();
     }

@@ -15,6 +15,17 @@ describe('withRouteLabel', () => {
     expect(target).toEqual({ service: 'payments' });
   });
 
+  it('builds no label for a route it has seen, and remembers a bounded number per target', () => {
+    const own = { service: 'wiki' };
+    const req = (i: number) => ({ method: 'GET', route: { path: `/wiki/${i}` } });
+    expect(withRouteLabel(req(0), own)).toBe(withRouteLabel(req(0), own));
+    for (let i = 1; i < 300; i++) withRouteLabel(req(i), own);
+    expect(withRouteLabel(req(255), own)).toBe(withRouteLabel(req(255), own));
+    const past = withRouteLabel(req(299), own);
+    expect(past).toEqual({ service: 'wiki', route: 'GET /wiki/299' });
+    expect(withRouteLabel(req(299), own)).not.toBe(past); // past the bound: labelled, not kept
+  });
+
   it('leaves the target as it is before any route matched, or when the host labelled it', () => {
     expect(withRouteLabel({ method: 'GET' }, target)).toBe(target);
     const own = { ...target, route: 'transfers' };

@@ -107,12 +107,19 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('report-only in the Typ
     const runner = ds.createQueryRunner();
     try {
       expect(await runner.hasTable('mfa_policy_report_only')).toBe(false);
-      expect((await runner.getTable('mfa_audit_events'))!.findColumnByName('replay')).toBeUndefined();
+      const audit = (await runner.getTable('mfa_audit_events'))!;
+      expect(audit.findColumnByName('replay')).toBeUndefined();
+      expect(audit.indices.map((i) => i.name)).not.toContain('idx_mfa_audit_type_at_id');
       expect((await store.listPolicyActivations(5)).map((a) => a.version)).toEqual([1]);
       await ds.runMigrations({ transaction: 'each' });
       expect(await store.latestPolicyReportOnly()).toBeNull();
       await store.recordPolicyReportOnly({ version: 4, actor: randomUUID(), kind: 'start', at: NOW });
       expect(await store.latestPolicyReportOnly()).toMatchObject({ version: 4 });
+      const index = (await runner.getTable('mfa_audit_events'))!.indices.find(
+        (i) => i.name === 'idx_mfa_audit_type_at_id',
+      );
+      // TypeORM reads PostgreSQL's index columns unordered; audit-what-if-paging.spec.ts checks the order in use.
+      expect([...(index?.columnNames ?? [])].sort()).toEqual(['at', 'id', 'type']);
       if (backend.options.type === 'mariadb') {
         // A new table takes the exact collation its siblings have (MfaExactText), not the server default.
         const rows: Array<{ n: string; c: string }> = await ds.query(
@@ -132,6 +139,6 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('report-only in the Typ
     // SQLite's schema builder rebuilds tables over older `int`/`integer` spellings, so only the servers can tell.
     if (backend.options.type === 'better-sqlite3') return;
     const pending = (await store.dataSource.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
-    expect(pending.filter((q) => /report_only|replay/.test(q))).toEqual([]);
+    expect(pending.filter((q) => /report_only|replay|idx_mfa_audit_type_at_id/.test(q))).toEqual([]);
   });
 });

@@ -38,8 +38,10 @@ export class TypeOrmAuditSink implements AuditSink, AuditReader {
     if (q.from !== undefined) qb.andWhere('e.at >= :from', { from: q.from });
     if (q.to !== undefined) qb.andWhere('e.at < :to', { to: q.to });
     const [at, id] = (q.cursor ?? '').split(':');
+    // `at <= cAt` repeats what the OR implies, as a bound an index range can start from: each
+    // page then begins where the last ended, on (type, at, id) or (user_id, at), not at the top.
     if (q.cursor && /^\d+$/.test(at) && id)
-      qb.andWhere('(e.at < :cAt OR (e.at = :cAt AND e.id < :cId))', { cAt: Number(at), cId: id });
+      qb.andWhere('e.at <= :cAt AND (e.at < :cAt OR e.id < :cId)', { cAt: Number(at), cId: id });
     const rows = await qb
       .orderBy('e.at', 'DESC')
       .addOrderBy('e.id', 'DESC')

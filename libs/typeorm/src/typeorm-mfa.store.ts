@@ -18,10 +18,10 @@ import type {
   VerificationOutcome,
 } from '../../core/src';
 import type { OtpChannel, PasskeyActivation } from '../../core/src/ports/mfa-store.port';
-import type { RiskHistoryStore, RiskProfile } from '../../core/src/ports/risk-history.port';
 import { checkMigrated, openMigrated } from './migration-lock';
 import { createRepositories, Repositories } from './repositories/repositories';
 import { SqlRunner } from './sql-runner';
+import { TypeOrmRiskHistory } from './typeorm-risk-history';
 
 type Which = { only: string } | { except: string };
 
@@ -30,16 +30,19 @@ type Which = { only: string } | { except: string };
  * (`repositories/`) over one shared SqlRunner. Each spending method is a single
  * `UPDATE … WHERE <still unspent>` and reports success only when exactly one row changed,
  * so two racing requests can never both spend the same thing. The delegations are spelled
- * out rather than mixed in, so the class keeps a plain prototype that `implements` checks.
+ * out rather than mixed in, so the class keeps a plain prototype that `implements` checks;
+ * those of RiskHistoryStore in its base class.
  */
-export class TypeOrmMfaStore implements MfaStore, RiskHistoryStore {
+export class TypeOrmMfaStore extends TypeOrmRiskHistory implements MfaStore {
   private readonly repos: Repositories;
 
   constructor(
     readonly dataSource: DataSource,
     private readonly ownsDataSource = false,
   ) {
-    this.repos = createRepositories(new SqlRunner(dataSource));
+    const repos = createRepositories(new SqlRunner(dataSource));
+    super(repos.riskProfiles);
+    this.repos = repos;
   }
 
   /** Opens a DataSource the store owns, with its own migrations table, and migrates it. */
@@ -232,19 +235,6 @@ export class TypeOrmMfaStore implements MfaStore, RiskHistoryStore {
   }
   latestPolicyReportOnly(): Promise<PolicyReportOnlyRecord | null> {
     return this.repos.policies.latestPolicyReportOnly();
-  }
-
-  loadRiskProfile(userId: string): Promise<RiskProfile | undefined> {
-    return this.repos.riskProfiles.loadRiskProfile(userId);
-  }
-  saveRiskProfile(profile: RiskProfile, readAt: number | null): Promise<boolean> {
-    return this.repos.riskProfiles.saveRiskProfile(profile, readAt);
-  }
-  forgetRiskProfile(userId: string): Promise<void> {
-    return this.repos.riskProfiles.forgetRiskProfile(userId);
-  }
-  pruneRiskProfiles(before: number, limit: number): Promise<number> {
-    return this.repos.riskProfiles.pruneRiskProfiles(before, limit);
   }
 
   async close(): Promise<void> {

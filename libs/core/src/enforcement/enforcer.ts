@@ -6,7 +6,7 @@ import { MfaError } from '../errors/mfa.error';
 import type { TrustedDeviceService } from '../lifecycle/trusted-device.service';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import { Decision, decide, Evidence } from '../policy/decide';
-import { DecisionRecorder } from '../policy/decision-recorder';
+import { DecisionRecorder, RecordFacts } from '../policy/decision-recorder';
 import type { PolicyService } from '../policy/policy.service';
 import { isSingleUse } from '../policy/requirement';
 import type { MfaTarget, RequestContext } from '../policy/request-context';
@@ -23,6 +23,11 @@ export interface EnforceOutcome {
 }
 
 type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'sessionCache' | 'webauthn' | 'decisionAudit'>;
+
+/** The cache path's facts, allocated once: it settles a request without checking a device. */
+const SCORED: RecordFacts = { riskScored: true };
+const UNSCORED: RecordFacts = { riskScored: false };
+const factsOf = (riskScored: boolean) => (riskScored ? SCORED : UNSCORED);
 
 /** evaluate → (device, grants) → allow, deny or challenge, over server-side session state only. */
 export class Enforcer {
@@ -64,7 +69,8 @@ export class Enforcer {
       !readsRisk(shadow) ||
       decide(shadow, target, decided, evidence, now).outcome === 'allow';
     const pass = decision.outcome === 'allow' && decision.consumeGrants.length === 0 && reported;
-    if (pass) this.recorder.settled(subject, target, context, evidence, decision, now);
+    if (pass)
+      this.recorder.settled(subject, target, context, evidence, decision, now, factsOf(this.risk.scored(context)));
     return pass;
   }
 
@@ -107,7 +113,11 @@ export class Enforcer {
       evidence.grants = await this.deps.store.listUnspentGrants(subject.userId, sessionRef, decision.scope, now);
       decision = decide(policy, target, context, evidence, now);
     }
-    const settled = () => this.recorder.settled(subject, target, context, evidence, decision, now, deviceChecked);
+    const settled = () =>
+      this.recorder.settled(subject, target, context, evidence, decision, now, {
+        deviceChecked,
+        riskScored: this.risk.scored(context),
+      });
     if (decision.outcome === 'allow') {
       if (await this.spendGrants(subject, decision)) {
         settled();

@@ -38,6 +38,7 @@ export abstract class MfaEngineAdmin {
   /** @internal */
   protected readonly services: MfaServices;
   readonly policy: PolicyService;
+  private whatIfRunning = false;
 
   protected constructor(options: MfaCoreOptions) {
     this.ctx = createMfaContext(options);
@@ -156,19 +157,27 @@ export abstract class MfaEngineAdmin {
   /**
    * What a candidate (a stored `version`, or a `document` not stored yet) would have decided
    * differently over the recorded decisions of a window, and how much of the window it could see.
+   * One at a time per instance (`WHAT_IF_BUSY`): each may read 50,000 events.
    */
   async whatIf(request: WhatIfRequest): Promise<WhatIfResult> {
-    if (!this.ctx.auditReader) throw new MfaError('AUDIT_QUERY_UNAVAILABLE');
+    const reader = this.ctx.auditReader;
+    if (!reader) throw new MfaError('AUDIT_QUERY_UNAVAILABLE');
     if ((request.version === undefined) === (request.document === undefined))
       throw new MfaError('VALIDATION_FAILED', {
         errors: [{ field: 'version', problems: ['give either a stored version or a document, not both'] }],
       });
     checkWhatIfWindow(request);
-    const candidate =
-      request.version === undefined
-        ? this.policy.compileDocument(request.document)
-        : await this.policy.compiledVersion(request.version);
-    return whatIf(this.ctx.auditReader, candidate, request, this.ctx.decisionAudit);
+    if (this.whatIfRunning) throw new MfaError('WHAT_IF_BUSY');
+    this.whatIfRunning = true;
+    try {
+      const candidate =
+        request.version === undefined
+          ? this.policy.compileDocument(request.document)
+          : await this.policy.compiledVersion(request.version);
+      return await whatIf(reader, candidate, request);
+    } finally {
+      this.whatIfRunning = false;
+    }
   }
 
   /** Changed requirements per service and operation, rule and setting, from `from` to `to`. */

@@ -18,6 +18,10 @@ export const MFA_ERROR_CODES = {
     status: 422,
     message: 'The what-if window is too long or holds too many decision events; narrow it (see maxDays, maxEvents).',
   },
+  WHAT_IF_BUSY: {
+    status: 409,
+    message: 'Another what-if is running on this server; try again when it has finished.',
+  },
   AUDIT_QUERY_UNAVAILABLE: { status: 404, message: "Audit queries need the database audit sink (audit: 'database')." },
   INVALID_CODE: { status: 401, message: 'The code or challenge is invalid or has expired.' },
   MFA_LOCKED: { status: 429, message: 'Too many failed attempts. Try again later.' },

@@ -1,6 +1,7 @@
 // Invariant: a report-only version is decided beside the enforcing one and only reported:
-// disagreements are audited with the decision's inputs, agreements are not, and nothing the
-// recorder does (a throwing report-only policy included) changes or fails the decision.
+// disagreements are audited with the decision's inputs (once per session, target and verdict
+// a minute), agreements are not, and nothing the recorder does (a throwing report-only policy
+// or a record that cannot be built included) changes or fails the decision.
 import { AuditTrail } from '../audit/audit-trail';
 import { ManualClock } from '../clock/clock';
 import type { AuditEvent } from '../ports/audit-sink.port';
@@ -101,5 +102,54 @@ describe('DecisionRecorder', () => {
     expect(() => r.settled(subject, target, {}, session, allowed, now)).not.toThrow();
     expect(events).toEqual([]);
     write.mockRestore();
+  });
+
+  it("makes a host's numeric groups strings, and a record it cannot build never fails the decision", () => {
+    const write = jest.spyOn(process.stderr, 'write').mockReturnValue(true);
+    const { events, recorder: r } = recorder(laxer);
+    const numeric: Evidence = { ...session, groups: [42, 7] as never, verified: [] };
+    const challenged = decide(enforcing, target, {}, numeric, now);
+    expect(challenged.outcome).toBe('challenge');
+    expect(r.settled(subject, target, {}, numeric, challenged, now)?.groups).toEqual(['42', '7']);
+
+    // A group no String() can make a string of: the challenge goes on without a record, and the
+    // report-only disagreement is still audited, without one.
+    const broken: Evidence = { ...numeric, groups: [{ toString: () => ({}) }] as never };
+    const other = { ...subject, sessionId: 's-2' };
+    expect(() => r.settled(other, target, {}, broken, challenged, now)).not.toThrow();
+    expect(r.settled(other, { ...target, route: 'POST /pay/2' }, {}, broken, challenged, now)).toBeUndefined();
+    expect(events.map((e) => [e.type, e.reportOnly?.wouldHave, e.replay === undefined])).toEqual([
+      ['policy.report_only', 'allow', false],
+      ['policy.report_only', 'allow', true],
+      ['policy.report_only', 'allow', true],
+    ]);
+    expect(write).toHaveBeenCalledWith(expect.stringMatching(/^nestjs-mfa: decision record failed: /));
+    write.mockRestore();
+  });
+
+  it('marks a record whose risk was never scored', () => {
+    const { recorder: r } = recorder(null);
+    const challenged = decide(enforcing, target, {}, { ...session, verified: [] }, now);
+    expect(r.settled(subject, target, {}, session, challenged, now, { riskScored: false })).toMatchObject({
+      riskScored: false,
+    });
+    expect(r.settled(subject, target, {}, session, challenged, now)).not.toHaveProperty('riskScored');
+  });
+
+  it('reports the same disagreement once per session, target and verdict a minute', () => {
+    const { events, recorder: r } = recorder(compilePolicy({ rules: [{ id: 'lockdown', deny: true }] }, 5));
+    const allowed = decide(enforcing, target, {}, session, now);
+    const settle = (who: MfaSubject, at: number, t: typeof target = target) =>
+      r.settled(who, t, {}, session, allowed, at);
+    settle(subject, now);
+    settle(subject, now + 1_000);
+    settle(subject, now + 59_999);
+    expect(events).toHaveLength(1);
+    settle({ ...subject, sessionId: 's-other' }, now + 2_000); // another session
+    settle(subject, now + 3_000, { ...target, route: 'GET /pay' }); // another route
+    expect(events).toHaveLength(3);
+    settle(subject, now + 60_000); // the window has passed
+    expect(events).toHaveLength(4);
+    expect(events.every((e) => e.type === 'policy.report_only' && e.reportOnly?.wouldHave === 'deny')).toBe(true);
   });
 });

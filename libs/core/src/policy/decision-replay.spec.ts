@@ -123,7 +123,7 @@ describe('decision replay', () => {
       { country: 'TR', deviceCookie: 'cookie-value', risk: 0.2 },
       evidence,
       now,
-      true,
+      { deviceCookieUnchecked: true },
     );
     const text = JSON.stringify(record);
     for (const secret of ['cookie-value', 'secret-event-id', 'extra', 'u-1']) expect(text).not.toContain(secret);

@@ -2,7 +2,7 @@ import { assuranceOfRecord, type Aal } from '../factors/assurance';
 import type { FactorType } from '../factors/factor-type';
 import type { Evidence, UnspentGrant, VerifiedFactor } from './decide';
 import type { RequirementStep } from './requirement';
-import { MfaTarget, RequestContext, scopeOf, VerificationBaseline } from './request-context';
+import { baselineOf, MfaTarget, RequestContext, scopeOf, VerificationBaseline } from './request-context';
 
 /** One verification of the session, as a replay needs it: what, how long before, how strong. */
 export interface ReplayVerification {
@@ -48,6 +48,12 @@ export interface DecisionReplay {
   grants?: ReplayGrant[];
   /** A trusted-device cookie came with the request but the decision never needed it checked. */
   deviceCookieUnchecked?: true;
+  /**
+   * The request's risk was never scored: no version then enforced or run report-only read risk,
+   * or the decision was settled without the score. `context.risk` is then only what the host's
+   * hook gave, if anything; a candidate that reads risk replays it without a score.
+   */
+  riskScored?: false;
   /** Groups or verifications were cut to keep the event small: a replay would guess, so what-if skips it. */
   incomplete?: true;
 }
@@ -61,18 +67,30 @@ const secondsBetween = (earlier: number, later: number) => Math.max(0, later - e
 /** Back to whole milliseconds: a division by 1000 and a product need not round-trip in floating point. */
 const msOf = (seconds: number) => Math.round(seconds * 1000);
 
-/** What `decide` was given, as a record; built only when an event will carry it. */
+/** What the enforcer knows about a decision that its inputs do not say. */
+export interface ReplayFacts {
+  /** A trusted-device cookie came with the request and was not checked. */
+  deviceCookieUnchecked?: boolean;
+  /** The risk engine scored the request (or is off, so the host's value is what decisions read). @default true */
+  riskScored?: boolean;
+}
+
+/**
+ * What `decide` was given, as a record; built only when an event will carry it. Groups and
+ * labels come from the host (a JWT's numeric groups included): each is made a string here.
+ */
 export function replayOf(
   target: MfaTarget,
   context: RequestContext,
   evidence: Evidence,
   now: number,
-  deviceCookieUnchecked = false,
+  facts: ReplayFacts = {},
 ): DecisionReplay {
   let incomplete = evidence.groups.length > MAX_GROUPS || evidence.verified.length > MAX_VERIFIED;
-  const text = (value: string) => {
-    if (value.length > MAX_TEXT) incomplete = true;
-    return value.slice(0, MAX_TEXT);
+  const text = (value: unknown) => {
+    const s = String(value);
+    if (s.length > MAX_TEXT) incomplete = true;
+    return s.slice(0, MAX_TEXT);
   };
   const replay: DecisionReplay = {
     v: 1,
@@ -83,13 +101,14 @@ export function replayOf(
   };
   if (target.service !== undefined) replay.target.service = text(target.service);
   if (target.operation !== undefined) replay.target.operation = text(target.operation);
-  if (target.route !== undefined) replay.target.route = target.route.slice(0, MAX_ROUTE);
+  if (target.route !== undefined) replay.target.route = String(target.route).slice(0, MAX_ROUTE);
   if (target.sensitivity?.length) replay.target.sensitivity = target.sensitivity.slice(0, MAX_GROUPS).map(text);
   if (target.requirement) replay.target.requirement = target.requirement.steps;
   for (const key of ['country', 'risk', 'deviceTrusted', 'deviceTrust', 'machine'] as const)
     if (context[key] !== undefined) (replay.context as Record<string, unknown>)[key] = context[key];
   if (evidence.grants.length) replay.grants = evidence.grants.map((g) => grantOf(g, now));
-  if (deviceCookieUnchecked) replay.deviceCookieUnchecked = true;
+  if (facts.deviceCookieUnchecked) replay.deviceCookieUnchecked = true;
+  if (facts.riskScored === false) replay.riskScored = false;
   if (incomplete) replay.incomplete = true;
   return replay;
 }
@@ -104,15 +123,6 @@ function verificationOf(v: VerifiedFactor, now: number): ReplayVerification {
   if (assurance.multiFactor) out.multiFactor = true;
   const baseline = v.baseline && baselineOf(v.baseline);
   if (baseline && Object.keys(baseline).length) out.baseline = baseline;
-  return out;
-}
-
-/** The fields `continuous` compares, by name: whatever else a baseline may learn to hold stays out of the audit trail. */
-function baselineOf(b: VerificationBaseline): VerificationBaseline {
-  const out: VerificationBaseline = {};
-  if (b.country !== undefined) out.country = b.country;
-  if (b.deviceTrusted !== undefined) out.deviceTrusted = b.deviceTrusted;
-  if (b.risk !== undefined) out.risk = b.risk;
   return out;
 }
 

@@ -129,6 +129,28 @@ describe('diffPolicies', () => {
     expect(same).toMatchObject({ identical: true, services: [], rules: [], settings: [] });
   });
 
+  it('compares lists as sets: reordered countries, groups and labels are no change', () => {
+    const doc = (countries: string[], labels: string[], groups: string[]): PolicyDocument => ({
+      services: { payments: { sensitivity: labels, require: 'any' } },
+      enrollment: { required: { groups } },
+      rules: [{ id: 'embargo', when: { countries, groups }, deny: true }],
+    });
+    const reordered = diffPolicies(
+      compilePolicy(doc(['KP', 'IR'], ['high', 'pii'], ['a', 'b']), 1),
+      compilePolicy(doc(['IR', 'KP', 'IR'], ['pii', 'high'], ['b', 'a']), 2),
+    );
+    expect(reordered).toMatchObject({ identical: false, services: [], rules: [], settings: [] });
+    // A real change beside a reordering names only what was added or removed.
+    const changed = diffPolicies(
+      compilePolicy(doc(['KP', 'IR'], ['high', 'pii'], ['a']), 1),
+      compilePolicy(doc(['IR', 'CU', 'KP'], ['pii'], ['a']), 2),
+    );
+    expect(changed.rules).toEqual([expect.objectContaining({ ruleId: 'embargo', changes: ['when countries +CU'] })]);
+    expect(changed.services).toEqual([
+      expect.objectContaining({ service: 'payments', changes: ['sensitivity: high, pii → pii'] }),
+    ]);
+  });
+
   it('words a step the way a policy author would say it', () => {
     expect(stepWords({ factors: ['totp', 'backup_code'], maxAge: 600, minAal: 2 })).toBe(
       'TOTP or backup code (AAL2), 10 min',

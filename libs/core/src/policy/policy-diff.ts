@@ -1,6 +1,6 @@
 import type { CompiledPolicy, CompiledRule } from './compile-policy';
 import type { Requirement } from './requirement';
-import { conditionChanges, conditionWords, durationWords, requirementWords } from './requirement-words';
+import { conditionChanges, conditionWords, durationWords, requirementWords, setChanges } from './requirement-words';
 
 export type DiffChange = 'added' | 'removed' | 'changed';
 
@@ -94,8 +94,11 @@ function diffUnits(a: CompiledPolicy, b: CompiledPolicy, rules: RuleChange[]): S
     const changes: string[] = [];
     if (words(was) !== words(now) && was && now) changes.push(`requirement: ${words(was)} → ${words(now)}`);
     if (was?.group !== now?.group && was && now) changes.push(`group: ${was.group ?? 'none'} → ${now.group ?? 'none'}`);
+    // Labels are a set: the same ones in another order change nothing.
     const labels = (u?: Unit) => (u?.sensitivity ?? []).join(', ') || 'none';
-    if (labels(was) !== labels(now) && was && now) changes.push(`sensitivity: ${labels(was)} → ${labels(now)}`);
+    const relabelled = setChanges(was?.sensitivity ?? [], now?.sensitivity ?? []);
+    if ((relabelled.added.length || relabelled.removed.length) && was && now)
+      changes.push(`sensitivity: ${labels(was)} → ${labels(now)}`);
     for (const rule of rules)
       if (
         aimsAt(ruleOf(a, rule.ruleId), a, service, operation) ||
@@ -150,7 +153,7 @@ function diffSettings(a: CompiledPolicy, b: CompiledPolicy): SettingChange[] {
   const enrollment = (p: CompiledPolicy) =>
     p.enrollment === null
       ? 'not required'
-      : `${p.enrollment.everyone ? 'everyone' : `groups ${p.enrollment.groups.join(', ')}`}, ` +
+      : `${p.enrollment.everyone ? 'everyone' : `groups ${[...new Set(p.enrollment.groups)].sort().join(', ')}`}, ` +
         `${durationWords(p.enrollment.graceMs / 1000)} grace`;
   const read: Array<[string, (p: CompiledPolicy) => unknown]> = [
     ['methods.enabled', (p) => p.enabled.join(', ')],

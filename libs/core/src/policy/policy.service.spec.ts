@@ -157,4 +157,60 @@ describe('PolicyService report-only', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(other.reportOnly()).toBeNull();
   });
+
+  it('never lets a failing report-only read or sync hold the active version back', async () => {
+    const write = jest.spyOn(process.stderr, 'write').mockReturnValue(true);
+    const { store, clock, policy } = await setup();
+    await policy.startReportOnly(2, 'alice');
+    const other = new PolicyService(
+      createMfaContext({ store: store as never, encryption: KEY, clock, policy: { rules: [] } }),
+      new AuditTrail({ emit: () => undefined }, clock),
+    );
+    // The report-only table cannot be read: the instance still boots on the active version…
+    const read = jest.spyOn(store, 'latestPolicyReportOnly').mockRejectedValue(new Error('no such table'));
+    await other.init();
+    expect(other.current().version).toBe(1);
+    expect(other.reportOnly()).toBeNull();
+    // …and still picks up an activation made elsewhere.
+    await policy.activate(3, 'alice');
+    clock.advance(10);
+    other.current();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(other.current().version).toBe(3);
+
+    // The read works again but the run's version cannot be compiled: the activation still lands.
+    read.mockRestore();
+    store.versions.find((v) => v.version === 2)!.document = '{"rules":';
+    await policy.activate(1, 'alice');
+    clock.advance(10);
+    other.current();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(other.current().version).toBe(1);
+    expect(other.reportOnly()).toBeNull();
+    expect(write.mock.calls.map(([line]) => String(line))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/report-only policy refresh failed: no such table/)]),
+    );
+    write.mockRestore();
+  });
+
+  it('answers an activation that took effect even when ending its report-only run fails, and audits the failure', async () => {
+    const write = jest.spyOn(process.stderr, 'write').mockReturnValue(true);
+    const { store, policy, events } = await setup();
+    await policy.startReportOnly(2, 'alice');
+    jest.spyOn(store, 'recordPolicyReportOnly').mockRejectedValue(new Error('connection reset'));
+    await expect(policy.activate(2, 'alice')).resolves.toMatchObject({ version: 2, active: true });
+    expect(policy.current().version).toBe(2);
+    expect(store.activations[0]).toMatchObject({ version: 2, kind: 'activate' });
+    expect(events.slice(-2)).toEqual([
+      expect.objectContaining({ type: 'policy.activated', policyVersion: 2 }),
+      expect.objectContaining({
+        type: 'policy.report_only_stop_failed',
+        severity: 'high',
+        actor: 'alice',
+        policyVersion: 2,
+        reason: 'could not end its report-only run: connection reset',
+      }),
+    ]);
+    write.mockRestore();
+  });
 });

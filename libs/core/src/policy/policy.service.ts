@@ -7,7 +7,7 @@ import { PolicyDocument } from '../policy/policy-document';
 import { ReportOnlyPolicy } from '../policy/report-only-policy';
 import { unmeetableSteps } from '../policy/unmeetable-steps';
 import { PolicyProblem, validatePolicy } from '../policy/validate-policy';
-import { PolicyVersionRecord } from '../ports/mfa-store.port';
+import type { PolicyVersionRecord } from '../ports/mfa-store.port';
 import { policyVersionView, PolicyVersionView, readStanding } from './policy-version.view';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 
@@ -36,7 +36,7 @@ export class PolicyService {
     // Version 0: no document stored. Only the routes' own decorators demand anything.
     this.compiled = this.compile({}, 0);
     this.shadow = new ReportOnlyPolicy(ctx, audit, {
-      compile: (doc, version) => this.compile(doc, version),
+      compileRecord: (record) => this.compileRecord(record),
       problemsOf: (doc) => this.problemsOf(doc),
     });
   }
@@ -90,7 +90,7 @@ export class PolicyService {
   async compiledVersion(version: number): Promise<CompiledPolicy> {
     const record = await this.ctx.store.findPolicyVersion(version);
     if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
-    return this.compile(JSON.parse(record.document), record.version);
+    return this.compileRecord(record);
   }
 
   /** A document not stored yet, checked as `create` checks it, compiled as version 0. */
@@ -136,7 +136,7 @@ export class PolicyService {
   ): Promise<PolicyVersionView> {
     const record = await this.ctx.store.findPolicyVersion(version);
     if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
-    const compiled = this.compile(JSON.parse(record.document), record.version);
+    const compiled = this.compileRecord(record);
     await this.ctx.store.recordPolicyActivation({ version, actor, kind, activatedAt: this.ctx.clock.now() });
     this.generation++;
     this.compiled = compiled;
@@ -149,7 +149,7 @@ export class PolicyService {
       reason: `content ${record.contentHash.slice(0, 12)}`,
     });
     // Enforced now, so beside itself it could only agree: its report-only run has done its job.
-    if (kind !== 'boot') await this.shadow.stop(actor, `version ${version} is now enforced`, version);
+    if (kind !== 'boot') await this.shadow.endAfterActivation(version, actor);
     return policyVersionView(record, { active: version }, false);
   }
 
@@ -182,6 +182,11 @@ export class PolicyService {
     return compilePolicy(doc, version, this.available);
   }
 
+  /** A stored version, checked when it was stored, compiled for this deployment. */
+  private compileRecord(record: PolicyVersionRecord): CompiledPolicy {
+    return this.compile(JSON.parse(record.document) as PolicyDocument, record.version);
+  }
+
   private problemsOf(document: unknown): PolicyProblem[] {
     const problems = validatePolicy(document);
     return problems.length ? problems : unmeetableSteps(document as PolicyDocument, this.available);
@@ -190,19 +195,25 @@ export class PolicyService {
   private async load(boot: boolean): Promise<void> {
     const generation = this.generation;
     const shadowGeneration = this.shadow.generation;
-    // Both reads at once: a report-only version adds no round trip to the refresh.
-    const [[active], reportOnly] = await Promise.all([
+    // Both reads at once: a report-only version adds no round trip to the refresh, and its
+    // failure (a read, a sync) is reported apart: it never holds the enforced version back.
+    const [activations, reportOnly] = await Promise.allSettled([
       this.ctx.store.listPolicyActivations(1),
       this.ctx.store.latestPolicyReportOnly(),
     ]);
-    await this.shadow.sync(reportOnly, shadowGeneration);
-    if (!active && boot && this.ctx.bootPolicy) return this.bootFromOptions(this.ctx.bootPolicy);
+    const shadowSynced = this.shadow.sync(reportOnly, shadowGeneration);
+    if (activations.status === 'rejected') throw activations.reason;
+    const [active] = activations.value;
+    if (!active && boot && this.ctx.bootPolicy) {
+      await shadowSynced;
+      return this.bootFromOptions(this.ctx.bootPolicy);
+    }
     if (active && active.version !== this.compiled.version) {
       const record = await this.ctx.store.findPolicyVersion(active.version);
-      if (record && generation === this.generation)
-        this.compiled = this.compile(JSON.parse(record.document), record.version);
+      if (record && generation === this.generation) this.compiled = this.compileRecord(record);
     }
     this.checkedAt = this.ctx.clock.now();
+    await shadowSynced;
   }
 
   private async bootFromOptions(document: PolicyDocument): Promise<void> {

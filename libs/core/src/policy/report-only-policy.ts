@@ -10,7 +10,7 @@ type Deps = Pick<ResolvedMfaContext, 'store' | 'clock'>;
 
 /** How PolicyService compiles and checks documents for this deployment (its available factors). */
 export interface PolicyCompiler {
-  compile(doc: PolicyDocument, version: number): CompiledPolicy;
+  compileRecord(record: PolicyVersionRecord): CompiledPolicy;
   problemsOf(doc: unknown): PolicyProblem[];
 }
 
@@ -44,10 +44,9 @@ export class ReportOnlyPolicy {
     if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
     // Beside itself it would never disagree: the request is almost certainly a mistake.
     if (version === enforcing) throw new MfaError('POLICY_VERSION_ENFORCED');
-    const document = JSON.parse(record.document) as PolicyDocument;
-    const problems = this.compiler.problemsOf(document);
+    const problems = this.compiler.problemsOf(JSON.parse(record.document) as PolicyDocument);
     if (problems.length) throw new MfaError('POLICY_INVALID', { errors: problems });
-    const compiled = this.compiler.compile(document, version);
+    const compiled = this.compiler.compileRecord(record);
     const previous = await store.latestPolicyReportOnly();
     await store.recordPolicyReportOnly({ version, actor, kind: 'start', at: clock.now() });
     this.generation++;
@@ -86,17 +85,48 @@ export class ReportOnlyPolicy {
     return running;
   }
 
-  /** The background refresh hands over the newest record it read, with the generation from before the read. */
-  async sync(latest: PolicyReportOnlyRecord | null, generation: number): Promise<void> {
-    const version = latest?.kind === 'start' ? latest.version : null;
-    if (version === (this.compiled?.version ?? null)) return;
-    if (version === null) {
-      if (generation === this.generation) this.compiled = null;
-      return;
+  /**
+   * Activating the running version ends its run. The activation took effect: a failure to end
+   * the run is reported (stderr, `policy.report_only_stop_failed`), never answered as a failed
+   * activation; the run then goes on, agreeing with the version enforced, until an admin stops it.
+   */
+  async endAfterActivation(version: number, actor: string): Promise<void> {
+    try {
+      await this.stop(actor, `version ${version} is now enforced`, version);
+    } catch (err) {
+      const reason = `could not end its report-only run: ${err instanceof Error ? err.message : err}`.slice(0, 191);
+      process.stderr.write(`nestjs-mfa: version ${version} is enforced but ${reason}\n`);
+      this.audit.record(undefined, {
+        type: 'policy.report_only_stop_failed',
+        severity: 'high',
+        actor,
+        policyVersion: version,
+        reason,
+      });
     }
-    const record = await this.deps.store.findPolicyVersion(version);
-    if (record && generation === this.generation)
-      this.compiled = this.compiler.compile(JSON.parse(record.document), record.version);
+  }
+
+  /**
+   * The background refresh hands over what it read of the newest record, with the generation
+   * from before the read. Never rejects: a failed read or compile leaves the version as it was
+   * until a later refresh, and never holds the enforced version back.
+   */
+  async sync(read: PromiseSettledResult<PolicyReportOnlyRecord | null>, generation: number): Promise<void> {
+    try {
+      if (read.status === 'rejected') throw read.reason;
+      const version = read.value?.kind === 'start' ? read.value.version : null;
+      if (version === (this.compiled?.version ?? null)) return;
+      if (version === null) {
+        if (generation === this.generation) this.compiled = null;
+        return;
+      }
+      const record = await this.deps.store.findPolicyVersion(version);
+      if (record && generation === this.generation) this.compiled = this.compiler.compileRecord(record);
+    } catch (err) {
+      process.stderr.write(
+        `nestjs-mfa: report-only policy refresh failed: ${err instanceof Error ? err.message : err}\n`,
+      );
+    }
   }
 
   private forget(): void {

@@ -65,7 +65,12 @@ export interface VerificationBaseline {
   risk?: number;
 }
 
-export function baselineOf(context: RequestContext): VerificationBaseline {
+/**
+ * The fields `continuous` compares, by name, from a request's context or a stored baseline:
+ * whatever else either may hold (a cookie, signals, a field a baseline may learn) stays out of
+ * the baseline and of the audit trail's replay records.
+ */
+export function baselineOf(context: RequestContext | VerificationBaseline): VerificationBaseline {
   const baseline: VerificationBaseline = {};
   if (context.country !== undefined) baseline.country = context.country;
   if (context.deviceTrusted !== undefined) baseline.deviceTrusted = context.deviceTrusted;

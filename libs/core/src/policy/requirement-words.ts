@@ -43,27 +43,37 @@ export function conditionWords(when: PolicyConditions): string {
   return parts.length ? parts.join('; ') : 'always';
 }
 
-/** What changed in a rule's conditions, key by key: "countries +KP −CU", "minRisk 0.7 → 0.5". */
+/**
+ * What changed in a rule's conditions, key by key: "countries +KP −CU", "minRisk 0.7 → 0.5".
+ * A list is a set: the same values in another order (or repeated) change nothing.
+ */
 export function conditionChanges(before: PolicyConditions, after: PolicyConditions): string[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])] as Array<keyof PolicyConditions>;
   const changes: string[] = [];
   for (const key of keys) {
     const a = before[key];
     const b = after[key];
-    if (JSON.stringify(a) === JSON.stringify(b)) continue;
     if (Array.isArray(a) || Array.isArray(b)) {
       const was = (a ?? []) as string[];
       const now = (b ?? []) as string[];
       if (a === undefined) changes.push(`when ${key} ${now.join(', ')} added`);
       else if (b === undefined) changes.push(`when ${key} ${was.join(', ')} removed`);
       else {
-        const plus = now.filter((v) => !was.includes(v)).map((v) => `+${v}`);
-        const minus = was.filter((v) => !now.includes(v)).map((v) => `−${v}`);
-        changes.push(`when ${key} ${[...plus, ...minus].join(' ')}`);
+        const { added, removed } = setChanges(was, now);
+        if (added.length || removed.length)
+          changes.push(`when ${key} ${[...added.map((v) => `+${v}`), ...removed.map((v) => `−${v}`)].join(' ')}`);
       }
-    } else if (a === undefined) changes.push(`when ${key} ${String(b)} added`);
+    } else if (a === b) continue;
+    else if (a === undefined) changes.push(`when ${key} ${String(b)} added`);
     else if (b === undefined) changes.push(`when ${key} ${String(a)} removed`);
     else changes.push(`when ${key} ${String(a)} → ${String(b)}`);
   }
   return changes;
+}
+
+/** Two lists compared as sets: the values only `after` has, and those only `before` has, each once, in list order. */
+export function setChanges<T>(before: readonly T[], after: readonly T[]): { added: T[]; removed: T[] } {
+  const was = new Set(before);
+  const now = new Set(after);
+  return { added: [...now].filter((v) => !was.has(v)), removed: [...was].filter((v) => !now.has(v)) };
 }

@@ -31,6 +31,8 @@ export interface WhatIfTotals {
   notReplayable: number;
   /** Replays where a trusted-device cookie came unchecked and the candidate would accept a device: may be overstated. */
   deviceCookieUnchecked: number;
+  /** Replayed decisions whose risk was never scored (`riskScored: false` in the record). */
+  riskUnscored: number;
   byType: Record<string, number>;
   changed: number;
   transitions: Array<{ from: DecisionOutcome; to: DecisionOutcome; count: number }>;
@@ -53,7 +55,14 @@ export function routeLabel(target: DecisionReplay['target']): string {
 
 /** Replays recorded decisions under a candidate, one event at a time, keeping only counts and a few samples. */
 export class WhatIfTally {
-  private readonly totals = { eventsRead: 0, replayed: 0, notReplayable: 0, deviceCookieUnchecked: 0, changed: 0 };
+  private readonly totals = {
+    eventsRead: 0,
+    replayed: 0,
+    notReplayable: 0,
+    deviceCookieUnchecked: 0,
+    riskUnscored: 0,
+    changed: 0,
+  };
   private readonly byType = new Map<string, number>();
   private readonly transitions = new Map<string, number>();
   private readonly users = new Map<string, number>();
@@ -76,6 +85,7 @@ export class WhatIfTally {
       return;
     }
     this.totals.replayed++;
+    if (event.replay.riskScored === false) this.totals.riskUnscored++;
     const { target, context, evidence } = replayInput(event.replay, event.userId, event.at);
     const would = decide(this.candidate, target, context, evidence, event.at);
     if (would.outcome === happened) return;

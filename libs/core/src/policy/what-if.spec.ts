@@ -34,9 +34,11 @@ function decision(
   target: MfaTarget,
   verified: Evidence['verified'] = [],
   groups: string[] = [],
+  riskScored = true,
 ): AuditEvent & { id: string } {
   const evidence: Evidence = { userId, groups, verified, grants: [] };
-  return { id: `ev-${++seq}`, type, at, severity: 'info', userId, replay: replayOf(target, {}, evidence, at) };
+  const replay = replayOf(target, {}, evidence, at, { riskScored });
+  return { id: `ev-${++seq}`, type, at, severity: 'info', userId, replay };
 }
 
 const transfer = { service: 'payments', operation: 'transfer', route: 'POST /payments/transfer' };
@@ -66,7 +68,7 @@ const window = { from: T0, to: T0 + 24 * HOUR };
 
 describe('whatIf', () => {
   it('counts who and where a candidate would have decided differently, and why', async () => {
-    const result = await whatIf(new ReaderFake(EVENTS), CANDIDATE, window, 'all');
+    const result = await whatIf(new ReaderFake(EVENTS), CANDIDATE, window);
     expect(result).toMatchObject({
       candidate: { version: 2, contentHash: CANDIDATE.contentHash },
       window: { from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z' },
@@ -105,10 +107,34 @@ describe('whatIf', () => {
 
   it('says so when allowed requests were never audited', async () => {
     const refusals = EVENTS.filter((e) => e.type !== 'decision.allowed');
-    const result = await whatIf(new ReaderFake(refusals), CANDIDATE, window, 'refusals');
+    const result = await whatIf(new ReaderFake(refusals), CANDIDATE, window);
     expect(result.coverage.allowedAudited).toBe(false);
-    expect(result.coverage.notes[0]).toMatch(/Allowed requests were not audited/);
+    expect(result.coverage.notes[0]).toMatch(/No allowed request was recorded in this window/);
     expect(result.changed).toBe(1); // the contractor; allowed requests are invisible
+  });
+
+  it('decides allowedAudited from the window, not from the option in force today', async () => {
+    const allowed = [decision('decision.allowed', T0 + HOUR, 'u-alice', wiki)];
+    expect((await whatIf(new ReaderFake(allowed), CANDIDATE, window)).coverage.allowedAudited).toBe(true);
+    const later = { from: T0 + 2 * HOUR, to: T0 + 3 * HOUR };
+    expect((await whatIf(new ReaderFake(allowed), CANDIDATE, later)).coverage.allowedAudited).toBe(false);
+  });
+
+  it('counts decisions recorded without a risk score, and says so when the candidate reads risk', async () => {
+    const unscored = [
+      decision('decision.allowed', T0 + HOUR, 'u-alice', wiki, [], [], false),
+      decision('decision.allowed', T0 + 2 * HOUR, 'u-bob', wiki, [], [], false),
+      decision('decision.allowed', T0 + 3 * HOUR, 'u-carol', wiki),
+    ];
+    const risky = compilePolicy({ rules: [{ id: 'risky', when: { minRisk: 0.5 }, deny: true }] }, 3);
+    const result = await whatIf(new ReaderFake(unscored), risky, window);
+    expect(result.coverage).toMatchObject({ replayed: 3, riskUnscored: 2 });
+    const note = result.coverage.notes.find((n) => n.startsWith('2 decisions were recorded without a risk score'));
+    expect(note).toMatch(/report-only/);
+    // A candidate that reads no risk loses nothing by it: counted, not warned about.
+    const plain = await whatIf(new ReaderFake(unscored), CANDIDATE, window);
+    expect(plain.coverage.riskUnscored).toBe(2);
+    expect(plain.coverage.notes.join(' ')).not.toMatch(/risk score/);
   });
 
   it('finds nothing to change when the candidate is the version that decided', async () => {
@@ -117,7 +143,7 @@ describe('whatIf', () => {
       decision('challenge.issued', T0 + HOUR, 'u-alice', transfer),
       decision('decision.allowed', T0 + 2 * HOUR, 'u-alice', transfer, totpAgo(T0 + 2 * HOUR, 5000)),
     ];
-    expect((await whatIf(new ReaderFake(recorded), v1, window, 'all')).changed).toBe(0);
+    expect((await whatIf(new ReaderFake(recorded), v1, window)).changed).toBe(0);
   });
 
   it('reads in pages of at most 200, one decision type at a time, inside the window', async () => {
@@ -125,7 +151,7 @@ describe('whatIf', () => {
       decision('decision.denied', T0 + i * 1000, `u-${i % 7}`, transfer),
     );
     const reader = new ReaderFake(many);
-    const result = await whatIf(reader, CANDIDATE, { ...window, top: 3 }, 'refusals');
+    const result = await whatIf(reader, CANDIDATE, { ...window, top: 3 });
     expect(result.coverage.replayed).toBe(450);
     expect(result.topUsers).toHaveLength(3);
     expect(reader.queries.every((q) => q.limit === 200 && q.from === window.from && q.to === window.to)).toBe(true);
@@ -134,10 +160,10 @@ describe('whatIf', () => {
 
   it('refuses a backwards or empty window, one longer than 31 days, and more events than it may replay', async () => {
     const reader = new ReaderFake([]);
-    await expect(whatIf(reader, CANDIDATE, { from: T0, to: T0 }, 'all')).rejects.toMatchObject({
+    await expect(whatIf(reader, CANDIDATE, { from: T0, to: T0 })).rejects.toMatchObject({
       code: 'WHAT_IF_WINDOW_INVALID',
     });
-    await expect(whatIf(reader, CANDIDATE, { from: T0, to: T0 + 32 * 24 * HOUR }, 'all')).rejects.toMatchObject({
+    await expect(whatIf(reader, CANDIDATE, { from: T0, to: T0 + 32 * 24 * HOUR })).rejects.toMatchObject({
       code: 'WHAT_IF_WINDOW_TOO_LARGE',
       details: { maxDays: 31, maxEvents: WHAT_IF_LIMITS.maxEvents },
     });
@@ -148,6 +174,6 @@ describe('whatIf', () => {
         nextCursor: 'more',
       }),
     };
-    await expect(whatIf(flood, CANDIDATE, window, 'all')).rejects.toMatchObject({ code: 'WHAT_IF_WINDOW_TOO_LARGE' });
+    await expect(whatIf(flood, CANDIDATE, window)).rejects.toMatchObject({ code: 'WHAT_IF_WINDOW_TOO_LARGE' });
   });
 });

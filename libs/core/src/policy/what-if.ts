@@ -1,4 +1,5 @@
 import { MfaError } from '../errors/mfa.error';
+import { readsRisk } from '../risk/reads-risk';
 import type { AuditReader } from '../ports/audit-sink.port';
 import type { CompiledPolicy } from './compile-policy';
 import type { DecisionOutcome } from './decision-recorder';
@@ -25,9 +26,17 @@ export interface WhatIfCoverage {
   /** Events written before decisions carried a replay record (or cut short): counted, not replayed. */
   notReplayable: number;
   byType: Record<string, number>;
-  /** False: allowed requests were not audited (`decisionAudit: 'refusals'`), so none can turn into a challenge or deny here. */
+  /**
+   * Whether any allowed request was recorded in the window. False: allowed requests were not
+   * audited then (`decisionAudit: 'refusals'`), so none can turn into a challenge or deny here.
+   */
   allowedAudited: boolean;
   deviceCookieUnchecked: number;
+  /**
+   * Replayed decisions whose risk was never scored (no version then deciding read risk, or the
+   * request was settled without the score): a candidate that reads risk sees them without it.
+   */
+  riskUnscored: number;
   notes: string[];
 }
 
@@ -68,7 +77,6 @@ export async function whatIf(
   reader: AuditReader,
   candidate: CompiledPolicy,
   window: WhatIfWindow,
-  decisionAudit: 'refusals' | 'all',
 ): Promise<WhatIfResult> {
   checkWhatIfWindow(window);
   const top = Math.min(Math.max(Math.trunc(window.top ?? 10), 1), WHAT_IF_LIMITS.maxTop);
@@ -86,8 +94,10 @@ export async function whatIf(
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
   }
-  const { eventsRead, replayed, notReplayable, byType, deviceCookieUnchecked, ...outcome } = tally.result();
-  const allowedAudited = decisionAudit === 'all' || byType['decision.allowed'] > 0;
+  const { eventsRead, replayed, notReplayable, byType, deviceCookieUnchecked, riskUnscored, ...outcome } =
+    tally.result();
+  // From the trail itself: `decisionAudit` today says nothing of what it was in the window.
+  const allowedAudited = byType['decision.allowed'] > 0;
   return {
     candidate: { version: candidate.version === 0 ? null : candidate.version, contentHash: candidate.contentHash },
     window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() },
@@ -98,26 +108,41 @@ export async function whatIf(
       byType,
       allowedAudited,
       deviceCookieUnchecked,
-      notes: notesOf(allowedAudited, notReplayable, deviceCookieUnchecked),
+      riskUnscored,
+      notes: notesOf(allowedAudited, notReplayable, deviceCookieUnchecked, readsRisk(candidate) ? riskUnscored : 0),
     },
     ...outcome,
   };
 }
 
-function notesOf(allowedAudited: boolean, notReplayable: number, deviceCookieUnchecked: number): string[] {
+function notesOf(
+  allowedAudited: boolean,
+  notReplayable: number,
+  deviceCookieUnchecked: number,
+  riskUnscored: number,
+): string[] {
   const notes = [
     'A challenge is recorded once per open challenge: requests repeated while it was open are not counted again.',
     'Mandatory enrollment and the methods offered are not compared, only allow, challenge and deny.',
   ];
   if (!allowedAudited)
     notes.unshift(
-      "Allowed requests were not audited (decisionAudit: 'refusals'): requests the candidate would newly challenge or deny are missing.",
+      "No allowed request was recorded in this window (decisionAudit: 'refusals' then, or none happened): requests the candidate would newly challenge or deny are missing.",
     );
   if (notReplayable)
-    notes.push(`${notReplayable} decision events carry no replay record (written before it existed) and were skipped.`);
+    notes.push(
+      `${notReplayable} decision events carry no replay record (written before it existed, or it could not be built) and were skipped.`,
+    );
   if (deviceCookieUnchecked)
     notes.push(
       `${deviceCookieUnchecked} changes may be overstated: a trusted-device cookie came with the request but was never checked.`,
+    );
+  if (riskUnscored)
+    notes.push(
+      `${riskUnscored} decisions were recorded without a risk score (no version deciding them read risk, or they ` +
+        'were allowed before a score was needed) and were ' +
+        "replayed without one, so what this candidate's risk conditions would change there is not shown. " +
+        'Run a candidate that reads risk report-only instead: requests are scored for it.',
     );
   return notes;
 }

@@ -47,6 +47,15 @@ export class RiskEngine {
     return this.deps.risk.enabled !== false && eitherReadsRisk(policy, reportOnly);
   }
 
+  /**
+   * The context's risk is what a decision under any version would read: the engine scored it,
+   * or the engine is off and the host's value is all there is. False when scoring was skipped
+   * because no version deciding the request read risk, or it was settled without the score.
+   */
+  scored(context: RequestContext): boolean {
+    return this.deps.risk.enabled === false || context.riskSignals !== undefined;
+  }
+
   /** `enabled: true` keeps learning under a policy that does not read risk, so history is ready when one does. */
   learns(policy: CompiledPolicy, reportOnly?: CompiledPolicy | null): boolean {
     const { enabled } = this.deps.risk;

@@ -21,6 +21,7 @@ export const POLICY_ROLLOUT_RESPONSES: Record<string, RouteResponse> = {
       'POLICY_INVALID',
       'WHAT_IF_WINDOW_INVALID',
       'WHAT_IF_WINDOW_TOO_LARGE',
+      'WHAT_IF_BUSY',
       'AUDIT_QUERY_UNAVAILABLE',
     ],
   },

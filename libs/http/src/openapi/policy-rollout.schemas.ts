@@ -58,7 +58,12 @@ export const POLICY_ROLLOUT_SCHEMAS: Record<string, JsonSchema> = {
       context: object({}, { country: STRING, risk: NUMBER, deviceTrusted: BOOL, deviceTrust: NUMBER, machine: BOOL }),
       verified: arrayOf(ref('ReplayVerification')),
     },
-    { grants: arrayOf(ref('ReplayGrant')), deviceCookieUnchecked: TRUE, incomplete: TRUE },
+    {
+      grants: arrayOf(ref('ReplayGrant')),
+      deviceCookieUnchecked: TRUE,
+      riskScored: { const: false },
+      incomplete: TRUE,
+    },
   ),
   ReportOnlyVerdict: object({
     version: INT,
@@ -88,6 +93,7 @@ export const POLICY_ROLLOUT_SCHEMAS: Record<string, JsonSchema> = {
       byType: object({ 'challenge.issued': COUNT, 'decision.denied': COUNT, 'decision.allowed': COUNT }),
       allowedAudited: BOOL,
       deviceCookieUnchecked: COUNT,
+      riskUnscored: COUNT,
       notes: arrayOf(STRING),
     }),
     changed: COUNT,

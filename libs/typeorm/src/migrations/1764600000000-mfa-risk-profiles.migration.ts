@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { matchSiblingCollation } from './exact-collation';
 
 const TABLE = 'mfa_risk_profiles';
 
@@ -37,15 +38,7 @@ export class MfaRiskProfiles1764600000000 implements MigrationInterface {
         indices: [{ name: 'idx_mfa_risk_profiles_updated', columnNames: ['updated_at'] }],
       }),
     );
-    const type = q.connection.options.type;
-    if (type === 'mysql' || type === 'mariadb') {
-      const [row] = (await q.query(
-        "SELECT TABLE_COLLATION AS c FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mfa_user_states'",
-      )) as Array<{ c: string }>;
-      if (!row || !/^[a-z0-9_]+$/.test(row.c))
-        throw new Error('MfaRiskProfiles: cannot read the collation of mfa_user_states');
-      await q.query(`ALTER TABLE \`${TABLE}\` CONVERT TO CHARACTER SET utf8mb4 COLLATE ${row.c}`);
-    }
+    await matchSiblingCollation(q, TABLE, 'mfa_user_states');
   }
 
   async down(q: QueryRunner): Promise<void> {

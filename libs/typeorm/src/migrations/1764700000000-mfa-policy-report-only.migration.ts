@@ -1,12 +1,16 @@
-import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import { matchSiblingCollation } from './exact-collation';
 
 const TABLE = 'mfa_policy_report_only';
 const AUDIT_COLUMNS = ['replay', 'report_only'];
+/** What-if reads one event type at a time, newest first, by (at, id) cursor: this index serves exactly that. */
+const AUDIT_TYPE_INDEX = new TableIndex({ name: 'idx_mfa_audit_type_at_id', columnNames: ['type', 'at', 'id'] });
 
 /**
  * Report-only policy runs, in a table of their own so no reader of `mfa_policy_activations`
  * can mistake one for the enforcing version; and, on audit events, the compact record a
- * decision can be replayed from (what-if) plus a report-only verdict. Both are JSON text.
+ * decision can be replayed from (what-if) plus a report-only verdict, both JSON text, and an
+ * index by type and time, so a what-if's pages do not each scan and sort the whole trail.
  */
 export class MfaPolicyReportOnly1764700000000 implements MigrationInterface {
   name = 'MfaPolicyReportOnly1764700000000';
@@ -26,28 +30,13 @@ export class MfaPolicyReportOnly1764700000000 implements MigrationInterface {
     );
     for (const name of AUDIT_COLUMNS)
       await q.addColumn('mfa_audit_events', new TableColumn({ name, type: 'text', isNullable: true }));
-    await matchSiblingCollation(q);
+    await q.createIndex('mfa_audit_events', AUDIT_TYPE_INDEX);
+    await matchSiblingCollation(q, TABLE, 'mfa_policy_activations');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.dropIndex('mfa_audit_events', AUDIT_TYPE_INDEX.name!);
     for (const name of [...AUDIT_COLUMNS].reverse()) await q.dropColumn('mfa_audit_events', name);
     await q.dropTable(TABLE, true);
   }
-}
-
-/**
- * On MySQL/MariaDB a new table takes the database's default collation, not the exact one
- * MfaExactText gave every MFA table: it takes the one its sibling `mfa_policy_activations`
- * has, whichever that is on this server.
- */
-async function matchSiblingCollation(q: QueryRunner): Promise<void> {
-  const type = q.connection.options.type;
-  if (type !== 'mysql' && type !== 'mariadb') return;
-  const [row] = (await q.query(
-    `SELECT TABLE_COLLATION AS collation FROM information_schema.TABLES
-     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mfa_policy_activations'`,
-  )) as Array<{ collation: string | null }>;
-  const collation = row?.collation;
-  if (!collation || !/^utf8mb4_[a-z0-9_]+$/.test(collation)) return;
-  await q.query(`ALTER TABLE \`${TABLE}\` CONVERT TO CHARACTER SET utf8mb4 COLLATE ${collation}`);
 }
