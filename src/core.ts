@@ -63,6 +63,9 @@ export type {
 export { InMemoryRiskHistoryStore } from '../libs/core/src';
 export type { RiskOptions, RiskWeights, RiskSignals, RiskAssessment } from '../libs/core/src';
 
+// Retention: the options live under `retention` in MfaCoreOptions; `engine.pruneExpired()` answers RetentionCounts
+export type { RetentionOptions, RetentionCounts, RetentionKind } from '../libs/core/src';
+
 // Requirements and policy
 export { buildRequirement, FACTOR_TYPES, validatePolicy, maskTarget } from '../libs/core/src';
 export type {

@@ -29,6 +29,8 @@ export type {
   RiskSignal,
   RiskHistoryStore,
   RiskProfile,
+  RetentionStore,
+  RetentionKind,
   GeoLocation,
   GeoIpResolver,
 } from '../libs/core/src';

@@ -5,6 +5,10 @@
 
 // Store and sinks
 export { TypeOrmMfaStore, TypeOrmCounterStore, TypeOrmAuditSink } from '../libs/typeorm/src';
+// Background retention over the store's database; the setup builds it, a host wiring the core itself passes it as `retention.store`
+export { TypeOrmRetentionStore } from '../libs/typeorm/src';
+// The store's risk-history half (its base class), by type only: hosts use TypeOrmMfaStore
+export type { TypeOrmRiskHistory } from '../libs/typeorm/src';
 
 // Schema: add both lists to a DataSource MFA shares with the app
 export { mfaEntities, mfaMigrations } from '../libs/typeorm/src';
@@ -35,6 +39,7 @@ export type {
   MfaPasskeys1764500000000,
   MfaRiskProfiles1764600000000,
   MfaPolicyReportOnly1764700000000,
+  MfaRetentionIndexes1764800000000,
 } from '../libs/typeorm/src';
 
 // The ports they implement (also in `nestjs-mfa/core`)
@@ -59,5 +64,7 @@ export type {
   DecisionOutcome,
   RiskHistoryStore,
   RiskProfile,
+  RetentionStore,
+  RetentionKind,
 } from '../libs/core/src';
 export type * from './store-port.types';

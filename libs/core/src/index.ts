@@ -129,6 +129,10 @@ export type { RiskOptions } from './risk/risk.options';
 export type { RiskWeights } from './risk/risk-score';
 export type { RiskSignals, RiskAssessment } from './risk/risk-signals';
 export { InMemoryRiskHistoryStore } from './risk/in-memory-risk-history.store';
+export type { RetentionOptions } from './retention/retention.options';
+export type { RetentionStore, RetentionKind } from './retention/retention.port';
+export { RETENTION_KINDS, isRetentionStore } from './retention/retention.port';
+export type { RetentionCounts } from './retention/retention.service';
 
 // Default counters and audit sinks
 export { InMemoryCounterStore } from './counters/in-memory-counter.store';

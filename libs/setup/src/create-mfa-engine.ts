@@ -4,11 +4,13 @@ import {
   CounterStore,
   EmailSender,
   FanOutAuditSink,
+  isRetentionStore,
   KeyRing,
   LoggerAuditSink,
   MfaConfigurationError,
   MfaEngine,
   MfaStore,
+  RetentionOptions,
   SessionInvalidationBus,
   SmsSender,
 } from '../../core/src';
@@ -46,6 +48,7 @@ export async function createMfaEngine(options: MfaSetupOptions): Promise<MfaEngi
       sessionInvalidation,
       ...auditSinkFor(options, store),
       counters: countersFor(options, store),
+      retention: retentionFor(options, store),
       sms: smsSenderFor(options),
       email: emailSenderFor(options),
     });
@@ -113,6 +116,20 @@ function countersFor(options: MfaSetupOptions, store: MfaStore): CounterStore | 
     throw new MfaConfigurationError("counters: 'database' needs the TypeORM store; pass a CounterStore instead.");
   const { TypeOrmCounterStore } = require('../../typeorm/src') as typeof MfaTypeOrm;
   return new TypeOrmCounterStore(dataSource as ConstructorParameters<typeof TypeOrmCounterStore>[0]);
+}
+
+/**
+ * Retention over the TypeORM store's own database when no RetentionStore is given: a
+ * separate object, so the store class carries no pruning methods of its own.
+ */
+function retentionFor(options: MfaSetupOptions, store: MfaStore): RetentionOptions | undefined {
+  const given = options.retention;
+  if (given?.store || given?.enabled === false || isRetentionStore(store)) return given;
+  // Only a TypeORM store brings a dataSource; checking first keeps TypeORM unloaded otherwise.
+  if (!(store as { dataSource?: unknown }).dataSource) return given;
+  const { TypeOrmMfaStore, TypeOrmRetentionStore } = require('../../typeorm/src') as typeof MfaTypeOrm;
+  if (!(store instanceof TypeOrmMfaStore)) return given;
+  return { ...given, store: new TypeOrmRetentionStore(store.dataSource) };
 }
 
 /** An SmsSender as given, else a preset or a generic HTTP template. */

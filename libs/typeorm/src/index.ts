@@ -2,8 +2,10 @@
 
 // Store and sinks
 export { TypeOrmMfaStore } from './typeorm-mfa.store';
+export { TypeOrmRiskHistory } from './typeorm-risk-history';
 export { TypeOrmCounterStore } from './typeorm-counter.store';
 export { TypeOrmAuditSink } from './typeorm-audit.sink';
+export { TypeOrmRetentionStore } from './repositories/retention.repository';
 
 // Schema: the lists a host adds to its own DataSource
 export { mfaEntities, mfaMigrations } from './mfa-typeorm.schema';
@@ -35,3 +37,4 @@ export { MfaExactText1764400000000 } from './migrations/1764400000000-mfa-exact-
 export { MfaPasskeys1764500000000 } from './migrations/1764500000000-mfa-passkeys.migration';
 export { MfaRiskProfiles1764600000000 } from './migrations/1764600000000-mfa-risk-profiles.migration';
 export { MfaPolicyReportOnly1764700000000 } from './migrations/1764700000000-mfa-policy-report-only.migration';
+export { MfaRetentionIndexes1764800000000 } from './migrations/1764800000000-mfa-retention-indexes.migration';

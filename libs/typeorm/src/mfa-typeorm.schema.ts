@@ -22,6 +22,7 @@ import { MfaPolicyReportOnlyEntity } from './entities/mfa-policy-report-only.ent
 import { MfaRiskProfileEntity } from './entities/mfa-risk-profile.entity';
 import { MfaRiskProfiles1764600000000 } from './migrations/1764600000000-mfa-risk-profiles.migration';
 import { MfaPolicyReportOnly1764700000000 } from './migrations/1764700000000-mfa-policy-report-only.migration';
+import { MfaRetentionIndexes1764800000000 } from './migrations/1764800000000-mfa-retention-indexes.migration';
 
 /** Add these to your own DataSource when MFA shares the app's database. */
 export const mfaEntities = [
@@ -51,6 +52,7 @@ export const mfaMigrations = [
   MfaPasskeys1764500000000,
   MfaRiskProfiles1764600000000,
   MfaPolicyReportOnly1764700000000,
+  MfaRetentionIndexes1764800000000,
 ];
 /** The migrations table of a DataSource the MFA store owns, apart from the app's own. */
 export const MFA_MIGRATIONS_TABLE = 'mfa_migrations';

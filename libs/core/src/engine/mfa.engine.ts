@@ -12,6 +12,9 @@ import type { MfaCoreOptions } from '../options/mfa-core.options';
 import { deviceWaivers } from '../policy/device-waivers';
 import type { MfaTarget, RequestContext } from '../policy/request-context';
 import type { StatusCallbackRequest } from '../ports/delivery.port';
+import { resolveRetention } from '../retention/retention.options';
+import { isRetentionStore } from '../retention/retention.port';
+import { RetentionCounts, RetentionService } from '../retention/retention.service';
 import type { MfaSubject } from '../subject';
 import { MfaEngineFactors } from './mfa-engine.factors';
 
@@ -23,13 +26,35 @@ export type { ExplainSubject, WhatIfRequest } from './mfa-engine.admin';
  * sessions live here; the user's own factors in `MfaEngineFactors`; administration in `MfaEngineAdmin`.
  */
 export class MfaEngine extends MfaEngineFactors {
+  private readonly retention: RetentionService;
+
   constructor(options: MfaCoreOptions) {
     super(options);
+    const store = options.retention?.store ?? (isRetentionStore(options.store) ? options.store : undefined);
+    this.retention = new RetentionService({
+      store,
+      pruneRiskProfiles: (limit) => this.services.risk.prune(limit),
+      audit: this.services.audit,
+      clock: this.ctx.clock,
+      options: resolveRetention(options.retention),
+    });
   }
 
-  /** Loads (or boots) the policy. Adapters call it at start-up; other calls also do it on first use. */
+  /**
+   * Loads (or boots) the policy and starts background retention. Adapters call it at
+   * start-up; other calls also do it on first use.
+   */
   async init(): Promise<void> {
     await Promise.all([this.policy.init(), this.ctx.sessionCache.connect()]);
+    this.retention.start();
+  }
+
+  /**
+   * Prunes expired and finished rows now (the background run, or joins the one in progress),
+   * e.g. from a job of yours with `retention.enabled: false`. Answers the rows pruned per kind.
+   */
+  pruneExpired(): Promise<RetentionCounts> {
+    return this.retention.runOnce();
   }
 
   /** True when an unmapped route needs nothing, so adapters may skip resolving the subject at all. */
@@ -184,6 +209,7 @@ export class MfaEngine extends MfaEngineFactors {
   }
 
   async close(): Promise<void> {
+    await this.retention.stop(); // before the store closes under a run in progress
     await Promise.all([this.ctx.store.close?.(), this.ctx.counters.close?.(), this.ctx.sessionInvalidation?.close?.()]);
   }
 }

@@ -14,6 +14,7 @@ import type { EmailSender, SmsSender } from '../ports/delivery.port';
 import type { MfaStore } from '../ports/mfa-store.port';
 import type { Notifier } from '../ports/notifier.port';
 import type { SessionInvalidationBus } from '../ports/session-invalidation.port';
+import type { RetentionOptions } from '../retention/retention.options';
 import type { RiskOptions } from '../risk/risk.options';
 
 export interface ChannelLockout {
@@ -149,4 +150,11 @@ export interface MfaCoreOptions {
    * denied; mind the volume. @default 'refusals'
    */
   decisionAudit?: 'refusals' | 'all';
+  /**
+   * Background pruning of expired and finished rows (challenges, codes, grants, devices,
+   * recovery tickets, stale session verifications, risk profiles) and, with
+   * `auditRetentionDays`, of old audit events (docs/operations.md#retention).
+   * @default on, hourly, 500 rows per statement; audit events kept forever
+   */
+  retention?: RetentionOptions;
 }

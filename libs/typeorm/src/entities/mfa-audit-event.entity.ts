@@ -4,6 +4,7 @@ import { epochMs } from './epoch-ms.transformer';
 @Entity({ name: 'mfa_audit_events' })
 @Index('idx_mfa_audit_user_at', ['userId', 'at'])
 @Index('idx_mfa_audit_type_at_id', ['type', 'at', 'id'])
+@Index('idx_mfa_audit_at', ['at'])
 export class MfaAuditEventEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ type: 'bigint', transformer: epochMs }) at: number;

@@ -3,6 +3,7 @@ import { epochMs } from './epoch-ms.transformer';
 
 @Entity({ name: 'mfa_challenges' })
 @Index('idx_mfa_challenges_session', ['sessionRef', 'purpose'])
+@Index('idx_mfa_challenges_expires', ['expiresAt']) // background retention prunes by it
 export class MfaChallengeEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ name: 'user_id', type: 'varchar', length: 191 }) userId: string;

@@ -4,6 +4,7 @@ import { epochMs } from './epoch-ms.transformer';
 /** A single-use authorisation for one service/operation, spent by one request. */
 @Entity({ name: 'mfa_grants' })
 @Index('idx_mfa_grants_session_scope', ['sessionRef', 'scope'])
+@Index('idx_mfa_grants_expires', ['expiresAt']) // background retention prunes by it
 export class MfaGrantEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ name: 'user_id', type: 'varchar', length: 191 }) userId: string;

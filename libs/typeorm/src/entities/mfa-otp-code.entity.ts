@@ -5,6 +5,7 @@ import { epochMs } from './epoch-ms.transformer';
 @Entity({ name: 'mfa_otp_codes' })
 @Index('idx_mfa_otp_codes_purpose', ['userId', 'purpose'])
 @Index('idx_mfa_otp_codes_message', ['provider', 'messageId'])
+@Index('idx_mfa_otp_codes_expires', ['expiresAt']) // background retention prunes by it
 export class MfaOtpCodeEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ name: 'user_id', type: 'varchar', length: 191 }) userId: string;

@@ -4,6 +4,7 @@ import { epochMs } from './epoch-ms.transformer';
 /** Help-desk recovery tickets: a keyed digest of the ticket, spent once by `redeemed_at`. */
 @Entity({ name: 'mfa_recovery_tickets' })
 @Index('idx_mfa_recovery_tickets_user', ['userId'])
+@Index('idx_mfa_recovery_tickets_expires', ['expiresAt']) // background retention prunes by it
 export class MfaRecoveryTicketEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ name: 'user_id', type: 'varchar', length: 191 }) userId: string;

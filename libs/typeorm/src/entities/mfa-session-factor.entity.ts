@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from './epoch-ms.transformer';
 
 /** Which factor a session verified and when; keyed by a hash of the app's session id. */
 @Entity({ name: 'mfa_session_factors' })
+@Index('idx_mfa_session_factors_verified', ['verifiedAt']) // background retention prunes by it
 export class MfaSessionFactorEntity {
   @PrimaryColumn({ name: 'session_ref', type: 'varchar', length: 64 }) sessionRef: string;
   @PrimaryColumn({ type: 'varchar', length: 32 }) factor: string;

@@ -4,6 +4,7 @@ import { epochMs } from './epoch-ms.transformer';
 /** Trusted browsers: digests of the cookie token and of the browser's traits, never the token. */
 @Entity({ name: 'mfa_trusted_devices' })
 @Index('idx_mfa_trusted_devices_user', ['userId'])
+@Index('idx_mfa_trusted_devices_expires', ['expiresAt']) // background retention prunes by it
 export class MfaTrustedDeviceEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 }) id: string;
   @Column({ name: 'user_id', type: 'varchar', length: 191 }) userId: string;
