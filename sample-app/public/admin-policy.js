@@ -1,6 +1,7 @@
-// The admin console's policy panel: the versions (activate one, roll back) and "what would this
-// user face on this route, and why".
+// The admin console's policy panel: the versions (activate one, roll back, run one report-only)
+// and "what would this user face on this route, and why".
 import { act, el, row, say, when } from './admin-shared.js';
+import { reportOnlyCell, showVersionChoices } from './admin-rollout.js';
 import { mfa } from './mfa.js';
 import { describeRisk } from './risk-words.js';
 
@@ -21,9 +22,11 @@ export async function showVersions() {
           }),
         );
       }
-      return row([String(v.version), v.author, v.comment ?? '', when(v.createdAt), state], true);
+      const reportOnly = reportOnlyCell(v, versions, showVersions);
+      return row([String(v.version), v.author, v.comment ?? '', when(v.createdAt), reportOnly, state], true);
     }),
   );
+  showVersionChoices(versions);
 }
 
 const rollback = document.getElementById('policy-rollback');

@@ -3,56 +3,10 @@
 // was active before, just as fully; the console announces each change, moves the table's Active
 // marker, and the audit trail records both, with the admin as actor. Only an admin may do it —
 // on the Nest and the Express sample.
-import type { APIResponse, Page } from 'playwright-core';
-import type { PolicyDocument } from '../../src/core';
-import { SAMPLE_POLICY } from '../../sample-app/shared/sample-mfa-policy';
+import type { APIResponse } from 'playwright-core';
 import { enrollTotpOnPage, signInOnPage } from './support/page-flows';
+import { FROZEN, transferAnswer, explainTransfer, auditRows } from './support/policy-console';
 import { describeOnBothSamples } from './support/sample-suite';
-
-/** Version 2: the sample's policy plus a freeze on transfers, which the guard and explain both must show. */
-const FROZEN: PolicyDocument = {
-  ...SAMPLE_POLICY,
-  rules: [
-    ...(SAMPLE_POLICY.rules ?? []),
-    {
-      id: 'transfers-frozen',
-      description: 'Transfers frozen during the audit',
-      when: { operations: ['transfer'] },
-      deny: true,
-    },
-  ],
-};
-
-/** What the guard answers a transfer from this browser's session: its status and code. */
-async function transferAnswer(page: Page, baseUrl: string): Promise<[number, unknown]> {
-  const res = await page.request.post(`${baseUrl}/payments/transfer`);
-  return [res.status(), ((await res.json()) as { code?: unknown }).code];
-}
-
-/** The console's answer to "what would u-alice face on POST /payments/transfer?". */
-async function explainTransfer(page: Page, version: number): Promise<string> {
-  await page
-    .getByLabel(/^User id/)
-    .last()
-    .fill('u-alice');
-  await page.getByLabel('Route').selectOption('POST /payments/transfer');
-  await page.getByRole('button', { name: 'Explain' }).click();
-  const outcome = page.locator('#explain-outcome').filter({ hasText: `under policy version ${version};` });
-  await outcome.waitFor();
-  return (await outcome.textContent())!;
-}
-
-/** The audit rows of one type, newest first; the trail is written in the background, so it searches again until `expected` shows. */
-async function auditRows(page: Page, type: string, expected: RegExp): Promise<string[]> {
-  await page.getByLabel(/^Event type/).fill(type);
-  for (let attempt = 0; ; attempt++) {
-    await page.locator('#audit-form').getByRole('button', { name: 'Search' }).click();
-    await page.locator('#audit-form:not([aria-busy])').waitFor();
-    const rows = await page.locator('#audit-table tbody tr').allTextContents();
-    if (rows.some((row) => expected.test(row)) || attempt === 20) return rows;
-    await page.waitForTimeout(250);
-  }
-}
 
 describeOnBothSamples('policy rollout from the admin console', (ctx) => {
   it('activate version 2 from the table, then roll back: each applies at once and is audited', async () => {

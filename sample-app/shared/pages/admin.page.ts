@@ -1,5 +1,6 @@
 import type { DemoUser } from '../demo-users';
 import { html, SafeHtml } from './html';
+import { rolloutForms } from './admin-rollout.page';
 import { layout, liveRegions } from './page-layout';
 
 /**
@@ -31,6 +32,10 @@ const AUDIT_TYPES = [
   'device.trusted',
   'device.revoked',
   'factor.renamed',
+  // Safe rollout: a report-only version's disagreements with the enforcing one, and its runs.
+  'policy.report_only',
+  'policy.report_only_started',
+  'policy.report_only_stopped',
 ];
 
 /**
@@ -84,13 +89,19 @@ export function adminPage(user: DemoUser, lookup: string): string {
               <th scope="col">Author</th>
               <th scope="col">Comment</th>
               <th scope="col">Created</th>
+              <th scope="col">Report-only</th>
               <th scope="col">State</th>
             </tr>
           </thead>
           <tbody></tbody>
         </table>
         <button type="button" id="policy-rollback" class="secondary">Roll back to the previous version</button>
+        <p class="hint">
+          A version run report-only is decided beside the active one on every guarded request and never enforced: where
+          the two disagree, the audit trail records it as <code>policy.report_only</code>.
+        </p>
       </section>
+      ${rolloutForms()}
       <section class="card" aria-labelledby="explain-heading">
         <h2 id="explain-heading">Explain a decision</h2>
         ${explainForm(lookup)}
