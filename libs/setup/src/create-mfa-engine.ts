@@ -120,11 +120,13 @@ function countersFor(options: MfaSetupOptions, store: MfaStore): CounterStore | 
 
 /**
  * Retention over the TypeORM store's own database when no RetentionStore is given: a
- * separate object, so the store class carries no pruning methods of its own.
+ * separate object, so the store class carries no pruning methods of its own. Built whether
+ * or not `enabled` is set: `enabled` only drives the background timer, and
+ * `engine.pruneExpired()` from a job of the host's must prune the same tables.
  */
 function retentionFor(options: MfaSetupOptions, store: MfaStore): RetentionOptions | undefined {
   const given = options.retention;
-  if (given?.store || given?.enabled === false || isRetentionStore(store)) return given;
+  if (given?.store || isRetentionStore(store)) return given;
   // Only a TypeORM store brings a dataSource; checking first keeps TypeORM unloaded otherwise.
   if (!(store as { dataSource?: unknown }).dataSource) return given;
   const { TypeOrmMfaStore, TypeOrmRetentionStore } = require('../../typeorm/src') as typeof MfaTypeOrm;

@@ -29,13 +29,17 @@ import { MfaOtpCodeEntity } from './entities/mfa-otp-code.entity';
 import { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
 import { MfaSessionFactorEntity } from './entities/mfa-session-factor.entity';
 import { MfaTrustedDeviceEntity } from './entities/mfa-trusted-device.entity';
-import { RETENTION_INDEXES } from './migrations/1764800000000-mfa-retention-indexes.migration';
+import {
+  MfaRetentionIndexes1764800000000,
+  RETENTION_INDEXES,
+} from './migrations/1764800000000-mfa-retention-indexes.migration';
 import { TypeOrmRetentionStore } from './repositories/retention.repository';
 import { TypeOrmMfaStore } from './typeorm-mfa.store';
 
-// A database of its own on the shared servers, so no other suite's run races this one.
-const DB = 'nestjs_mfa_retention_spec';
+// A database of its own on the shared servers, so no other suite's run races this one; named
+// after the URL's, so two runs given different databases do not share it either.
 const inDatabase = (url: string, db: string) => Object.assign(new URL(url), { pathname: `/${db}` }).toString();
+const ownDb = (url: string) => `${new URL(url).pathname.slice(1).replace(/\W/g, '') || 'nestjs_mfa'}_retention_spec`;
 const PG = process.env.MFA_TEST_POSTGRES_URL;
 const MARIADB = process.env.MFA_TEST_MARIADB_URL;
 // A file, not :memory:, so two stores (two instances) can share it.
@@ -44,13 +48,22 @@ afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }));
 
 const BACKENDS: Array<{ name: string; server?: string; options: DataSourceOptions }> = [
   { name: 'sqlite', options: { type: 'better-sqlite3', database: join(sqliteDir, 'retention.sqlite') } },
-  ...(PG ? [{ name: 'postgres', server: PG, options: { type: 'postgres', url: inDatabase(PG, DB) } as const }] : []),
+  ...(PG
+    ? [{ name: 'postgres', server: PG, options: { type: 'postgres', url: inDatabase(PG, ownDb(PG)) } as const }]
+    : []),
   ...(MARIADB
-    ? [{ name: 'mariadb', server: MARIADB, options: { type: 'mariadb', url: inDatabase(MARIADB, DB) } as const }]
+    ? [
+        {
+          name: 'mariadb',
+          server: MARIADB,
+          options: { type: 'mariadb', url: inDatabase(MARIADB, ownDb(MARIADB)) } as const,
+        },
+      ]
     : []),
 ];
 
 async function createOwnDatabase(type: DataSourceOptions['type'], server: string): Promise<void> {
+  const DB = ownDb(server);
   const url = inDatabase(server, type === 'postgres' ? 'postgres' : '');
   const ds = await new DataSource({ type, url } as DataSourceOptions).initialize();
   try {
@@ -224,15 +237,52 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('retention in the TypeO
     const renewed = stale.filter((_, i) => i % 4 === 0);
     await Promise.all([
       retention.pruneExpired('sessionVerifications', NOW - 30 * DAY, 1_000),
+      // A new sibling row (a factor the session had not verified): an upsert cannot re-create it.
       ...renewed.map((sessionRef) =>
-        other.recordSessionFactor({ sessionRef, userId: 'u-1', factor: 'totp', verifiedAt: NOW, eventId: 'ev' }),
+        other.recordSessionFactor({ sessionRef, userId: 'u-1', factor: 'webauthn', verifiedAt: NOW, eventId: 'ev' }),
       ),
     ]);
-    for (const ref of renewed)
-      expect((await store.listSessionFactors('u-1', ref)).map((f) => [f.factor, f.verifiedAt])).toContainEqual([
-        'totp',
-        NOW,
-      ]);
+    const left = (await store.dataSource.getRepository(MfaSessionFactorEntity).find()).map(
+      (r) => `${r.sessionRef}/${r.factor}/${r.verifiedAt}`,
+    );
+    for (const ref of renewed) expect(left).toContain(`${ref}/webauthn/${NOW}`);
+    // Every stale session nobody renewed is gone, whole.
+    expect(left.filter((row) => !renewed.some((ref) => row.startsWith(`${ref}/`)))).toEqual([]);
+  });
+
+  it('keeps an old chain step of a session that verified again between the batch read and its delete', async () => {
+    await insert(MfaSessionFactorEntity, [
+      verification('s-renewed', 'totp', NOW - 40 * DAY), // the old first step of a chain
+      verification('s-stale', 'totp', NOW - 40 * DAY),
+    ]);
+    const sibling = () =>
+      other.recordSessionFactor({
+        sessionRef: 's-renewed',
+        userId: 'u-1',
+        factor: 'webauthn',
+        verifiedAt: NOW,
+        eventId: 'ev',
+      });
+    // MySQL/MariaDB read the batch, then delete it: the session verifies again in between.
+    // The other dialects pick and delete in one statement, so the sibling can only come before.
+    const runner = (retention as unknown as { sql: { select: (...a: unknown[]) => Promise<unknown[]> } }).sql;
+    if (backend.options.type === 'mariadb' || backend.options.type === 'mysql') {
+      const select = runner.select.bind(runner);
+      jest.spyOn(runner, 'select').mockImplementationOnce(async (...args) => {
+        const rows = await select(...args);
+        await sibling();
+        return rows;
+      });
+    } else await sibling();
+    try {
+      expect(await retention.pruneExpired('sessionVerifications', NOW - 30 * DAY, 100)).toBe(1);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    const left = (await store.dataSource.getRepository(MfaSessionFactorEntity).find()).map(
+      (r) => `${r.sessionRef}/${r.factor}`,
+    );
+    expect(left.sort()).toEqual(['s-renewed/totp', 's-renewed/webauthn']);
   });
 
   it('declares on its entities the indexes its migration creates', async () => {
@@ -240,6 +290,16 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('retention in the TypeO
     if (backend.options.type === 'better-sqlite3') return;
     const pending = (await store.dataSource.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
     expect(pending.filter((q) => RETENTION_INDEXES.some(([, index]) => q.includes(index.name!)))).toEqual([]);
+  });
+
+  it('its index migration skips an index built beforehand under the same name (CONCURRENTLY)', async () => {
+    const q = store.dataSource.createQueryRunner();
+    try {
+      // connect() ran the migration: every index exists already, as after a manual build.
+      await expect(new MfaRetentionIndexes1764800000000().up(q)).resolves.toBeUndefined();
+    } finally {
+      await q.release();
+    }
   });
 
   it('never deletes a live row while another instance prunes the same table', async () => {

@@ -13,6 +13,7 @@ import { deviceWaivers } from '../policy/device-waivers';
 import type { MfaTarget, RequestContext } from '../policy/request-context';
 import type { StatusCallbackRequest } from '../ports/delivery.port';
 import { resolveRetention } from '../retention/retention.options';
+import { largestPolicyMaxAgeSeconds } from '../retention/policy-max-age';
 import { isRetentionStore } from '../retention/retention.port';
 import { RetentionCounts, RetentionService } from '../retention/retention.service';
 import type { MfaSubject } from '../subject';
@@ -37,6 +38,9 @@ export class MfaEngine extends MfaEngineFactors {
       audit: this.services.audit,
       clock: this.ctx.clock,
       options: resolveRetention(options.retention),
+      // The active and report-only versions as loaded; before the first load, none.
+      policyMaxAgeSeconds: () =>
+        this.policy.isLoaded ? largestPolicyMaxAgeSeconds([this.policy.current(), this.policy.reportOnly()]) : 0,
     });
   }
 

@@ -4,7 +4,6 @@
 // throws, audits one summary when it pruned anything, and stops with the engine.
 import { AuditTrail } from '../audit/audit-trail';
 import { ManualClock } from '../clock/clock';
-import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 import type { AuditEvent } from '../ports/audit-sink.port';
 import { resolveRetention, RetentionOptions } from './retention.options';
 import { RetentionKind, RetentionStore } from './retention.port';
@@ -158,11 +157,11 @@ describe('RetentionService', () => {
       }) as unknown as typeof setTimeout,
       clearTimeout: jest.fn() as unknown as typeof clearTimeout,
     };
-    const { store, service } = setup({ intervalSeconds: 60 }, { timers });
+    const { store, service } = setup({ intervalSeconds: 600 }, { timers, random: () => 0.5 });
     service.start();
     service.start(); // idempotent
     expect(pending).toHaveLength(1);
-    expect(pending[0]).toMatchObject({ ms: 60_000 });
+    expect(pending[0]).toMatchObject({ ms: 30_000 }); // first run: half of a tenth of the interval
     expect(pending[0].unref).toHaveBeenCalled();
 
     pending[0].run();
@@ -170,11 +169,78 @@ describe('RetentionService', () => {
     await Promise.resolve();
     expect(store.calls.length).toBeGreaterThan(0);
     expect(pending).toHaveLength(2); // the next run, scheduled once this one ended
+    expect(pending[1]).toMatchObject({ ms: 600_000 });
 
     await service.stop();
     expect(timers.clearTimeout).toHaveBeenCalledWith(pending[1]);
     service.start(); // a stopped service stays stopped
     expect(pending).toHaveLength(2);
+  });
+
+  function fakeTimers() {
+    const pending: Array<{ run: () => void; ms: number }> = [];
+    const timers = {
+      setTimeout: ((run: () => void, ms: number) => {
+        const timer = { run, ms };
+        pending.push(timer);
+        return timer;
+      }) as unknown as typeof setTimeout,
+      clearTimeout: jest.fn() as unknown as typeof clearTimeout,
+    };
+    return { pending, timers };
+  }
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it.each([
+    [3600, 0, 5_000], // at least a few seconds after boot
+    [3600, 0.999, 359_640], // at most a tenth of the interval
+    [2, 0.5, 2_000], // never longer than the interval itself
+  ])('first run after a jitter: interval %ss, random %p → %pms', (intervalSeconds, r, ms) => {
+    const { pending, timers } = fakeTimers();
+    setup({ intervalSeconds }, { timers, random: () => r }).service.start();
+    expect(pending.map((p) => p.ms)).toEqual([ms]);
+  });
+
+  it('a run that rejects is reported and the next one is still scheduled', async () => {
+    const { pending, timers } = fakeTimers();
+    const { service } = setup({ intervalSeconds: 60 }, { timers, random: () => 0 });
+    jest.spyOn(service, 'runOnce').mockRejectedValueOnce(new RangeError('boom'));
+    service.start();
+    pending[0].run();
+    await settle();
+    expect(process.stderr.write).toHaveBeenCalledWith(expect.stringContaining('retention run failed: RangeError'));
+    expect(pending.map((p) => p.ms)).toEqual([5_000, 60_000]);
+  });
+
+  it('keeps session verifications as long as the policy’s longest maxAge when it exceeds sessionDays', async () => {
+    let maxAge = 40 * 86_400;
+    const { clock, store, service } = setup({ sessionDays: 7 }, { policyMaxAgeSeconds: () => maxAge });
+    await service.runOnce();
+    expect(store.calls.find((c) => c.kind === 'sessionVerifications')!.before).toBe(
+      clock.now() - 40 * DAY - RETENTION_GRACE_MS,
+    );
+    maxAge = 300; // shorter than sessionDays: sessionDays rules
+    store.calls = [];
+    await service.runOnce();
+    expect(store.calls.find((c) => c.kind === 'sessionVerifications')!.before).toBe(
+      clock.now() - 7 * DAY - RETENTION_GRACE_MS,
+    );
+  });
+
+  it('a run stopped by shutdown writes its summary to stderr, not to the closing audit sink', async () => {
+    const { clock, store, events, service } = setup({ batchSize: 1 });
+    store.add('challenges', clock.now() - DAY, 3);
+    let open!: () => void;
+    store.gate = new Promise((resolve) => (open = resolve));
+    const run = service.runOnce();
+    const stopped = service.stop();
+    open();
+    await stopped;
+    await run;
+    expect(events).toEqual([]);
+    expect(process.stderr.write).toHaveBeenCalledWith(
+      expect.stringContaining('retention pruned challenges=1 (stopped)'),
+    );
   });
 
   it('stop() lets a run in progress end at its next batch', async () => {
@@ -197,29 +263,5 @@ describe('RetentionService', () => {
     );
     service.start();
     expect(setTimeout).not.toHaveBeenCalled();
-  });
-});
-
-describe('resolveRetention', () => {
-  it('defaults: hourly, 500 rows, 100 batches, 30 session days, audit kept', () => {
-    expect(resolveRetention()).toEqual({
-      enabled: true,
-      intervalMs: 3_600_000,
-      batchSize: 500,
-      maxBatchesPerRun: 100,
-      sessionMs: 30 * DAY,
-      auditMs: null,
-    });
-  });
-
-  it.each([
-    [{ batchSize: 0 }, /retention.batchSize must be a whole number, 1 or more/],
-    [{ intervalSeconds: 1.5 }, /retention.intervalSeconds/],
-    [{ auditRetentionDays: -1 }, /retention.auditRetentionDays/],
-    [{ sessionDays: 0 }, /retention.sessionDays/],
-    [{ store: {} as RetentionStore }, /retention.store must implement pruneExpired/],
-  ])('refuses %p', (options, message) => {
-    expect(() => resolveRetention(options)).toThrow(MfaConfigurationError);
-    expect(() => resolveRetention(options)).toThrow(message);
   });
 });

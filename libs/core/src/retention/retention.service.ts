@@ -21,15 +21,27 @@ export interface RetentionDeps {
   audit: AuditTrail;
   clock: Clock;
   options: ResolvedRetention;
+  /**
+   * The longest finite `maxAge` (seconds) a step of the active policy asks for: a session's
+   * verifications are kept at least that long, whatever `sessionDays` says.
+   */
+  policyMaxAgeSeconds?: () => number;
   /** Injected so tests drive the schedule without waiting. */
   timers?: { setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout };
+  /** Picks the first run's jitter; injected so tests are deterministic. @default Math.random */
+  random?: () => number;
 }
 
+/** The first run waits at least this long after start (never longer than the interval). */
+export const RETENTION_FIRST_RUN_MIN_MS = 5_000;
+
 /**
- * Prunes dead rows in the background: one run every `intervalSeconds` (the next is
- * scheduled only once the previous ended, so runs never overlap), each kind in bounded
- * batches until a batch comes back short or the per-run cap is hit. A failure is reported
- * and audited, never thrown: pruning must not touch a request or crash the process.
+ * Prunes dead rows in the background: the first run a random tenth of the interval after
+ * start (so instances booted together do not prune together), then one every
+ * `intervalSeconds` (the next is scheduled only once the previous ended, so runs never
+ * overlap), each kind in bounded batches until a batch comes back short or the per-run cap
+ * is hit. A failure is reported and audited, never thrown: pruning must not touch a request
+ * or crash the process.
  */
 export class RetentionService {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -40,11 +52,13 @@ export class RetentionService {
 
   constructor(private readonly deps: RetentionDeps) {}
 
-  /** Schedules the first run one interval from now; a no-op when retention is off or already started. */
+  /** Schedules the first run after a jitter; a no-op when retention is off or already started. */
   start(): void {
     if (!this.deps.options.enabled || this.started || this.closed) return;
     this.started = true;
-    this.schedule();
+    const { intervalMs } = this.deps.options;
+    const jitter = Math.floor((this.deps.random ?? Math.random)() * (intervalMs / 10));
+    this.schedule(Math.min(intervalMs, Math.max(RETENTION_FIRST_RUN_MIN_MS, jitter)));
   }
 
   /** Cancels the next run and waits for one in progress to end at its next batch. */
@@ -61,13 +75,18 @@ export class RetentionService {
     return this.running;
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.deps.options.intervalMs): void {
     if (this.closed) return;
     const timers = this.deps.timers ?? globalThis;
     this.timer = timers.setTimeout(() => {
       this.timer = undefined;
-      void this.runOnce().then(() => this.schedule());
-    }, this.deps.options.intervalMs);
+      // run() reports its own failures; this catch is the last guard so a timer never dies.
+      void this.runOnce()
+        .catch((err: unknown) =>
+          process.stderr.write(`nestjs-mfa: retention run failed: ${err instanceof Error ? err.name : 'error'}\n`),
+        )
+        .then(() => this.schedule());
+    }, delayMs);
     // A pending prune must never keep the process alive.
     (this.timer as { unref?: () => void }).unref?.();
   }
@@ -84,13 +103,17 @@ export class RetentionService {
       }
     if (pruneRiskProfiles) await this.prune('riskProfiles', counts, pruneRiskProfiles);
     const pruned = Object.entries(counts).filter(([, n]) => n! > 0);
-    if (pruned.length)
+    const reason = pruned.map(([kind, n]) => `${kind}=${n}`).join(' ');
+    // Stopped mid-run, the engine is closing its store (and a database audit sink with it):
+    // the summary goes to stderr rather than to a sink that may already be gone.
+    if (pruned.length && this.closed) process.stderr.write(`nestjs-mfa: retention pruned ${reason} (stopped)\n`);
+    else if (pruned.length)
       this.deps.audit.record(undefined, {
         type: 'retention.pruned',
         severity: 'info',
         outcome: 'success',
         actor: 'retention',
-        reason: pruned.map(([kind, n]) => `${kind}=${n}`).join(' '),
+        reason,
       });
     return counts;
   }
@@ -99,7 +122,11 @@ export class RetentionService {
   private cutoff(kind: RetentionKind, now: number): number | null {
     const { sessionMs, auditMs } = this.deps.options;
     if (kind === 'auditEvents') return auditMs === null ? null : now - auditMs;
-    if (kind === 'sessionVerifications') return now - sessionMs - RETENTION_GRACE_MS;
+    if (kind === 'sessionVerifications') {
+      // A step's maxAge longer than sessionDays may still count an old verification.
+      const policyMs = (this.deps.policyMaxAgeSeconds?.() ?? 0) * 1000;
+      return now - Math.max(sessionMs, policyMs) - RETENTION_GRACE_MS;
+    }
     return now - RETENTION_GRACE_MS;
   }
 
@@ -120,13 +147,14 @@ export class RetentionService {
     } catch (err) {
       const name = err instanceof Error ? err.name : 'error';
       process.stderr.write(`nestjs-mfa: retention of ${kind} failed: ${name}\n`);
-      this.deps.audit.record(undefined, {
-        type: 'retention.failed',
-        severity: 'warning',
-        outcome: 'failure',
-        actor: 'retention',
-        reason: `${kind}: ${name}`,
-      });
+      if (!this.closed)
+        this.deps.audit.record(undefined, {
+          type: 'retention.failed',
+          severity: 'warning',
+          outcome: 'failure',
+          actor: 'retention',
+          reason: `${kind}: ${name}`,
+        });
     }
     counts[kind] = total;
   }

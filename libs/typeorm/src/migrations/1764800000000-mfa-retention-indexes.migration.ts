@@ -19,8 +19,16 @@ export const RETENTION_INDEXES: Array<[table: string, index: TableIndex]> = [
 export class MfaRetentionIndexes1764800000000 implements MigrationInterface {
   name = 'MfaRetentionIndexes1764800000000';
 
+  /**
+   * Skips an index that already exists under its name: on a large PostgreSQL table an
+   * operator may build it beforehand with CREATE INDEX CONCURRENTLY (docs/operations.md#retention).
+   */
   async up(q: QueryRunner): Promise<void> {
-    for (const [table, index] of RETENTION_INDEXES) await q.createIndex(table, index);
+    for (const [table, index] of RETENTION_INDEXES) {
+      const existing = await q.getTable(table);
+      if (existing?.indices.some((i) => i.name === index.name)) continue;
+      await q.createIndex(table, index);
+    }
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -11,7 +11,7 @@ interface Shape {
   order: string;
   /** The primary key, by which MySQL deletes a batch it read. */
   key: string[];
-  /** What MySQL re-checks on each row as it deletes it (it cannot read the table it deletes from). */
+  /** What MySQL re-checks on each row as it deletes it (the session table also joins itself). */
   recheck: string;
 }
 
@@ -45,7 +45,7 @@ const SHAPES: Record<RetentionKind, Shape> = {
       'f.verified_at < ? AND NOT EXISTS (SELECT 1 FROM mfa_session_factors g WHERE g.session_ref = f.session_ref AND g.verified_at >= ?)',
     order: 'f.verified_at',
     key: ['session_ref', 'factor'],
-    recheck: 'f.verified_at < ?',
+    recheck: 'f.verified_at < ?', // and no newer sibling: a self-join (pruneMysql)
   },
 };
 
@@ -62,6 +62,11 @@ const cutoffsIn = (sql: string) => sql.split('?').length - 1;
  * - MySQL/MariaDB: a plain read (no locks) picks the batch, then one DELETE by primary key
  *   re-checks each row. Locking only those rows, never a gap of an index range, it cannot
  *   deadlock a request's insert; two prunes that picked the same rows count each once.
+ *   Session verifications re-check through a self-join on the session's primary-key prefix,
+ *   which also locks the gap after that stale session's rows: a re-verification of that one
+ *   session waits for the DELETE (or, as a deadlock victim, the DELETE is retried).
+ * - PostgreSQL re-checks a session's newer verifications once more in the DELETE itself; a
+ *   sibling committed while that statement runs is not seen (see `statement`).
  * - SQLite has one writer at a time, so a batch by rowid is already exclusive.
  * Built by the setup over the store's DataSource, so the store class needs no pruning methods.
  */
@@ -77,35 +82,53 @@ export class TypeOrmRetentionStore implements RetentionStore {
     if (!Number.isInteger(limit) || limit < 1) return 0;
     const s = SHAPES[kind];
     const params = [...Array<number>(cutoffsIn(s.where)).fill(before), limit];
-    if (this.sql.mysql) return this.pruneMysql(s, params, before);
+    if (this.sql.mysql) return this.pruneMysql(kind, s, params, before);
     let text = this.texts.get(kind);
-    if (!text) this.texts.set(kind, (text = this.statement(s)));
-    return this.sql.write(text, params);
+    if (!text) this.texts.set(kind, (text = this.statement(kind, s)));
+    // PostgreSQL re-checks the session's newer verifications on the row it deletes (below).
+    return this.sql.write(text, this.sql.postgres && kind === 'sessionVerifications' ? [...params, before] : params);
   }
 
-  private statement({ table, where, order }: Shape): string {
+  private statement(kind: RetentionKind, { table, where, order }: Shape): string {
     const pick = (column: string) => `SELECT ${column} FROM ${table} f WHERE ${where} ORDER BY ${order} LIMIT ?`;
     if (!this.sql.postgres) return `DELETE FROM ${table} WHERE rowid IN (${pick('f.rowid')})`;
-    const key = table === 'mfa_session_factors' ? 'ctid' : 'id';
-    return `DELETE FROM ${table} WHERE ${key} = ANY(ARRAY(${pick(`f.${key}`)} FOR UPDATE OF f SKIP LOCKED))`;
+    if (kind !== 'sessionVerifications')
+      return `DELETE FROM ${table} WHERE id = ANY(ARRAY(${pick('f.id')} FOR UPDATE OF f SKIP LOCKED))`;
+    // The NOT EXISTS again on the row being deleted: READ COMMITTED re-evaluates the row
+    // itself once locked, and this sees every sibling committed before the statement began.
+    // A sibling committed in the milliseconds between the statement's start and its delete
+    // is not seen (one snapshot per statement): that session loses its older steps and is
+    // asked for them again, never let through (docs/operations.md#retention).
+    return (
+      `DELETE FROM ${table} t WHERE t.ctid = ANY(ARRAY(${pick('f.ctid')} FOR UPDATE OF f SKIP LOCKED)) ` +
+      `AND NOT EXISTS (SELECT 1 FROM ${table} g WHERE g.session_ref = t.session_ref AND g.verified_at >= ?)`
+    );
   }
 
-  private async pruneMysql(s: Shape, params: number[], before: number): Promise<number> {
+  private async pruneMysql(kind: RetentionKind, s: Shape, params: number[], before: number): Promise<number> {
     const rows = await this.sql.select<Record<string, unknown>>(
       `SELECT ${s.key.map((c) => `f.${c}`).join(', ')} FROM ${s.table} f WHERE ${s.where} ORDER BY ${s.order} LIMIT ?`,
       params,
     );
     if (!rows.length) return 0;
     const one = s.key.length === 1 ? '?' : `(${s.key.map(() => '?').join(', ')})`;
-    const keys = `${s.key.length === 1 ? s.key[0] : `(${s.key.join(', ')})`} IN (${rows.map(() => one).join(', ')})`;
+    const keysOf = (p: string) =>
+      `${s.key.length === 1 ? p + s.key[0] : `(${s.key.map((c) => p + c).join(', ')})`} IN (${rows.map(() => one).join(', ')})`;
+    const keyValues = rows.flatMap((r) => s.key.map((c) => r[c]));
     // `col + 0` keeps the optimiser on the primary key: a range on the expiry index would lock
     // its gaps too, and a request inserting a row there would wait on (or deadlock with) us.
-    const recheck = s.recheck.replace(/\bf\.(\w+)/g, '$1 + 0');
-    const sql = `DELETE FROM ${s.table} WHERE ${keys} AND ${recheck}`;
-    const values = [
-      ...rows.flatMap((r) => s.key.map((c) => r[c])),
-      ...Array<number>(cutoffsIn(s.recheck)).fill(before),
-    ];
+    const recheckOf = (p: string) => s.recheck.replace(/\bf\.(\w+)/g, `${p}$1 + 0`);
+    if (kind === 'sessionVerifications') {
+      // A session may have verified again since the read: the join reads its rows as they are
+      // now (a DELETE's reads lock, so they see the newest committed row, and wait for one
+      // being written), through the primary key's session_ref prefix, not the time index.
+      const sql =
+        `DELETE f FROM ${s.table} f LEFT JOIN ${s.table} g ON g.session_ref = f.session_ref AND g.verified_at + 0 >= ? ` +
+        `WHERE ${keysOf('f.')} AND ${recheckOf('f.')} AND g.session_ref IS NULL`;
+      return this.retryingDeadlocks(() => this.sql.write(sql, [before, ...keyValues, before]));
+    }
+    const sql = `DELETE FROM ${s.table} WHERE ${keysOf('')} AND ${recheckOf('')}`;
+    const values = [...keyValues, ...Array<number>(cutoffsIn(s.recheck)).fill(before)];
     return this.retryingDeadlocks(() => this.sql.write(sql, values));
   }
 
