@@ -2,40 +2,15 @@
 // signature counter only grows (or stays 0) — each decided by one conditional write — and the
 // assurance a verification reached is kept wherever the verification is.
 import { randomUUID } from 'node:crypto';
-import { DataSource, DataSourceOptions } from 'typeorm';
 import type { EnrollmentRecord, SessionFactorRecord, VerificationCommit } from '../../core/src';
 import type { Assurance, PasskeyDetails } from '../../core/src/ports/mfa-store.port';
 import { resetDatabase } from '../../../test/support/backends';
+import { createOwnDatabase, ownDatabaseBackends } from '../../../test/support/own-database';
 import { MfaPasskeys1764500000000 } from './migrations/1764500000000-mfa-passkeys.migration';
 import { mfaMigrations } from './mfa-typeorm.schema';
 import { TypeOrmMfaStore } from './typeorm-mfa.store';
 
-// A database of its own on the shared servers, so no other suite's run races this one.
-const DB = 'nestjs_mfa_passkey_spec';
-const inDatabase = (url: string, db: string) => Object.assign(new URL(url), { pathname: `/${db}` }).toString();
-const PG = process.env.MFA_TEST_POSTGRES_URL;
-const MARIADB = process.env.MFA_TEST_MARIADB_URL;
-
-const BACKENDS: Array<{ name: string; server?: string; options: DataSourceOptions }> = [
-  { name: 'sqlite', options: { type: 'better-sqlite3', database: ':memory:' } },
-  ...(PG ? [{ name: 'postgres', server: PG, options: { type: 'postgres', url: inDatabase(PG, DB) } as const }] : []),
-  ...(MARIADB
-    ? [{ name: 'mariadb', server: MARIADB, options: { type: 'mariadb', url: inDatabase(MARIADB, DB) } as const }]
-    : []),
-];
-
-async function createOwnDatabase(type: DataSourceOptions['type'], server: string): Promise<void> {
-  // The server's own database: the one the URL names may not exist yet either.
-  const url = inDatabase(server, type === 'postgres' ? 'postgres' : '');
-  const ds = await new DataSource({ type, url } as DataSourceOptions).initialize();
-  try {
-    if (type !== 'postgres') await ds.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
-    else if (!(await ds.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB])).length)
-      await ds.query(`CREATE DATABASE ${DB}`);
-  } finally {
-    await ds.destroy();
-  }
-}
+const BACKENDS = ownDatabaseBackends('nestjs_mfa_passkey_spec', { type: 'better-sqlite3', database: ':memory:' });
 
 const NOW = 1_764_500_000_000;
 const ALICE = 'u-alice';
@@ -66,7 +41,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('passkeys in the TypeOR
   let store: TypeOrmMfaStore;
 
   beforeAll(async () => {
-    if (backend.server) await createOwnDatabase(backend.options.type, backend.server);
+    await createOwnDatabase(backend);
     await resetDatabase(backend);
     store = await TypeOrmMfaStore.connect(backend.options);
   });

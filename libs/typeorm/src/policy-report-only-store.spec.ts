@@ -2,40 +2,16 @@
 // take one for the enforcing version), the newest record says what runs, audit events keep
 // their replay record and verdict whole, and the migration goes down and up again cleanly.
 import { randomUUID } from 'node:crypto';
-import { DataSource, DataSourceOptions } from 'typeorm';
 import type { AuditEvent, DecisionReplay } from '../../core/src';
 import { resetDatabase } from '../../../test/support/backends';
+import { createOwnDatabase, ownDatabaseBackends } from '../../../test/support/own-database';
 import { MfaAuditEventEntity } from './entities/mfa-audit-event.entity';
 import { MfaPolicyReportOnly1764700000000 } from './migrations/1764700000000-mfa-policy-report-only.migration';
 import { mfaMigrations } from './mfa-typeorm.schema';
 import { TypeOrmAuditSink } from './typeorm-audit.sink';
 import { TypeOrmMfaStore } from './typeorm-mfa.store';
 
-// A database of its own on the shared servers, so no other suite's run races this one.
-const DB = 'nestjs_mfa_report_only_spec';
-const inDatabase = (url: string, db: string) => Object.assign(new URL(url), { pathname: `/${db}` }).toString();
-const PG = process.env.MFA_TEST_POSTGRES_URL;
-const MARIADB = process.env.MFA_TEST_MARIADB_URL;
-
-const BACKENDS: Array<{ name: string; server?: string; options: DataSourceOptions }> = [
-  { name: 'sqlite', options: { type: 'better-sqlite3', database: ':memory:' } },
-  ...(PG ? [{ name: 'postgres', server: PG, options: { type: 'postgres', url: inDatabase(PG, DB) } as const }] : []),
-  ...(MARIADB
-    ? [{ name: 'mariadb', server: MARIADB, options: { type: 'mariadb', url: inDatabase(MARIADB, DB) } as const }]
-    : []),
-];
-
-async function createOwnDatabase(type: DataSourceOptions['type'], server: string): Promise<void> {
-  const url = inDatabase(server, type === 'postgres' ? 'postgres' : '');
-  const ds = await new DataSource({ type, url } as DataSourceOptions).initialize();
-  try {
-    if (type !== 'postgres') await ds.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
-    else if (!(await ds.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB])).length)
-      await ds.query(`CREATE DATABASE ${DB}`);
-  } finally {
-    await ds.destroy();
-  }
-}
+const BACKENDS = ownDatabaseBackends('nestjs_mfa_report_only_spec', { type: 'better-sqlite3', database: ':memory:' });
 
 const NOW = 1_764_700_000_000;
 const REPLAY: DecisionReplay = {
@@ -50,7 +26,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('report-only in the Typ
   let store: TypeOrmMfaStore;
 
   beforeAll(async () => {
-    if (backend.server) await createOwnDatabase(backend.options.type, backend.server);
+    await createOwnDatabase(backend);
     await resetDatabase({ name: backend.name, options: backend.options });
     store = await TypeOrmMfaStore.connect(backend.options);
   });

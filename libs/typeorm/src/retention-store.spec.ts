@@ -6,9 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource, DataSourceOptions, ObjectLiteral, EntityTarget } from 'typeorm';
+import { ObjectLiteral, EntityTarget } from 'typeorm';
 import type { RetentionKind } from '../../core/src/retention/retention.port';
 import { resetDatabase } from '../../../test/support/backends';
+import { createOwnDatabase, ownDatabaseBackends } from '../../../test/support/own-database';
 import {
   auditEvent,
   challenge,
@@ -36,44 +37,16 @@ import {
 import { TypeOrmRetentionStore } from './repositories/retention.repository';
 import { TypeOrmMfaStore } from './typeorm-mfa.store';
 
-// A database of its own on the shared servers, so no other suite's run races this one; named
-// after the URL's, so two runs given different databases do not share it either.
-const inDatabase = (url: string, db: string) => Object.assign(new URL(url), { pathname: `/${db}` }).toString();
-const ownDb = (url: string) => `${new URL(url).pathname.slice(1).replace(/\W/g, '') || 'nestjs_mfa'}_retention_spec`;
-const PG = process.env.MFA_TEST_POSTGRES_URL;
-const MARIADB = process.env.MFA_TEST_MARIADB_URL;
 // A file, not :memory:, so two stores (two instances) can share it.
 const sqliteDir = mkdtempSync(join(tmpdir(), 'nestjs-mfa-retention-'));
 afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }));
 
-const BACKENDS: Array<{ name: string; server?: string; options: DataSourceOptions }> = [
-  { name: 'sqlite', options: { type: 'better-sqlite3', database: join(sqliteDir, 'retention.sqlite') } },
-  ...(PG
-    ? [{ name: 'postgres', server: PG, options: { type: 'postgres', url: inDatabase(PG, ownDb(PG)) } as const }]
-    : []),
-  ...(MARIADB
-    ? [
-        {
-          name: 'mariadb',
-          server: MARIADB,
-          options: { type: 'mariadb', url: inDatabase(MARIADB, ownDb(MARIADB)) } as const,
-        },
-      ]
-    : []),
-];
-
-async function createOwnDatabase(type: DataSourceOptions['type'], server: string): Promise<void> {
-  const DB = ownDb(server);
-  const url = inDatabase(server, type === 'postgres' ? 'postgres' : '');
-  const ds = await new DataSource({ type, url } as DataSourceOptions).initialize();
-  try {
-    if (type !== 'postgres') await ds.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
-    else if (!(await ds.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB])).length)
-      await ds.query(`CREATE DATABASE ${DB}`);
-  } finally {
-    await ds.destroy();
-  }
-}
+// Its own database on the shared servers, named after the URL's so two runs given different
+// databases do not share it either.
+const BACKENDS = ownDatabaseBackends((db) => `${db.replace(/\W/g, '') || 'nestjs_mfa'}_retention_spec`, {
+  type: 'better-sqlite3',
+  database: join(sqliteDir, 'retention.sqlite'),
+});
 
 describe.each(BACKENDS.map((b) => [b.name, b] as const))('retention in the TypeORM store on %s', (_n, backend) => {
   let store: TypeOrmMfaStore;
@@ -82,7 +55,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('retention in the TypeO
   let otherRetention: TypeOrmRetentionStore;
 
   beforeAll(async () => {
-    if (backend.server) await createOwnDatabase(backend.options.type, backend.server);
+    await createOwnDatabase(backend);
     await resetDatabase(backend);
     store = await TypeOrmMfaStore.connect(backend.options);
     other = await TypeOrmMfaStore.connect(backend.options);

@@ -5,41 +5,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource, DataSourceOptions } from 'typeorm';
 import type { RiskProfile } from '../../core/src/ports/risk-history.port';
 import { resetDatabase } from '../../../test/support/backends';
+import { createOwnDatabase, ownDatabaseBackends } from '../../../test/support/own-database';
 import { MfaRiskProfiles1764600000000 } from './migrations/1764600000000-mfa-risk-profiles.migration';
 import { mfaMigrations } from './mfa-typeorm.schema';
 import { TypeOrmMfaStore } from './typeorm-mfa.store';
 
-// A database of its own on the shared servers, so no other suite's run races this one.
-const DB = 'nestjs_mfa_risk_profile_spec';
-const inDatabase = (url: string, db: string) => Object.assign(new URL(url), { pathname: `/${db}` }).toString();
-const PG = process.env.MFA_TEST_POSTGRES_URL;
-const MARIADB = process.env.MFA_TEST_MARIADB_URL;
 // A file, not :memory:, so two stores (two instances) can share it.
 const sqliteDir = mkdtempSync(join(tmpdir(), 'nestjs-mfa-risk-'));
 afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }));
 
-const BACKENDS: Array<{ name: string; server?: string; options: DataSourceOptions }> = [
-  { name: 'sqlite', options: { type: 'better-sqlite3', database: join(sqliteDir, 'risk.sqlite') } },
-  ...(PG ? [{ name: 'postgres', server: PG, options: { type: 'postgres', url: inDatabase(PG, DB) } as const }] : []),
-  ...(MARIADB
-    ? [{ name: 'mariadb', server: MARIADB, options: { type: 'mariadb', url: inDatabase(MARIADB, DB) } as const }]
-    : []),
-];
-
-async function createOwnDatabase(type: DataSourceOptions['type'], server: string): Promise<void> {
-  const url = inDatabase(server, type === 'postgres' ? 'postgres' : '');
-  const ds = await new DataSource({ type, url } as DataSourceOptions).initialize();
-  try {
-    if (type !== 'postgres') await ds.query(`CREATE DATABASE IF NOT EXISTS ${DB}`);
-    else if (!(await ds.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB])).length)
-      await ds.query(`CREATE DATABASE ${DB}`);
-  } finally {
-    await ds.destroy();
-  }
-}
+const BACKENDS = ownDatabaseBackends('nestjs_mfa_risk_profile_spec', {
+  type: 'better-sqlite3',
+  database: join(sqliteDir, 'risk.sqlite'),
+});
 
 const NOW = 1_764_600_000_000;
 const DAY = 86_400_000;
@@ -59,7 +39,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('risk profiles in the T
   let other: TypeOrmMfaStore; // a second instance on the same database
 
   beforeAll(async () => {
-    if (backend.server) await createOwnDatabase(backend.options.type, backend.server);
+    await createOwnDatabase(backend);
     await resetDatabase(backend);
     store = await TypeOrmMfaStore.connect(backend.options);
     other = await TypeOrmMfaStore.connect(backend.options);
