@@ -127,6 +127,8 @@ describe.each(COUNTER_BACKENDS.map((b) => [b.name, b] as const))(
         audit: { emit: () => undefined },
         backupCodes: { scrypt: { N: 1024, r: 8, p: 1 } },
         encryption: { keys: [{ id: 'k', key: Buffer.alloc(32, 1).toString('base64') }] },
+        // The suite closes the store under the engine; a background prune would then meet a closed database.
+        retention: { enabled: false },
       });
       await engine.init();
     });

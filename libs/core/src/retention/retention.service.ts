@@ -146,7 +146,9 @@ export class RetentionService {
       }
     } catch (err) {
       const name = err instanceof Error ? err.name : 'error';
-      process.stderr.write(`nestjs-mfa: retention of ${kind} failed: ${name}\n`);
+      // The operator's log gets the driver's words (a missing table, a lock timeout); the audit event only the name.
+      const detail = err instanceof Error ? `: ${err.message.slice(0, 200)}` : '';
+      process.stderr.write(`nestjs-mfa: retention of ${kind} failed: ${name}${detail}\n`);
       if (!this.closed)
         this.deps.audit.record(undefined, {
           type: 'retention.failed',
