@@ -134,6 +134,7 @@ export type {
   WhatIfCoverage,
   WhatIfWindow,
   WhatIfSample,
+  WhatIfChanges,
   PolicyDiff,
   ServiceRequirementChange,
   RuleChange,

@@ -100,6 +100,7 @@ export type {
   WhatIfCoverage,
   WhatIfWindow,
   WhatIfSample,
+  WhatIfChanges,
   PolicyDiff,
   ServiceRequirementChange,
   RuleChange,

@@ -3,7 +3,7 @@
 // report-only beside the active one; where it disagrees it is audited (policy.report_only) with
 // what it would have done and why; it costs a guarded request no store statement; and only a
 // verified admin, freshly verified, starts or stops it — on every backend and both adapters.
-import { Logger as TypeOrmLogger } from 'typeorm';
+import { QueryCounter } from '../support/query-counter';
 import type { PolicyDocument } from '../../libs/core/src';
 import { FIXTURE_POLICY } from '../fixtures/fixture-policy';
 import { BACKENDS } from '../support/backends';
@@ -151,18 +151,6 @@ describe.each(MATRIX)('report-only never enforced on %s', (_name, backend, adapt
     expect(t.audit.ofType('policy.report_only_started')).toHaveLength(1);
   });
 });
-
-class QueryCounter implements TypeOrmLogger {
-  count = 0;
-  logQuery(): void {
-    this.count++;
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
 
 describe.each(BACKENDS.map((b) => [b.name, b] as const))('report-only costs on %s', (_name, backend) => {
   let t: TestApp;

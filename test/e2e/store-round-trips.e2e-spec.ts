@@ -1,20 +1,8 @@
 // Invariant: a guarded request whose session already satisfies the policy costs at most one
 // store round trip (none with the process-local session cache). Counted, not timed.
-import { Logger as TypeOrmLogger } from 'typeorm';
+import { QueryCounter } from '../support/query-counter';
 import { BACKENDS } from '../support/backends';
 import { signIn, signInEnrolled, startTestApp, TestApp } from '../support/test-app';
-
-class QueryCounter implements TypeOrmLogger {
-  count = 0;
-  logQuery(): void {
-    this.count++;
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
 
 describe.each(BACKENDS.map((b) => [b.name, b] as const))('store round trips on %s', (_name, backend) => {
   let t: TestApp;

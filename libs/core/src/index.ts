@@ -9,7 +9,7 @@ export { MfaEngine } from './engine/mfa.engine';
 export type { ExplainSubject, WhatIfRequest } from './engine/mfa.engine';
 export type { MfaEngineAdmin } from './engine/mfa-engine.admin';
 export type { MfaEngineFactors } from './engine/mfa-engine.factors';
-export type { PolicyVersionView } from './policy/policy.service';
+export type { PolicyVersionView } from './policy/policy-version.view';
 export type {
   MfaCoreOptions,
   LockoutOptions,
@@ -169,7 +169,7 @@ export type { RequirementStepView } from './policy/requirement-view';
 export type { DecisionReplay, ReplayVerification, ReplayGrant } from './policy/decision-replay';
 export type { ReportOnlyVerdict, DecisionOutcome } from './policy/decision-recorder';
 export type { WhatIfResult, WhatIfCoverage, WhatIfWindow } from './policy/what-if';
-export type { WhatIfSample } from './policy/what-if-tally';
+export type { WhatIfSample, WhatIfChanges } from './policy/what-if-tally';
 export type { PolicyDiff, ServiceRequirementChange, RuleChange, SettingChange, DiffChange } from './policy/policy-diff';
 
 // Internals the tests and the bench build engines and seed stores with (not in the package surface)

@@ -13,8 +13,6 @@ import type { ResolvedMfaContext } from '../options/mfa-context';
 
 type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'policyRefreshMs' | 'bootPolicy' | 'webauthn'>;
 
-export type { PolicyVersionView };
-
 /**
  * Versioned policy: stored documents, their activation history and the compiled active
  * version. Requests read the compiled policy from memory; a version activated by another
@@ -78,19 +76,19 @@ export class PolicyService {
   }
 
   async version(version: number): Promise<PolicyVersionView> {
-    const [record, standing] = await Promise.all([
-      this.ctx.store.findPolicyVersion(version),
-      readStanding(this.ctx.store),
-    ]);
-    if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
+    const [record, standing] = await Promise.all([this.stored(version), readStanding(this.ctx.store)]);
     return policyVersionView(record, standing, true);
   }
 
   /** A stored version compiled for this deployment (what-if, diff); guarded requests never come here. */
   async compiledVersion(version: number): Promise<CompiledPolicy> {
+    return this.compileRecord(await this.stored(version));
+  }
+
+  private async stored(version: number): Promise<PolicyVersionRecord> {
     const record = await this.ctx.store.findPolicyVersion(version);
     if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
-    return this.compileRecord(record);
+    return record;
   }
 
   /** A document not stored yet, checked as `create` checks it, compiled as version 0. */
@@ -134,8 +132,7 @@ export class PolicyService {
     actor: string,
     kind: 'activate' | 'rollback' | 'boot' = 'activate',
   ): Promise<PolicyVersionView> {
-    const record = await this.ctx.store.findPolicyVersion(version);
-    if (!record) throw new MfaError('POLICY_VERSION_NOT_FOUND');
+    const record = await this.stored(version);
     const compiled = this.compileRecord(record);
     await this.ctx.store.recordPolicyActivation({ version, actor, kind, activatedAt: this.ctx.clock.now() });
     this.generation++;
@@ -218,11 +215,8 @@ export class PolicyService {
 
   private async bootFromOptions(document: PolicyDocument): Promise<void> {
     const problems = this.problemsOf(document);
-    if (problems.length) {
-      throw new MfaConfigurationError(
-        `The policy in the options is invalid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-      );
-    }
+    const list = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    if (problems.length) throw new MfaConfigurationError(`The policy in the options is invalid: ${list}`);
     // Exactly version 1, so instances booting together agree on one version: the one whose
     // insert wins activates it, the others wait for that activation instead of adding their own.
     const record: PolicyVersionRecord = {

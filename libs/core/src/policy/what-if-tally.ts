@@ -34,6 +34,11 @@ export interface WhatIfTotals {
   /** Replayed decisions whose risk was never scored (`riskScored: false` in the record). */
   riskUnscored: number;
   byType: Record<string, number>;
+}
+
+/** What changed under the candidate: the tally's answer, and the body of the what-if result. */
+export interface WhatIfChanges {
+  /** Replayed decisions the candidate would have taken otherwise; the fields below break them down. */
   changed: number;
   transitions: Array<{ from: DecisionOutcome; to: DecisionOutcome; count: number }>;
   wouldAllow: number;
@@ -119,7 +124,7 @@ export class WhatIfTally {
     return this.totals.eventsRead;
   }
 
-  result(): WhatIfTotals {
+  result(): WhatIfTotals & WhatIfChanges {
     const transitions = [...this.transitions].map(([key, count]) => {
       const [from, to] = key.split('>') as [DecisionOutcome, DecisionOutcome];
       return { from, to, count };

@@ -2,8 +2,7 @@ import { MfaError } from '../errors/mfa.error';
 import { readsRisk } from '../risk/reads-risk';
 import type { AuditReader } from '../ports/audit-sink.port';
 import type { CompiledPolicy } from './compile-policy';
-import type { DecisionOutcome } from './decision-recorder';
-import { DECISION_EVENTS, WhatIfSample, WhatIfTally } from './what-if-tally';
+import { DECISION_EVENTS, WhatIfChanges, WhatIfTally } from './what-if-tally';
 
 /** A replay reads at most this much of the trail: an admin's question must not become an outage. */
 export const WHAT_IF_LIMITS = { maxDays: 31, maxEvents: 50_000, maxTop: 50 } as const;
@@ -40,20 +39,10 @@ export interface WhatIfCoverage {
   notes: string[];
 }
 
-export interface WhatIfResult {
+export interface WhatIfResult extends WhatIfChanges {
   /** `version: null`: a document that is not stored. */
   candidate: { version: number | null; contentHash: string };
   window: { from: string; to: string };
-  /** Replayed decisions the candidate would have taken otherwise; the fields below break them down. */
-  changed: number;
-  transitions: Array<{ from: DecisionOutcome; to: DecisionOutcome; count: number }>;
-  wouldAllow: number;
-  wouldChallenge: number;
-  wouldDeny: number;
-  topUsers: Array<{ userId: string; count: number }>;
-  topRoutes: Array<{ route: string; count: number }>;
-  topRules: Array<{ ruleId: string; count: number }>;
-  samples: WhatIfSample[];
   coverage: WhatIfCoverage;
 }
 
