@@ -18,6 +18,7 @@ export type {
   DeliveryOptions,
 } from './options/mfa-core.options';
 export type { ChallengeView, VerifyResult } from './challenges/challenge.service';
+export type { RenewSessionId } from './challenges/verification-commit';
 export type { MethodView } from './challenges/challenge-methods';
 export type { TotpEnrollmentStart, DeliveryEnrollmentStart } from './enrollment/enrollment.service';
 export type { FactorView, EnrollmentSummary, PasskeyView } from './enrollment/factor-view';

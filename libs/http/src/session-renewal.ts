@@ -1,4 +1,4 @@
-import type { MfaEngine, MfaSubject } from '../../core/src';
+import type { MfaEngine, MfaSubject, RenewSessionId } from '../../core/src';
 import { MfaError } from '../../core/src';
 import type { MfaResponse } from './cookies';
 import type { MfaRequest } from './subject-resolvers';
@@ -46,10 +46,29 @@ export const defaultRotateSession: RotateSession = (req, _res, info) =>
 
 /**
  * Session fixation (ASVS 7.2.4): a verification must not raise an id that someone else may
- * have planted or seen. Runs after the engine recorded the verification under the old id,
- * then moves that state to the new one. A renewal that fails voids the old id's MFA state
- * (503 SESSION_ROTATION_FAILED), so the verification never counts under an id that did not change.
+ * have planted or seen. The app's id is renewed once the answer proved right and before
+ * anything is spent; the engine then records the verification under the new id and moves
+ * the session's state there in the same write. A renewal that fails voids the old id's MFA
+ * state (503 SESSION_ROTATION_FAILED), so nothing ever counts under an id that did not change.
  */
+export function verificationRenewal(
+  engine: MfaEngine,
+  rotate: RotateSession | undefined,
+  req: MfaRequest,
+  res: MfaResponse | undefined,
+  subject: MfaSubject,
+): { renew: RenewSessionId; answer(): { session?: Record<string, unknown> } } {
+  let renewed: RenewedSession | null = null;
+  return {
+    renew: async () => {
+      renewed = await rotateOrVoid(engine, rotate, req, res, subject);
+      return renewed?.sessionId ?? null;
+    },
+    answer: () => (renewed?.response ? { session: renewed.response } : {}),
+  };
+}
+
+/** The same renewal after a change made outside a challenge (a first factor confirmed): the state moves afterwards. */
 export async function renewSession(
   engine: MfaEngine,
   rotate: RotateSession | undefined,
@@ -57,14 +76,34 @@ export async function renewSession(
   res: MfaResponse | undefined,
   subject: MfaSubject,
 ): Promise<{ subject: MfaSubject; answer: { session?: Record<string, unknown> } }> {
-  let renewed: RenewedSession | null | undefined;
+  const renewed = await rotateOrVoid(engine, rotate, req, res, subject);
+  if (!renewed) return { subject, answer: {} };
+  const answer = renewed.response ? { session: renewed.response } : {};
+  if (renewed.sessionId === subject.sessionId) return { subject, answer };
   try {
-    renewed = await (rotate ?? defaultRotateSession)(req, res, {
+    await engine.moveSession(subject.userId, subject.sessionId, renewed.sessionId);
+  } catch (err) {
+    await engine.forgetSession(subject.userId, subject.sessionId).catch(() => undefined);
+    throw err; // the store is down: 503 MFA_UNAVAILABLE, and the new id holds nothing
+  }
+  return { subject: { ...subject, sessionId: renewed.sessionId }, answer };
+}
+
+async function rotateOrVoid(
+  engine: MfaEngine,
+  rotate: RotateSession | undefined,
+  req: MfaRequest,
+  res: MfaResponse | undefined,
+  subject: MfaSubject,
+): Promise<RenewedSession | null> {
+  try {
+    const renewed = await (rotate ?? defaultRotateSession)(req, res, {
       userId: subject.userId,
       sessionId: subject.sessionId,
     });
     if (renewed && (typeof renewed.sessionId !== 'string' || renewed.sessionId === ''))
       throw new TypeError('rotateSession returned no sessionId');
+    return renewed ?? null;
   } catch (err) {
     process.stderr.write(
       `nestjs-mfa: renewing the session failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error'}\n`,
@@ -72,19 +111,6 @@ export async function renewSession(
     await engine.forgetSession(subject.userId, subject.sessionId).catch(() => undefined); // the store's own failure surfaces below anyway
     throw new MfaError('SESSION_ROTATION_FAILED');
   }
-  if (!renewed) return { subject, answer: {} };
-  if (renewed.sessionId === subject.sessionId)
-    return { subject, answer: renewed.response ? { session: renewed.response } : {} };
-  try {
-    await engine.moveSession(subject.userId, subject.sessionId, renewed.sessionId);
-  } catch (err) {
-    await engine.forgetSession(subject.userId, subject.sessionId).catch(() => undefined);
-    throw err; // the store is down: 503 MFA_UNAVAILABLE, and the new id holds nothing
-  }
-  return {
-    subject: { ...subject, sessionId: renewed.sessionId },
-    answer: renewed.response ? { session: renewed.response } : {},
-  };
 }
 
 function callback(run: (done: (err?: unknown) => void) => void): Promise<void> {

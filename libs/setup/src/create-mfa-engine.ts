@@ -99,8 +99,11 @@ function auditSinkFor(options: MfaSetupOptions, store: MfaStore): { audit: Audit
     const dataSource = (store as { dataSource?: unknown }).dataSource;
     if (!dataSource)
       throw new MfaConfigurationError("audit: 'database' needs the TypeORM store; pass an AuditSink instead.");
-    const { TypeOrmAuditSink } = require('../../typeorm/src') as typeof MfaTypeOrm;
-    return new TypeOrmAuditSink(dataSource as ConstructorParameters<typeof TypeOrmAuditSink>[0]);
+    const { TypeOrmAuditSink, TypeOrmMfaStore } = require('../../typeorm/src') as typeof MfaTypeOrm;
+    // The TypeORM store writes a verification's audit rows inside the verification's own commit.
+    return new TypeOrmAuditSink(dataSource as ConstructorParameters<typeof TypeOrmAuditSink>[0], {
+      writtenByStoreCommit: store instanceof TypeOrmMfaStore,
+    });
   });
   const auditReader = sinks.find(
     (sink): sink is AuditSink & AuditReader => typeof (sink as Partial<AuditReader>).query === 'function',

@@ -1,33 +1,29 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { AuditEvent, AuditPage, AuditQuery, AuditReader, AuditSink } from '../../core/src';
+import { AUDIT_INSERT, auditRowParams } from './audit-row';
 import { MfaAuditEventEntity } from './entities/mfa-audit-event.entity';
+import { SqlRunner } from './sql-runner';
 
 /** Audit events as rows of `mfa_audit_events`, searchable for the admin audit API. */
 export class TypeOrmAuditSink implements AuditSink, AuditReader {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly sql: SqlRunner;
+
+  /**
+   * `writtenByStoreCommit`: this table is the TypeORM store's own (same DataSource), so the
+   * store writes a verification's events inside its commit; set by the setup for `audit: 'database'`.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    options: { writtenByStoreCommit?: boolean } = {},
+  ) {
+    this.sql = new SqlRunner(dataSource);
+    this.writtenByStoreCommit = options.writtenByStoreCommit === true;
+  }
+
+  readonly writtenByStoreCommit: boolean;
 
   async emit(e: AuditEvent): Promise<void> {
-    await this.dataSource.getRepository(MfaAuditEventEntity).insert({
-      id: randomUUID(),
-      at: e.at,
-      type: e.type,
-      severity: e.severity,
-      userId: e.userId ?? null,
-      sessionRef: e.sessionRef ?? null,
-      channel: e.channel ?? null,
-      outcome: e.outcome ?? null,
-      reason: e.reason?.slice(0, 191) ?? null,
-      challengeId: e.challengeId ?? null,
-      enrollmentId: e.enrollmentId ?? null,
-      ip: e.ip?.slice(0, 64) ?? null,
-      userAgent: e.userAgent?.slice(0, 512) ?? null,
-      policyVersion: e.policyVersion ?? null,
-      ruleId: e.ruleId ?? null,
-      actor: e.actor ?? null,
-      replay: e.replay ? JSON.stringify(e.replay) : null,
-      reportOnly: e.reportOnly ? JSON.stringify(e.reportOnly) : null,
-    });
+    await this.dataSource.query(this.sql.text(AUDIT_INSERT), auditRowParams(e));
   }
 
   async query(q: AuditQuery): Promise<AuditPage> {

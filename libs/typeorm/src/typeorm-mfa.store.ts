@@ -140,6 +140,11 @@ export class TypeOrmMfaStore extends TypeOrmRiskHistory implements MfaStore {
   findChallenge(id: string): Promise<ChallengeRecord | null> {
     return this.repos.challenges.findChallenge(id);
   }
+  findChallengeWithEnrollments(
+    id: string,
+  ): Promise<{ challenge: ChallengeRecord; enrollments: EnrollmentRecord[] } | null> {
+    return this.repos.challenges.findChallengeWithEnrollments(id);
+  }
   completeChallenge(id: string, now: number): Promise<boolean> {
     return this.repos.challenges.completeChallenge(id, now);
   }

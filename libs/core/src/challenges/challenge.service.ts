@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AuditTrail, sessionRefOf } from '../audit/audit-trail';
 import type { CodeSent, DeliveryChannel, OtpDeliveryService } from '../delivery/otp-delivery.service';
-import type { SessionVerifications } from '../enforcement/session-verifications';
 import { MfaError } from '../errors/mfa.error';
 import type { FactorType } from '../factors/factor-type';
-import type { ChallengeAnswer, FactorVerifier, SpendAndRecord } from '../factors/factor.verifier';
+import type { ChallengeAnswer, FactorVerifier } from '../factors/factor.verifier';
 import { passkeysFor } from '../factors/passkey/passkey-requests';
 import type { TrustedDeviceService, IssuedDevice } from '../lifecycle/trusted-device.service';
 import type { AttemptLimiter } from '../lockout/attempt-limiter';
@@ -16,11 +15,12 @@ import { acceptedFactors, isSingleUse } from '../policy/requirement';
 import type { RequestContext } from '../policy/request-context';
 import { RequirementStepView, stepsView } from '../policy/requirement-view';
 import type { VerifiedRequestLearning } from '../risk/verified-request.learning';
-import type { ChallengeDemand, ChallengeRecord } from '../ports/mfa-store.port';
+import type { ChallengeDemand, ChallengeRecord, EnrollmentRecord } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
 import { availableMethods, enrollableFactors, MethodView } from './challenge-methods';
 import { challengePurpose } from './challenge-purpose';
 import type { EmailFallback } from './email-fallback';
+import type { RenewSessionId, VerificationAttempt, VerificationCommitter } from './verification-commit';
 
 /** What the client sees of a challenge: never a secret, only what remains and how it may answer. */
 export interface ChallengeView {
@@ -31,6 +31,12 @@ export interface ChallengeView {
   methods: MethodView[];
   ruleId: string;
   policyVersion: number;
+}
+
+/** A challenge this session may answer, and its user's enrollments, read with it. */
+export interface UsableChallenge {
+  challenge: ChallengeRecord;
+  enrollments: EnrollmentRecord[];
 }
 
 export interface VerifyResult {
@@ -54,7 +60,7 @@ export class ChallengeService {
     private readonly verifier: FactorVerifier,
     private readonly delivery: OtpDeliveryService,
     private readonly devices: TrustedDeviceService,
-    private readonly sessions: SessionVerifications,
+    private readonly committer: VerificationCommitter,
     private readonly fallback: EmailFallback,
     private readonly learning: VerifiedRequestLearning,
   ) {}
@@ -144,6 +150,7 @@ export class ChallengeService {
     context: RequestContext = {},
     rememberDevice = false,
     enrollmentId?: string,
+    renew?: RenewSessionId,
   ): Promise<VerifyResult> {
     if (!this.policy.isLoaded) await this.policy.init();
     const policy = this.policy.current();
@@ -151,45 +158,32 @@ export class ChallengeService {
     const lesson = await this.learning.prepare(subject, context, policy, this.policy.reportOnly());
     const now = this.deps.clock.now();
     const sessionRef = sessionRefOf(subject.sessionId);
-    const challenge = await this.limiter.attempt(subject, method, async () => {
-      // Unknown, foreign, expired, spent and wrong-method challenges all fail like a wrong code: no oracle.
-      const found = await this.usable(subject, sessionRef, challengeId, method, policy.enabled, now);
-      if (!found) return null;
-      const commit: SpendAndRecord = (spend, assurance) => {
+    let attempt: VerificationAttempt | undefined;
+    let challenge: ChallengeRecord;
+    try {
+      challenge = await this.limiter.attempt(subject, method, async () => {
+        // Unknown, foreign, expired, spent and wrong-method challenges all fail like a wrong code: no oracle.
+        const read = await this.usable(subject, sessionRef, challengeId, method, policy.enabled, now);
+        if (!read) return null;
+        const found = read.challenge;
         const baseline = lesson?.context ?? context;
-        const earned = this.sessions.earnedBy(subject, found.requirement, method, now, baseline, assurance);
-        return this.deps.store.commitVerification({
-          userId: subject.userId,
-          spend,
-          challengeId: found.id,
-          earned,
-          now,
-        });
-      };
-      const passkeys = passkeysFor(found.requirement.steps[0]);
-      if (await this.verifier.verify(subject, method, answer, now, found.id, commit, enrollmentId, passkeys))
-        return found;
-      await this.fallback.primaryFailed(found, method, now);
-      return null;
-    });
-    const demand = challenge.requirement;
-    const singleUse = isSingleUse(demand.steps[0]);
-    if (!singleUse) await this.sessions.forgetCached(subject);
-    this.audit.record(subject, {
-      type: 'challenge.verified',
-      severity: 'info',
-      channel: method,
-      outcome: 'success',
-      challengeId: challenge.id,
-      policyVersion: demand.policyVersion,
-      ruleId: demand.ruleId,
-      reason: singleUse ? `single-use grant for ${demand.scope}` : undefined,
-    });
+        attempt = this.committer.begin({ subject, challenge: found, method, now, baseline, renew });
+        const asked = { id: found.id, enrollments: read.enrollments };
+        const passkeys = passkeysFor(found.requirement.steps[0]);
+        if (await this.verifier.verify(subject, method, answer, now, asked, attempt.commit, enrollmentId, passkeys))
+          return found;
+        await this.fallback.primaryFailed(found, method, now);
+        return null;
+      });
+    } finally {
+      await attempt?.settle();
+    }
+    const singleUse = isSingleUse(challenge.requirement.steps[0]);
     await this.learning.teach(subject, lesson); // committed: only now may the request teach the profile
     const result: VerifyResult = { method, verifiedAt: new Date(now).toISOString(), singleUse };
     // A device earned by a single-use grant would outlive what the grant was for.
     if (rememberDevice && !singleUse) {
-      const issued = await this.devices.issue(subject);
+      const issued = await this.devices.issue({ ...subject, sessionId: attempt!.sessionId });
       if (issued) result.trustedDevice = issued;
     }
     return result;
@@ -205,23 +199,22 @@ export class ChallengeService {
     method: DeliveryChannel,
     enrollmentId?: string,
   ): Promise<CodeSent> {
-    const found = await this.findUsable(subject, sessionRefOf(subject.sessionId), challengeId, method);
-    if (!found) throw new MfaError('CHALLENGE_NOT_FOUND');
-    const bound = (await this.deps.store.listEnrollments(subject.userId)).filter(
-      (e) => e.type === method && e.status === 'active',
-    );
+    const usable = await this.findUsable(subject, sessionRefOf(subject.sessionId), challengeId, method);
+    if (!usable) throw new MfaError('CHALLENGE_NOT_FOUND');
+    const found = usable.challenge;
+    const bound = usable.enrollments.filter((e) => e.type === method && e.status === 'active');
     const enrollment = enrollmentId ? bound.find((e) => e.id === enrollmentId) : bound[0];
     if (!enrollment) throw new MfaError(enrollmentId ? 'ENROLLMENT_NOT_FOUND' : 'FACTOR_UNAVAILABLE', { method });
     return this.delivery.send(subject, enrollment, `challenge:${found.id}`);
   }
 
-  /** A pending challenge of this session that `method` may answer; null for anything else (no oracle). */
+  /** A pending challenge of this session that `method` may answer, with its user's enrollments; null for anything else (no oracle). */
   async findUsable(
     subject: MfaSubject,
     sessionRef: string,
     challengeId: string,
     method: FactorType,
-  ): Promise<ChallengeRecord | null> {
+  ): Promise<UsableChallenge | null> {
     if (!this.policy.isLoaded) await this.policy.init();
     return this.usable(subject, sessionRef, challengeId, method, this.policy.current().enabled, this.deps.clock.now());
   }
@@ -233,8 +226,9 @@ export class ChallengeService {
     method: FactorType,
     enabled: readonly FactorType[],
     now: number,
-  ): Promise<ChallengeRecord | null> {
-    const found = challengeId.length <= 64 ? await this.deps.store.findChallenge(challengeId) : null;
+  ): Promise<UsableChallenge | null> {
+    const read = challengeId.length <= 64 ? await this.deps.store.findChallengeWithEnrollments(challengeId) : null;
+    const found = read?.challenge;
     const usable =
       found &&
       found.userId === subject.userId &&
@@ -243,6 +237,6 @@ export class ChallengeService {
       found.expiresAt > now &&
       acceptedFactors(found.requirement.steps[0], enabled).includes(method);
     if (!usable) return null;
-    return method !== 'email' || (await this.fallback.offered(found, enabled, now)) ? found : null;
+    return method !== 'email' || (await this.fallback.offered(found, enabled, now)) ? read : null;
   }
 }

@@ -1,5 +1,6 @@
 import { AuditTrail, sessionRefOf } from '../audit/audit-trail';
 import { RequestContext } from '../policy/request-context';
+import { sessionRenewedEvent } from './session-renewed.event';
 import { MfaSubject } from '../subject';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import type { Reauthentication } from './reauthentication';
@@ -27,15 +28,7 @@ export class SessionStateService {
       this.ctx.sessionCache.invalidateSession(fromSessionId),
       this.ctx.sessionCache.invalidateSession(toSessionId),
     ]);
-    this.audit.record(
-      { userId, sessionId: toSessionId },
-      {
-        type: 'session.renewed',
-        severity: 'info',
-        outcome: 'success',
-        reason: `from session ${sessionRefOf(fromSessionId).slice(0, 16)}`,
-      },
-    );
+    this.audit.record({ userId, sessionId: toSessionId }, sessionRenewedEvent(fromSessionId));
   }
 
   /** Voids one session's MFA state: a renewal that failed, or the app's own sign-out. */

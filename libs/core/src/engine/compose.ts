@@ -1,6 +1,7 @@
 import { AuditTrail } from '../audit/audit-trail';
 import { LoggerAuditSink } from '../audit/logger-audit.sink';
 import { ChallengeService } from '../challenges/challenge.service';
+import { VerificationCommitter } from '../challenges/verification-commit';
 import { EmailFallback } from '../challenges/email-fallback';
 import { systemClock } from '../clock/clock';
 import { InMemoryCounterStore } from '../counters/in-memory-counter.store';
@@ -119,7 +120,9 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
     verifier,
     delivery,
     devices,
-    verifications,
+    new VerificationCommitter(ctx, audit, verifications, (userId, from, to): Promise<void> =>
+      sessions.move(userId, from, to),
+    ),
     new EmailFallback(ctx, policy),
     new VerifiedRequestLearning(risk, audit),
   );
@@ -130,6 +133,7 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
   const enrollments = new EnrollmentService(ctx, audit, limiter, totp, reauth, pending, delivery);
   const passkeys = new PasskeyEnrollment(ctx, audit, limiter, reauth, pending, passkeyChallenges);
   const removal = new FactorRemoval(ctx, audit, devices, notifications);
+  const sessions: SessionStateService = new SessionStateService(ctx, audit, reauth);
   return {
     audit,
     policy,
@@ -146,7 +150,7 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
     backupCodes,
     lifecycle: new LifecycleService(ctx, audit, policy, reauth, removal, devices),
     recovery: new RecoveryTicketService(ctx, audit, removal, notifications),
-    sessions: new SessionStateService(ctx, audit, reauth),
+    sessions,
     risk,
   };
 }

@@ -1,4 +1,5 @@
 import type { VerifyResult } from '../challenges/challenge.service';
+import type { RenewSessionId } from '../challenges/verification-commit';
 import type { CodeSent, DeliveryChannel } from '../delivery/otp-delivery.service';
 import type { EnforceOutcome } from '../enforcement/enforcer';
 import { AuthenticationContext, authenticationContext } from '../enforcement/authentication-context';
@@ -85,6 +86,10 @@ export class MfaEngine extends MfaEngineFactors {
    * `rememberDevice`: trust this browser afterwards, if the policy lets users opt in (see `trustedDevice` in the result).
    * `enrollmentId`: which of the user's factors of `method` the code is from; without it, each active one is tried.
    * `answer`: the code, or for `webauthn` the assertion from `navigator.credentials.get()`.
+   * `renewSession`: renews your app's session id (session fixation) once the answer proved
+   * right, before anything is spent, and returns the new id: the verification is recorded
+   * under it, and the session's MFA state moves there in the same write. Throwing refuses
+   * the verification; null keeps the id.
    */
   verifyChallenge(
     subject: MfaSubject,
@@ -94,8 +99,10 @@ export class MfaEngine extends MfaEngineFactors {
     context: RequestContext = {},
     rememberDevice = false,
     enrollmentId?: string,
+    renewSession?: RenewSessionId,
   ): Promise<VerifyResult> {
-    return this.services.challenges.verify(subject, challengeId, method, answer, context, rememberDevice, enrollmentId);
+    const { challenges } = this.services;
+    return challenges.verify(subject, challengeId, method, answer, context, rememberDevice, enrollmentId, renewSession);
   }
 
   /** The options for `navigator.credentials.get()` that answer this challenge with one of the user's passkeys. */

@@ -1,5 +1,5 @@
 import type { OtpDeliveryService } from '../delivery/otp-delivery.service';
-import type { VerificationOutcome, VerificationSpend } from '../ports/mfa-store.port';
+import type { EnrollmentRecord, VerificationOutcome, VerificationSpend } from '../ports/mfa-store.port';
 import type { MfaSubject } from '../subject';
 import type { Assurance } from './assurance';
 import type { BackupCodeVerifier } from './backup-code.verifier';
@@ -14,6 +14,12 @@ import type { TotpVerifier } from './totp.verifier';
  * alone does not say (a passkey).
  */
 export type SpendAndRecord = (spend: VerificationSpend, assurance?: Assurance) => Promise<VerificationOutcome>;
+
+/** The challenge being answered, and its user's enrollments, read with it in one statement. */
+export interface AnsweredChallenge {
+  id: string;
+  enrollments: readonly EnrollmentRecord[];
+}
 
 /** A code typed by the user, or (for `webauthn`) the assertion from `navigator.credentials.get()`. */
 export type ChallengeAnswer = string | object;
@@ -31,7 +37,7 @@ export class FactorVerifier {
   ) {}
 
   /**
-   * `challengeId` binds SMS and email codes and passkey challenges: one issued for one
+   * The challenge's id binds SMS and email codes and passkey challenges: one issued for one
    * challenge fits no other. `enrollmentId`, when the client names the app, narrows TOTP
    * to it. `passkeys` narrows the passkeys a step accepts.
    */
@@ -40,16 +46,18 @@ export class FactorVerifier {
     method: FactorType,
     answer: ChallengeAnswer,
     now: number,
-    challengeId: string,
+    challenge: AnsweredChallenge,
     commit: SpendAndRecord,
     enrollmentId?: string,
     passkeys: PasskeyFilter = () => true,
   ): Promise<boolean> {
-    if (method === 'webauthn') return this.passkeys.verify(subject, answer, challengeId, now, commit, passkeys);
+    const challengeId = challenge.id;
+    if (method === 'webauthn')
+      return this.passkeys.verify(subject, answer, challengeId, now, commit, passkeys, challenge.enrollments);
     if (typeof answer !== 'string') return false;
     switch (method) {
       case 'totp':
-        return this.totp.verify(subject, answer, now, commit, enrollmentId);
+        return this.totp.verify(subject, answer, now, commit, challenge.enrollments, enrollmentId);
       case 'backup_code':
         return this.backupCodes.redeem(subject, answer, commit);
       case 'sms':

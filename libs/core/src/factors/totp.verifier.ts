@@ -25,9 +25,9 @@ export class TotpVerifier {
     code: string,
     now: number,
     commit: SpendAndRecord,
+    enrollments: readonly EnrollmentRecord[],
     enrollmentId?: string,
   ): Promise<boolean> {
-    const enrollments = await this.deps.store.listEnrollments(subject.userId);
     for (const enrollment of enrollments) {
       if (
         enrollment.type !== 'totp' ||

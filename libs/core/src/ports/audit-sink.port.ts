@@ -31,6 +31,12 @@ export interface AuditEvent {
 
 export interface AuditSink {
   emit(event: AuditEvent): Promise<void> | void;
+  /**
+   * True when this sink is the store's own audit table and the store writes a
+   * verification's events inside the verification's commit (`VerificationCommit.audit`):
+   * such events then skip this sink. Set by the setup for `audit: 'database'`.
+   */
+  readonly writtenByStoreCommit?: boolean;
 }
 
 export interface AuditQuery {

@@ -2,7 +2,7 @@ import type { MfaResponse } from '../cookies';
 import { SendChallengeCodeDto } from '../dto/delivery.dto';
 import { VerifyChallengeDto } from '../dto/verify-challenge.dto';
 import { deviceCookieName } from '../request-context.resolver';
-import { renewSession } from '../session-renewal';
+import { verificationRenewal } from '../session-renewal';
 import type { MfaRequest } from '../subject-resolvers';
 import { validateBody } from '../validate-body';
 import { EndpointContext, param } from './endpoint.context';
@@ -29,6 +29,7 @@ export class ChallengeEndpoints {
       throw refused;
     });
     const engine = await this.ctx.engine();
+    const renewal = verificationRenewal(engine, this.ctx.options.rotateSession, req, res, subject);
     const { trustedDevice, ...verified } = await engine.verifyChallenge(
       subject,
       param(req, 'challengeId'),
@@ -37,11 +38,9 @@ export class ChallengeEndpoints {
       context,
       body.rememberDevice === true,
       body.enrollmentId,
+      renewal.renew,
     );
-    const result = {
-      ...verified,
-      ...(await renewSession(engine, this.ctx.options.rotateSession, req, res, subject)).answer,
-    };
+    const result = { ...verified, ...renewal.answer() };
     if (!trustedDevice) {
       if (body.rememberDevice !== true) return { verified: true as const, ...result };
       return {

@@ -9,7 +9,7 @@ import type { SqlRunner } from '../sql-runner';
 import { EnrollmentRow, enrollmentFromRow, passkeyColumns } from '../typeorm-record.mappers';
 import { spendStatements } from './spend.statements';
 
-const ENROLLMENT_COLUMNS =
+export const ENROLLMENT_COLUMNS =
   'id, user_id, type, status, label, sealed_secret, key_id, algorithm, digits, period, masked_target, credential_key, details, last_step, created_at, confirmed_at, last_used_at';
 
 const ACTIVATE_PASSKEY =

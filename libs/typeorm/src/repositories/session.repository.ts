@@ -4,7 +4,8 @@
 import type { FactorType, SessionFactorRecord, SessionStore } from '../../../core/src';
 import { MfaSessionFactorEntity } from '../entities/mfa-session-factor.entity';
 import type { SqlRunner } from '../sql-runner';
-import { assuranceColumn, assuranceFrom } from '../typeorm-record.mappers';
+import { assuranceFrom } from '../typeorm-record.mappers';
+import { sessionFactorParams, sessionMoveStatements } from './commit.statements';
 
 const SESSION_FACTORS_SQL =
   'SELECT factor, verified_at, event_id, baseline, assurance FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?';
@@ -12,7 +13,6 @@ const SESSION_FACTORS_SQL_PG =
   'SELECT factor, verified_at, event_id, baseline, assurance FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
 
 /** Every table whose rows belong to one session (by `session_ref`). */
-const SESSION_STATE_TABLES = ['mfa_session_factors', 'mfa_grants', 'mfa_challenges'] as const;
 
 export class SessionRepository implements SessionStore {
   constructor(private readonly sql: SqlRunner) {}
@@ -40,16 +40,7 @@ export class SessionRepository implements SessionStore {
 
   /** One upsert: the verification of this factor in this session, newest wins. */
   async recordSessionFactor(r: SessionFactorRecord): Promise<void> {
-    const params = [
-      r.sessionRef,
-      r.factor,
-      r.userId,
-      r.verifiedAt,
-      r.eventId,
-      r.baseline ? JSON.stringify(r.baseline) : null,
-      assuranceColumn(r.assurance),
-    ];
-    await this.sql.write(this.sql.sessionFactorUpsert, params);
+    await this.sql.write(this.sql.sessionFactorUpsert, sessionFactorParams(r));
   }
 
   async deleteSessionFactors(userId: string, factor?: FactorType): Promise<void> {
@@ -59,18 +50,8 @@ export class SessionRepository implements SessionStore {
   async moveSession(userId: string, fromRef: string, toRef: string): Promise<void> {
     if (fromRef === toRef) return;
     await this.sql.dataSource.transaction(async (em) => {
-      // The new session takes the old one's place: nothing of its own may collide with (session_ref, factor).
-      await em.query(this.sql.text('DELETE FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?'), [
-        toRef,
-        userId,
-      ]);
-      for (const table of SESSION_STATE_TABLES) {
-        await em.query(this.sql.text(`UPDATE ${table} SET session_ref = ? WHERE session_ref = ? AND user_id = ?`), [
-          toRef,
-          fromRef,
-          userId,
-        ]);
-      }
+      for (const [text, params] of sessionMoveStatements(userId, fromRef, toRef))
+        await em.query(this.sql.text(text), params);
     });
   }
 

@@ -2,14 +2,8 @@
 // and the one whose atomicity is a security property (spend-record-atomicity).
 import type { VerificationCommit, VerificationOutcome, VerificationStore } from '../../../core/src';
 import type { Sql, SqlRunner } from '../sql-runner';
-import { assuranceColumn } from '../typeorm-record.mappers';
-import { COMPLETE_CHALLENGE, spendStatements } from './spend.statements';
-
-const GRANT_INSERT =
-  'INSERT INTO mfa_grants (id, user_id, session_ref, scope, factor, event_id, created_at, expires_at, used_at, assurance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)';
-
-/** `spend` holds one or more statements (a passkey spends its challenge and advances its counter). */
-type Statements = { spend: Sql[]; complete: Sql; earn: Sql };
+import { commitStatements, CommitStatements } from './commit.statements';
+import { fusedVerification, isMoveCollision, isPartialVerification } from './verification.postgres';
 
 /** The part of better-sqlite3 used here, which stays an optional peer dependency. */
 interface Statement {
@@ -45,53 +39,29 @@ export class VerificationRepository implements VerificationStore {
   constructor(private readonly sql: SqlRunner) {}
 
   commitVerification(c: VerificationCommit): Promise<VerificationOutcome> {
-    const statements = this.statementsOf(c);
-    return this.sql.dataSource.options.type === 'better-sqlite3'
-      ? this.commitOnSqlite(statements)
-      : this.commitOnPool(statements);
+    const type = this.sql.dataSource.options.type;
+    if (type === 'better-sqlite3') return this.commitOnSqlite(commitStatements(this.sql, c));
+    if (type === 'postgres' && !this.killAfterSpend) return this.commitFused(c);
+    return this.commitOnPool(commitStatements(this.sql, c));
   }
 
-  private statementsOf(c: VerificationCommit): Statements {
-    let earn: Sql;
-    if ('grant' in c.earned) {
-      const g = c.earned.grant;
-      earn = [
-        GRANT_INSERT,
-        [
-          g.id,
-          g.userId,
-          g.sessionRef,
-          g.scope,
-          g.factor,
-          g.eventId,
-          g.createdAt,
-          g.expiresAt,
-          assuranceColumn(g.assurance),
-        ],
-      ];
-    } else {
-      const r = c.earned.sessionFactor;
-      earn = [
-        this.sql.sessionFactorUpsert,
-        [
-          r.sessionRef,
-          r.factor,
-          r.userId,
-          r.verifiedAt,
-          r.eventId,
-          r.baseline ? JSON.stringify(r.baseline) : null,
-          assuranceColumn(r.assurance),
-        ],
-      ];
+  /**
+   * PostgreSQL: the whole commit as one statement. A race that leaves it partial aborts it
+   * (nothing written) and is settled by the transaction, statement by statement, which
+   * answers exactly; races are rare, so the common case stays one round trip.
+   */
+  private async commitFused(c: VerificationCommit): Promise<VerificationOutcome> {
+    const [text, params] = fusedVerification(c, this.sql.sessionFactorUpsert);
+    try {
+      const [row] = await this.sql.select<{ spent: number; completed: number }>(text, params);
+      return row.completed === 1 ? 'committed' : 'already_spent';
+    } catch (err) {
+      if (!isPartialVerification(err) && !isMoveCollision(err)) throw err;
+      return this.commitOnPool(commitStatements(this.sql, c));
     }
-    return {
-      spend: spendStatements(c.userId, c.spend, c.now),
-      complete: [COMPLETE_CHALLENGE, [c.now, c.challengeId]],
-      earn,
-    };
   }
 
-  private async commitOnSqlite(s: Statements): Promise<VerificationOutcome> {
+  private async commitOnSqlite(s: CommitStatements): Promise<VerificationOutcome> {
     const { dataSource } = this.sql;
     const db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
     // The one connection may sit inside another request's TypeORM transaction, between its
@@ -101,29 +71,33 @@ export class VerificationRepository implements VerificationStore {
       if (turns > 100_000) throw new Error('the SQLite connection stayed inside another transaction');
       await new Promise((resolve) => setImmediate(resolve));
     }
-    // Logged like TypeORM's own statements, so statement counts stay honest.
+    // One synchronous call into SQLite, no await inside: logged as the one round trip it is,
+    // its statements joined, so counts stay honest about both.
+    const ran: string[] = ['BEGIN IMMEDIATE'];
     const run = ([sql, params]: Sql) => {
-      dataSource.logger.logQuery(sql, params);
+      ran.push(sql);
       return this.statement(db, sql).run(...params).changes;
     };
-    dataSource.logger.logQuery('BEGIN IMMEDIATE');
+    let outcome: VerificationOutcome = 'committed';
+    let end = 'ROLLBACK';
     try {
       db.transaction(() => {
         for (const spend of s.spend) if (run(spend) !== 1) throw new Refused('already_spent');
         if (this.killAfterSpend) process.kill(process.pid, 'SIGKILL');
         if (run(s.complete) !== 1) throw new Refused('challenge_closed');
-        run(s.earn);
+        for (const statement of s.rest) run(statement);
       }).immediate();
+      end = 'COMMIT';
     } catch (err) {
-      dataSource.logger.logQuery('ROLLBACK');
-      if (err instanceof Refused) return err.outcome;
-      throw err;
+      if (!(err instanceof Refused)) throw err;
+      outcome = err.outcome;
+    } finally {
+      dataSource.logger.logQuery([...ran, end].join('; '));
     }
-    dataSource.logger.logQuery('COMMIT');
-    return 'committed';
+    return outcome;
   }
 
-  private async commitOnPool(s: Statements): Promise<VerificationOutcome> {
+  private async commitOnPool(s: CommitStatements): Promise<VerificationOutcome> {
     const runner = this.sql.dataSource.createQueryRunner();
     const run = async ([sql, params]: Sql) => (await runner.query(this.sql.text(sql), params, true)).affected ?? 0;
     try {
@@ -141,11 +115,11 @@ export class VerificationRepository implements VerificationStore {
     }
   }
 
-  private async apply(run: (sql: Sql) => Promise<number>, s: Statements): Promise<VerificationOutcome> {
+  private async apply(run: (sql: Sql) => Promise<number>, s: CommitStatements): Promise<VerificationOutcome> {
     for (const spend of s.spend) if ((await run(spend)) !== 1) return 'already_spent';
     if (this.killAfterSpend) process.kill(process.pid, 'SIGKILL');
     if ((await run(s.complete)) !== 1) return 'challenge_closed';
-    await run(s.earn);
+    for (const statement of s.rest) await run(statement);
     return 'committed';
   }
 

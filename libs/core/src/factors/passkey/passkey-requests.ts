@@ -50,13 +50,14 @@ export class PasskeyRequests {
     const ceremony = this.deps.webauthn;
     if (!ceremony) throw new MfaError('FACTOR_UNAVAILABLE', { method: 'webauthn' });
     const now = this.deps.clock.now();
-    const found = await this.challenges.findUsable(subject, sessionRefOf(subject.sessionId), challengeId, 'webauthn');
-    if (!found) throw new MfaError('CHALLENGE_NOT_FOUND');
+    const usable = await this.challenges.findUsable(subject, sessionRefOf(subject.sessionId), challengeId, 'webauthn');
+    if (!usable) throw new MfaError('CHALLENGE_NOT_FOUND');
+    const found = usable.challenge;
     const key = `webauthn:${counterUserKey(subject.userId)}:options`;
     const hit = await this.deps.counters.hit(key, OPTIONS_PER_WINDOW, OPTIONS_WINDOW_MS, now);
     if (!hit.allowed) throw new MfaError('RATE_LIMITED', {}, Math.max(1, Math.ceil(hit.retryAfterMs / 1000)));
     const eligible = passkeysFor(found.requirement.steps[0]);
-    const allow = (await this.deps.store.listEnrollments(subject.userId))
+    const allow = usable.enrollments
       .filter((e) => e.type === 'webauthn' && e.status === 'active' && eligible(e))
       .map((e) => openPasskey(this.deps.keyRing, e))
       .filter((c) => c !== null)

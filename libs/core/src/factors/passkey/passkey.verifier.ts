@@ -35,13 +35,14 @@ export class PasskeyVerifier {
     now: number,
     commit: SpendAndRecord,
     eligible: PasskeyFilter,
+    enrollments: readonly EnrollmentRecord[],
   ): Promise<boolean> {
     const ceremony = this.deps.webauthn;
     if (!ceremony || !isAssertion(answer)) return false;
     const challenge = challengeOf(answer);
     const live = challenge && (await this.challenges.match(subject.userId, { challenge: challengeId }, challenge, now));
     if (!live) return this.refused(subject, 'challenge not issued for this challenge, spent or expired');
-    const found = await this.credentialFor(subject, answer.id, eligible);
+    const found = this.credentialFor(subject, answer.id, eligible, enrollments);
     if (!found) return this.refused(subject, 'credential not among this user’s passkeys');
     const { enrollment, credential } = found;
     const verified = await ceremony.verifyAssertion(answer, challenge!, credential);
@@ -63,12 +64,13 @@ export class PasskeyVerifier {
     return outcome === 'committed';
   }
 
-  private async credentialFor(
+  private credentialFor(
     subject: MfaSubject,
     credentialId: string,
     eligible: PasskeyFilter,
-  ): Promise<{ enrollment: EnrollmentRecord; credential: PasskeyCredential } | null> {
-    for (const enrollment of await this.deps.store.listEnrollments(subject.userId)) {
+    enrollments: readonly EnrollmentRecord[],
+  ): { enrollment: EnrollmentRecord; credential: PasskeyCredential } | null {
+    for (const enrollment of enrollments) {
       if (enrollment.type !== 'webauthn' || enrollment.status !== 'active' || !eligible(enrollment)) continue;
       const credential = openPasskey(this.deps.keyRing, enrollment);
       if (!credential) {

@@ -1,4 +1,5 @@
 import type { RequirementStep } from '../../policy/requirement';
+import type { EnrollmentRecord } from './enrollment.store';
 
 export type ChallengeStatus = 'pending' | 'completed';
 
@@ -30,5 +31,12 @@ export interface ChallengeStore {
   ): Promise<ChallengeRecord | null>;
   createChallenge(record: ChallengeRecord): Promise<void>;
   findChallenge(challengeId: string): Promise<ChallengeRecord | null>;
+  /**
+   * The challenge and every enrollment of its user, read together (one statement on the
+   * TypeORM store): a verification needs both, and it is the hottest read there is.
+   */
+  findChallengeWithEnrollments(
+    challengeId: string,
+  ): Promise<{ challenge: ChallengeRecord; enrollments: EnrollmentRecord[] } | null>;
   completeChallenge(challengeId: string, now: number): Promise<boolean>;
 }

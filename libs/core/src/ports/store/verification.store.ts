@@ -1,3 +1,4 @@
+import type { AuditEvent } from '../audit-sink.port';
 import type { GrantRecord } from './grant.store';
 import type { SessionFactorRecord } from './session.store';
 
@@ -21,6 +22,19 @@ export interface VerificationCommit {
   /** The session's verification, or (for a `maxAge: 0` step) a single-use grant. */
   earned: { sessionFactor: SessionFactorRecord } | { grant: GrantRecord };
   now: number;
+  /**
+   * The app renewed its session id once the answer proved right (session fixation, ASVS
+   * 7.2.4): what earned is already keyed by `toRef`, and everything the session held under
+   * `fromRef` (verifications, grants, challenges, this one included) moves there in the
+   * same commit. Nothing moves when the commit is refused.
+   */
+  renewal?: { fromRef: string; toRef: string };
+  /**
+   * Set only when the audit sink is the store's own table (`AuditSink.writtenByStoreCommit`):
+   * rows written in the same transaction, so they are durable before the answer, and only
+   * when it commits.
+   */
+  audit?: AuditEvent[];
 }
 
 /**

@@ -1,0 +1,149 @@
+// Threat: a verification's commit half-applied. It now renews the session, writes what was
+// earned and the audit rows in the same write as the spend (one statement on PostgreSQL):
+// a refused or raced commit must leave no trace (nothing spent, moved, earned or audited),
+// and a committed one must leave all of it.
+import { randomUUID } from 'node:crypto';
+import type { AuditEvent, EnrollmentRecord, SessionFactorRecord, VerificationCommit } from '../../core/src';
+import { resetDatabase } from '../../../test/support/backends';
+import { createOwnDatabase, ownDatabaseBackends } from '../../../test/support/own-database';
+import { TypeOrmMfaStore } from './typeorm-mfa.store';
+
+const BACKENDS = ownDatabaseBackends('nestjs_mfa_partial_commit_spec', {
+  type: 'better-sqlite3',
+  database: ':memory:',
+});
+const NOW = 1_764_900_000_000;
+const USER = 'u-partial';
+
+describe.each(BACKENDS.map((b) => [b.name, b] as const))('a verification commit on %s', (_name, backend) => {
+  let store: TypeOrmMfaStore;
+
+  beforeAll(async () => {
+    await createOwnDatabase(backend);
+    await resetDatabase(backend);
+    store = await TypeOrmMfaStore.connect(backend.options);
+  });
+  afterAll(() => store?.close());
+
+  const count = async (sql: string, params: unknown[]) => {
+    let n = 0;
+    const numbered = backend.options.type === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
+    const [row] = await store.dataSource.query(`SELECT count(*) AS n FROM ${numbered}`, params);
+    return Number(row.n);
+  };
+  const auditRows = (challengeId: string) => count('mfa_audit_events WHERE challenge_id = ?', [challengeId]);
+  const rowsOf = (table: string, sessionRef: string) => count(`${table} WHERE session_ref = ?`, [sessionRef]);
+
+  async function world(lastStep: number | null = null) {
+    const enrollment: EnrollmentRecord = {
+      ...{ id: randomUUID(), userId: USER, type: 'totp', status: 'pending', label: 'App', sealedSecret: 'v1.k1.x' },
+      ...{ keyId: 'k1', profile: { algorithm: 'sha1', digits: 6, period: 30 }, maskedTarget: null, lastStep: null },
+      ...{ passkey: null, createdAt: NOW, confirmedAt: null, lastUsedAt: null },
+    };
+    await store.createEnrollment(enrollment);
+    await store.activateEnrollment(USER, enrollment.id, lastStep ?? 0, NOW);
+    const fromRef = randomUUID().replace(/-/g, '').padEnd(64, 'a');
+    const toRef = randomUUID().replace(/-/g, '').padEnd(64, 'b');
+    const challengeId = randomUUID();
+    const challenge = (id: string) => ({
+      id,
+      userId: USER,
+      sessionRef: fromRef,
+      purpose: `step-up:${id}`,
+      requirement: { steps: [], scope: 'payments', ruleId: 'r1', policyVersion: 1 },
+      status: 'pending' as const,
+      createdAt: NOW,
+      expiresAt: NOW + 300_000,
+    });
+    await store.createChallenge(challenge(challengeId));
+    const otherChallenge = randomUUID();
+    await store.createChallenge(challenge(otherChallenge));
+    // The session already holds an SMS verification: it must follow the renewed id, or stay.
+    await store.recordSessionFactor(factor(fromRef, 'sms', NOW - 1000));
+    return { enrollmentId: enrollment.id, fromRef, toRef, challengeId, otherChallenge };
+  }
+
+  const factor = (sessionRef: string, kind: 'totp' | 'sms', at: number): SessionFactorRecord => ({
+    sessionRef,
+    userId: USER,
+    factor: kind,
+    verifiedAt: at,
+    eventId: randomUUID(),
+  });
+
+  function commitOf(w: Awaited<ReturnType<typeof world>>, step: number): VerificationCommit {
+    const event = (type: string): AuditEvent => ({
+      type,
+      at: NOW,
+      severity: 'info',
+      userId: USER,
+      challengeId: w.challengeId,
+    });
+    return {
+      userId: USER,
+      spend: { kind: 'totp_step', enrollmentId: w.enrollmentId, step },
+      challengeId: w.challengeId,
+      earned: { sessionFactor: factor(w.toRef, 'totp', NOW) },
+      now: NOW,
+      renewal: { fromRef: w.fromRef, toRef: w.toRef },
+      audit: [event('challenge.verified'), event('session.renewed')],
+    };
+  }
+
+  const lastStep = async (id: string) => (await store.findEnrollment(USER, id))?.lastStep;
+
+  it('commits all of it: the spend, the completion, the earned verification, the move and the audit rows', async () => {
+    const w = await world();
+    expect(await store.commitVerification(commitOf(w, 100))).toBe('committed');
+    expect(await lastStep(w.enrollmentId)).toBe(100);
+    expect((await store.findChallenge(w.challengeId))?.status).toBe('completed');
+    const moved = await store.listSessionFactors(USER, w.toRef);
+    expect(moved.map((f) => f.factor).sort()).toEqual(['sms', 'totp']);
+    expect(await rowsOf('mfa_session_factors', w.fromRef)).toBe(0);
+    expect(await rowsOf('mfa_challenges', w.fromRef)).toBe(0);
+    expect((await store.findChallenge(w.otherChallenge))?.sessionRef).toBe(w.toRef);
+    expect(await auditRows(w.challengeId)).toBe(2);
+  });
+
+  it('leaves no trace of a replay: nothing completed, earned, moved or audited', async () => {
+    const w = await world(100);
+    expect(await store.commitVerification(commitOf(w, 100))).toBe('already_spent');
+    expect(await lastStep(w.enrollmentId)).toBe(100);
+    expect((await store.findChallenge(w.challengeId))?.status).toBe('pending');
+    expect(await rowsOf('mfa_session_factors', w.toRef)).toBe(0);
+    expect(await rowsOf('mfa_session_factors', w.fromRef)).toBe(1);
+    expect(await rowsOf('mfa_challenges', w.fromRef)).toBe(2);
+    expect(await auditRows(w.challengeId)).toBe(0);
+  });
+
+  it('undoes the spend when the challenge was completed meanwhile (the race a single statement must abort)', async () => {
+    const w = await world(50);
+    expect(await store.completeChallenge(w.challengeId, NOW)).toBe(true);
+    expect(await store.commitVerification(commitOf(w, 100))).toBe('challenge_closed');
+    expect(await lastStep(w.enrollmentId)).toBe(50);
+    expect(await rowsOf('mfa_session_factors', w.toRef)).toBe(0);
+    expect(await rowsOf('mfa_session_factors', w.fromRef)).toBe(1);
+    expect(await auditRows(w.challengeId)).toBe(0);
+  });
+
+  it('lets one of two racing commits of the same challenge through, and only one spend', async () => {
+    const w = await world();
+    const second = {
+      ...commitOf(w, 101),
+      spend: { kind: 'totp_step' as const, enrollmentId: w.enrollmentId, step: 101 },
+    };
+    const outcomes = await Promise.all([store.commitVerification(commitOf(w, 100)), store.commitVerification(second)]);
+    expect(outcomes.filter((o) => o === 'committed')).toHaveLength(1);
+    expect(await auditRows(w.challengeId)).toBe(2);
+    expect(await rowsOf('mfa_session_factors', w.toRef)).toBe(2);
+  });
+
+  it('replaces what a renewed id held before, keeping the newest of each factor', async () => {
+    const w = await world();
+    await store.recordSessionFactor(factor(w.toRef, 'totp', NOW - 5000));
+    expect(await store.commitVerification(commitOf(w, 100))).toBe('committed');
+    const held = await store.listSessionFactors(USER, w.toRef);
+    expect(held.find((f) => f.factor === 'totp')?.verifiedAt).toBe(NOW);
+    expect(held.find((f) => f.factor === 'sms')?.verifiedAt).toBe(NOW - 1000);
+  });
+});

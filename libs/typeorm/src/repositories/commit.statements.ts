@@ -1,0 +1,67 @@
+import type { SessionFactorRecord, VerificationCommit } from '../../../core/src';
+import { AUDIT_INSERT, auditRowParams } from '../audit-row';
+import type { Sql, SqlRunner } from '../sql-runner';
+import { assuranceColumn } from '../typeorm-record.mappers';
+import { COMPLETE_CHALLENGE, spendStatements } from './spend.statements';
+
+const GRANT_COLUMNS = 'id, user_id, session_ref, scope, factor, event_id, created_at, expires_at, used_at, assurance';
+export const GRANT_INSERT = `INSERT INTO mfa_grants (${GRANT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`;
+export const GRANT_INSERT_FROM = (source: string) =>
+  `INSERT INTO mfa_grants (${GRANT_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(NULL AS BIGINT), ? FROM ${source}`;
+
+/** Tables whose rows belong to one session and follow it to a renewed id. */
+export const SESSION_STATE_TABLES = ['mfa_session_factors', 'mfa_grants', 'mfa_challenges'] as const;
+
+/** A session's move to a renewed id: the new id's leftovers go (nothing may collide with (session_ref, factor)), the old id's rows follow. */
+export function sessionMoveStatements(userId: string, fromRef: string, toRef: string): Sql[] {
+  return [
+    ['DELETE FROM mfa_session_factors WHERE session_ref = ? AND user_id = ?', [toRef, userId]],
+    ...SESSION_STATE_TABLES.map((table): Sql => [
+      `UPDATE ${table} SET session_ref = ? WHERE session_ref = ? AND user_id = ?`,
+      [toRef, fromRef, userId],
+    ]),
+  ];
+}
+
+/** A verification's statements, in the order one transaction runs them. */
+export interface CommitStatements {
+  /** One or more (a passkey spends its challenge and advances its counter); each must change one row. */
+  spend: Sql[];
+  /** Must change one row. */
+  complete: Sql;
+  /** The renewed session's move, the earned record and the audit rows. */
+  rest: Sql[];
+}
+
+/** What was earned, as one insert (a grant) or upsert (a session verification). */
+export function earnedRow(c: VerificationCommit): { grant: boolean; params: unknown[] } {
+  if ('grant' in c.earned) {
+    const g = c.earned.grant;
+    const params = [g.id, g.userId, g.sessionRef, g.scope, g.factor, g.eventId, g.createdAt, g.expiresAt];
+    return { grant: true, params: [...params, assuranceColumn(g.assurance)] };
+  }
+  return { grant: false, params: sessionFactorParams(c.earned.sessionFactor) };
+}
+
+/** The session-factor upsert's values, in its column order. */
+export function sessionFactorParams(r: SessionFactorRecord): unknown[] {
+  const baseline = r.baseline ? JSON.stringify(r.baseline) : null;
+  return [r.sessionRef, r.factor, r.userId, r.verifiedAt, r.eventId, baseline, assuranceColumn(r.assurance)];
+}
+
+/**
+ * The transaction's statements. A renewal first clears whatever the new id held, then moves
+ * the old id's rows; the earned upsert comes after, so it overwrites the moved row of its factor.
+ */
+export function commitStatements(sql: SqlRunner, c: VerificationCommit): CommitStatements {
+  const earned = earnedRow(c);
+  const rest: Sql[] = [];
+  if (c.renewal) rest.push(...sessionMoveStatements(c.userId, c.renewal.fromRef, c.renewal.toRef));
+  rest.push([earned.grant ? GRANT_INSERT : sql.sessionFactorUpsert, earned.params]);
+  for (const event of c.audit ?? []) rest.push([AUDIT_INSERT, auditRowParams(event)]);
+  return {
+    spend: spendStatements(c.userId, c.spend, c.now),
+    complete: [COMPLETE_CHALLENGE, [c.now, c.challengeId]],
+    rest,
+  };
+}
