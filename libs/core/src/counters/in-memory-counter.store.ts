@@ -1,5 +1,7 @@
 import { CounterHit, CounterStore } from '../ports/counter-store.port';
 
+const SWEPT_PER_HIT = 2;
+
 interface Window {
   count: number;
   endsAt: number;
@@ -17,10 +19,11 @@ export class InMemoryCounterStore implements CounterStore {
     let window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
       window = { count: 0, endsAt: now + windowMs };
+      this.windows.delete(key); // re-inserted at the tail: the head holds the oldest windows
       this.windows.set(key, window);
     }
     window.count += 1;
-    if (this.windows.size > 100_000) this.evictExpired(now);
+    this.sweep(now);
     return { allowed: window.count <= limit, count: window.count, retryAfterMs: window.endsAt - now };
   }
 
@@ -35,7 +38,19 @@ export class InMemoryCounterStore implements CounterStore {
     this.windows.delete(key);
   }
 
-  private evictExpired(now: number): void {
-    for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
+  /**
+   * A key nobody hits again (a user who left, a one-off IP) would keep its window forever.
+   * Each hit looks at the two oldest windows: an expired one goes, a live one moves to the
+   * tail. Windows differ in length, so expiry is not in order; the rotation still visits
+   * every window while the map holds no more than about the live ones (amortised O(1)).
+   */
+  private sweep(now: number): void {
+    for (let i = 0; i < SWEPT_PER_HIT; i++) {
+      const oldest = this.windows.entries().next();
+      if (oldest.done) return;
+      const [key, window] = oldest.value;
+      this.windows.delete(key);
+      if (window.endsAt > now) this.windows.set(key, window);
+    }
   }
 }

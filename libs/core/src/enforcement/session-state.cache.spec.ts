@@ -36,6 +36,17 @@ describe('SessionStateCache', () => {
     expect(cache.get('s2', 'u1')).toBeUndefined();
   });
 
+  it('drops expired entries as new ones are written, so sessions never read again do not pile up', () => {
+    const cache = new SessionStateCache(5000, clock);
+    const size = () => (cache as unknown as { entries: Map<string, unknown> }).entries.size;
+    for (let i = 0; i < 100; i++) cache.set(`gone-${i}`, 'u1', totp(1), cache.readTicket());
+    expect(size()).toBe(100);
+    clock.advance(6);
+    cache.set('fresh', 'u1', totp(1), cache.readTicket());
+    expect(size()).toBe(1);
+    expect(cache.get('fresh', 'u1')).toEqual(totp(1));
+  });
+
   it('is a no-op when the TTL is 0', () => {
     const cache = new SessionStateCache(0, clock);
     cache.set('s1', 'u1', totp(1), cache.readTicket());

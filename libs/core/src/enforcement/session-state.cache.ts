@@ -63,9 +63,11 @@ export class SessionStateCache {
   set(sessionKey: string, userId: string, factors: SessionFactorRecord[], ticket: number): void {
     if (!this.enabled || ticket !== this.invalidations) return;
     const sessionRef = sessionRefOf(sessionKey);
+    const now = this.clock.now();
     this.remove(sessionKey); // re-insert so eviction order follows recency of writes
-    this.entries.set(sessionKey, { sessionRef, userId, factors, expiresAt: this.clock.now() + this.ttlMs });
+    this.entries.set(sessionKey, { sessionRef, userId, factors, expiresAt: now + this.ttlMs });
     this.byRef.set(sessionRef, sessionKey);
+    this.dropExpired(now);
     if (this.entries.size > this.maxEntries) this.remove(this.entries.keys().next().value!);
   }
 
@@ -95,6 +97,18 @@ export class SessionStateCache {
     this.invalidations++;
     this.entries.clear();
     this.byRef.clear();
+  }
+
+  /**
+   * A signed-out session is never read again, so its entry would stay until the cap. With
+   * one TTL, write order is expiry order: the expired ones are at the head, and each write
+   * drops them there (amortised O(1), no timer to keep the process alive).
+   */
+  private dropExpired(now: number): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt > now) return;
+      this.remove(key);
+    }
   }
 
   private remove(sessionKey: string): void {
