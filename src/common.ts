@@ -96,6 +96,7 @@ export type {
   ChallengeView,
   MethodView,
   VerifyResult,
+  RenewSessionId,
   TotpEnrollmentStart,
   DeliveryEnrollmentStart,
   CodeSent,

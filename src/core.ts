@@ -17,6 +17,7 @@ export type {
   ChallengeView,
   MethodView,
   VerifyResult,
+  RenewSessionId,
   TotpEnrollmentStart,
   DeliveryEnrollmentStart,
   CodeSent,

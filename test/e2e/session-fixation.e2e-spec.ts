@@ -121,6 +121,14 @@ describe.each(MATRIX)('a session renewal that fails on %s', (_name, backend, ada
       .expect(503);
     expect(again.body.code).toBe('SESSION_ROTATION_FAILED');
     expect((await agent.get('/profile/security').expect(401)).body.code).toBe('MFA_REQUIRED');
+    // Right codes that failed on the app's renewal are not the user's failed attempts: no lockout.
+    for (let i = 0; i < 6; i++) {
+      t.clock.advance(30);
+      const next = await agent
+        .post(`/mfa/challenges/${await challengeFor(agent)}/verify`)
+        .send({ method: 'totp', code: totpAt(start.body.secret, t.clock) });
+      expect([next.status, next.body.code]).toEqual([503, 'SESSION_ROTATION_FAILED']);
+    }
   });
 });
 

@@ -138,6 +138,23 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('a verification commit 
     expect(await rowsOf('mfa_session_factors', w.toRef)).toBe(2);
   });
 
+  it('lets two verifications of one session, each renewing, land without a deadlock', async () => {
+    for (let run = 0; run < 10; run++) {
+      const w = await world();
+      const other = await world(); // a second app and challenge, moved onto the first session
+      await store.moveSession(USER, other.fromRef, w.fromRef);
+      const second: VerificationCommit = {
+        ...commitOf(w, 100),
+        spend: { kind: 'totp_step', enrollmentId: other.enrollmentId, step: 100 },
+        challengeId: other.challengeId,
+        earned: { sessionFactor: factor(other.toRef, 'totp', NOW) },
+        renewal: { fromRef: w.fromRef, toRef: other.toRef },
+      };
+      const outcomes = await Promise.all([store.commitVerification(commitOf(w, 100)), store.commitVerification(second)]);
+      expect(outcomes.every((o) => o === 'committed')).toBe(true);
+    }
+  });
+
   it('replaces what a renewed id held before, keeping the newest of each factor', async () => {
     const w = await world();
     await store.recordSessionFactor(factor(w.toRef, 'totp', NOW - 5000));

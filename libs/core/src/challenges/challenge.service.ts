@@ -175,6 +175,9 @@ export class ChallengeService {
         await this.fallback.primaryFailed(found, method, now);
         return null;
       });
+    } catch (err) {
+      if (attempt?.renewalFailed) await this.limiter.forgive(subject.userId, method);
+      throw err;
     } finally {
       await attempt?.settle();
     }
@@ -183,7 +186,7 @@ export class ChallengeService {
     const result: VerifyResult = { method, verifiedAt: new Date(now).toISOString(), singleUse };
     // A device earned by a single-use grant would outlive what the grant was for.
     if (rememberDevice && !singleUse) {
-      const issued = await this.devices.issue({ ...subject, sessionId: attempt!.sessionId });
+      const issued = await this.devices.issue({ ...subject, sessionId: attempt?.sessionId ?? subject.sessionId });
       if (issued) result.trustedDevice = issued;
     }
     return result;

@@ -16,8 +16,11 @@ import type { MfaSubject } from '../subject';
  */
 export type RenewSessionId = () => Promise<string | null>;
 
-/** Moves a session's MFA state to a renewed id (SessionStateService.move). */
-export type MoveSession = (userId: string, fromSessionId: string, toSessionId: string) => Promise<void>;
+/** SessionStateService's move to a renewed id, and its voiding of one session. */
+export interface SessionMover {
+  move(userId: string, fromSessionId: string, toSessionId: string): Promise<void>;
+  forget(userId: string, sessionId: string): Promise<void>;
+}
 
 type Deps = Pick<ResolvedMfaContext, 'store' | 'sessionCache'>;
 
@@ -43,11 +46,11 @@ export class VerificationCommitter {
     private readonly deps: Deps,
     private readonly audit: AuditTrail,
     private readonly sessions: SessionVerifications,
-    private readonly move: MoveSession,
+    private readonly mover: SessionMover,
   ) {}
 
   begin(ask: VerificationAsk): VerificationAttempt {
-    return new VerificationAttempt(this.deps, this.audit, this.sessions, this.move, ask);
+    return new VerificationAttempt(this.deps, this.audit, this.sessions, this.mover, ask);
   }
 }
 
@@ -57,12 +60,14 @@ export class VerificationAttempt {
   private events: AuditEvent[] = [];
   private committed = false;
   private writtenByStore = false;
+  /** The app's renewal threw: the answer was right, so it is not the user's failed attempt. */
+  renewalFailed = false;
 
   constructor(
     private readonly deps: Deps,
     private readonly audit: AuditTrail,
     private readonly sessions: SessionVerifications,
-    private readonly move: MoveSession,
+    private readonly mover: SessionMover,
     private readonly ask: VerificationAsk,
   ) {}
 
@@ -105,27 +110,39 @@ export class VerificationAttempt {
   async settle(): Promise<void> {
     const { subject, challenge } = this.ask;
     if (this.renewedId && !this.committed) {
-      await this.move(subject.userId, subject.sessionId, this.renewedId);
+      const renewedId = this.renewedId;
+      // A state left under an id the app has renewed away from is voided, never left usable.
+      await this.mover.move(subject.userId, subject.sessionId, renewedId).catch(async (err: unknown) => {
+        await this.mover.forget(subject.userId, subject.sessionId).catch(() => undefined);
+        throw err;
+      });
       return;
     }
     if (!this.committed) return;
     this.audit.committed(this.events, this.writtenByStore);
     if (this.renewedId) {
-      // Another instance still serving the old id from its cache would undo the move: errors surface.
-      await Promise.all([
-        this.deps.sessionCache.invalidateSession(subject.sessionId),
-        this.deps.sessionCache.invalidateSession(this.renewedId),
-      ]);
+      // The verification is written under the new id only: an instance that misses this keeps
+      // at most the old id's earlier state for one cache TTL (and a lost Redis turns every
+      // instance's cache off), so a failed publish must not turn the commit into a 503.
+      await Promise.all(
+        [subject.sessionId, this.renewedId].map((id) => this.sessions.forgetCached({ ...subject, sessionId: id })),
+      );
     } else if (!isSingleUse(challenge.requirement.steps[0])) await this.sessions.forgetCached(subject);
   }
 
   private renewOnce(): Promise<string | null> {
     const renew = this.ask.renew;
     if (!renew) return Promise.resolve(null);
-    this.renewing ??= renew().then((id) => {
-      this.renewedId = id && id !== this.ask.subject.sessionId ? id : null;
-      return this.renewedId;
-    });
+    this.renewing ??= renew().then(
+      (id) => {
+        this.renewedId = id && id !== this.ask.subject.sessionId ? id : null;
+        return this.renewedId;
+      },
+      (err: unknown) => {
+        this.renewalFailed = true;
+        throw err;
+      },
+    );
     return this.renewing;
   }
 }

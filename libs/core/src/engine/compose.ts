@@ -120,9 +120,11 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
     verifier,
     delivery,
     devices,
-    new VerificationCommitter(ctx, audit, verifications, (userId, from, to): Promise<void> =>
-      sessions.move(userId, from, to),
-    ),
+    // Sessions are built below (their reauthentication needs the enforcer, which needs challenges): reached lazily.
+    new VerificationCommitter(ctx, audit, verifications, {
+      move: (userId, from, to): Promise<void> => sessions.move(userId, from, to),
+      forget: (userId, sessionId): Promise<void> => sessions.forget(userId, sessionId),
+    }),
     new EmailFallback(ctx, policy),
     new VerifiedRequestLearning(risk, audit),
   );

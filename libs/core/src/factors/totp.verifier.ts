@@ -76,7 +76,10 @@ export class TotpVerifier {
     const step = this.deps.totp.matchStep(secret, code, enrollment.profile!, now);
     secret.fill(0);
     if (step === null) return false;
-    const outcome = await spendStep(step);
+    // A step the read already shows as used is refused before anything is renewed or written;
+    // the conditional write still decides every race the read cannot see.
+    const seenUsed = enrollment.lastStep !== null && step <= enrollment.lastStep;
+    const outcome = seenUsed ? 'already_spent' : await spendStep(step);
     if (outcome === 'already_spent') {
       // A valid code for a step already used: a replay (ASVS 2.8.4 logs it).
       this.audit.record(subject, {

@@ -79,10 +79,25 @@ export class AttemptLimiter {
       await this.notices?.failed(subject, channel);
       throw new MfaError('INVALID_CODE');
     }
-    const cleared = [keys.channel, keys.account, keys.accountWait];
-    if (counters.resetMany) await counters.resetMany(cleared);
-    else await Promise.all(cleared.map((key) => counters.reset(key)));
+    await this.forgive(subject.userId, channel);
     return result;
+  }
+
+  /**
+   * Clears the counters a right answer clears: after a success, or when a right answer could
+   * not be used through no fault of the user's (the app's session renewal failed).
+   */
+  async forgive(userId: string, channel: string): Promise<void> {
+    const { counters } = this.ctx;
+    const keys = lockoutKeys(userId, channel);
+    const cleared = [keys.channel, keys.account, keys.accountWait];
+    // Counters that fail to clear only stay stricter until their windows end: that must not
+    // turn a committed verification into a 503.
+    await (
+      counters.resetMany ? counters.resetMany(cleared) : Promise.all(cleared.map((key) => counters.reset(key)))
+    ).catch((err: unknown) =>
+      process.stderr.write(`nestjs-mfa: clearing attempt counters failed: ${errorName(err)}\n`),
+    );
   }
 
   /**
@@ -194,3 +209,5 @@ export class AttemptLimiter {
     }
   }
 }
+
+const errorName = (err: unknown): string => (err instanceof Error ? err.name : 'error');

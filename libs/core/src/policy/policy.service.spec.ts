@@ -158,6 +158,24 @@ describe('PolicyService report-only', () => {
     expect(other.reportOnly()).toBeNull();
   });
 
+  it('retries a failing refresh once per interval, not on every request (a primary failing over)', async () => {
+    const write = jest.spyOn(process.stderr, 'write').mockReturnValue(true);
+    const { store, clock, policy } = await setup();
+    const read = jest.spyOn(store, 'listPolicyActivations').mockRejectedValue(new Error('connection refused'));
+    clock.advance(10);
+    policy.current();
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 20; i++) policy.current();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(read).toHaveBeenCalledTimes(1);
+    clock.advance(10);
+    policy.current();
+    expect(read).toHaveBeenCalledTimes(2);
+    expect(policy.current().version).toBe(1); // the last good version keeps serving
+    read.mockRestore();
+    write.mockRestore();
+  });
+
   it('never lets a failing report-only read or sync hold the active version back', async () => {
     const write = jest.spyOn(process.stderr, 'write').mockReturnValue(true);
     const { store, clock, policy } = await setup();

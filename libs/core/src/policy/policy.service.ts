@@ -57,9 +57,11 @@ export class PolicyService {
     if (this.ctx.clock.now() - this.checkedAt > this.ctx.policyRefreshMs && !this.refreshing) {
       this.refreshing = true;
       this.load(false)
-        .catch((err) =>
-          process.stderr.write(`nestjs-mfa: policy refresh failed: ${err instanceof Error ? err.message : err}\n`),
-        )
+        .catch((err) => {
+          // A failing store (a primary failing over) is retried once per interval, not on every request.
+          if (this.isLoaded) this.checkedAt = this.ctx.clock.now();
+          process.stderr.write(`nestjs-mfa: policy refresh failed: ${err instanceof Error ? err.message : err}\n`);
+        })
         .finally(() => (this.refreshing = false));
     }
     return this.compiled;

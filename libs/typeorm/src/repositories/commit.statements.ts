@@ -25,11 +25,17 @@ export function sessionMoveStatements(userId: string, fromRef: string, toRef: st
 
 /** A verification's statements, in the order one transaction runs them. */
 export interface CommitStatements {
+  /**
+   * The move to a renewed id comes first: it locks every challenge of the session in one
+   * statement, in index order, so two verifications of one session queue instead of each
+   * holding one challenge while waiting for the other's (a deadlock).
+   */
+  move: Sql[];
   /** One or more (a passkey spends its challenge and advances its counter); each must change one row. */
   spend: Sql[];
   /** Must change one row. */
   complete: Sql;
-  /** The renewed session's move, the earned record and the audit rows. */
+  /** The earned record, then the audit rows; the earned upsert overwrites the moved row of its factor. */
   rest: Sql[];
 }
 
@@ -49,17 +55,13 @@ export function sessionFactorParams(r: SessionFactorRecord): unknown[] {
   return [r.sessionRef, r.factor, r.userId, r.verifiedAt, r.eventId, baseline, assuranceColumn(r.assurance)];
 }
 
-/**
- * The transaction's statements. A renewal first clears whatever the new id held, then moves
- * the old id's rows; the earned upsert comes after, so it overwrites the moved row of its factor.
- */
+/** The transaction's statements (a refused spend rolls all of them back, the move included). */
 export function commitStatements(sql: SqlRunner, c: VerificationCommit): CommitStatements {
   const earned = earnedRow(c);
-  const rest: Sql[] = [];
-  if (c.renewal) rest.push(...sessionMoveStatements(c.userId, c.renewal.fromRef, c.renewal.toRef));
-  rest.push([earned.grant ? GRANT_INSERT : sql.sessionFactorUpsert, earned.params]);
+  const rest: Sql[] = [[earned.grant ? GRANT_INSERT : sql.sessionFactorUpsert, earned.params]];
   for (const event of c.audit ?? []) rest.push([AUDIT_INSERT, auditRowParams(event)]);
   return {
+    move: c.renewal ? sessionMoveStatements(c.userId, c.renewal.fromRef, c.renewal.toRef) : [],
     spend: spendStatements(c.userId, c.spend, c.now),
     complete: [COMPLETE_CHALLENGE, [c.now, c.challengeId]],
     rest,

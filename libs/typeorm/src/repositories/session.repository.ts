@@ -12,8 +12,6 @@ const SESSION_FACTORS_SQL =
 const SESSION_FACTORS_SQL_PG =
   'SELECT factor, verified_at, event_id, baseline, assurance FROM mfa_session_factors WHERE session_ref = $1 AND user_id = $2';
 
-/** Every table whose rows belong to one session (by `session_ref`). */
-
 export class SessionRepository implements SessionStore {
   constructor(private readonly sql: SqlRunner) {}
 

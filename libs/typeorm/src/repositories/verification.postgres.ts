@@ -1,7 +1,7 @@
 import type { VerificationCommit } from '../../../core/src';
 import { auditInsertFrom, auditRowParams } from '../audit-row';
 import type { Sql } from '../sql-runner';
-import { earnedRow, GRANT_INSERT_FROM } from './commit.statements';
+import { earnedRow, GRANT_INSERT_FROM, SESSION_STATE_TABLES } from './commit.statements';
 import { spendStatements } from './spend.statements';
 
 /**
@@ -20,7 +20,13 @@ import { spendStatements } from './spend.statements';
  * completion also renews the challenge's own session_ref, the move skips it, and the moved
  * session factors skip the earned factor, whose old row is deleted and re-earned.
  */
-export function fusedVerification(c: VerificationCommit, sessionFactorUpsert: string): Sql {
+const SESSION_FACTOR_UPSERT_FROM_DONE =
+  'INSERT INTO mfa_session_factors (session_ref, factor, user_id, verified_at, event_id, baseline, assurance) ' +
+  'SELECT ?, ?, ?, CAST(? AS BIGINT), ?, ?, ? FROM done ' +
+  'ON CONFLICT (session_ref, factor) DO UPDATE SET user_id = excluded.user_id, verified_at = excluded.verified_at, ' +
+  'event_id = excluded.event_id, baseline = excluded.baseline, assurance = excluded.assurance';
+
+export function fusedVerification(c: VerificationCommit): Sql {
   const parts: string[] = [];
   const params: unknown[] = [];
   const add = (name: string, sql: string, values: unknown[]) => {
@@ -38,50 +44,40 @@ export function fusedVerification(c: VerificationCommit, sessionFactorUpsert: st
     [c.now, toRef ?? null, c.challengeId],
   );
   const earned = earnedRow(c);
-  const earnedSql = earned.grant
-    ? GRANT_INSERT_FROM('done')
-    : sessionFactorUpsert.replace(/ VALUES \([?, ]+\)/, ` SELECT ?, ?, ?, CAST(? AS BIGINT), ?, ?, ? FROM done`);
-  add('earned', earnedSql, earned.params);
+  add('earned', earned.grant ? GRANT_INSERT_FROM('done') : SESSION_FACTOR_UPSERT_FROM_DONE, earned.params);
   if (c.renewal) {
     const { fromRef } = c.renewal;
     const ifDone = 'AND EXISTS (SELECT 1 FROM done)';
     const factor = 'sessionFactor' in c.earned ? c.earned.sessionFactor.factor : null;
-    // A session factor of the earned kind is re-earned under the new id; every other row moves.
-    const otherFactors = factor ? 'AND factor <> ?' : '';
-    const factorParam = factor ? [factor] : [];
-    add('stale', `DELETE FROM mfa_session_factors WHERE session_ref = ? AND user_id = ? ${otherFactors} ${ifDone}`, [
-      toRef,
-      c.userId,
-      ...factorParam,
-    ]);
     if (factor)
       add(
         'superseded',
         `DELETE FROM mfa_session_factors WHERE session_ref = ? AND user_id = ? AND factor = ? ${ifDone}`,
         [fromRef, c.userId, factor],
       );
+    // What the new id held before goes; a collision between those rows and the moved ones is a
+    // 23505, settled by the transaction (a fresh id holds nothing, so it does not happen).
     add(
-      'moved_factors',
-      `UPDATE mfa_session_factors SET session_ref = ? WHERE session_ref = ? AND user_id = ? ${otherFactors} ${ifDone}`,
-      [toRef, fromRef, c.userId, ...factorParam],
+      'stale',
+      `DELETE FROM mfa_session_factors WHERE session_ref = ? AND user_id = ? ${factor ? 'AND factor <> ?' : ''} ${ifDone}`,
+      [toRef, c.userId, ...(factor ? [factor] : [])],
     );
-    add('moved_grants', `UPDATE mfa_grants SET session_ref = ? WHERE session_ref = ? AND user_id = ? ${ifDone}`, [
-      toRef,
-      fromRef,
-      c.userId,
-    ]);
-    add(
-      'moved_challenges',
-      `UPDATE mfa_challenges SET session_ref = ? WHERE session_ref = ? AND user_id = ? AND id <> ? ${ifDone}`,
-      [toRef, fromRef, c.userId, c.challengeId],
-    );
+    const skipped = { mfa_session_factors: factor, mfa_grants: null, mfa_challenges: c.challengeId };
+    SESSION_STATE_TABLES.forEach((table, i) => {
+      const skip = skipped[table];
+      const column = table === 'mfa_challenges' ? 'id' : 'factor';
+      add(
+        `moved${i}`,
+        `UPDATE ${table} SET session_ref = ? WHERE session_ref = ? AND user_id = ? ${skip ? `AND ${column} <> ?` : ''} ${ifDone}`,
+        [toRef, fromRef, c.userId, ...(skip ? [skip] : [])],
+      );
+    });
   }
   (c.audit ?? []).forEach((event, i) => add(`audit${i}`, auditInsertFrom('done'), auditRowParams(event)));
   const spentRows = spends.map((_, i) => `(SELECT count(*) FROM s${i})`).join(' + ');
   const sql =
     `WITH ${parts.join(', ')} ` +
-    `SELECT CAST(${spentRows} AS INTEGER) AS spent, ` +
-    `CASE WHEN ${spentRows} = 0 THEN 0 ELSE 1 / CAST((SELECT count(*) FROM done) * (${spentRows} = ${spends.length})::int AS INTEGER) END AS completed`;
+    `SELECT CASE WHEN ${spentRows} = 0 THEN 0 ELSE 1 / CAST((SELECT count(*) FROM done) * (${spentRows} = ${spends.length})::int AS INTEGER) END AS completed`;
   return [sql, params];
 }
 
@@ -90,6 +86,12 @@ export const isPartialVerification = (err: unknown): boolean => pgCode(err) === 
 
 /** A renewed id that already held rows colliding with the moved ones: rolled back as well. */
 export const isMoveCollision = (err: unknown): boolean => pgCode(err) === '23505';
+
+/** PostgreSQL 40P01, MySQL/MariaDB ER_LOCK_DEADLOCK: rolled back by the server, nothing written. */
+export function isDeadlock(err: unknown): boolean {
+  const e = ((err as { driverError?: unknown })?.driverError ?? err) as { code?: unknown; errno?: unknown } | null;
+  return e?.code === '40P01' || e?.code === 'ER_LOCK_DEADLOCK' || e?.errno === 1213;
+}
 
 function pgCode(err: unknown): unknown {
   return ((err as { driverError?: { code?: unknown } })?.driverError ?? (err as { code?: unknown }))?.code;

@@ -3,7 +3,7 @@
 import type { VerificationCommit, VerificationOutcome, VerificationStore } from '../../../core/src';
 import type { Sql, SqlRunner } from '../sql-runner';
 import { commitStatements, CommitStatements } from './commit.statements';
-import { fusedVerification, isMoveCollision, isPartialVerification } from './verification.postgres';
+import { fusedVerification, isDeadlock, isMoveCollision, isPartialVerification } from './verification.postgres';
 
 /** The part of better-sqlite3 used here, which stays an optional peer dependency. */
 interface Statement {
@@ -51,12 +51,12 @@ export class VerificationRepository implements VerificationStore {
    * answers exactly; races are rare, so the common case stays one round trip.
    */
   private async commitFused(c: VerificationCommit): Promise<VerificationOutcome> {
-    const [text, params] = fusedVerification(c, this.sql.sessionFactorUpsert);
+    const [text, params] = fusedVerification(c);
     try {
-      const [row] = await this.sql.select<{ spent: number; completed: number }>(text, params);
+      const [row] = await this.sql.select<{ completed: number }>(text, params);
       return row.completed === 1 ? 'committed' : 'already_spent';
     } catch (err) {
-      if (!isPartialVerification(err) && !isMoveCollision(err)) throw err;
+      if (!isPartialVerification(err) && !isMoveCollision(err) && !isDeadlock(err)) throw err;
       return this.commitOnPool(commitStatements(this.sql, c));
     }
   }
@@ -82,6 +82,7 @@ export class VerificationRepository implements VerificationStore {
     let end = 'ROLLBACK';
     try {
       db.transaction(() => {
+        for (const statement of s.move) run(statement);
         for (const spend of s.spend) if (run(spend) !== 1) throw new Refused('already_spent');
         if (this.killAfterSpend) process.kill(process.pid, 'SIGKILL');
         if (run(s.complete) !== 1) throw new Refused('challenge_closed');
@@ -97,7 +98,17 @@ export class VerificationRepository implements VerificationStore {
     return outcome;
   }
 
-  private async commitOnPool(s: CommitStatements): Promise<VerificationOutcome> {
+  /** A deadlock wrote nothing (its transaction was rolled back): one more try, after the other commit. */
+  private async commitOnPool(s: CommitStatements, retry = true): Promise<VerificationOutcome> {
+    try {
+      return await this.commitOnce(s);
+    } catch (err) {
+      if (retry && isDeadlock(err)) return this.commitOnPool(s, false);
+      throw err;
+    }
+  }
+
+  private async commitOnce(s: CommitStatements): Promise<VerificationOutcome> {
     const runner = this.sql.dataSource.createQueryRunner();
     const run = async ([sql, params]: Sql) => (await runner.query(this.sql.text(sql), params, true)).affected ?? 0;
     try {
@@ -116,6 +127,7 @@ export class VerificationRepository implements VerificationStore {
   }
 
   private async apply(run: (sql: Sql) => Promise<number>, s: CommitStatements): Promise<VerificationOutcome> {
+    for (const statement of s.move) await run(statement);
     for (const spend of s.spend) if ((await run(spend)) !== 1) return 'already_spent';
     if (this.killAfterSpend) process.kill(process.pid, 'SIGKILL');
     if ((await run(s.complete)) !== 1) return 'challenge_closed';
