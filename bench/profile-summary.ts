@@ -2,38 +2,16 @@
  * Summarises a V8 CPU profile written by `node --cpu-prof` (MFA_BENCH_PROFILE=1 starts every
  * bench server that way; profiles land in bench/results/profiles):
  *   node dist-sample/bench/profile-summary.js bench/results/profiles/<file>.cpuprofile [top]
- * Prints self time by function and by package/file, and total (inclusive) time of the hottest frames.
+ * Prints self time by category, by package/file and by function, and total (inclusive) time of the hottest frames.
  */
 import { readFileSync } from 'node:fs';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-function where(url: string, withFile = false): string {
-  if (!url) return '(native)';
-  const nm = url.lastIndexOf('node_modules/');
-  if (nm >= 0) {
-    const rest = url.slice(nm + 'node_modules/'.length).split('/');
-    const pkg = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
-    return withFile ? `${pkg}/${rest.slice(pkg.split('/').length).join('/')}` : pkg;
-  }
-  if (url.startsWith('node:')) return url;
-  const dist = url.indexOf('dist-sample/');
-  return dist >= 0 ? url.slice(dist + 'dist-sample/'.length) : url.replace(/^file:\/\//, '');
-}
+import { breakdown, CpuProfile, ProfileNode, where } from './lib/profile';
 
 function main(): void {
   const [file, topArg] = process.argv.slice(2);
   if (!file) throw new Error('usage: profile-summary <file.cpuprofile> [top]');
   const top = Number(topArg ?? 25);
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
-    nodes: ProfileNode[];
-    samples: number[];
-    timeDeltas: number[];
-  };
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -69,6 +47,9 @@ function main(): void {
   }
   const pct = (t: number) => `${((100 * t) / busy).toFixed(1).padStart(5)}%`;
   console.log(`${file}: ${(busy / 1000).toFixed(0)} ms busy of ${(total / 1000).toFixed(0)} ms sampled`);
+  console.log('\nself time by category (native calls charged to their JS caller; as in P3):');
+  for (const c of breakdown(profile).byCategory)
+    console.log(`  ${(100 * c.share).toFixed(1).padStart(5)}%  ${c.category}`);
   console.log('\nself time by package / file:');
   for (const [k, t] of selfBy((n) => where(n.callFrame.url)).slice(0, top)) console.log(`  ${pct(t)}  ${k}`);
   console.log('\nself time by function:');

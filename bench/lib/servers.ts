@@ -33,8 +33,10 @@ export async function startServer(
   name: string,
   module: string,
   env: Record<string, string | undefined>,
+  /** Extra node flags, e.g. P9's --expose-gc. */
+  nodeArgs: string[] = [],
 ): Promise<BenchServer> {
-  const execArgv: string[] = [];
+  const execArgv: string[] = [...nodeArgs];
   if (PROFILE) {
     const dir = join(RESULTS_DIR, 'profiles');
     mkdirSync(dir, { recursive: true });
