@@ -5,7 +5,7 @@
  * bring it back; answers that must never happen are counted as violations.
  */
 import { randomBytes } from 'node:crypto';
-import { fmt, POSTGRES_URL, SMOKE } from './lib/bench-env';
+import { benchDatabase, fmt, POSTGRES_URL, SMOKE } from './lib/bench-env';
 import { dropDatabase, freePort, freshDatabase, RedisServer, TcpProxy } from './lib/failover-infra';
 import { Answer, call, seed, Traffic } from './lib/failover-traffic';
 import { RequestSpec, totp, wrongTotp } from './lib/load';
@@ -13,7 +13,7 @@ import { Report, runBench } from './lib/report';
 import { PoolEntry, Side, startOurs } from './lib/sides';
 
 const LIMIT = 5; // lockout.maxAttempts, the library's default
-const DB_NAME = 'mfa_bench_failover';
+const DB_NAME = benchDatabase('failover');
 const [BEFORE, DOWN, AFTER] = SMOKE ? [1000, 1000, 2000] : [5000, 5000, 8000];
 const PER_TRIAL = SMOKE ? 12 : 300; // pending challenges per instance per trial, for the right codes
 const ATTACKED = SMOKE ? 2 : 6; // users hammered with wrong codes per trial

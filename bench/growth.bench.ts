@@ -11,7 +11,7 @@ import { DAY_MS, backlogStatements, SeedKind, SeedTarget, userIdOf } from './lib
 import { openStore, prune, reportStore, searchAudit, seedUsers } from './lib/growth-seed.store';
 import { openPostgresSeed, postgresTarget } from './lib/growth-seed.postgres';
 import { openSqliteSeed, sqliteTarget } from './lib/growth-seed.sqlite';
-import { fmt, POSTGRES_URL, ROUNDS, SECONDS, SMOKE } from './lib/bench-env';
+import { benchDatabase, fmt, POSTGRES_URL, ROUNDS, SECONDS, SMOKE } from './lib/bench-env';
 import { eachKind, interleave, ratios, settle, Spread, withRange } from './lib/compare';
 import * as ex from './lib/explain';
 import { assertClean, measure, RunResult, totp } from './lib/load';
@@ -172,7 +172,7 @@ function reportProbe(report: Report, kind: SeedKind, name: string, p: Awaited<Re
 async function benchKind(report: Report, kind: SeedKind): Promise<void> {
   const name = kind === 'postgres' ? 'PostgreSQL' : 'SQLite (WAL)';
   const levels = LEVELS.filter((n) => kind === 'postgres' || n <= SQLITE_MAX);
-  const grownTarget = await newTarget(kind, 'mfa_bench_growth');
+  const grownTarget = await newTarget(kind, benchDatabase('growth'));
   const rows: Array<Array<string | number>> = [];
   const log = (line: string) => report.log(line);
   let top: Compared | undefined;
@@ -180,7 +180,7 @@ async function benchKind(report: Report, kind: SeedKind): Promise<void> {
   try {
     for (const [i, users] of levels.entries()) {
       const level = { from: (levels[i - 1] ?? 0) + 1, to: users, auditPerUser: AUDIT_PER_USER[kind] };
-      const baseTarget = await newTarget(kind, 'mfa_bench_growth_base');
+      const baseTarget = await newTarget(kind, benchDatabase('growth_base'));
       // Both servers restart each level (equally cold); their first start runs the migrations that seeding fills.
       const [base, grown] = await Promise.all([
         start(`p8-${kind}-base`, baseTarget),

@@ -28,6 +28,10 @@ export const POSTGRES_URL = process.env.MFA_BENCH_POSTGRES_URL ?? 'postgres://po
 export const BA_POSTGRES_URL = process.env.MFA_BENCH_BA_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/ba_bench';
 export const REDIS_URL = process.env.MFA_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/8';
 
+/** A database of a benchmark's own, named after MFA_BENCH_POSTGRES_URL's, so two runs (CI's and yours) never share one. */
+export const benchDatabase = (suffix: string): string =>
+  `${new URL(POSTGRES_URL).pathname.slice(1) || 'mfa_bench'}_${suffix}`;
+
 /** The command that reproduces a figure, with the knobs this run used. */
 export function commandFor(script: string): string {
   const knobs = [`MFA_BENCH_ROUNDS=${ROUNDS}`, `MFA_BENCH_SECONDS=${SECONDS}`];

@@ -121,7 +121,7 @@ function withDatabase(url: string, name: string): string {
 
 /** Drops and creates the bench's own database (never `postgres` or `test`); returns its URL. */
 export async function freshDatabase(baseUrl: string, name: string): Promise<string> {
-  if (!/^mfa_bench_[a-z_]+$/.test(name)) throw new Error(`refusing database name ${name}`);
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`refusing database name ${name}`);
   const admin = new Client({ connectionString: withDatabase(baseUrl, 'postgres'), connectionTimeoutMillis: 3000 });
   await admin.connect();
   try {
@@ -134,7 +134,7 @@ export async function freshDatabase(baseUrl: string, name: string): Promise<stri
 }
 
 export async function dropDatabase(baseUrl: string, name: string): Promise<void> {
-  if (!/^mfa_bench_[a-z_]+$/.test(name)) throw new Error(`refusing database name ${name}`);
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`refusing database name ${name}`);
   const admin = new Client({ connectionString: withDatabase(baseUrl, 'postgres'), connectionTimeoutMillis: 3000 });
   await admin.connect();
   try {
