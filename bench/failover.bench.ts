@@ -81,7 +81,12 @@ runBench(async () => {
     // The count before the crash is lost: a second full allowance afterwards.
     { name: 'Redis crash, no persistence', limit: 2 * LIMIT, ...crash },
     { name: 'Redis crash, AOF (appendfsync always)', limit: LIMIT, prepare: toAof, ...crash },
-    { name: 'PostgreSQL unreachable', limit: LIMIT, down: () => proxy.cut(), back: () => proxy.start().then(() => {}) },
+    {
+      name: 'PostgreSQL unreachable',
+      limit: LIMIT,
+      down: () => proxy.stop({ reset: true }),
+      back: () => proxy.start().then(() => {}),
+    },
   ];
   try {
     // Booted together: they migrate the new schema once between them (the migration lock).
@@ -172,7 +177,7 @@ runBench(async () => {
   } finally {
     await traffic.stop();
     await Promise.all(sides.map((s) => s.stop()));
-    await proxy.cut();
+    await proxy.stop({ reset: true });
     await redis.dispose();
     await dropDatabase(POSTGRES_URL, DB_NAME).catch(() => undefined);
   }

@@ -28,9 +28,16 @@ export class TcpProxy {
     return this.port;
   }
 
-  /** Refuses new connections and cuts every open one, like a database going down. */
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  /**
+   * Refuses new connections and cuts every open one, like a database going down; `reset`
+   * sends an RST rather than a FIN, as a primary that vanished mid-flight would.
+   */
+  async stop(options: { reset?: boolean } = {}): Promise<void> {
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    for (const s of this.sockets)
+      if (options.reset) s.resetAndDestroy();
+      else s.destroy();
+    await closed;
+    this.server = undefined;
   }
 }
