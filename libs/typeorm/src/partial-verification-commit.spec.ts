@@ -150,7 +150,10 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('a verification commit 
         earned: { sessionFactor: factor(other.toRef, 'totp', NOW) },
         renewal: { fromRef: w.fromRef, toRef: other.toRef },
       };
-      const outcomes = await Promise.all([store.commitVerification(commitOf(w, 100)), store.commitVerification(second)]);
+      const outcomes = await Promise.all([
+        store.commitVerification(commitOf(w, 100)),
+        store.commitVerification(second),
+      ]);
       expect(outcomes.every((o) => o === 'committed')).toBe(true);
     }
   });
