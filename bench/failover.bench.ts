@@ -5,8 +5,9 @@
  * bring it back; answers that must never happen are counted as violations.
  */
 import { randomBytes } from 'node:crypto';
-import { benchDatabase, fmt, POSTGRES_URL, SMOKE } from './lib/bench-env';
+import { benchDatabase, POSTGRES_URL, SMOKE } from './lib/bench-env';
 import { dropDatabase, freePort, freshDatabase, RedisServer, TcpProxy } from './lib/failover-infra';
+import { KINDS, writeFailoverReport } from './lib/failover-report';
 import { Answer, call, seed, Traffic } from './lib/failover-traffic';
 import { RequestSpec, totp, wrongTotp } from './lib/load';
 import { Report, runBench } from './lib/report';
@@ -15,15 +16,8 @@ import { PoolEntry, Side, startOurs } from './lib/sides';
 const LIMIT = 5; // lockout.maxAttempts, the library's default
 const DB_NAME = benchDatabase('failover');
 const [BEFORE, DOWN, AFTER] = SMOKE ? [1000, 1000, 2000] : [5000, 5000, 8000];
-const PER_TRIAL = SMOKE ? 12 : 300; // pending challenges per instance per trial, for the right codes
+const PER_TRIAL = SMOKE ? 12 : 300; // pending challenges per instance per trial, a third for each phase
 const ATTACKED = SMOKE ? 2 : 6; // users hammered with wrong codes per trial
-
-const KINDS = {
-  never: 'guarded, session never verified',
-  verified: 'guarded, verified session',
-  right: 'right code, sent twice at once',
-  wrong: 'wrong code',
-} as const;
 
 interface Target {
   side: Side;
@@ -35,7 +29,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const guarded = (cookie: string): RequestSpec => ({ method: 'GET', path: '/bench/guarded', headers: { cookie } });
 const show = (a: Answer) => `${a.status} ${a.code}`.trim();
 const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];
-const fewer = (xs: string[]) => [...new Set(xs)].map((x) => `${x} (× ${xs.filter((y) => y === x).length})`);
+/** Waits `ms`, releasing `share` into `queue` evenly over that time (so right codes are sent throughout the phase). */
+async function release(share: Target[], queue: Target[], ms: number): Promise<void> {
+  const start = performance.now();
+  for (let i = 0; i < share.length; i++) {
+    const due = start + (i * ms) / share.length - performance.now();
+    if (due > 0) await sleep(due);
+    queue.push(share[i]);
+  }
+  const left = start + ms - performance.now();
+  if (left > 0) await sleep(left);
+}
 
 runBench(async () => {
   const report = new Report('P10', 'failover: Redis and the database going away under load', 'bench:failover');
@@ -151,9 +155,13 @@ runBench(async () => {
       }
       traffic.enter(`${trial.name}: setting up`);
       queue.length = 0;
+      const prepared: Target[] = [];
       for (const side of sides)
-        for (const entry of await seed(side, { users: PER_TRIAL })) queue.push({ side, entry, trial: trial.name });
-      queue.sort(() => Math.random() - 0.5);
+        for (const entry of await seed(side, { users: PER_TRIAL })) prepared.push({ side, entry, trial: trial.name });
+      prepared.sort(() => Math.random() - 0.5);
+      // A share of the challenges for each phase, released as the phase runs: right codes before, during, after.
+      const third = Math.ceil(prepared.length / 3);
+      const [before, during, after] = [0, 1, 2].map((k) => prepared.slice(k * third, (k + 1) * third));
       // Each attacked user signs in twice on each instance; wrong codes go to any of the four sessions.
       const fresh: Target[] = [];
       const users = await seed(sides[0], { users: ATTACKED, sessionsPerUser: 0 });
@@ -163,13 +171,13 @@ runBench(async () => {
       }
       attacked = fresh;
       traffic.enter(`${trial.name}: before`);
-      await sleep(BEFORE);
+      await release(before, queue, BEFORE);
       traffic.enter(`${trial.name}: down`);
       await trial.down();
-      await sleep(DOWN);
+      await release(during, queue, DOWN);
       await trial.back();
       traffic.enter(`${trial.name}: back`);
-      await sleep(AFTER);
+      await release(after, queue, AFTER);
       attacked = []; // the next trial's restart must not hand these users another allowance
     }
     traffic.enter('done');
@@ -182,73 +190,12 @@ runBench(async () => {
     await dropDatabase(POSTGRES_URL, DB_NAME).catch(() => undefined);
   }
 
-  report.text(
-    `Two instances of the Express bench app share a PostgreSQL database of their own, reached through a TCP proxy the bench cuts, ` +
-      `and a redis-server of their own (counters and the session-cache invalidation bus). Lockout limit ${LIMIT} wrong codes per user. ` +
-      `Each trial: set up (fresh challenges, ${ATTACKED} fresh attacked users), ${BEFORE / 1000} s before, ${DOWN / 1000} s down, ${AFTER / 1000} s after it is back. ` +
-      '*Redis crash*: SIGKILL and a restart on the same port, first without persistence (its data is gone: a failover to a replica that had not received ' +
-      'the last writes is the same case), then with `appendonly yes, appendfsync always`. *PostgreSQL unreachable*: the proxy refuses new connections and resets ' +
-      'open ones, as a primary that went away does before a failover; the shared PostgreSQL server itself is never stopped. ' +
-      'Load throughout: never-verified and verified sessions on the guarded route (1 loop each per instance), right codes sent twice at once ' +
-      '(4 loops; each exchange then probes the guarded route with every session id it left), wrong codes (2 loops).\n',
-  );
-  const kinds = Object.values(KINDS);
-  const shown = traffic.phases.filter((p) => traffic.tally.has(p) && p !== 'done');
-  report.table(
-    ['phase', ...kinds],
-    shown.map((p) => [p, ...kinds.map((k) => traffic.answers(p, k))]),
-  );
-  report.text(
-    'Answers as `status code × count`, by the phase the request was sent in (on 2 loaded cores one can be answered a phase later); ' +
-      'violations and oddities below are named by the phase they were seen in.',
-  );
-  report.text();
-  const rows = trials.map((t) => {
-    const counts = [...(evaluated.get(t.name)?.values() ?? [])];
-    const max = counts.length ? Math.max(...counts) : 0;
-    if (max > t.limit)
-      traffic.violations.push(`${t.name}: ${max} wrong codes evaluated for one user (allowed ${t.limit})`);
-    const after = traffic.firstGood.get(`${t.name}: back`);
-    const ms = (k: string) => (after?.has(k) ? `${fmt(after.get(k)!)} ms` : 'none');
-    return { t, counts, max, recovery: [ms(KINDS.right), ms(KINDS.never), ms(KINDS.verified)] };
+  writeFailoverReport(report, traffic, trials, evaluated, {
+    limit: LIMIT,
+    attacked: ATTACKED,
+    before: BEFORE,
+    down: DOWN,
+    after: AFTER,
   });
-  report.table(
-    [
-      'trial',
-      'wrong codes evaluated per attacked user',
-      'allowed',
-      'first right code accepted after it is back',
-      'first challenge issued',
-      'first verified pass',
-    ],
-    rows.map((r) => [r.t.name, r.counts.join(', ') || '—', r.t.limit, ...r.recovery]),
-  );
-  report.text(
-    `Allowed: ${LIMIT} per lockout window, except after a crash without persistence, where the counts of the window so far are gone ` +
-      `and each user gets ${LIMIT} more (${2 * LIMIT}); with the AOF the counts survive the restart. "After it is back" is measured from the ` +
-      'moment the restarted Redis answers PING or the proxy listens again.',
-  );
-  report.text();
-  report.text(`**Violations: ${traffic.violations.length}.** ${fewer(traffic.violations).join('; ')}\n`);
-  report.text(`**Other oddities: ${traffic.anomalies.length}.** ${fewer(traffic.anomalies).slice(0, 8).join('; ')}\n`);
-  if (traffic.anomalies.some((a) => /yet a session id it left passes/.test(a)))
-    report.text(
-      'A right code answered 503 while a session id it left passes: the verification committed in PostgreSQL (challenge spent, session ' +
-        'verified) and a Redis command after it failed as Redis went away. Not a pass without the right code, but the ' +
-        'client is told the verification failed; if the passing id is its own, the session id was never renewed.\n',
-    );
-  const checks = [
-    ['guarded requests passed for sessions that never verified', /never verified/],
-    ['challenges accepted twice', /accepted \d+ times/],
-  ] as const;
-  for (const [label, re] of checks) {
-    const n = traffic.violations.filter((v) => re.test(v)).length;
-    report.figure({ id: 'P10', label: `${label}, all trials`, value: String(n), goal: '0', met: n === 0 });
-  }
-  for (const r of rows) {
-    const label = `most wrong codes evaluated for one user, ${r.t.name} (limit ${LIMIT})`;
-    report.figure({ id: 'P10', label, value: String(r.max), goal: `≤ ${r.t.limit}`, met: r.max <= r.t.limit });
-    report.figure({ id: 'P10', label: `first right code accepted after: ${r.t.name}`, value: r.recovery[0] });
-  }
   report.save();
 });

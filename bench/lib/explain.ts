@@ -13,8 +13,10 @@ export interface Plan {
   label: string;
   sql: string;
   plan: string;
-  /** Tables read whole ("Seq Scan on t", SQLite's "SCAN t" without an index). */
+  /** Tables read whole ("Seq Scan on t", SQLite's "SCAN t", or a walk of a whole index). */
   fullScans: string[];
+  /** The statement could not be planned: counted as flagged, since nothing shows it is not a full read. */
+  failed?: boolean;
   /** PostgreSQL EXPLAIN ANALYZE only. */
   executionMs?: number;
 }
@@ -27,12 +29,18 @@ const SMALL_TABLES = new Set([
   'mfa_migrations',
 ]);
 
-/** The statements worth planning: reads and writes, without the audit event tag the tracer adds. */
+/**
+ * The statements worth planning: reads and writes, without the audit event tag the tracer adds.
+ * SQLite logs a transaction as one string (`BEGIN IMMEDIATE; UPDATE …; …; COMMIT`): each of its
+ * statements is planned on its own. PostgreSQL's verify is one data-modifying `WITH …`, kept whole.
+ */
 export function plannable(queries: string[]): string[] {
   const out = new Set<string>();
   for (const q of queries) {
-    const sql = q.replace(/ \[[\w.]+\]$/, '').trim();
-    if (/^(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql) && !/mfa_policy_/.test(sql)) out.add(sql);
+    for (const part of q.replace(/ \[[\w.]+\]$/, '').split('; ')) {
+      const sql = part.trim().replace(/;$/, '');
+      if (/^(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql) && !/mfa_policy_/.test(sql)) out.add(sql);
+    }
   }
   return [...out];
 }
@@ -53,10 +61,16 @@ export async function explainPostgres(
 ): Promise<Plan> {
   const lines = (rows: Array<Record<string, string>>) => rows.map((r) => r['QUERY PLAN']).join('\n');
   if (params) {
-    const res = await client.query(`EXPLAIN ${analyze ? '(ANALYZE, BUFFERS) ' : ''}${sql}`, params);
-    const plan = lines(res.rows);
-    const ms = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
-    return { label, sql, plan, fullScans: flagPostgres(plan), executionMs: ms ? Number(ms) : undefined };
+    // ANALYZE runs the statement: never for one that writes (a data-modifying CTE included).
+    const run = analyze && !/\b(INSERT|UPDATE|DELETE)\b/i.test(sql);
+    try {
+      const res = await client.query(`EXPLAIN ${run ? '(ANALYZE, BUFFERS) ' : ''}${sql}`, params);
+      const plan = lines(res.rows);
+      const ms = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
+      return { label, sql, plan, fullScans: flagPostgres(plan), executionMs: ms ? Number(ms) : undefined };
+    } catch (err) {
+      return { label, sql, plan: `could not plan: ${(err as Error).message}`, fullScans: [], failed: true };
+    }
   }
   await client.query('SET plan_cache_mode = force_generic_plan');
   try {
@@ -66,7 +80,7 @@ export async function explainPostgres(
     const plan = lines(res.rows);
     return { label, sql, plan, fullScans: flagPostgres(plan) };
   } catch (err) {
-    return { label, sql, plan: `could not plan: ${(err as Error).message}`, fullScans: [] };
+    return { label, sql, plan: `could not plan: ${(err as Error).message}`, fullScans: [], failed: true };
   } finally {
     await client.query('DEALLOCATE ALL').catch(() => undefined);
     await client.query('RESET plan_cache_mode');
@@ -84,13 +98,32 @@ export function explainSqlite(db: SqliteDb, label: string, sql: string, params?:
       depth.set(r.id, d);
       return `${'  '.repeat(d - 1)}${r.detail}`;
     });
-    const fullScans = rows
-      .map((r) => /^SCAN (\w+)$/.exec(r.detail)?.[1])
-      .filter((t): t is string => !!t && t.startsWith('mfa_') && !SMALL_TABLES.has(t));
+    const tables = aliases(sql);
+    const fullScans: string[] = [];
+    for (const r of rows) {
+      // "SCAN e" reads the table whole; "SCAN e USING [COVERING] INDEX i" walks a whole index.
+      const m = /^SCAN (\w+)( USING (?:COVERING )?INDEX \w+)?$/.exec(r.detail);
+      const table = m && (tables.get(m[1]) ?? m[1]);
+      if (table && table.startsWith('mfa_') && !SMALL_TABLES.has(table))
+        fullScans.push(m[2] ? `${table} (whole index${m[2].replace(/^ USING (COVERING )?INDEX/, '')})` : table);
+    }
     return { label, sql, plan: text.join('\n') || '(no read: a plain insert)', fullScans: [...new Set(fullScans)] };
   } catch (err) {
-    return { label, sql, plan: `could not plan: ${(err as Error).message}`, fullScans: [] };
+    return { label, sql, plan: `could not plan: ${(err as Error).message}`, fullScans: [], failed: true };
   }
+}
+
+const NOT_ALIAS =
+  /^(WHERE|ON|USING|JOIN|LEFT|RIGHT|INNER|OUTER|CROSS|ORDER|GROUP|LIMIT|SET|VALUES|RETURNING|AS|NATURAL|UNION|HAVING)$/i;
+
+/** SQLite plans name tables by their alias: alias → table, from the statement's FROM, JOIN, UPDATE and INTO clauses. */
+function aliases(sql: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of sql.matchAll(/\b(?:FROM|JOIN|UPDATE|INTO)\s+["`]?(\w+)["`]?(?:\s+(?:AS\s+)?["`]?(\w+)["`]?)?/gi)) {
+    out.set(m[1], m[1]);
+    if (m[2] && !NOT_ALIAS.test(m[2])) out.set(m[2], m[1]);
+  }
+  return out;
 }
 
 /** Markdown: one line per plan (index or full scan), the plans themselves in a collapsed block. */
@@ -100,14 +133,18 @@ export function plansMarkdown(title: string, plans: Plan[]): string[] {
     '',
   ];
   for (const p of plans) {
-    const flag = p.fullScans.length ? `**full scan of ${p.fullScans.join(', ')}**` : 'index only';
+    const flag = p.failed
+      ? '**could not plan (counted as flagged)**'
+      : p.fullScans.length
+        ? `**full scan of ${p.fullScans.join(', ')}**`
+        : 'index only';
     md.push(`- ${p.label}: ${flag}`, '', '```text', p.sql, '--', p.plan, '```', '');
   }
   md.push('</details>', '');
   return md;
 }
 
-export const countFlagged = (plans: Plan[]): number => plans.filter((p) => p.fullScans.length).length;
+export const countFlagged = (plans: Plan[]): number => plans.filter((p) => p.failed || p.fullScans.length).length;
 
 /** The statements the server sent for `op` (its /bench/trace), audit rows written after the response included. */
 export async function traced(side: Side, op: () => Promise<void>): Promise<string[]> {

@@ -33,6 +33,8 @@ async function admin(url: string, sql: string): Promise<void> {
 
 /** A fresh database `name` on the server of `url` (dropped first if a crashed run left it). */
 export async function postgresTarget(url: string, name: string): Promise<SeedTarget> {
+  // The name goes into DROP/CREATE DATABASE unquoted: only a plain lower-case identifier.
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`refusing database name ${JSON.stringify(name)}`);
   const own = url.replace(/\/[^/]*$/, `/${name}`);
   const drop = () => admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await drop();

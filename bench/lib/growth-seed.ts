@@ -41,8 +41,10 @@ export const DAY_MS = 86_400_000;
  * mid-measurement.
  */
 export const CHALLENGE_WINDOW_MS = 65 * 60_000;
-/** Assumed sign-ins per user and day, each opening one challenge. */
-export const SIGNINS_PER_DAY = 2;
+export const SIGNINS_PER_DAY = 2; // assumed, each opening one challenge
+/** Rows a statement: progress shows, and no SQLite statement (synchronous, in-process) blocks for minutes. */
+export const CHUNK = 250_000;
+type Insert = Parameters<SeedDialect['insert']>;
 
 /** The id the seed gives user n, as the SQL computes it. */
 export const userIdOf = (n: number): string => `u${((n * 2654435761) % 4294967296).toString(16).padStart(8, '0')}`;
@@ -58,14 +60,7 @@ function dialect(kind: SeedKind) {
 /** Weighted roughly as traffic makes them: mostly challenges and allowed decisions, now and then something else. */
 const AUDIT_TYPES = [
   ...['challenge.issued', 'challenge.verified', 'decision.allowed'].flatMap((t) => Array<string>(5).fill(t)),
-  ...[
-    'challenge.failed',
-    'session.renewed',
-    'backup_code.used',
-    'device.trusted',
-    'enrollment.started',
-    'totp.replayed',
-  ],
+  ...'challenge.failed session.renewed backup_code.used device.trusted enrollment.started totp.replayed'.split(' '),
 ];
 
 export interface LevelSeed {
@@ -75,6 +70,16 @@ export interface LevelSeed {
   auditPerUser: number;
 }
 
+/** `d.insert` over from..to, cut into ranges of CHUNK, each labelled with its range when there are several. */
+function chunked(d: SeedDialect, label: string, [table, cols, from, to, where]: Insert): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let a = from; a <= to; a += CHUNK) {
+    const b = Math.min(to, a + CHUNK - 1);
+    out.push([to - from < CHUNK ? label : `${label} ${a}–${b} of ${from}–${to}`, d.insert(table, cols, a, b, where)]);
+  }
+  return out;
+}
+
 /** The rows of users from..to (1-based, inclusive), as a sequence of statements with progress labels. */
 export function levelStatements(kind: SeedKind, level: LevelSeed, now: number): Array<[string, string]> {
   const d = dialect(kind);
@@ -82,29 +87,28 @@ export function levelStatements(kind: SeedKind, level: LevelSeed, now: number): 
   const users = to - from + 1;
   const ago = (maxMs: number) => `(${now} - ${d.int(maxMs)})`;
   const u = d.user('n');
-  const enrollment = (type: string, every: number, extra: Record<string, string>) =>
-    d.insert(
-      'mfa_enrollments',
-      {
-        id: d.uuid,
-        user_id: d.user(`n * ${every}`),
-        type: `'${type}'`,
-        status: "'active'",
-        label: "'Phone'",
-        sealed_secret: `'v1.k1.' || ${d.hex(32)}`,
-        key_id: "'k1'",
-        algorithm: "'SHA1'",
-        digits: '6',
-        period: '30',
-        last_step: type === 'totp' ? `${Math.floor(now / 30_000)} - ${d.int(100_000)}` : 'NULL',
-        created_at: ago(365 * DAY_MS),
-        confirmed_at: ago(365 * DAY_MS),
-        last_used_at: ago(30 * DAY_MS),
-        ...extra,
-      },
-      Math.ceil(from / every),
-      Math.floor(to / every),
-    );
+  const enrollment = (type: string, every: number, extra: Record<string, string>): Insert => [
+    'mfa_enrollments',
+    {
+      id: d.uuid,
+      user_id: d.user(`n * ${every}`),
+      type: `'${type}'`,
+      status: "'active'",
+      label: "'Phone'",
+      sealed_secret: `'v1.k1.' || ${d.hex(32)}`,
+      key_id: "'k1'",
+      algorithm: "'SHA1'",
+      digits: '6',
+      period: '30',
+      last_step: type === 'totp' ? `${Math.floor(now / 30_000)} - ${d.int(100_000)}` : 'NULL',
+      created_at: ago(365 * DAY_MS),
+      confirmed_at: ago(365 * DAY_MS),
+      last_used_at: ago(30 * DAY_MS),
+      ...extra,
+    },
+    Math.ceil(from / every),
+    Math.floor(to / every),
+  ];
   const challenges = Math.max(1, Math.round((users * SIGNINS_PER_DAY * CHALLENGE_WINDOW_MS) / DAY_MS));
   // Created within the window (a hash of n, so the expiry can follow from it in the same row).
   const recent = (ttl: number) => {
@@ -112,7 +116,7 @@ export function levelStatements(kind: SeedKind, level: LevelSeed, now: number): 
     return { created_at: created, expires_at: `${created} + ${ttl}` };
   };
   const allUsers = `1 + ${d.int(to)}`;
-  const out: Array<[string, string]> = [
+  const parts: Array<[string, Insert]> = [
     ['enrollments (TOTP)', enrollment('totp', 1, {})],
     ['enrollments (SMS, 1 in 10)', enrollment('sms', 10, { masked_target: "'+90 ••• ••• •• 12'" })],
     [
@@ -121,7 +125,7 @@ export function levelStatements(kind: SeedKind, level: LevelSeed, now: number): 
     ],
     [
       'backup codes (10 a user, 2 spent)',
-      d.insert(
+      [
         'mfa_backup_codes',
         {
           id: d.uuid,
@@ -132,11 +136,11 @@ export function levelStatements(kind: SeedKind, level: LevelSeed, now: number): 
         },
         from * 10,
         to * 10 + 9,
-      ),
+      ],
     ],
     [
       'trusted devices (1.5 a user)',
-      d.insert(
+      [
         'mfa_trusted_devices',
         {
           id: d.uuid,
@@ -151,11 +155,11 @@ export function levelStatements(kind: SeedKind, level: LevelSeed, now: number): 
         from * 2,
         to * 2 + 1,
         'n % 4 <> 3',
-      ),
+      ],
     ],
     [
       'session verifications (one live session a user)',
-      d.insert(
+      [
         'mfa_session_factors',
         {
           session_ref: d.hex(32),
@@ -167,7 +171,7 @@ export function levelStatements(kind: SeedKind, level: LevelSeed, now: number): 
         },
         from,
         to,
-      ),
+      ],
     ],
     ...(
       [
@@ -175,23 +179,18 @@ export function levelStatements(kind: SeedKind, level: LevelSeed, now: number): 
         ['mfa_grants', users / 20, 900_000, 'step-up grants, 1 a user in 20'],
         ['mfa_otp_codes', users / 50, 300_000, 'SMS codes, 1 a user in 50'],
       ] as const
-    ).map(([table, n, ttl, what]): [string, string] => [
+    ).map(([table, n, ttl, what]): [string, Insert] => [
       `${table} (${what}, the last ${CHALLENGE_WINDOW_MS / 60_000} min)`,
-      d.insert(
+      [
         table,
         { id: d.uuid, user_id: d.user(allUsers), ...shortLived(d)[table], ...recent(ttl) },
         1,
         Math.max(1, Math.round(n)),
-      ),
+      ],
     ]),
-  ];
-  // Audit rows in chunks of a million, so progress shows and no single statement runs for minutes.
-  const audit = users * level.auditPerUser;
-  for (let start = 1; start <= audit; start += 1_000_000) {
-    const end = Math.min(audit, start + 999_999);
-    out.push([
-      `audit rows ${start}–${end} of ${audit} (a year)`,
-      d.insert(
+    [
+      `audit rows, ${level.auditPerUser} a user (a year)`,
+      [
         'mfa_audit_events',
         {
           id: d.uuid,
@@ -205,12 +204,12 @@ export function levelStatements(kind: SeedKind, level: LevelSeed, now: number): 
           ip: "'203.0.113.7'",
           user_agent: "'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'",
         },
-        start,
-        end,
-      ),
-    ]);
-  }
-  return out;
+        1,
+        users * level.auditPerUser,
+      ],
+    ],
+  ];
+  return parts.flatMap(([label, args]) => chunked(d, label, args));
 }
 
 /** A retention backlog: rows dead for 2–26 hours (past the one-hour grace), as after a stopped pruner. */

@@ -32,16 +32,22 @@ export class Report {
 
   readonly command: string;
 
-  /** `rounds`: a bench that takes its own round count (P2's 5) shows that count in its reproduce command. */
+  /**
+   * `rounds`: a bench that takes its own round count (P2's 5) shows that count in its reproduce command.
+   * `command`: a bench whose knobs are its own (P9) gives its whole reproduce command instead.
+   */
   constructor(
     readonly id: string,
     readonly title: string,
     readonly script: string,
-    opts: { rounds?: number } = {},
+    opts: { rounds?: number; command?: string } = {},
   ) {
     const command = commandFor(script);
     this.command =
-      opts.rounds === undefined ? command : command.replace(/MFA_BENCH_ROUNDS=\d+/, `MFA_BENCH_ROUNDS=${opts.rounds}`);
+      opts.command ??
+      (opts.rounds === undefined
+        ? command
+        : command.replace(/MFA_BENCH_ROUNDS=\d+/, `MFA_BENCH_ROUNDS=${opts.rounds}`));
     console.log(`\n=== ${id}: ${title} (${this.command})`);
   }
 

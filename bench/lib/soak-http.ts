@@ -1,7 +1,9 @@
 /**
  * P9's client: node:http over a keep-alive agent with a fixed socket cap, so the server's
  * socket handles are bounded by the client and any growth in them is the server's. Every
- * answer is counted by request label and status class; 5xx answers keep their bodies.
+ * answer is counted by request label and status class; 5xx answers keep their bodies. A request
+ * with no complete answer in TIMEOUT_MS is destroyed and counted as an error, like a
+ * connection error, so one stuck request cannot hang a flow (or the run).
  */
 import http from 'node:http';
 
@@ -18,12 +20,15 @@ export interface Problem {
 }
 
 const KEEP = 20;
+export const TIMEOUT_MS = 30_000;
 
 export class SoakClient {
   /** label → status class ('2xx', '4xx', 'error', …) → answers. */
   readonly byLabel = new Map<string, Record<string, number>>();
   readonly serverErrors: Problem[] = [];
   serverErrorCount = 0;
+  /** Connection errors and timeouts (no answer at all). */
+  errorCount = 0;
   /** Answers a flow did not expect (not 5xx): counted by flow, the first few kept. */
   readonly unexpected: Problem[] = [];
   answered = 0;
@@ -52,12 +57,21 @@ export class SoakClient {
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
     return new Promise((resolve) => {
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        this.failed(label, err);
+        resolve(null);
+      };
       const req = http.request(
         { host: this.url.hostname, port: this.url.port, path, method, headers, agent: this.agent },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
+            if (settled) return;
+            settled = true;
             const answer = {
               status: res.statusCode ?? 0,
               body: Buffer.concat(chunks).toString('utf8'),
@@ -71,10 +85,12 @@ export class SoakClient {
             }
             resolve(answer);
           });
-          res.on('error', (err) => this.failed(label, err, resolve));
+          res.on('error', fail);
+          res.on('close', () => fail(new Error('the connection closed before the answer ended')));
         },
       );
-      req.on('error', (err) => this.failed(label, err, resolve));
+      req.setTimeout(TIMEOUT_MS, () => req.destroy(new Error(`timeout: no answer in ${TIMEOUT_MS / 1000} s`)));
+      req.on('error', fail);
       req.end(payload);
     });
   }
@@ -96,10 +112,10 @@ export class SoakClient {
     this.byLabel.set(label, row);
   }
 
-  private failed(label: string, err: Error, resolve: (a: null) => void): void {
+  private failed(label: string, err: Error): void {
     this.count(label, 'error');
+    this.errorCount++;
     if (this.serverErrors.length < KEEP) this.serverErrors.push({ label, status: 'error', body: String(err) });
-    resolve(null);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * P9's mixed load: five kinds of user flow, each paced at its own rate (open loop, so minute 2
- * and minute 10 see the same load), against pools seeded before the run.
+ * P9's mixed load: five kinds of user flow against pools seeded before the run, each flow run
+ * on demand by the pacer (soak-pacer.ts: paced at a rate, a cap on flows in flight).
  *
  *   guarded  a satisfied session reads the guarded route
  *   verify   sign in, guarded route (challenge), a wrong code one flow in three, the right code, guarded route, sign out
@@ -19,6 +19,7 @@ import { Answer, cookieIn, SoakClient } from './soak-http';
 export const KINDS = ['guarded', 'verify', 'wrong', 'sms', 'enroll'] as const;
 export type Kind = (typeof KINDS)[number];
 
+/** The seeded users' password; bench/lib/totp-runs.ts has its own copy of the same string. */
 export const PASSWORD = 'correct horse battery staple';
 
 export interface TotpUser {
@@ -39,22 +40,11 @@ export interface SoakPools {
   enroll: string[];
 }
 
-export interface FlowStats {
-  launched: number;
-  completed: number;
-  failed: number;
-  /** No pooled user was free (all busy, spent this step, or used up). */
-  skipped: number;
-}
-
-type Outcome = 'completed' | 'failed' | 'skipped';
+export type Outcome = 'completed' | 'failed' | 'skipped';
 
 const step = () => Math.floor(Date.now() / 30_000);
 
 export class SoakLoad {
-  readonly stats = Object.fromEntries(
-    KINDS.map((k) => [k, { launched: 0, completed: 0, failed: 0, skipped: 0 }]),
-  ) as Record<Kind, FlowStats>;
   private cursor = { guarded: 0, totp: 0, sms: 0, enroll: 0 };
   private readonly totpFactor = new TotpFactor();
 
@@ -63,37 +53,8 @@ export class SoakLoad {
     private readonly pools: SoakPools,
   ) {}
 
-  /** Runs every kind at its rate (flows per second) until `seconds` have passed, then waits for the flows in flight. */
-  async drive(seconds: number, rates: Record<Kind, number>, maxInflight: number): Promise<void> {
-    const end = Date.now() + seconds * 1000;
-    const tokens = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
-    const inflight = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
-    const running = new Set<Promise<void>>();
-    let last = Date.now();
-    while (Date.now() < end) {
-      const now = Date.now();
-      for (const kind of KINDS) {
-        // At most a second's worth of backlog: a stall is not followed by a burst.
-        tokens[kind] = Math.min(tokens[kind] + (rates[kind] * (now - last)) / 1000, Math.max(1, rates[kind]));
-        while (tokens[kind] >= 1 && inflight[kind] < maxInflight) {
-          tokens[kind]--;
-          inflight[kind]++;
-          this.stats[kind].launched++;
-          const p: Promise<void> = this.run(kind).then((outcome) => {
-            this.stats[kind][outcome]++;
-            inflight[kind]--;
-            running.delete(p);
-          });
-          running.add(p);
-        }
-      }
-      last = now;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await Promise.all(running);
-  }
-
-  private run(kind: Kind): Promise<Outcome> {
+  /** One flow of the kind; never throws (a failed request is an outcome). */
+  run(kind: Kind): Promise<Outcome> {
     switch (kind) {
       case 'guarded':
         return this.guarded();

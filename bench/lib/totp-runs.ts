@@ -6,6 +6,7 @@ import { fmt, SMOKE } from './bench-env';
 import { pool, RunResult, totp, wrongTotp } from './load';
 import { runSpecs, settle } from './compare';
 import { Report } from './report';
+import { postgresBackendCpu } from './services';
 import { PoolEntry, Side } from './sides';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -20,6 +21,28 @@ export function verifyRun(side: Side, entries: PoolEntry[], valid: boolean, labe
     entries.map((e) => side.verify(e, valid ? totp(e.key, now) : wrongTotp(e.key, now))),
     valid ? side.isVerified : side.isInvalidCode,
   );
+}
+
+export type MeasuredRun = RunResult & { dbCpuPerRequest: number };
+
+/**
+ * A measured verify run once the server has settled after seeding. With `dbUrl` (PostgreSQL) it also
+ * measures the CPU of the PostgreSQL backends serving that side's database, in µs per request
+ * (sampled until a settle after the run, so writes finishing after the answers count too); else 0.
+ */
+export async function measuredVerify(
+  side: Side,
+  entries: PoolEntry[],
+  valid: boolean,
+  label: string,
+  dbUrl?: string,
+): Promise<MeasuredRun> {
+  await settle();
+  const db = dbUrl ? postgresBackendCpu(dbUrl) : undefined;
+  const r = await verifyRun(side, entries, valid, label);
+  if (!db) return { ...r, dbCpuPerRequest: 0 };
+  await settle();
+  return { ...r, dbCpuPerRequest: (await db.stop()) / r.total };
 }
 
 /** Two real sign-ins of one user, both challenges answered with the same code, seconds apart: [first, second] status. */
