@@ -25,14 +25,15 @@ export function sessionMoveStatements(userId: string, fromRef: string, toRef: st
 
 /** A verification's statements, in the order one transaction runs them. */
 export interface CommitStatements {
-  /**
-   * The move to a renewed id comes first: it locks every challenge of the session in one
-   * statement, in index order, so two verifications of one session queue instead of each
-   * holding one challenge while waiting for the other's (a deadlock).
-   */
-  move: Sql[];
   /** One or more (a passkey spends its challenge and advances its counter); each must change one row. */
   spend: Sql[];
+  /**
+   * The move to a renewed id runs after the spend (a refused spend, the common race, locks
+   * nothing more) and before the completion: it locks every challenge of the session in one
+   * statement, tables in one order, so two verifications of one session queue instead of each
+   * holding its own challenge while waiting for the other's (a deadlock).
+   */
+  move: Sql[];
   /** Must change one row. */
   complete: Sql;
   /** The earned record, then the audit rows; the earned upsert overwrites the moved row of its factor. */

@@ -82,9 +82,9 @@ export class VerificationRepository implements VerificationStore {
     let end = 'ROLLBACK';
     try {
       db.transaction(() => {
-        for (const statement of s.move) run(statement);
         for (const spend of s.spend) if (run(spend) !== 1) throw new Refused('already_spent');
         if (this.killAfterSpend) process.kill(process.pid, 'SIGKILL');
+        for (const statement of s.move) run(statement);
         if (run(s.complete) !== 1) throw new Refused('challenge_closed');
         for (const statement of s.rest) run(statement);
       }).immediate();
@@ -112,7 +112,10 @@ export class VerificationRepository implements VerificationStore {
     const runner = this.sql.dataSource.createQueryRunner();
     const run = async ([sql, params]: Sql) => (await runner.query(this.sql.text(sql), params, true)).affected ?? 0;
     try {
-      await runner.startTransaction();
+      // MySQL/MariaDB default to REPEATABLE READ, whose gap locks make concurrent moves and
+      // inserts of fresh session refs deadlock; every write here is a conditional UPDATE or an
+      // upsert that needs no more than READ COMMITTED (PostgreSQL's default).
+      await runner.startTransaction(this.sql.mysql ? 'READ COMMITTED' : undefined);
       try {
         const outcome = await this.apply(run, s);
         await (outcome === 'committed' ? runner.commitTransaction() : runner.rollbackTransaction());
@@ -127,9 +130,9 @@ export class VerificationRepository implements VerificationStore {
   }
 
   private async apply(run: (sql: Sql) => Promise<number>, s: CommitStatements): Promise<VerificationOutcome> {
-    for (const statement of s.move) await run(statement);
     for (const spend of s.spend) if ((await run(spend)) !== 1) return 'already_spent';
     if (this.killAfterSpend) process.kill(process.pid, 'SIGKILL');
+    for (const statement of s.move) await run(statement);
     if ((await run(s.complete)) !== 1) return 'challenge_closed';
     for (const statement of s.rest) await run(statement);
     return 'committed';
