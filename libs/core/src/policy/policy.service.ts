@@ -58,8 +58,7 @@ export class PolicyService {
       this.refreshing = true;
       this.load(false)
         .catch((err) => {
-          // A failing store (a primary failing over) is retried once per interval, not on every request.
-          if (this.isLoaded) this.checkedAt = this.ctx.clock.now();
+          if (this.isLoaded) this.checkedAt = this.ctx.clock.now(); // a failing store: retried per interval, not per request
           process.stderr.write(`nestjs-mfa: policy refresh failed: ${err instanceof Error ? err.message : err}\n`);
         })
         .finally(() => (this.refreshing = false));
