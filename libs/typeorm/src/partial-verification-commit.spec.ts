@@ -1,9 +1,17 @@
 // Threat: a verification's commit half-applied. It now renews the session, writes what was
-// earned and the audit rows in the same write as the spend (one statement on PostgreSQL):
-// a refused or raced commit must leave no trace (nothing spent, moved, earned or audited),
-// and a committed one must leave all of it.
+// earned and the audit rows in the same write as the spend (one statement on PostgreSQL, one
+// compound statement on MariaDB, one synchronous transaction on SQLite): a refused or raced
+// commit must leave no trace (nothing spent, moved, earned or audited), and a committed one
+// must leave all of it.
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent, EnrollmentRecord, SessionFactorRecord, VerificationCommit } from '../../core/src';
+import type { Logger } from 'typeorm';
+import type {
+  AuditEvent,
+  EnrollmentRecord,
+  SessionFactorRecord,
+  VerificationCommit,
+  VerificationOutcome,
+} from '../../core/src';
 import { resetDatabase } from '../../../test/support/backends';
 import { createOwnDatabase, ownDatabaseBackends } from '../../../test/support/own-database';
 import { TypeOrmMfaStore } from './typeorm-mfa.store';
@@ -15,15 +23,37 @@ const BACKENDS = ownDatabaseBackends('nestjs_mfa_partial_commit_spec', {
 const NOW = 1_764_900_000_000;
 const USER = 'u-partial';
 
-describe.each(BACKENDS.map((b) => [b.name, b] as const))('a verification commit on %s', (_name, backend) => {
+describe.each(BACKENDS.map((b) => [b.name, b] as const))('a verification commit on %s', (name, backend) => {
   let store: TypeOrmMfaStore;
+  // Every round trip the store's DataSource makes (a joined transaction or a compound statement counts once).
+  const sent: string[] = [];
+  const logger: Logger = {
+    logQuery: (query) => void sent.push(query),
+    logQueryError: () => undefined,
+    logQuerySlow: () => undefined,
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: () => undefined,
+  };
 
   beforeAll(async () => {
     await createOwnDatabase(backend);
     await resetDatabase(backend);
-    store = await TypeOrmMfaStore.connect(backend.options);
+    store = await TypeOrmMfaStore.connect({ ...backend.options, logging: ['query'], logger });
   });
   afterAll(() => store?.close());
+
+  /** Commits, and says in how many round trips (MariaDB's one-time server check aside). */
+  async function commitCounting(commit: VerificationCommit): Promise<[VerificationOutcome, string[]]> {
+    sent.length = 0;
+    const outcome = await store.commitVerification(commit);
+    return [outcome, sent.filter((query) => !/^SELECT VERSION\(\)/i.test(query))];
+  }
+  /** One round trip, and on MariaDB the compound statement rather than the statement-by-statement transaction. */
+  const expectOneRoundTrip = (trips: string[]) => {
+    expect(trips).toHaveLength(1);
+    if (name === 'mariadb') expect(trips[0]).toMatch(/^BEGIN NOT ATOMIC\b/);
+  };
 
   const count = async (sql: string, params: unknown[]) => {
     let n = 0;
@@ -94,7 +124,9 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('a verification commit 
 
   it('commits all of it: the spend, the completion, the earned verification, the move and the audit rows', async () => {
     const w = await world();
-    expect(await store.commitVerification(commitOf(w, 100))).toBe('committed');
+    const [outcome, trips] = await commitCounting(commitOf(w, 100));
+    expect(outcome).toBe('committed');
+    expectOneRoundTrip(trips);
     expect(await lastStep(w.enrollmentId)).toBe(100);
     expect((await store.findChallenge(w.challengeId))?.status).toBe('completed');
     const moved = await store.listSessionFactors(USER, w.toRef);
@@ -107,7 +139,9 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('a verification commit 
 
   it('leaves no trace of a replay: nothing completed, earned, moved or audited', async () => {
     const w = await world(100);
-    expect(await store.commitVerification(commitOf(w, 100))).toBe('already_spent');
+    const [outcome, trips] = await commitCounting(commitOf(w, 100));
+    expect(outcome).toBe('already_spent');
+    expectOneRoundTrip(trips);
     expect(await lastStep(w.enrollmentId)).toBe(100);
     expect((await store.findChallenge(w.challengeId))?.status).toBe('pending');
     expect(await rowsOf('mfa_session_factors', w.toRef)).toBe(0);
@@ -119,10 +153,49 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('a verification commit 
   it('undoes the spend when the challenge was completed meanwhile (the race a single statement must abort)', async () => {
     const w = await world(50);
     expect(await store.completeChallenge(w.challengeId, NOW)).toBe(true);
-    expect(await store.commitVerification(commitOf(w, 100))).toBe('challenge_closed');
+    const [outcome, trips] = await commitCounting(commitOf(w, 100));
+    expect(outcome).toBe('challenge_closed');
+    // PostgreSQL's one statement aborts and settles it with the transaction, statement by statement.
+    if (name !== 'postgres') expectOneRoundTrip(trips);
     expect(await lastStep(w.enrollmentId)).toBe(50);
     expect(await rowsOf('mfa_session_factors', w.toRef)).toBe(0);
     expect(await rowsOf('mfa_session_factors', w.fromRef)).toBe(1);
+    expect(await rowsOf('mfa_challenges', w.fromRef)).toBe(2);
+    expect(await auditRows(w.challengeId)).toBe(0);
+  });
+
+  it('undoes a first spend when a second one of the same commit is refused', async () => {
+    const w = await world();
+    // A passkey spends its WebAuthn challenge, then advances its counter: pointed at the TOTP
+    // enrollment, the second spend changes no row after the first changed one.
+    const code = { id: randomUUID(), userId: USER, channel: 'webauthn' as const, enrollmentId: w.enrollmentId };
+    const purpose = `step-up:${w.challengeId}`;
+    await store.replaceOtpCode({ ...code, purpose, codeDigest: 'x', createdAt: NOW, expiresAt: NOW + 60_000 }, NOW);
+    const spend = { kind: 'passkey' as const, challengeCodeId: code.id, enrollmentId: w.enrollmentId, signCount: 5 };
+    const [outcome, trips] = await commitCounting({ ...commitOf(w, 100), spend });
+    expect(outcome).toBe('already_spent');
+    if (name !== 'postgres') expectOneRoundTrip(trips);
+    expect((await store.findLiveOtpCode(USER, purpose, 'webauthn', NOW))?.id).toBe(code.id);
+    expect((await store.findChallenge(w.challengeId))?.status).toBe('pending');
+    expect(await rowsOf('mfa_session_factors', w.toRef)).toBe(0);
+    expect(await rowsOf('mfa_challenges', w.fromRef)).toBe(2);
+    expect(await auditRows(w.challengeId)).toBe(0);
+  });
+
+  it('undoes everything when a statement after the spend fails, and reports the failure', async () => {
+    const w = await world(50);
+    const grant = { id: randomUUID(), userId: USER, sessionRef: w.toRef, scope: 'payments', factor: 'totp' as const };
+    const earned = { grant: { ...grant, createdAt: NOW, expiresAt: NOW + 60_000, eventId: randomUUID() } };
+    await store.createGrant(earned.grant); // the earned grant's id is taken: its insert fails
+    // Matched by message: better-sqlite3's errors come from another realm than Jest's `Error`.
+    await expect(store.commitVerification({ ...commitOf(w, 100), earned })).rejects.toHaveProperty(
+      'message',
+      expect.stringMatching(/unique|duplicate/i),
+    );
+    expect(await lastStep(w.enrollmentId)).toBe(50);
+    expect((await store.findChallenge(w.challengeId))?.status).toBe('pending');
+    expect(await rowsOf('mfa_session_factors', w.fromRef)).toBe(1);
+    expect(await rowsOf('mfa_challenges', w.fromRef)).toBe(2);
     expect(await auditRows(w.challengeId)).toBe(0);
   });
 

@@ -3,6 +3,7 @@
 import type { VerificationCommit, VerificationOutcome, VerificationStore } from '../../../core/src';
 import type { Sql, SqlRunner } from '../sql-runner';
 import { commitStatements, CommitStatements } from './commit.statements';
+import { compoundOutcome, compoundVerification, isMariaDb } from './verification.mariadb';
 import { fusedVerification, isDeadlock, isMoveCollision, isPartialVerification } from './verification.postgres';
 
 /** The part of better-sqlite3 used here, which stays an optional peer dependency. */
@@ -24,8 +25,9 @@ class Refused {
 /**
  * Writes a verification as one transaction: the spend, the challenge's completion and the
  * session verification (or grant). On SQLite it runs synchronously on better-sqlite3's one
- * connection, so no other request's statement can land inside it; elsewhere it holds one
- * pooled connection (QueryRunner) from BEGIN to COMMIT.
+ * connection, so no other request's statement can land inside it; on PostgreSQL it is one
+ * statement and on MariaDB one compound statement (each one round trip); elsewhere it holds
+ * one pooled connection (QueryRunner) from BEGIN to COMMIT.
  */
 export class VerificationRepository implements VerificationStore {
   /**
@@ -42,7 +44,31 @@ export class VerificationRepository implements VerificationStore {
     const type = this.sql.dataSource.options.type;
     if (type === 'better-sqlite3') return this.commitOnSqlite(commitStatements(this.sql, c));
     if (type === 'postgres' && !this.killAfterSpend) return this.commitFused(c);
+    if (this.sql.mysql && !this.killAfterSpend) return this.commitOnMysql(commitStatements(this.sql, c));
     return this.commitOnPool(commitStatements(this.sql, c));
+  }
+
+  /**
+   * MariaDB: the transaction as one compound statement, one round trip. MySQL has no anonymous
+   * compound statements, so it keeps the pooled transaction, one round trip per statement.
+   */
+  private async commitOnMysql(s: CommitStatements, retry = true): Promise<VerificationOutcome> {
+    if (!(await isMariaDb(this.sql))) return this.commitOnPool(s);
+    const [text, params] = compoundVerification(s);
+    const runner = this.sql.dataSource.createQueryRunner();
+    try {
+      return compoundOutcome(await runner.query(text, params));
+    } catch (err) {
+      // The block's handler has rolled back; should anything have ended it otherwise, this
+      // connection must not return to the pool inside a half-done transaction (the next
+      // START TRANSACTION on it would commit that). Costs a round trip on failures only.
+      await runner.query('ROLLBACK').catch(() => undefined);
+      // A deadlock wrote nothing: one more try, as on the pool.
+      if (retry && isDeadlock(err)) return this.commitOnMysql(s, false);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
