@@ -100,10 +100,17 @@ export function explainSqlite(db: SqliteDb, label: string, sql: string, params?:
     });
     const tables = aliases(sql);
     const fullScans: string[] = [];
+    // An unfiltered page walks its index in ORDER BY's order and stops at LIMIT (a temp
+    // B-tree for the LAST term only sorts ties): bounded, as PostgreSQL's Index Scan + Limit.
+    const orderedPage =
+      /\bLIMIT\b/i.test(sql) &&
+      !/\bWHERE\b/i.test(sql) &&
+      !rows.some((r) => r.detail === 'USE TEMP B-TREE FOR ORDER BY');
     for (const r of rows) {
       // "SCAN e" reads the table whole; "SCAN e USING [COVERING] INDEX i" walks a whole index.
       const m = /^SCAN (\w+)( USING (?:COVERING )?INDEX \w+)?$/.exec(r.detail);
       const table = m && (tables.get(m[1]) ?? m[1]);
+      if (m?.[2] && orderedPage) continue;
       if (table && table.startsWith('mfa_') && !SMALL_TABLES.has(table))
         fullScans.push(m[2] ? `${table} (whole index${m[2].replace(/^ USING (COVERING )?INDEX/, '')})` : table);
     }
