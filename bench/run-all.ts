@@ -8,6 +8,7 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BA_DIR, machine, REPO_ROOT, RESULTS_DIR } from './lib/bench-env';
 import type { SavedReport } from './lib/report';
@@ -93,17 +94,27 @@ async function main(): Promise<void> {
   const suffix = SMOKE ? '.smoke' : '';
   const crashed: string[] = [];
   const reports: SavedReport[] = [];
+  const machineLoad: Record<string, [number, number]> = {};
   const write = (pending: string[]) => {
     const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
     const out = SMOKE ? join(RESULTS_DIR, 'BENCHMARKS.smoke.md') : join(REPO_ROOT, 'docs', 'benchmarks.md');
-    writeFileSync(out, benchmarksMarkdown({ started, minutes, smoke: SMOKE, host, reports, crashed, pending }));
+    writeFileSync(
+      out,
+      benchmarksMarkdown({ started, minutes, smoke: SMOKE, host, reports, crashed, pending, machineLoad }),
+    );
     return { out, minutes };
   };
   // Written after every bench, so a run stopped early still leaves what it measured, said as such.
   for (const [i, bench] of BENCHES.entries()) {
     const resultFile = join(RESULTS_DIR, `${bench.id}${suffix}.json`);
     rmSync(resultFile, { force: true });
+    // The 1-min load average while it ran: a number measured beside other work says so.
+    const loads = [loadavg()[0]];
+    const sampler = setInterval(() => loads.push(loadavg()[0]), 10_000);
     const code = await runOne(bench.file, env);
+    clearInterval(sampler);
+    loads.push(loadavg()[0]);
+    machineLoad[bench.id] = [Math.min(...loads), Math.max(...loads)];
     if (code !== 0 || !existsSync(resultFile))
       crashed.push(`${bench.id} (npm run ${bench.script}) exited with ${code}`);
     else reports.push(JSON.parse(readFileSync(resultFile, 'utf8')) as SavedReport);

@@ -10,6 +10,8 @@ export interface RunSummary {
   crashed: string[];
   /** Benches not run yet: the file is rewritten after each one. */
   pending: string[];
+  /** Per bench, the lowest and highest 1-min load average sampled while it ran. */
+  machineLoad?: Record<string, [number, number]>;
 }
 
 export function benchmarksMarkdown(run: RunSummary): string {
@@ -49,7 +51,11 @@ export function benchmarksMarkdown(run: RunSummary): string {
   md.push('');
   for (const r of reports) {
     md.push(`## ${r.id}: ${r.title}`, '');
-    md.push(`Reproduce: \`${r.command}\` (${r.seconds} s in this run)`, '');
+    const load = run.machineLoad?.[r.id];
+    const during = load
+      ? `; 1-min load average ${load[0].toFixed(1)}–${load[1].toFixed(1)} on ${host.cpu?.split(' ')[0] ?? '?'} cores`
+      : '';
+    md.push(`Reproduce: \`${r.command}\` (${r.seconds} s in this run${during})`, '');
     md.push(r.markdown.trim(), '');
   }
   return `${md.join('\n').trim()}\n`;
