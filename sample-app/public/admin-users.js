@@ -1,6 +1,7 @@
 // The admin console's user panel: look a user up, reset a factor, forget their browsers, clear
-// a lockout, force re-enrollment, issue a recovery ticket.
+// a lockout, force re-enrollment, issue a recovery ticket, grant or end an exemption.
 import { act, el, row, say, when } from './admin-shared.js';
+import { showExemptions } from './admin-exemptions.js';
 import { mfa } from './mfa.js';
 
 const lookupForm = document.getElementById('lookup-form');
@@ -15,6 +16,7 @@ export async function lookUp(userId) {
   const data = await mfa.admin.viewUser(userId);
   current = userId;
   render(data);
+  await showExemptions(userId);
 }
 
 function render(data) {

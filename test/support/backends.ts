@@ -22,6 +22,7 @@ export const BACKENDS: Backend[] = [
 
 // `migrations` is TypeORM's default table, used by the host-DataSource suite.
 const MFA_TABLES = [
+  'mfa_exemptions',
   'mfa_risk_profiles',
   'mfa_policy_report_only',
   'mfa_trusted_devices',

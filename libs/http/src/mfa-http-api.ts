@@ -6,6 +6,7 @@ import { AdminEndpoints } from './endpoints/admin.endpoints';
 import { ChallengeEndpoints } from './endpoints/challenge.endpoints';
 import { EndpointContext } from './endpoints/endpoint.context';
 import { EnrollmentEndpoints } from './endpoints/enrollment.endpoints';
+import { ExemptionEndpoints } from './endpoints/exemption.endpoints';
 import { PolicyAdminEndpoints } from './endpoints/policy-admin.endpoints';
 import { SelfServiceEndpoints } from './endpoints/self-service.endpoints';
 import type { MfaHttpOptions } from './mfa-options';
@@ -26,6 +27,7 @@ export class MfaHttpApi {
   readonly selfService: SelfServiceEndpoints;
   readonly admin: AdminEndpoints;
   readonly policy: PolicyAdminEndpoints;
+  readonly exemptions: ExemptionEndpoints;
   private readonly requestGuard: RequestGuard;
   private readonly deviceRoutes = new Set<string>();
 
@@ -43,6 +45,7 @@ export class MfaHttpApi {
     this.selfService = hinted(new SelfServiceEndpoints(ctx), routePrefix);
     this.admin = hinted(new AdminEndpoints(ctx, access), routePrefix);
     this.policy = hinted(new PolicyAdminEndpoints(ctx, access), routePrefix);
+    this.exemptions = hinted(new ExemptionEndpoints(ctx, access), routePrefix);
   }
 
   /** The guard / middleware: passes, or throws MFA_REQUIRED, MFA_DENIED, MFA_ENROLLMENT_REQUIRED, UNAUTHENTICATED. */

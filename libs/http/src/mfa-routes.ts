@@ -2,6 +2,7 @@ import type { MfaResponse } from './cookies';
 import type { MfaHttpApi } from './mfa-http-api';
 import type { MfaRequest } from './subject-resolvers';
 import { ADMIN_ROUTES } from './routes/admin.routes';
+import { EXEMPTION_ROUTES } from './routes/exemption.routes';
 import { POLICY_ROLLOUT_ROUTES } from './routes/policy-rollout.routes';
 import { USER_ROUTES } from './routes/user.routes';
 
@@ -44,4 +45,9 @@ export interface MfaRoute {
  * declare theirs by hand and `test/architecture/route-table.spec.ts` holds them to this list.
  * Grouped by audience; within a group, in the order a client meets them.
  */
-export const MFA_ROUTES: readonly MfaRoute[] = [...USER_ROUTES, ...ADMIN_ROUTES, ...POLICY_ROLLOUT_ROUTES];
+export const MFA_ROUTES: readonly MfaRoute[] = [
+  ...USER_ROUTES,
+  ...ADMIN_ROUTES,
+  ...EXEMPTION_ROUTES,
+  ...POLICY_ROLLOUT_ROUTES,
+];

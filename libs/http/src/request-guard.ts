@@ -45,5 +45,8 @@ export class RequestGuard {
     // Mandatory enrollment: the client learns how long it may still defer.
     if (outcome.enrollmentGraceSeconds !== undefined)
       res?.setHeader?.('MFA-Enrollment-Grace', String(outcome.enrollmentGraceSeconds));
+    // An admin's time-boxed exemption: the client learns until when, and that enrolling is due then.
+    if (outcome.enrollmentExemptUntil !== undefined)
+      res?.setHeader?.('MFA-Enrollment-Exempt-Until', new Date(outcome.enrollmentExemptUntil).toISOString());
   }
 }

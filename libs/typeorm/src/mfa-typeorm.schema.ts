@@ -23,6 +23,8 @@ import { MfaRiskProfileEntity } from './entities/mfa-risk-profile.entity';
 import { MfaRiskProfiles1764600000000 } from './migrations/1764600000000-mfa-risk-profiles.migration';
 import { MfaPolicyReportOnly1764700000000 } from './migrations/1764700000000-mfa-policy-report-only.migration';
 import { MfaRetentionIndexes1764800000000 } from './migrations/1764800000000-mfa-retention-indexes.migration';
+import { MfaExemptionEntity } from './entities/mfa-exemption.entity';
+import { MfaExemptions1765000000000 } from './migrations/1765000000000-mfa-exemptions.migration';
 
 /** Add these to your own DataSource when MFA shares the app's database. */
 export const mfaEntities = [
@@ -41,6 +43,7 @@ export const mfaEntities = [
   MfaTrustedDeviceEntity,
   MfaRecoveryTicketEntity,
   MfaUserStateEntity,
+  MfaExemptionEntity,
 ];
 export const mfaMigrations = [
   MfaInit1763900000000,
@@ -53,6 +56,7 @@ export const mfaMigrations = [
   MfaRiskProfiles1764600000000,
   MfaPolicyReportOnly1764700000000,
   MfaRetentionIndexes1764800000000,
+  MfaExemptions1765000000000,
 ];
 /** The migrations table of a DataSource the MFA store owns, apart from the app's own. */
 export const MFA_MIGRATIONS_TABLE = 'mfa_migrations';

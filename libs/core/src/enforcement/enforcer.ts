@@ -3,6 +3,8 @@ import type { ChallengeService } from '../challenges/challenge.service';
 import { enrollableFactors } from '../challenges/challenge-methods';
 import type { OtpDeliveryService } from '../delivery/otp-delivery.service';
 import { MfaError } from '../errors/mfa.error';
+import { exemptRuleIds } from '../exemptions/exemption';
+import type { ExemptionService } from '../exemptions/exemption.service';
 import type { TrustedDeviceService } from '../lifecycle/trusted-device.service';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import { Decision, decide, Evidence } from '../policy/decide';
@@ -20,6 +22,11 @@ import type { SessionVerifications } from './session-verifications';
 export interface EnforceOutcome {
   /** Mandatory enrollment: seconds left before guarded routes refuse this user until they enroll. */
   enrollmentGraceSeconds?: number;
+  /**
+   * Mandatory enrollment: the grace period is over, but an admin's exemption lets this user on
+   * until then (epoch ms); after it, guarded routes refuse until they enroll.
+   */
+  enrollmentExemptUntil?: number;
 }
 
 type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'sessionCache' | 'webauthn' | 'decisionAudit'>;
@@ -42,6 +49,7 @@ export class Enforcer {
     private readonly challenges: ChallengeService,
     private readonly delivery: OtpDeliveryService,
     private readonly risk: RiskEngine,
+    private readonly exemptions: Pick<ExemptionService, 'active' | 'enrollment' | 'couldLift'>,
   ) {
     this.recorder = new DecisionRecorder(deps, audit, policy);
   }
@@ -95,23 +103,33 @@ export class Enforcer {
       context = await this.risk.decisionContext(subject, context, policy, target, evidence, now, shadow);
     let decision = decide(policy, target, context, evidence, now);
     let deviceChecked = false;
-    // The trusted-device cookie is read only when a missing step would accept a device.
-    if (
-      decision.outcome === 'challenge' &&
-      context.deviceCookie &&
-      !context.deviceTrusted &&
-      decision.remaining.some((s) => s.allowTrustedDevice)
-    ) {
-      deviceChecked = true;
-      if (await this.devices.check(subject, context.deviceCookie, context)) {
-        context = { ...context, deviceTrusted: true };
+    let grantsRead = false;
+    let exemptionsRead = false;
+    // Each source is read at most once, and only when the step still missing is one it could settle:
+    // a satisfied session reads none. Any of them can move the refusal to a later layer that another
+    // settles (a trusted device meets the route's own step, then an exemption lifts a rule), so loop.
+    while (decision.outcome === 'challenge') {
+      const missing = decision.remaining;
+      if (!exemptionsRead && this.exemptions.couldLift(policy, decision.ruleId, target.service)) {
+        exemptionsRead = true;
+        evidence.exemptRules = exemptRuleIds(await this.exemptions.active(subject.userId, now));
+        if (evidence.exemptRules.size) decision = decide(policy, target, context, evidence, now);
+      } else if (
+        !deviceChecked &&
+        context.deviceCookie &&
+        !context.deviceTrusted &&
+        missing.some((s) => s.allowTrustedDevice)
+      ) {
+        deviceChecked = true;
+        if (await this.devices.check(subject, context.deviceCookie, context)) {
+          context = { ...context, deviceTrusted: true };
+          decision = decide(policy, target, context, evidence, now);
+        }
+      } else if (!grantsRead && missing.some(isSingleUse)) {
+        grantsRead = true;
+        evidence.grants = await this.deps.store.listUnspentGrants(subject.userId, sessionRef, decision.scope, now);
         decision = decide(policy, target, context, evidence, now);
-      }
-    }
-    // Grants are read only when a single-use step is what is missing, so satisfied sessions cost one read.
-    if (decision.outcome === 'challenge' && decision.remaining.some(isSingleUse)) {
-      evidence.grants = await this.deps.store.listUnspentGrants(subject.userId, sessionRef, decision.scope, now);
-      decision = decide(policy, target, context, evidence, now);
+      } else break;
     }
     const settled = () =>
       this.recorder.settled(subject, target, context, evidence, decision, now, {
@@ -158,7 +176,8 @@ export class Enforcer {
    * Mandatory enrollment. A user the policy's `enrollment` covers, who has no factor, may
    * go on for the grace period (counted from the first request it applied to) and is told
    * how long is left; after it, and at once after an admin forced re-enrollment, every
-   * guarded route answers MFA_ENROLLMENT_REQUIRED until a factor is bound.
+   * guarded route answers MFA_ENROLLMENT_REQUIRED until a factor is bound — unless an admin's
+   * enrollment exemption is in force (it ends by the clock; the grace period does not restart).
    */
   private async enrollmentGate(subject: MfaSubject, now: number): Promise<EnforceOutcome> {
     const { store } = this.deps;
@@ -177,6 +196,9 @@ export class Enforcer {
         : null;
     const remainingMs = since === null ? 0 : since + rule!.graceMs - now;
     if (remainingMs > 0) return { enrollmentGraceSeconds: Math.ceil(remainingMs / 1000) };
+    // Read only when the gate would refuse; an admin's forced re-enrollment is not lifted by one.
+    const exempt = forced === null ? await this.exemptions.enrollment(subject.userId, now) : undefined;
+    if (exempt) return { enrollmentExemptUntil: exempt.expiresAt };
     this.audit.record(subject, {
       type: 'enrollment.required',
       severity: 'warning',

@@ -10,6 +10,7 @@ import { KeyRing } from '../crypto/key-ring';
 import { NotificationService } from '../delivery/notification.service';
 import { OtpDeliveryService } from '../delivery/otp-delivery.service';
 import { Enforcer } from '../enforcement/enforcer';
+import { ExemptionService } from '../exemptions/exemption.service';
 import { Reauthentication } from '../enforcement/reauthentication';
 import { SessionStateCache } from '../enforcement/session-state.cache';
 import { SessionStateService } from '../enforcement/session-state.service';
@@ -91,6 +92,7 @@ export interface MfaServices {
   recovery: RecoveryTicketService;
   sessions: SessionStateService;
   risk: RiskEngine;
+  exemptions: ExemptionService;
 }
 
 /** The one place services are wired: each gets the context (narrowed by its own type) and the few services it calls. */
@@ -128,7 +130,8 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
     new EmailFallback(ctx, policy),
     new VerifiedRequestLearning(risk, audit),
   );
-  const enforcer = new Enforcer(ctx, audit, policy, verifications, devices, challenges, delivery, risk);
+  const exemptions = new ExemptionService(ctx, audit, policy, notifications);
+  const enforcer = new Enforcer(ctx, audit, policy, verifications, devices, challenges, delivery, risk, exemptions);
   const reauth = new Reauthentication(ctx, enforcer);
   const backupCodes = new BackupCodesService(ctx, audit, reauth, notifications);
   const pending = new PendingEnrollments(ctx, audit, verifications, backupCodes, notifications);
@@ -154,5 +157,6 @@ export function composeServices(ctx: ResolvedMfaContext): MfaServices {
     recovery: new RecoveryTicketService(ctx, audit, removal, notifications),
     sessions,
     risk,
+    exemptions,
   };
 }

@@ -16,7 +16,7 @@ export interface CompiledRule {
   when: PolicyConditions;
   /** null for a deny rule. */
   requirement: Requirement | null;
-  /** Read by `explain` only, never by `decide`. */
+  /** Read by `explain`, and by `decide` only to tell a document rule a user's exemption may lift. */
   source?: RuleSource;
 }
 

@@ -6,6 +6,9 @@ import type { RequirementStep } from './requirement';
 import { MfaTarget, RequestContext, scopeOf, VerificationBaseline } from './request-context';
 
 export { evaluateChain };
+
+/** MFA's own routes (AdminAccess checks `{ service: 'mfa', operation: 'admin' }`): no exemption lifts a rule there. */
+export const MFA_SERVICE = 'mfa';
 export type { ChainResult } from './evaluate-chain';
 
 /** A factor this session verified: when, in what context, by which verification event. */
@@ -33,6 +36,8 @@ export interface Evidence {
   groups: readonly string[];
   verified: readonly VerifiedFactor[];
   grants: readonly UnspentGrant[];
+  /** Ids of document rules an admin's exemption lifts for this user now (read only when one would ask). */
+  exemptRules?: ReadonlySet<string>;
 }
 
 /** Why a verification stopped counting (`continuous` rules), as data, so no caller parses `reasons`. */
@@ -83,7 +88,14 @@ export function decide(
   const scope = scopeOf(target);
   const reasons: string[] = [];
   const consumeGrants: string[] = [];
+  const liftable = evidence.exemptRules !== undefined && target.service !== MFA_SERVICE;
   for (const constraint of constraints) {
+    // Only a document rule (never a route's own requirement, a service or an operation, whose ids a rule may share),
+    // and never on the mfa service: an exemption must not lift what guards MFA's own admin routes.
+    if (liftable && evidence.exemptRules!.has(constraint.id) && constraint.source?.kind === 'rule') {
+      reasons.push(`${constraint.id}: exempted`);
+      continue;
+    }
     const result = evaluateChain(constraint.requirement!.steps, policy, context, evidence, scope, now);
     if (!result.satisfied) {
       reasons.push(`${constraint.id}: ${result.reason}`);

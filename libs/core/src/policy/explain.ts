@@ -4,6 +4,8 @@ import { MfaTarget, RequestContext, scopeOf } from './request-context';
 import { RequirementStepView, stepsView } from './requirement-view';
 import { riskOf } from '../risk/risk-explanation';
 import type { RiskAssessment } from '../risk/risk-signals';
+import { AppliedExemption, appliedExemption, exemptRuleIds, longestRunning } from '../exemptions/exemption';
+import type { ExemptionRecord } from '../ports/store/exemption.store';
 
 export type LayerSource = RuleSource | { kind: 'enrollment' } | { kind: 'machine-principals' };
 
@@ -16,7 +18,8 @@ export interface EnrollmentFacts {
 
 /** Mandatory enrollment as it stands for the user, with the codes MFA_ENROLLMENT_REQUIRED would carry. */
 export interface EnrollmentStanding {
-  status: 'enrolled' | 'grace' | 'required';
+  /** `exempt`: the grace period is over, but an admin's exemption is in force (see the layer's `exemption`). */
+  status: 'enrolled' | 'grace' | 'required' | 'exempt';
   /** `grace`: seconds left; the whole period when it has not started (it starts at the first guarded request). */
   graceSecondsLeft?: number;
   reason?: 'grace_period_ended' | 'reenrollment_forced';
@@ -33,6 +36,8 @@ export interface ExplainedLayer {
   satisfied: boolean;
   reason: string;
   enrollment?: EnrollmentStanding;
+  /** The admin's exemption that lifts (or, during a grace period, will lift) this layer for the user, and until when. */
+  exemption?: AppliedExemption;
 }
 
 export type DecisionView =
@@ -57,9 +62,12 @@ export function explainPolicy(
   who: { userId: string; groups: readonly string[] },
   enrollment: EnrollmentFacts,
   now: number,
+  /** The user's exemptions in force at `now`. */
+  exemptions: readonly ExemptionRecord[] = [],
 ): PolicyExplanation {
   const groups = who.groups;
-  const evidence: Evidence = { userId: who.userId, groups, verified: [], grants: [] };
+  const exemptRules = exemptRuleIds(exemptions);
+  const evidence: Evidence = { userId: who.userId, groups, verified: [], grants: [], exemptRules };
   const decision = decide(policy, target, context, evidence, now);
   const view: DecisionView =
     decision.outcome === 'challenge'
@@ -89,8 +97,14 @@ export function explainPolicy(
         });
         continue;
       }
-      const result = evaluateChain(rule.requirement.steps, policy, context, evidence, scopeOf(target), now);
       const steps = stepsView(rule.requirement.steps, policy.enabled);
+      const exempt = source.kind === 'rule' && exemptRules.has(rule.id) ? exemptionFor(exemptions, rule.id) : undefined;
+      if (exempt) {
+        const reason = `exempted for this user until ${exempt.expiresAt} (exemption ${exempt.id})`;
+        layers.push({ id: rule.id, source, effect: 'exempt', steps, satisfied: true, reason, exemption: exempt });
+        continue;
+      }
+      const result = evaluateChain(rule.requirement.steps, policy, context, evidence, scopeOf(target), now);
       layers.push({
         id: rule.id,
         source,
@@ -101,7 +115,7 @@ export function explainPolicy(
       });
     }
   }
-  const enroll = enrollmentLayer(policy, target, groups, enrollment, now);
+  const enroll = enrollmentLayer(policy, target, groups, enrollment, now, exemptionFor(exemptions, null));
   if (enroll) layers.push(enroll);
   const risk = riskOf(context);
   return risk && Object.keys(risk.signals).length ? { ...view, layers, risk } : { ...view, layers };
@@ -117,6 +131,7 @@ function enrollmentLayer(
   groups: readonly string[],
   facts: EnrollmentFacts,
   now: number,
+  exemption: AppliedExemption | undefined,
 ): ExplainedLayer | null {
   const rule = policy.enrollment;
   const covered = rule !== null && (rule.everyone || groups.some((g) => rule.groups.includes(g)));
@@ -131,6 +146,7 @@ function enrollmentLayer(
     satisfied: standing.status !== 'required',
     reason,
     enrollment: standing,
+    ...(exemption && !facts.enrolled && !forced ? { exemption } : {}),
   });
   if (facts.enrolled) return layer({ status: 'enrolled' }, 'the user has an active factor');
   if (forced)
@@ -140,6 +156,11 @@ function enrollmentLayer(
     );
   const graceMs = rule!.graceMs;
   const left = facts.requiredSince === null ? graceMs : facts.requiredSince + graceMs - now;
+  if (left <= 0 && exemption)
+    return {
+      ...layer({ status: 'exempt' }, `the grace period has ended; exempted until ${exemption.expiresAt}`),
+      effect: 'exempt',
+    };
   if (left <= 0)
     return layer(
       { status: 'required', reason: 'grace_period_ended' },
@@ -151,4 +172,11 @@ function enrollmentLayer(
     { status: 'grace', graceSecondsLeft },
     `no factor yet; the grace period ${when}: ${graceSecondsLeft}s left`,
   );
+}
+
+/** The longest-running exemption in force for a rule (`null`: for mandatory enrollment). */
+function exemptionFor(exemptions: readonly ExemptionRecord[], ruleId: string | null): AppliedExemption | undefined {
+  const scope = ruleId === null ? 'enrollment' : 'rule';
+  const found = longestRunning(exemptions.filter((e) => e.scope === scope && e.ruleId === ruleId));
+  return found && appliedExemption(found);
 }

@@ -34,6 +34,8 @@ export type {
 export type { TrustedDeviceRecord, TrustedDeviceStore } from './store/device.store';
 export type { RecoveryTicketRecord, RecoveryTicketStore } from './store/recovery.store';
 export type { UserMfaState, UserStateStore } from './store/user-state.store';
+export type { ExemptionScope, ExemptionRecord, ExemptionStore } from './store/exemption.store';
+export { isExemptionStore } from './store/exemption.store';
 export type {
   PolicyVersionRecord,
   PolicyActivationRecord,
@@ -49,6 +51,8 @@ export type {
  * `complete`, `redeem`) is ONE conditional write whose affected-row count is the answer:
  * that is how single use holds under concurrency and across instances. Implementations
  * must not read-then-write.
+ *
+ * Optional slices a store may add: ExemptionStore (`isExemptionStore`), RiskHistoryStore.
  */
 export interface MfaStore
   extends

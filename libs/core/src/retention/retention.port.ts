@@ -10,6 +10,7 @@ export const RETENTION_KINDS = [
   'recoveryTickets',
   'sessionVerifications',
   'auditEvents',
+  'exemptions',
 ] as const;
 
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
@@ -31,6 +32,8 @@ export interface RetentionStore {
    * - sessionVerifications: every verification of a session whose newest one is older than
    *   `before`; a session that verified anything since keeps all of its verifications
    * - auditEvents: events recorded before `before`
+   * - exemptions: expired, or revoked, before `before` (an exemption stops applying at its
+   *   expiry by the clock alone; this only deletes the row)
    */
   pruneExpired(kind: RetentionKind, before: number, limit: number): Promise<number>;
 }

@@ -52,9 +52,10 @@ export const POLICY_VIEW_SCHEMAS: Record<string, JsonSchema> = {
     },
     {
       enrollment: object(
-        { status: enumOf(['enrolled', 'grace', 'required']) },
+        { status: enumOf(['enrolled', 'grace', 'required', 'exempt']) },
         { graceSecondsLeft: COUNT, reason: enumOf(['grace_period_ended', 'reenrollment_forced']) },
       ),
+      exemption: object({ id: UUID, expiresAt: TIME }),
     },
   ),
   Drift: oneOf(

@@ -37,6 +37,7 @@ const SHAPES: Record<RetentionKind, Shape> = {
   trustedDevices: shape('mfa_trusted_devices', '(f.expires_at < ? OR f.revoked_at < ?)', 'f.id'),
   recoveryTickets: shape('mfa_recovery_tickets', '(f.expires_at < ? OR f.redeemed_at < ?)', 'f.id'),
   auditEvents: shape('mfa_audit_events', 'f.at < ?', 'f.at'),
+  exemptions: shape('mfa_exemptions', '(f.expires_at < ? OR f.revoked_at < ?)', 'f.id'),
   // A session keeps all its verifications while any of them is recent: a chain may still be
   // met by an old first step, so only sessions whose newest verification is old go, whole.
   sessionVerifications: {
