@@ -60,6 +60,7 @@ export type {
   AdminFactorResetResult,
   RecoveryTicketResult,
   LockoutClearedResult,
+  ComplianceReportResult,
   PolicyVersionListResult,
   PolicyVersionResult,
   PolicyExplanationResult,

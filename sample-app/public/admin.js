@@ -2,6 +2,7 @@
 // named in ?user=. The first read asks for the admin's own MFA if this session has none yet,
 // in the step-up dialog, and the second then goes through without asking again.
 import './admin-audit.js';
+import './admin-compliance.js';
 import { failed } from './admin-shared.js';
 import { showVersions } from './admin-policy.js';
 import { lookUp } from './admin-users.js';

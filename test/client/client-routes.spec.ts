@@ -4,7 +4,14 @@
 import { MFA_ROUTES } from '../../libs/http/src/mfa-routes';
 import { CLIENT_ROUTES, createMfaClient, type MfaClient } from '../../src/client';
 
-const P = { challengeId: 'ch/1', enrollmentId: 'en 1', deviceId: 'dv?1', userId: 'u@example', version: '7' };
+const P = {
+  challengeId: 'ch/1',
+  enrollmentId: 'en 1',
+  deviceId: 'dv?1',
+  userId: 'u@example',
+  version: '7',
+  exemptionId: 'ex#1',
+};
 
 /** One call of each helper named in CLIENT_ROUTES, with the parameters above. */
 const CALLS: Record<string, (c: MfaClient) => Promise<unknown>> = {
@@ -38,6 +45,11 @@ const CALLS: Record<string, (c: MfaClient) => Promise<unknown>> = {
   'admin.regenerateBackupCodes': (c) => c.admin.regenerateBackupCodes(P.userId),
   'admin.issueRecoveryTicket': (c) => c.admin.issueRecoveryTicket(P.userId, { reason: 'checked' }),
   'admin.clearLockout': (c) => c.admin.clearLockout(P.userId),
+  'admin.exemptions.list': (c) => c.admin.exemptions.list(P.userId),
+  'admin.exemptions.grant': (c) =>
+    c.admin.exemptions.grant(P.userId, { scope: 'enrollment', reason: 'travel', days: 7 }),
+  'admin.exemptions.revoke': (c) => c.admin.exemptions.revoke(P.userId, P.exemptionId),
+  'admin.compliance': (c) => c.admin.compliance(),
   'admin.policy.versions': (c) => c.admin.policy.versions(),
   'admin.policy.version': (c) => c.admin.policy.version(Number(P.version)),
   'admin.policy.create': (c) => c.admin.policy.create({ rules: [] }),

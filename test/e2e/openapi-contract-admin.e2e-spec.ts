@@ -48,6 +48,8 @@ describe.each<Adapter>(['nest', 'express5'])(
       const { devices, factors } = (await view(admin.get('/mfa/admin/users/u-bob'))).body;
       await hit('GET /admin/users/:userId', admin.get('/mfa/admin/users/u-nobody'), 404);
       await hit('GET /admin/users/:userId', admin.get(`/mfa/admin/users/${'x'.repeat(192)}`), 400);
+      await hit('GET /admin/compliance', admin.get('/mfa/admin/compliance'), 200);
+      await hit('GET /admin/compliance', admin.get('/mfa/admin/compliance?format=pdf'), 400);
       const user = '/mfa/admin/users/u-bob';
       const device = `DELETE /admin/users/:userId/devices/:deviceId`;
       await hit(device, admin.delete(`${user}/devices/${devices[0].id}`), 200);

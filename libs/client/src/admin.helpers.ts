@@ -6,8 +6,12 @@ import type {
   AuditPageResult,
   AuditQueryParams,
   BackupCodesResult,
+  ComplianceReportResult,
   DevicesRevokedResult,
+  ExemptionListResult,
+  ExemptionResult,
   ExplainBody,
+  GrantExemptionBody,
   LockoutClearedResult,
   PolicyDiffResult,
   PolicyExplanationResult,
@@ -48,6 +52,16 @@ export interface MfaPolicyAdmin {
   diff(from: number, to: number): Promise<PolicyDiffResult>;
 }
 
+/** A user's time-boxed exemptions from mandatory enrollment or one policy rule. */
+export interface MfaExemptionsAdmin {
+  /** Newest first: in force, expired and revoked. */
+  list(userId: string): Promise<ExemptionListResult>;
+  /** At most 90 days, with a reason; audited and told to the user. */
+  grant(userId: string, body: GrantExemptionBody): Promise<ExemptionResult>;
+  /** Ends one in force at once (`404 EXEMPTION_NOT_FOUND` otherwise). */
+  revoke(userId: string, exemptionId: string): Promise<ExemptionResult>;
+}
+
 /**
  * The server's `authorizeAdmin` decides who may call these, and each also needs the admin's
  * own MFA in this session: reads any earlier verification, changes a recent one (the
@@ -66,8 +80,11 @@ export interface MfaAdmin {
   /** After verifying the user out of band: a single-use ticket (24 h unless `ttlHours`), returned once. */
   issueRecoveryTicket(userId: string, body?: RecoveryTicketBody): Promise<RecoveryTicketResult>;
   clearLockout(userId: string): Promise<LockoutClearedResult>;
+  /** Who must enroll and has not (by group, grace days left), who has only SMS/email, who is running out of backup codes. */
+  compliance(): Promise<ComplianceReportResult>;
   /** The audit trail, newest first; needs the server's `'database'` audit sink (else `AUDIT_QUERY_UNAVAILABLE`). */
   audit(query?: AuditQueryParams): Promise<AuditPageResult>;
+  exemptions: MfaExemptionsAdmin;
   policy: MfaPolicyAdmin;
 }
 
@@ -97,7 +114,14 @@ export function adminHelpers(t: MfaTransport): MfaAdmin {
     regenerateBackupCodes: (userId) => t.call('POST /admin/users/:userId/backup-codes', { userId }),
     issueRecoveryTicket: (userId, body = {}) => t.call('POST /admin/users/:userId/recovery-tickets', { userId }, body),
     clearLockout: (userId) => t.call('DELETE /admin/users/:userId/lockout', { userId }),
+    compliance: () => t.call('GET /admin/compliance', {}),
     audit: (query = {}) => t.call('GET /admin/audit', {}, undefined, { query: auditQuery(query) }),
+    exemptions: {
+      list: (userId) => t.call('GET /admin/users/:userId/exemptions', { userId }),
+      grant: (userId, body) => t.call('POST /admin/users/:userId/exemptions', { userId }, body),
+      revoke: (userId, exemptionId) =>
+        t.call('DELETE /admin/users/:userId/exemptions/:exemptionId', { userId, exemptionId }),
+    },
     policy,
   };
 }

@@ -15,12 +15,14 @@ import type {
   StartEmailEnrollmentDto,
   StartSmsEnrollmentDto,
 } from '../../http/src/dto/delivery.dto';
+import type { GrantExemptionDto } from '../../http/src/dto/exemption.dto';
 import type { IssueRecoveryTicketDto } from '../../http/src/dto/lifecycle.dto';
 import type { ExplainDto, WhatIfDto } from '../../http/src/dto/policy-admin.dto';
 import type { StartEnrollmentDto } from '../../http/src/dto/start-enrollment.dto';
 import type { AdminEndpoints } from '../../http/src/endpoints/admin.endpoints';
 import type { ChallengeEndpoints } from '../../http/src/endpoints/challenge.endpoints';
 import type { EnrollmentEndpoints } from '../../http/src/endpoints/enrollment.endpoints';
+import type { ExemptionEndpoints } from '../../http/src/endpoints/exemption.endpoints';
 import type { PolicyAdminEndpoints } from '../../http/src/endpoints/policy-admin.endpoints';
 import type { SelfServiceEndpoints } from '../../http/src/endpoints/self-service.endpoints';
 
@@ -52,6 +54,10 @@ export type ReenrollmentForcedResult = Answer<AdminEndpoints['forceReenrollment'
 export type AdminFactorResetResult = Answer<AdminEndpoints['resetFactor']>;
 export type RecoveryTicketResult = Answer<AdminEndpoints['issueRecoveryTicket']>;
 export type LockoutClearedResult = Answer<AdminEndpoints['clearLockout']>;
+export type ExemptionListResult = Answer<ExemptionEndpoints['list']>;
+export type ExemptionResult = Answer<ExemptionEndpoints['grant']>;
+/** The JSON report; the client never asks for the CSV. */
+export type ComplianceReportResult = Exclude<Answer<AdminEndpoints['compliance']>, string>;
 export type PolicyVersionListResult = Answer<PolicyAdminEndpoints['listVersions']>;
 export type PolicyVersionResult = Answer<PolicyAdminEndpoints['getVersion']>;
 export type PolicyExplanationResult = Answer<PolicyAdminEndpoints['explain']>;
@@ -72,6 +78,8 @@ export type StartEmailBody = StartEmailEnrollmentDto;
 export type ConfirmCodeBody = { code: string };
 export type ConfirmPasskeyBody = { response: RegistrationResponseJSON };
 export type RecoveryTicketBody = IssueRecoveryTicketDto;
+/** At most 90 days (`days`, or an ISO `expiresAt`), with a reason; `ruleId` with `scope: 'rule'`. */
+export type GrantExemptionBody = GrantExemptionDto;
 export type CreatePolicyVersionBody = { document: PolicyDocument; comment?: string };
 export type ExplainBody = ExplainDto;
 export type WhatIfBody = Omit<WhatIfDto, 'document'> & { document?: PolicyDocument };
@@ -122,6 +130,10 @@ export interface MfaRouteTypes {
   'POST /admin/users/:userId/backup-codes': Route<undefined, BackupCodesResult>;
   'POST /admin/users/:userId/recovery-tickets': Route<RecoveryTicketBody, RecoveryTicketResult>;
   'DELETE /admin/users/:userId/lockout': Route<undefined, LockoutClearedResult>;
+  'GET /admin/users/:userId/exemptions': Route<undefined, ExemptionListResult>;
+  'POST /admin/users/:userId/exemptions': Route<GrantExemptionBody, ExemptionResult>;
+  'DELETE /admin/users/:userId/exemptions/:exemptionId': Route<undefined, ExemptionResult>;
+  'GET /admin/compliance': Route<undefined, ComplianceReportResult>;
   'GET /admin/policy/versions': Route<undefined, PolicyVersionListResult>;
   'GET /admin/policy/versions/:version': Route<undefined, PolicyVersionResult>;
   'POST /admin/policy/versions': Route<CreatePolicyVersionBody, PolicyVersionResult>;

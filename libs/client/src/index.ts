@@ -30,5 +30,5 @@ export type { MfaFetchInit } from './client.transport.js';
 export type { MfaChallenges } from './challenge.helpers.js';
 export type { MfaEnrollments } from './enrollment.helpers.js';
 export type { MfaBackupCodes, MfaDevices, MfaSessions, MfaRecovery } from './self-service.helpers.js';
-export type { MfaAdmin, MfaPolicyAdmin } from './admin.helpers.js';
+export type { MfaAdmin, MfaPolicyAdmin, MfaExemptionsAdmin } from './admin.helpers.js';
 export type * from './client.types.js';

@@ -11,7 +11,8 @@ type Verb = 'get' | 'post' | 'patch' | 'delete';
 function route(status: number, run: (req: Request, res: Response) => Promise<unknown>): RequestHandler {
   return (req: Request, res: Response, _next: NextFunction) => {
     run(req, res)
-      .then((body) => res.status(status).json(body))
+      // A string is a text answer whose type the endpoint set (the compliance report's CSV).
+      .then((body) => (typeof body === 'string' ? res.status(status).send(body) : res.status(status).json(body)))
       .catch((err) => sendMfaError(res, err));
   };
 }

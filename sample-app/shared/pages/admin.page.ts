@@ -1,5 +1,6 @@
 import type { DemoUser } from '../demo-users';
 import { html, SafeHtml } from './html';
+import { complianceSection } from './admin-compliance.section';
 import { rolloutForms } from './admin-rollout.page';
 import { layout, liveRegions } from './page-layout';
 
@@ -58,6 +59,7 @@ export function adminPage(user: DemoUser, lookup: string): string {
         </form>
         ${userView()}
       </section>
+      ${complianceSection()}
       <section class="card" aria-labelledby="audit-heading">
         <h2 id="audit-heading">Audit trail</h2>
         ${auditForm()}

@@ -11,10 +11,14 @@ export interface MfaMessageStrings {
   factorRemoved: string;
   backupCodesRegenerated: string;
   backupCodeUsed: string;
+  /** `{{detail}}`: how many are left (2, 1 or 0). */
+  backupCodesLow: string;
   deviceTrusted: string;
   deviceRevoked: string;
   recoveryIssued: string;
   recoveryRedeemed: string;
+  exemptionGranted: string;
+  exemptionEnded: string;
   totpReplayed: string;
   attemptsBurst: string;
   passkeyCloned: string;
@@ -36,10 +40,13 @@ const EN: MfaMessageStrings = {
   backupCodesRegenerated: 'New backup codes were generated for your account; the earlier ones no longer work.',
   factorRemoved: 'A sign-in method was removed from your account: {{channel}} {{target}}.',
   backupCodeUsed: 'One of your backup codes was just used to sign in.',
+  backupCodesLow: 'Unused backup codes left on your account: {{detail}}. Generate a new set before you run out.',
   deviceTrusted: 'A browser is now trusted to skip some sign-in checks: {{detail}}.',
   deviceRevoked: 'A trusted browser was revoked: {{detail}}.',
   recoveryIssued: 'Support issued a recovery ticket for your account, valid for a limited time.',
   recoveryRedeemed: 'A recovery ticket was used on your account; all earlier sign-in methods were removed.',
+  exemptionGranted: 'An administrator exempted your account from {{detail}}.',
+  exemptionEnded: 'An administrator ended the exemption of your account from {{detail}}.',
   totpReplayed:
     'A code from your authenticator app was entered again after it had already been used: someone else may have seen it.',
   attemptsBurst: 'Several wrong verification codes were just entered on your account.',
@@ -62,10 +69,13 @@ const TR: MfaMessageStrings = {
   backupCodesRegenerated: 'Hesabınız için yeni yedek kodlar üretildi; eskileri artık geçersiz.',
   factorRemoved: 'Hesabınızdan bir giriş yöntemi kaldırıldı: {{channel}} {{target}}.',
   backupCodeUsed: 'Yedek kodlarınızdan biri az önce giriş için kullanıldı.',
+  backupCodesLow: 'Hesabınızda kalan kullanılmamış yedek kod sayısı: {{detail}}. Bitmeden yeni bir set oluşturun.',
   deviceTrusted: 'Bir tarayıcı artık bazı giriş adımlarını atlayabilir: {{detail}}.',
   deviceRevoked: 'Güvenilen bir tarayıcı iptal edildi: {{detail}}.',
   recoveryIssued: 'Destek ekibi hesabınız için süreli bir kurtarma bileti oluşturdu.',
   recoveryRedeemed: 'Hesabınızda bir kurtarma bileti kullanıldı; önceki tüm giriş yöntemleri kaldırıldı.',
+  exemptionGranted: 'Bir yönetici hesabınızı süreli olarak muaf tuttu: {{detail}}.',
+  exemptionEnded: 'Bir yönetici hesabınızın muafiyetini sona erdirdi: {{detail}}.',
   totpReplayed:
     'Doğrulama uygulamanızdan bir kod, daha önce kullanıldıktan sonra yeniden girildi: kodu başka biri görmüş olabilir.',
   attemptsBurst: 'Hesabınızda az önce birkaç yanlış doğrulama kodu girildi.',
@@ -89,10 +99,14 @@ const DE: MfaMessageStrings = {
   backupCodesRegenerated: 'Für Ihr Konto wurden neue Backup-Codes erzeugt; die alten gelten nicht mehr.',
   factorRemoved: 'Eine Anmeldemethode wurde von Ihrem Konto entfernt: {{channel}} {{target}}.',
   backupCodeUsed: 'Einer Ihrer Backup-Codes wurde soeben zur Anmeldung verwendet.',
+  backupCodesLow:
+    'Verbleibende unbenutzte Backup-Codes in Ihrem Konto: {{detail}}. Erzeugen Sie neue, bevor sie aufgebraucht sind.',
   deviceTrusted: 'Ein Browser darf nun einige Anmeldeschritte überspringen: {{detail}}.',
   deviceRevoked: 'Ein vertrauenswürdiger Browser wurde widerrufen: {{detail}}.',
   recoveryIssued: 'Der Support hat ein zeitlich begrenztes Wiederherstellungsticket für Ihr Konto ausgestellt.',
   recoveryRedeemed: 'Ein Wiederherstellungsticket wurde verwendet; alle bisherigen Anmeldemethoden wurden entfernt.',
+  exemptionGranted: 'Ein Administrator hat Ihr Konto befristet ausgenommen von: {{detail}}.',
+  exemptionEnded: 'Ein Administrator hat die Ausnahme Ihres Kontos beendet: {{detail}}.',
   totpReplayed:
     'Ein Code Ihrer Authenticator-App wurde erneut eingegeben, nachdem er bereits verwendet worden war: Jemand anderes könnte ihn gesehen haben.',
   attemptsBurst: 'Soeben wurden mehrere falsche Bestätigungscodes für Ihr Konto eingegeben.',

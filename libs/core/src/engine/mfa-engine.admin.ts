@@ -1,4 +1,7 @@
+import { buildComplianceReport, complianceStoreOf } from '../compliance/compliance-report';
+import type { ComplianceOptions, ComplianceReport } from '../compliance/compliance-report.types';
 import { MfaError } from '../errors/mfa.error';
+import type { MfaExemptions } from '../exemptions/exemption';
 import { FACTOR_TYPES } from '../factors/factor-type';
 import type { RecoveryTicketIssued } from '../lifecycle/recovery-ticket.service';
 import type { UserMfaView } from '../lifecycle/lifecycle.service';
@@ -39,12 +42,15 @@ export abstract class MfaEngineAdmin {
   /** @internal */
   protected readonly services: MfaServices;
   readonly policy: PolicyService;
+  /** Admin: a user's time-boxed exemptions from mandatory enrollment or a policy rule (grant, list, revoke). */
+  readonly exemptions: MfaExemptions;
   private whatIfRunning = false;
 
   protected constructor(options: MfaCoreOptions) {
     this.ctx = createMfaContext(options);
     this.services = composeServices(this.ctx);
     this.policy = this.services.policy;
+    this.exemptions = this.services.exemptions;
   }
 
   /** Admin: a user's MFA metadata (factors, backup codes left, devices, lockout, enrollment state). */
@@ -98,9 +104,11 @@ export abstract class MfaEngineAdmin {
    */
   async explain(who: ExplainSubject, target: MfaTarget, context: RequestContext = {}): Promise<PolicyExplanation> {
     await this.policy.init();
-    const [enrollments, state] = await Promise.all([
+    const now = this.ctx.clock.now();
+    const [enrollments, state, exemptions] = await Promise.all([
       this.ctx.store.listEnrollments(who.userId),
       this.ctx.store.findUserState(who.userId),
+      this.services.exemptions.active(who.userId, now),
     ]);
     const facts = {
       enrolled: enrollments.some((e) => e.status === 'active'),
@@ -117,7 +125,8 @@ export abstract class MfaEngineAdmin {
       context,
       { userId: who.userId, groups: who.groups ?? [] },
       facts,
-      this.ctx.clock.now(),
+      now,
+      exemptions,
     );
   }
 
@@ -215,6 +224,17 @@ export abstract class MfaEngineAdmin {
   queryAudit(query: AuditQuery): Promise<AuditPage> {
     if (!this.ctx.auditReader) return Promise.reject(new MfaError('AUDIT_QUERY_UNAVAILABLE'));
     return this.ctx.auditReader.query(query);
+  }
+
+  /**
+   * Who mandatory enrollment covers and has no factor yet (by group, with the grace left), who
+   * has only SMS or email, who has fewer than 3 backup codes: over the host's `directory`, or
+   * without one over the users the store knows. Needs the store's operator reads.
+   */
+  async complianceReport(options: ComplianceOptions = {}): Promise<ComplianceReport> {
+    const store = complianceStoreOf(this.ctx.store);
+    await this.policy.init();
+    return buildComplianceReport(store, this.policy.current(), this.ctx.clock.now(), options);
   }
 
   /** Re-seals every TOTP secret under the current key. Safe to run while serving. */

@@ -9,6 +9,22 @@ import type { MfaSubject } from '../subject';
 
 type Deps = Pick<ResolvedMfaContext, 'store' | 'clock' | 'backupCodes' | 'hasher'>;
 
+/** At or below this many unused codes after a spend, the user is told to make a new set. */
+export const BACKUP_CODES_LOW_AT = 2;
+
+/**
+ * The notice a spend that left `left` codes earns: one per spend from 2 down to 0, so the
+ * user hears at 2, at 1 and at 0 (a spend lowers the count by exactly one; regeneration
+ * starts over). `left` is what the spend already read, so this costs no query.
+ */
+export function lowBackupCodesNotice(
+  left: number,
+): { type: 'backup_codes.low'; channel: 'backup_code'; detail: string } | null {
+  return left <= BACKUP_CODES_LOW_AT
+    ? { type: 'backup_codes.low', channel: 'backup_code', detail: String(Math.max(left, 0)) }
+    : null;
+}
+
 /** Backup codes recover a factor, they are not one: issued with the first factor, regenerated on request. */
 export class BackupCodesService {
   constructor(

@@ -57,6 +57,19 @@ export const MFA_ERROR_CODES = {
     message: 'This user has no factor yet: backup codes are issued with the first factor.',
   },
   USER_NOT_FOUND: { status: 404, message: 'No user with this id.' },
+  EXEMPTION_NOT_FOUND: { status: 404, message: 'No exemption in force with this id for this user.' },
+  EXEMPTION_SELF: {
+    status: 403,
+    message: 'An administrator cannot exempt themselves: another administrator must grant it.',
+  },
+  EXEMPTIONS_UNAVAILABLE: {
+    status: 501,
+    message: 'Exemptions need a store that keeps them (the TypeORM store does); this custom store does not.',
+  },
+  OPERATOR_STORE_UNAVAILABLE: {
+    status: 404,
+    message: 'The configured store has no operator reads (OperatorStore); use the TypeORM store for this operation.',
+  },
   MFA_UNAVAILABLE: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
   SESSION_ROTATION_FAILED: {
     status: 503,

@@ -1,5 +1,6 @@
 import { AuditTrail } from '../audit/audit-trail';
 import type { NotificationService } from '../delivery/notification.service';
+import { lowBackupCodesNotice } from '../enrollment/backup-codes.service';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import type { MfaSubject } from '../subject';
 import type { SpendAndRecord } from './factor.verifier';
@@ -35,6 +36,9 @@ export class BackupCodeVerifier {
         channel: 'backup_code',
         detail: `${unused.length - 1} left`,
       });
+      // After the commit, like every notice: a failure to tell lands in the audit trail, never here.
+      const low = lowBackupCodesNotice(unused.length - 1);
+      if (low) this.notifications.notify(subject, low);
     }
     return spent;
   }

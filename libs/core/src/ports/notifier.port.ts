@@ -9,10 +9,15 @@ export interface MfaNotification {
     | 'factor.removed'
     | 'backup_codes.regenerated'
     | 'backup_code.used'
+    // 2 or fewer unused backup codes are left after one was spent (`detail`: how many).
+    | 'backup_codes.low'
     | 'device.trusted'
     | 'device.revoked'
     | 'recovery.issued'
     | 'recovery.redeemed'
+    // An administrator's time-boxed exemption was granted, or ended before its time.
+    | 'exemption.granted'
+    | 'exemption.ended'
     // Security notices: signs that someone else is at the user's second factor (never a code).
     | 'totp.replayed'
     | 'attempts.burst'

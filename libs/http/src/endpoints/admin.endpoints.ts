@@ -1,4 +1,7 @@
+import { complianceCsv } from '../../../core/src/compliance/compliance-csv';
 import type { AdminAccess } from '../admin-access';
+import type { MfaResponse } from '../cookies';
+import { ComplianceQueryDto } from '../dto/compliance-query.dto';
 import { IssueRecoveryTicketDto } from '../dto/lifecycle.dto';
 import type { MfaRequest } from '../subject-resolvers';
 import { validateBody } from '../validate-body';
@@ -51,6 +54,19 @@ export class AdminEndpoints {
     const { admin, userId } = await this.access.overUser(req, true);
     const body = await validateBody(IssueRecoveryTicketDto, req.body ?? {});
     return (await this.ctx.engine()).adminIssueRecoveryTicket(admin, userId, body.reason, body.ttlHours);
+  }
+
+  /**
+   * The compliance report over the users the store knows (the host's whole directory is the
+   * CLI's `--users` or `engine.complianceReport({ directory })`); `?format=csv` as text/csv.
+   */
+  async compliance(req: MfaRequest, res?: MfaResponse) {
+    await this.access.check(req, false);
+    const { format } = await validateBody(ComplianceQueryDto, { ...(req.query ?? {}) });
+    const report = await (await this.ctx.engine()).complianceReport();
+    if (format !== 'csv') return report;
+    res?.setHeader?.('Content-Type', 'text/csv; charset=utf-8');
+    return complianceCsv(report);
   }
 
   async clearLockout(req: MfaRequest) {

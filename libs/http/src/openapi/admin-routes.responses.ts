@@ -45,6 +45,14 @@ export const ADMIN_ROUTE_RESPONSES: Record<string, RouteResponse> = {
     schema: object({ cleared: TRUE }),
     errors: [],
   },
+  'GET /admin/compliance': {
+    summary:
+      'Who mandatory enrollment covers without a factor (by group, grace days left), who has only SMS/email, ' +
+      'who has fewer than 3 backup codes: over the users the store knows; `?format=csv` answers text/csv',
+    schema: ref('ComplianceReport'),
+    errors: ['OPERATOR_STORE_UNAVAILABLE'],
+    text: 'text/csv',
+  },
   'GET /admin/policy/versions': {
     summary: 'Every stored policy version; `active` marks the one in force',
     schema: ref('PolicyVersionList'),

@@ -132,7 +132,13 @@ function errorResponse(codes: MfaErrorCode[]): object {
 export function operationOf(route: MfaRoute, security?: SecurityRequirement[]): Record<string, unknown> {
   const response = routeResponse(route);
   const responses: Record<string, object> = {
-    [route.status]: { description: response.summary, content: { 'application/json': { schema: response.schema } } },
+    [route.status]: {
+      description: response.summary,
+      content: {
+        'application/json': { schema: response.schema },
+        ...(response.text ? { [response.text]: { schema: { type: 'string' } } } : {}),
+      },
+    },
   };
   for (const [status, codes] of errorCodesByStatus(route)) responses[status] = errorResponse(codes);
   const parameters = [...pathParameters(route), ...queryParameters(route)];

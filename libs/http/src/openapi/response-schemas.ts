@@ -1,7 +1,9 @@
 import type { MfaErrorCode } from '../../../core/src';
 import type { MfaRoute } from '../mfa-routes';
 import { ADMIN_ROUTE_RESPONSES } from './admin-routes.responses';
+import { COMPLIANCE_SCHEMAS } from './compliance.schemas';
 import type { JsonSchema } from './dto-schema';
+import { EXEMPTION_ROUTE_RESPONSES, EXEMPTION_SCHEMAS } from './exemption.responses';
 import { ALL_ERROR_CODES, ERROR_SCHEMAS, statusOf } from './mfa-error.schemas';
 import { VIEW_SCHEMAS } from './mfa-views.schemas';
 import { POLICY_VIEW_SCHEMAS } from './policy-views.schemas';
@@ -15,6 +17,7 @@ export type { RouteResponse } from './user-routes.responses';
 export const ROUTE_RESPONSES: Readonly<Record<string, RouteResponse>> = {
   ...USER_ROUTE_RESPONSES,
   ...ADMIN_ROUTE_RESPONSES,
+  ...EXEMPTION_ROUTE_RESPONSES,
   ...POLICY_ROLLOUT_RESPONSES,
 };
 
@@ -23,7 +26,9 @@ export const RESPONSE_COMPONENTS: Readonly<Record<string, JsonSchema>> = {
   ...VIEW_SCHEMAS,
   ...POLICY_VIEW_SCHEMAS,
   ...POLICY_ROLLOUT_SCHEMAS,
+  ...EXEMPTION_SCHEMAS,
   ...ERROR_SCHEMAS,
+  ...COMPLIANCE_SCHEMAS,
 };
 
 export const routeKey = (route: Pick<MfaRoute, 'method' | 'path'>): string => `${route.method} ${route.path}`;

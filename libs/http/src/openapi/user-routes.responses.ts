@@ -7,6 +7,8 @@ export interface RouteResponse {
   schema: JsonSchema;
   errors: MfaErrorCode[];
   summary: string;
+  /** A text media type the route also answers with (as a string), besides JSON. */
+  text?: string;
 }
 
 const verifies: MfaErrorCode[] = ['INVALID_CODE', 'MFA_LOCKED'];

@@ -1,4 +1,5 @@
 import { AuditQueryDto } from '../dto/audit-query.dto';
+import { ComplianceQueryDto } from '../dto/compliance-query.dto';
 import { IssueRecoveryTicketDto } from '../dto/lifecycle.dto';
 import { CreatePolicyVersionDto, ExplainDto } from '../dto/policy-admin.dto';
 import type { MfaRoute } from '../mfa-routes';
@@ -78,6 +79,18 @@ export const ADMIN_ROUTES: readonly MfaRoute[] = [
     csrf: true,
     reauth: 'fresh',
     handler: (api, req) => api.admin.clearLockout(req),
+  },
+
+  // An admin over every user the store knows: a read, like the audit trail.
+  {
+    method: 'GET',
+    path: '/admin/compliance',
+    status: 200,
+    audience: 'admin',
+    csrf: false,
+    reauth: 'verified',
+    query: ComplianceQueryDto,
+    handler: (api, req, res) => api.admin.compliance(req, res),
   },
 
   // An admin on the policy and the audit trail. Explain is a POST that changes nothing: no CSRF check.

@@ -1,7 +1,7 @@
-import { Controller, Delete, Get, Header, HttpCode, Inject, Post, Req, Type, UseFilters } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Inject, Post, Req, Res, Type, UseFilters } from '@nestjs/common';
 import { SkipMfa } from '../decorators/skip-mfa.decorator';
 import { MfaHttpApi } from '../../../http/src';
-import type { MfaRequest } from '../../../http/src';
+import type { MfaRequest, MfaResponse } from '../../../http/src';
 import { MfaExceptionFilter } from '../errors/mfa-exception.filter';
 import { MFA_HTTP_API } from '../mfa.internal-tokens';
 import { ExcludeFromSwagger } from './exclude-from-swagger';
@@ -144,6 +144,13 @@ export function createAdminController(prefix: string): Type {
     @Header('Cache-Control', 'no-store')
     clearLockout(@Req() req: MfaRequest) {
       return this.api.admin.clearLockout(req);
+    }
+
+    /** Every user the store knows: missing, weak-only and running-out factors; `?format=csv` as text/csv. */
+    @Get('compliance')
+    @Header('Cache-Control', 'no-store')
+    compliance(@Req() req: MfaRequest, @Res({ passthrough: true }) res: MfaResponse) {
+      return this.api.admin.compliance(req, res);
     }
 
     /** Newest first, filtered by user, type and time, paginated with `cursor`. */
