@@ -141,6 +141,20 @@ export type {
   RuleChange,
   SettingChange,
   DiffChange,
+  ComplianceReport,
+  ComplianceOptions,
+  ComplianceGroupCount,
+  DirectoryUser,
+  DirectorySource,
+  MissingFactorEntry,
+  MissingFactorStatus,
+  WeakFactorsEntry,
+  LowBackupCodesEntry,
+  MfaExemptions,
+  ExemptionView,
+  GrantExemptionInput,
+  ExemptionStatus,
+  AppliedExemption,
 } from '../libs/core/src';
 export type * from './store-port.types';
 export type * from './port.types';

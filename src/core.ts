@@ -67,6 +67,31 @@ export type { RiskOptions, RiskWeights, RiskSignals, RiskAssessment } from '../l
 // Retention: the options live under `retention` in MfaCoreOptions; `engine.pruneExpired()` answers RetentionCounts
 export type { RetentionOptions, RetentionCounts, RetentionKind } from '../libs/core/src';
 
+// Compliance report: `engine.complianceReport(options)`; the same report over any ComplianceStore, and as CSV
+export { buildComplianceReport, complianceCsv, LOW_BACKUP_CODES } from '../libs/core/src';
+export type {
+  ComplianceReport,
+  ComplianceOptions,
+  CompliancePolicy,
+  ComplianceGroupCount,
+  DirectoryUser,
+  DirectorySource,
+  MissingFactorEntry,
+  MissingFactorStatus,
+  WeakFactorsEntry,
+  LowBackupCodesEntry,
+} from '../libs/core/src';
+
+// Exemptions: `engine.exemptions` (grant, list, revoke); explain names the one that applies
+export { MAX_EXEMPTION_DAYS, isExemptionStore, isOperatorStore } from '../libs/core/src';
+export type {
+  MfaExemptions,
+  ExemptionView,
+  GrantExemptionInput,
+  ExemptionStatus,
+  AppliedExemption,
+} from '../libs/core/src';
+
 // Requirements and policy
 export { buildRequirement, FACTOR_TYPES, validatePolicy, maskTarget } from '../libs/core/src';
 export type {

@@ -7,8 +7,8 @@
 export { TypeOrmMfaStore, TypeOrmCounterStore, TypeOrmAuditSink } from '../libs/typeorm/src';
 // Background retention over the store's database; the setup builds it, a host wiring the core itself passes it as `retention.store`
 export { TypeOrmRetentionStore } from '../libs/typeorm/src';
-// The store's risk-history half (its base class), by type only: hosts use TypeOrmMfaStore
-export type { TypeOrmRiskHistory } from '../libs/typeorm/src';
+// The store's base classes (its risk-history and operator halves), by type only: hosts use TypeOrmMfaStore
+export type { TypeOrmRiskHistory, TypeOrmOperatorStore } from '../libs/typeorm/src';
 
 // Schema: add both lists to a DataSource MFA shares with the app
 export { mfaEntities, mfaMigrations } from '../libs/typeorm/src';
@@ -30,6 +30,7 @@ export type {
   MfaRecoveryTicketEntity,
   MfaUserStateEntity,
   MfaRiskProfileEntity,
+  MfaExemptionEntity,
   MfaInit1763900000000,
   MfaPolicy1764000000000,
   MfaCounters1764100000000,
@@ -40,6 +41,7 @@ export type {
   MfaRiskProfiles1764600000000,
   MfaPolicyReportOnly1764700000000,
   MfaRetentionIndexes1764800000000,
+  MfaExemptions1765000000000,
 } from '../libs/typeorm/src';
 
 // The ports they implement (also in `nestjs-mfa/core`)

@@ -55,4 +55,13 @@ node -e "
   mfa.ready.then(() => mfa.close()).then(() => console.log('bare createMfa: ready'), (err) => { console.error(err); process.exit(1); });
 "
 
+# The operator CLI through the package's `bin`, on an SQLite file of the consumer project:
+# exit codes and --json output as a script would read them.
+cli_env=(MFA_DATABASE_URL="sqlite:$work/cli.sqlite" MFA_ENCRYPTION_KEYS="k1:$(node -e "console.log(require('crypto').randomBytes(32).toString('base64'))")")
+env "${cli_env[@]}" ./node_modules/.bin/nestjs-mfa migrate --json > cli-migrate.json
+node -e "const r = require('./cli-migrate.json'); if (!r.ran.length || r.pending.length) { console.error('nestjs-mfa migrate:', r); process.exit(1); }"
+env "${cli_env[@]}" ./node_modules/.bin/nestjs-mfa keys status --check --json > cli-keys.json
+node -e "const r = require('./cli-keys.json'); if (r.currentKeyId !== 'k1' || !r.allOnCurrentKey) { console.error('nestjs-mfa keys status:', r); process.exit(1); }"
+if env "${cli_env[@]}" ./node_modules/.bin/nestjs-mfa frobnicate 2>/dev/null; then echo "nestjs-mfa accepted an unknown command" >&2; exit 1; fi
+
 bash "$root/test/hosts/run-hosts.sh" "$root" "$tarball"

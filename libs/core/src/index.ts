@@ -96,6 +96,16 @@ export type {
   UserStateStore,
   PolicyStore,
 } from './ports/mfa-store.port';
+export type { ExemptionRecord, ExemptionScope, ExemptionStore } from './ports/mfa-store.port';
+export { isExemptionStore } from './ports/mfa-store.port';
+export type {
+  ExemptionView,
+  ExemptionStatus,
+  GrantExemptionInput,
+  AppliedExemption,
+  MfaExemptions,
+} from './exemptions/exemption';
+export { MAX_EXEMPTION_DAYS } from './exemptions/exemption';
 export type { CounterStore, CounterHit } from './ports/counter-store.port';
 export type { AuditSink, AuditEvent, AuditSeverity, AuditQuery, AuditPage, AuditReader } from './ports/audit-sink.port';
 export type {
@@ -116,6 +126,27 @@ export type {
   MachinePrincipalSignal,
 } from './ports/context-signals.port';
 export type { RiskHistoryStore, RiskProfile, GeoLocation, GeoIpResolver } from './ports/risk-history.port';
+export type { OperatorStore, KeyStatusStore, FactorImportStore, ComplianceStore } from './ports/operator-store.port';
+export { isOperatorStore } from './ports/operator-store.port';
+export type { ImportedFactor, FactorImportOutcome } from './ports/store/factor-import.store';
+export type { ComplianceFacts } from './ports/store/compliance.store';
+export type { SealedSecretCount } from './ports/store/key-status.store';
+
+// Compliance report: `engine.complianceReport(options)`, or built over a store directly
+export type {
+  ComplianceReport,
+  ComplianceOptions,
+  CompliancePolicy,
+  ComplianceGroupCount,
+  DirectoryUser,
+  DirectorySource,
+  MissingFactorEntry,
+  MissingFactorStatus,
+  WeakFactorsEntry,
+  LowBackupCodesEntry,
+} from './compliance/compliance-report.types';
+export { buildComplianceReport, LOW_BACKUP_CODES } from './compliance/compliance-report';
+export { complianceCsv } from './compliance/compliance-csv';
 
 // Factor options, and the masking every surface shows a phone or address with
 export type { TotpProfile, TotpAlgorithm } from './factors/totp-profile';

@@ -3,6 +3,7 @@
 // Store and sinks
 export { TypeOrmMfaStore } from './typeorm-mfa.store';
 export { TypeOrmRiskHistory } from './typeorm-risk-history';
+export { TypeOrmOperatorStore } from './typeorm-operator-store';
 export { TypeOrmCounterStore } from './typeorm-counter.store';
 export { TypeOrmAuditSink } from './typeorm-audit.sink';
 export { TypeOrmRetentionStore } from './repositories/retention.repository';
@@ -26,6 +27,7 @@ export { MfaOtpCodeEntity } from './entities/mfa-otp-code.entity';
 export { MfaTrustedDeviceEntity } from './entities/mfa-trusted-device.entity';
 export { MfaRecoveryTicketEntity } from './entities/mfa-recovery-ticket.entity';
 export { MfaUserStateEntity } from './entities/mfa-user-state.entity';
+export { MfaExemptionEntity } from './entities/mfa-exemption.entity';
 
 // Migrations
 export { MfaInit1763900000000 } from './migrations/1763900000000-mfa-init.migration';
@@ -38,3 +40,4 @@ export { MfaPasskeys1764500000000 } from './migrations/1764500000000-mfa-passkey
 export { MfaRiskProfiles1764600000000 } from './migrations/1764600000000-mfa-risk-profiles.migration';
 export { MfaPolicyReportOnly1764700000000 } from './migrations/1764700000000-mfa-policy-report-only.migration';
 export { MfaRetentionIndexes1764800000000 } from './migrations/1764800000000-mfa-retention-indexes.migration';
+export { MfaExemptions1765000000000 } from './migrations/1765000000000-mfa-exemptions.migration';

@@ -21,7 +21,7 @@ import type { OtpChannel, PasskeyActivation } from '../../core/src/ports/mfa-sto
 import { checkMigrated, openMigrated } from './migration-lock';
 import { createRepositories, Repositories } from './repositories/repositories';
 import { SqlRunner } from './sql-runner';
-import { TypeOrmRiskHistory } from './typeorm-risk-history';
+import { TypeOrmOperatorStore } from './typeorm-operator-store';
 
 type Which = { only: string } | { except: string };
 
@@ -31,17 +31,18 @@ type Which = { only: string } | { except: string };
  * `UPDATE … WHERE <still unspent>` and reports success only when exactly one row changed,
  * so two racing requests can never both spend the same thing. The delegations are spelled
  * out rather than mixed in, so the class keeps a plain prototype that `implements` checks;
- * those of RiskHistoryStore in its base class.
+ * those of OperatorStore and RiskHistoryStore in its base classes.
  */
-export class TypeOrmMfaStore extends TypeOrmRiskHistory implements MfaStore {
+export class TypeOrmMfaStore extends TypeOrmOperatorStore implements MfaStore {
   private readonly repos: Repositories;
 
   constructor(
     readonly dataSource: DataSource,
     private readonly ownsDataSource = false,
   ) {
-    const repos = createRepositories(new SqlRunner(dataSource));
-    super(repos.riskProfiles);
+    const sql = new SqlRunner(dataSource);
+    const repos = createRepositories(sql);
+    super(sql, repos.riskProfiles);
     this.repos = repos;
   }
 
