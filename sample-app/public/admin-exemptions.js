@@ -28,7 +28,7 @@ function build() {
     el('h5', 'Grant an exemption', { id: 'exemption-form-heading' }),
     ...field('Exempt from', scope),
     ...field('Rule (for a rule exemption)', ruleId),
-    ...field('Reason, for the audit trail', reason),
+    ...field('Why this user is exempt, for the audit trail', reason),
     ...field('For (days, at most 90)', days),
     el('button', 'Grant the exemption', { type: 'submit' }),
   );
