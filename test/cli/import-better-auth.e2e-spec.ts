@@ -60,8 +60,8 @@ async function betterAuthUsers(
 
 /** What an authenticator app holds: the key from Better Auth's own otpauth URI. */
 const keyOf = (user: BetterAuthUser) => fromBase32(new URL(user.totpURI).searchParams.get('secret')!);
-/** Codes the verifier can accept: Crockford's alphabet has no U, and Better Auth's codes may. */
-const usable = (codes: string[]) => codes.filter((c) => !/u/i.test(c));
+/** Better Auth's codes are a-zA-Z0-9, so about 3 in 10 hold a U, a letter our own codes never use. */
+const withU = (codes: string[]) => codes.filter((c) => /u/i.test(c));
 
 const BETTER_AUTH_MISSING = 'this suite drives the real Better Auth: run `npm ci` in bench/better-auth';
 const betterAuthInstalled = existsSync(join(ROOT, 'bench', 'better-auth', 'node_modules', 'better-auth'));
@@ -115,8 +115,7 @@ describeIfInstalled(backends.map((b) => [b.name, b] as const))('import better-au
     expect(report.code).toBe('IMPORT_ROWS_REFUSED');
     expect(report.details).toMatchObject({ imported: 2, alreadyImported: 0, duplicates: [] });
     expect(report.details.invalid).toEqual([expect.objectContaining({ userId: pending.userId, code: 'NOT_ENABLED' })]);
-    const dropped = ada.backupCodes.length - usable(ada.backupCodes).length;
-    expect(report.details.warnings.filter((w) => w.userId === ada.userId)).toHaveLength(dropped);
+    expect(report.details.warnings).toEqual([]); // every Better Auth code is kept, U or not
 
     const signIn = new SignIn(await TypeOrmMfaStore.connect(backendOptions), keys);
     try {
@@ -132,11 +131,13 @@ describeIfInstalled(backends.map((b) => [b.name, b] as const))('import better-au
       }
       expect(await signIn.store.listEnrollments(pending.userId)).toEqual([]);
 
-      // A Better Auth backup code, typed as Better Auth printed it, works once.
-      const [code] = usable(grace.backupCodes);
-      expect(await signIn.answer(grace.userId, 'backup_code', code)).toBe(true);
-      expect(await signIn.answer(grace.userId, 'backup_code', code)).toBe(false);
-      expect(await signIn.store.listUnusedBackupCodes(grace.userId)).toHaveLength(usable(grace.backupCodes).length - 1);
+      // Better Auth backup codes, typed as Better Auth printed them, work once each.
+      const typed = [grace.backupCodes.find((c) => !/u/i.test(c))!, ...withU(grace.backupCodes)];
+      for (const code of typed) expect(await signIn.answer(grace.userId, 'backup_code', code)).toBe(true);
+      expect(await signIn.answer(grace.userId, 'backup_code', typed[0])).toBe(false);
+      expect(await signIn.store.listUnusedBackupCodes(grace.userId)).toHaveLength(
+        grace.backupCodes.length - typed.length,
+      );
 
       const audit = await signIn.store.dataSource.query(
         "SELECT user_id, actor FROM mfa_audit_events WHERE type = 'factor.imported' ORDER BY user_id",

@@ -3,6 +3,11 @@ import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 
 // Crockford's base32: no I, L, O, U, so codes survive being read aloud or written down.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/**
+ * What a typed code may hold: our alphabet, plus U for codes imported from systems that use
+ * it (Better Auth's a-z0-9). A typed U can only match such a code, since ours never hold one.
+ */
+const ACCEPTED = `${ALPHABET}U`;
 const BITS_PER_CHAR = 5;
 const GROUP = 4;
 /** NIST 800-63B wants at least 64 bits for a look-up secret: 13 characters are 65. */
@@ -65,7 +70,7 @@ export class BackupCodeFactor {
       .replace(/[IL]/g, '1')
       .replace(/O/g, '0');
     if (compact.length < LEGACY_MIN_LENGTH || compact.length > MAX_INPUT_LENGTH) return null;
-    for (const ch of compact) if (!ALPHABET.includes(ch)) return null;
+    for (const ch of compact) if (!ACCEPTED.includes(ch)) return null;
     return compact;
   }
 }

@@ -161,7 +161,7 @@ function checkBackupCodes(
   plain.forEach((code, i) => {
     const normal = rules.normalizeCode(code);
     if (normal) return void codes.add(normal);
-    const reason = `code ${i + 1} has characters or a length this verifier never accepts (10-64 of 0-9, A-Z except U)`;
+    const reason = `code ${i + 1} has characters or a length this verifier never accepts (10-64 of 0-9 and A-Z)`;
     if (rules.unusableCodes === 'refuse') refuse('backupCodes', 'BACKUP_CODE_INVALID', reason);
     else warn('backupCodes', 'BACKUP_CODE_DROPPED', `${reason}: left out`);
   });
