@@ -42,6 +42,7 @@ export type {
   MfaPolicyReportOnly1764700000000,
   MfaRetentionIndexes1764800000000,
   MfaExemptions1765000000000,
+  MfaExemptionRuleFingerprint1765100000000,
 } from '../libs/typeorm/src';
 
 // The ports they implement (also in `nestjs-mfa/core`)

@@ -171,6 +171,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('nestjs-mfa report comp
         userId: 'u-late',
         scope: 'enrollment',
         ruleId: null,
+        ruleFingerprint: null,
         reason: 'new phone on its way',
         grantedBy: 'u-admin',
         createdAt: now,

@@ -61,6 +61,7 @@ export const exemption = (id: string, userId: string, expiresAt: number, scope: 
   userId,
   scope,
   ruleId: scope === 'rule' ? 'admins-need-mfa' : null,
+  ruleFingerprint: scope === 'rule' ? 'f'.repeat(64) : null,
   reason: 'phone lost abroad',
   grantedBy: 'admin-1',
   createdAt: NOW - DAY,

@@ -28,6 +28,7 @@ const exemption = (userId: string, extra: Partial<ExemptionRecord> = {}): Exempt
   userId,
   scope: 'enrollment',
   ruleId: null,
+  ruleFingerprint: null,
   reason: 'phone lost abroad — ticket #4711 ✈',
   grantedBy: 'u-admin',
   createdAt: NOW - DAY + seq,

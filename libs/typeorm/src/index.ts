@@ -41,3 +41,4 @@ export { MfaRiskProfiles1764600000000 } from './migrations/1764600000000-mfa-ris
 export { MfaPolicyReportOnly1764700000000 } from './migrations/1764700000000-mfa-policy-report-only.migration';
 export { MfaRetentionIndexes1764800000000 } from './migrations/1764800000000-mfa-retention-indexes.migration';
 export { MfaExemptions1765000000000 } from './migrations/1765000000000-mfa-exemptions.migration';
+export { MfaExemptionRuleFingerprint1765100000000 } from './migrations/1765100000000-mfa-exemption-rule-fingerprint.migration';

@@ -25,6 +25,7 @@ import { MfaPolicyReportOnly1764700000000 } from './migrations/1764700000000-mfa
 import { MfaRetentionIndexes1764800000000 } from './migrations/1764800000000-mfa-retention-indexes.migration';
 import { MfaExemptionEntity } from './entities/mfa-exemption.entity';
 import { MfaExemptions1765000000000 } from './migrations/1765000000000-mfa-exemptions.migration';
+import { MfaExemptionRuleFingerprint1765100000000 } from './migrations/1765100000000-mfa-exemption-rule-fingerprint.migration';
 
 /** Add these to your own DataSource when MFA shares the app's database. */
 export const mfaEntities = [
@@ -57,6 +58,7 @@ export const mfaMigrations = [
   MfaPolicyReportOnly1764700000000,
   MfaRetentionIndexes1764800000000,
   MfaExemptions1765000000000,
+  MfaExemptionRuleFingerprint1765100000000,
 ];
 /** The migrations table of a DataSource the MFA store owns, apart from the app's own. */
 export const MFA_MIGRATIONS_TABLE = 'mfa_migrations';

@@ -2,11 +2,11 @@
 // factor, or mandatory enrollment once its grace is over — for the evidence of its own user;
 // never a route's own requirement, a service, an operation or a deny rule; and explain names it.
 import { compilePolicy } from '../policy/compile-policy';
-import { decide, Evidence } from '../policy/decide';
+import { decide, Evidence, exemptionKey } from '../policy/decide';
 import { EnrollmentFacts, explainPolicy } from '../policy/explain';
 import { buildRequirement } from '../policy/requirement';
 import type { ExemptionRecord } from '../ports/store/exemption.store';
-import { exemptRuleIds } from './exemption';
+import { exemptRuleIds, fingerprintOf } from './exemption';
 
 const now = 1_765_000_000_000;
 const DAY = 86_400_000;
@@ -27,6 +27,7 @@ const exemption = (scope: 'enrollment' | 'rule', ruleId: string | null, days = 1
   userId: 'u-bob',
   scope,
   ruleId,
+  ruleFingerprint: fingerprintOf(policy, ruleId ?? '') ?? null,
   reason: 'travel',
   grantedBy: 'u-admin',
   createdAt: now - DAY,
@@ -69,14 +70,19 @@ describe('what an exemption lifts', () => {
 
   it("lifts a rule that applies everywhere on business routes, never on the mfa service's own", () => {
     const everywhere = compilePolicy({ rules: [{ id: 'all-need-totp', when: {}, require: 'totp' }] }, 5);
-    const lifted = evidence(new Set(['all-need-totp']));
+    const lifted = evidence(new Set([exemptionKey('all-need-totp', fingerprintOf(everywhere, 'all-need-totp')!)]));
     expect(decide(everywhere, wiki, {}, lifted, now).outcome).toBe('allow');
     const admin = { service: 'mfa', operation: 'admin' };
     expect(decide(everywhere, admin, {}, lifted, now)).toMatchObject({ outcome: 'challenge', ruleId: 'all-need-totp' });
   });
 
   it("never lifts a route's own requirement or a deny rule", () => {
-    const ids = new Set(['route', 'embargo', 'docs-need-a-factor', 'service:payments']);
+    const ids = exemptRuleIds(
+      ['route', 'embargo', 'docs-need-a-factor', 'service:payments'].map((id) => ({
+        ...exemption('rule', id),
+        ruleFingerprint: fingerprintOf(policy, id) ?? 'f'.repeat(64),
+      })),
+    );
     const route = { ...wiki, requirement: buildRequirement({}) };
     expect(decide(policy, route, {}, evidence(ids), now)).toMatchObject({ outcome: 'challenge', ruleId: 'route' });
     expect(decide(policy, wiki, { country: 'KP' }, evidence(ids), now)).toMatchObject({ outcome: 'deny' });

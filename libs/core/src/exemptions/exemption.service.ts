@@ -54,9 +54,9 @@ export class ExemptionService implements MfaExemptions {
     const store = this.writable();
     // Whoever holds an admin session (theirs or a stolen one) must not lift their own guards.
     if (admin.userId === userId) throw new MfaError('EXEMPTION_SELF');
-    if (!this.policy.isLoaded) await this.policy.init();
+    const policy = await this.activePolicy();
     const now = this.deps.clock.now();
-    const checked = checkExemptionGrant(input, this.policy.current(), now);
+    const checked = checkExemptionGrant(input, policy, now);
     const record: ExemptionRecord = {
       id: randomUUID(),
       userId,
@@ -80,13 +80,14 @@ export class ExemptionService implements MfaExemptions {
     );
     // After the write, and never failing the admin's call: the notifier reports to the audit trail.
     this.notifications.notify({ userId }, { type: 'exemption.granted', detail: coverage(record) });
-    return exemptionView(record, now);
+    return exemptionView(record, now, policy);
   }
 
   async list(userId: string): Promise<ExemptionView[]> {
     const records = await this.writable().listExemptions(userId, EXEMPTION_LIST_LIMIT);
+    const policy = await this.activePolicy();
     const now = this.deps.clock.now();
-    return records.map((r) => exemptionView(r, now));
+    return records.map((r) => exemptionView(r, now, policy));
   }
 
   /** Ends one in force at once; an unknown, foreign, expired or already revoked id is EXEMPTION_NOT_FOUND. */
@@ -111,7 +112,7 @@ export class ExemptionService implements MfaExemptions {
       },
     );
     this.notifications.notify({ userId }, { type: 'exemption.ended', detail: ended });
-    return exemptionView(record, now);
+    return exemptionView(record, now, await this.activePolicy());
   }
 
   /** Those in force now; none without an exemption store. One read: call it only where a layer would refuse. */
@@ -128,6 +129,11 @@ export class ExemptionService implements MfaExemptions {
   /** Whether an exemption could lift the layer that stopped a decision: saves the read when none could. */
   couldLift(policy: CompiledPolicy, ruleId: string, service: string | undefined): boolean {
     return this.store !== null && service !== MFA_SERVICE && liftableRule(policy, ruleId);
+  }
+
+  private async activePolicy(): Promise<CompiledPolicy> {
+    if (!this.policy.isLoaded) await this.policy.init();
+    return this.policy.current();
   }
 
   private writable(): ExemptionStore {

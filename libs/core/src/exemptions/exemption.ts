@@ -1,4 +1,5 @@
 import type { CompiledPolicy } from '../policy/compile-policy';
+import { exemptionKey } from '../policy/decide';
 import type { ExemptionRecord, ExemptionScope } from '../ports/store/exemption.store';
 import type { MfaSubject } from '../subject';
 
@@ -22,7 +23,8 @@ export interface GrantExemptionInput {
   expiresAt?: number;
 }
 
-export type ExemptionStatus = 'active' | 'expired' | 'revoked';
+/** `superseded`: in force by the clock, but the rule it names changed or left the active policy, so it lifts nothing. */
+export type ExemptionStatus = 'active' | 'superseded' | 'expired' | 'revoked';
 
 /** An exemption as admins see it; times are ISO 8601. */
 export interface ExemptionView {
@@ -57,12 +59,13 @@ export interface AppliedExemption {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function exemptionStatus(r: ExemptionRecord, now: number): ExemptionStatus {
+export function exemptionStatus(r: ExemptionRecord, now: number, policy: CompiledPolicy): ExemptionStatus {
   if (r.revokedAt !== null) return 'revoked';
-  return r.expiresAt > now ? 'active' : 'expired';
+  if (r.expiresAt <= now) return 'expired';
+  return r.scope === 'rule' && !stillNamesRule(policy, r) ? 'superseded' : 'active';
 }
 
-export function exemptionView(r: ExemptionRecord, now: number): ExemptionView {
+export function exemptionView(r: ExemptionRecord, now: number, policy: CompiledPolicy): ExemptionView {
   return {
     id: r.id,
     userId: r.userId,
@@ -74,7 +77,7 @@ export function exemptionView(r: ExemptionRecord, now: number): ExemptionView {
     expiresAt: iso(r.expiresAt),
     revokedAt: r.revokedAt === null ? null : iso(r.revokedAt),
     revokedBy: r.revokedBy,
-    status: exemptionStatus(r, now),
+    status: exemptionStatus(r, now, policy),
   };
 }
 
@@ -94,7 +97,29 @@ export function liftableRule(policy: CompiledPolicy, ruleId: string): boolean {
   return policy.rules.some((r) => r.id === ruleId && r.source?.kind === 'rule' && r.requirement !== null);
 }
 
-/** The rule ids the user's exemptions lift, for `Evidence.exemptRules`. */
+/**
+ * The rules the user's exemptions lift, for `Evidence.exemptRules`: each by id and by the
+ * fingerprint the rule had at the grant. One granted before fingerprints (none stored) lifts nothing.
+ */
 export function exemptRuleIds(records: readonly ExemptionRecord[]): ReadonlySet<string> {
-  return new Set(records.filter((r) => r.scope === 'rule' && r.ruleId !== null).map((r) => r.ruleId!));
+  const keys = new Set<string>();
+  for (const r of records)
+    if (r.scope === 'rule' && r.ruleId !== null && r.ruleFingerprint)
+      keys.add(exemptionKey(r.ruleId, r.ruleFingerprint));
+  return keys;
+}
+
+/** Whether the active policy still has the very rule this exemption was granted for. */
+export function stillNamesRule(
+  policy: CompiledPolicy,
+  r: Pick<ExemptionRecord, 'ruleId' | 'ruleFingerprint'>,
+): boolean {
+  return policy.rules.some(
+    (rule) => rule.id === r.ruleId && !!r.ruleFingerprint && rule.fingerprint === r.ruleFingerprint,
+  );
+}
+
+/** The fingerprint of the active policy's rule an exemption will be bound to. */
+export function fingerprintOf(policy: CompiledPolicy, ruleId: string): string | undefined {
+  return policy.rules.find((r) => r.id === ruleId && r.source?.kind === 'rule')?.fingerprint;
 }

@@ -3,7 +3,13 @@ import { MfaError } from '../errors/mfa.error';
 import type { CompiledPolicy } from '../policy/compile-policy';
 import { MFA_SERVICE } from '../policy/decide';
 import type { ExemptionScope } from '../ports/store/exemption.store';
-import { GrantExemptionInput, liftableRule, MAX_EXEMPTION_DAYS, MAX_EXEMPTION_REASON_LENGTH } from './exemption';
+import {
+  fingerprintOf,
+  GrantExemptionInput,
+  liftableRule,
+  MAX_EXEMPTION_DAYS,
+  MAX_EXEMPTION_REASON_LENGTH,
+} from './exemption';
 
 const DAY_MS = 86_400_000;
 
@@ -11,6 +17,7 @@ const DAY_MS = 86_400_000;
 export interface CheckedExemption {
   scope: ExemptionScope;
   ruleId: string | null;
+  ruleFingerprint: string | null;
   reason: string;
   expiresAt: number;
 }
@@ -28,6 +35,7 @@ export function checkExemptionGrant(input: GrantExemptionInput, policy: Compiled
   const scope = input.scope;
   if (scope !== 'enrollment' && scope !== 'rule') refuse('scope', "scope must be 'enrollment' or 'rule'");
   let ruleId: string | null = null;
+  let ruleFingerprint: string | null = null;
   if (scope === 'rule') {
     if (typeof input.ruleId !== 'string' || input.ruleId === '') refuse('ruleId', "a 'rule' exemption names the rule");
     if (!liftableRule(policy, input.ruleId!))
@@ -35,11 +43,12 @@ export function checkExemptionGrant(input: GrantExemptionInput, policy: Compiled
     if (guardsMfa(policy, input.ruleId!))
       refuse('ruleId', `rule '${input.ruleId!.slice(0, 64)}' guards the mfa service (its admin routes): not liftable`);
     ruleId = input.ruleId!;
+    ruleFingerprint = fingerprintOf(policy, ruleId) ?? null;
   } else if (input.ruleId !== undefined) refuse('ruleId', "only a 'rule' exemption names a rule");
   if (typeof input.reason !== 'string') refuse('reason', 'a reason is required');
   // The reason lands in the audit trail and help-desk views: the label rule keeps it one honest line.
   const reason = normalizeDisplayText(input.reason, 'reason', MAX_EXEMPTION_REASON_LENGTH);
-  return { scope, ruleId, reason, expiresAt: expiryOf(input, now) };
+  return { scope, ruleId, ruleFingerprint, reason, expiresAt: expiryOf(input, now) };
 }
 
 /**

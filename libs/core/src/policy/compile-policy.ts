@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FactorType } from '../factors/factor-type';
-import type { PolicyConditions, PolicyDocument, RequirementSpec, StepSpec } from './policy-document';
+import type { PolicyConditions, PolicyDocument, PolicyRule, RequirementSpec, StepSpec } from './policy-document';
 import { FACTOR_TYPES, Requirement, RequirementStep } from './requirement';
 
 /** Where a rule came from. Ids cannot tell: a document rule may be named `route` or `service:x`. */
@@ -18,6 +18,12 @@ export interface CompiledRule {
   requirement: Requirement | null;
   /** Read by `explain`, and by `decide` only to tell a document rule a user's exemption may lift. */
   source?: RuleSource;
+  /**
+   * A document rule's own hash (what it matches and requires, not its description or place).
+   * An exemption is bound to it, so it lifts the rule the admin saw and never a later rule
+   * that reuses the id.
+   */
+  fingerprint?: string;
 }
 
 /** A policy version compiled once into what each request needs: no parsing on the hot path. */
@@ -75,6 +81,14 @@ export function policyHash(doc: PolicyDocument): string {
   return createHash('sha256').update(canonicalJson(doc)).digest('hex');
 }
 
+/** Rewording a description or moving the rule keeps its fingerprint; changing what it matches or needs does not. */
+export function ruleFingerprint(rule: PolicyRule): string {
+  const { id, when, require, deny } = rule;
+  return createHash('sha256')
+    .update(canonicalJson({ id, when: when ?? {}, require, deny: deny || undefined }))
+    .digest('hex');
+}
+
 /**
  * Compiles a document that `validatePolicy` accepted. `available`: the factors this deployment
  * can serve (passkeys only with `webauthn` options); nothing else is enabled.
@@ -118,6 +132,7 @@ export function compilePolicy(
       when: rule.when ?? {},
       requirement: rule.deny ? null : compileRequirement(rule.require!),
       source,
+      fingerprint: ruleFingerprint(rule),
     });
   }
   return {

@@ -36,9 +36,15 @@ export interface Evidence {
   groups: readonly string[];
   verified: readonly VerifiedFactor[];
   grants: readonly UnspentGrant[];
-  /** Ids of document rules an admin's exemption lifts for this user now (read only when one would ask). */
+  /**
+   * The document rules an admin's exemption lifts for this user now, as `exemptionKey(id, fingerprint)`
+   * (read only when one would ask): a rule that changed since the grant is not in it.
+   */
   exemptRules?: ReadonlySet<string>;
 }
+
+/** A rule as an exemption names it: its id and the fingerprint it had when the exemption was granted. */
+export const exemptionKey = (ruleId: string, fingerprint: string): string => `${ruleId}\n${fingerprint}`;
 
 /** Why a verification stopped counting (`continuous` rules), as data, so no caller parses `reasons`. */
 export type Drift =
@@ -92,7 +98,12 @@ export function decide(
   for (const constraint of constraints) {
     // Only a document rule (never a route's own requirement, a service or an operation, whose ids a rule may share),
     // and never on the mfa service: an exemption must not lift what guards MFA's own admin routes.
-    if (liftable && evidence.exemptRules!.has(constraint.id) && constraint.source?.kind === 'rule') {
+    if (
+      liftable &&
+      constraint.source?.kind === 'rule' &&
+      constraint.fingerprint !== undefined &&
+      evidence.exemptRules!.has(exemptionKey(constraint.id, constraint.fingerprint))
+    ) {
       reasons.push(`${constraint.id}: exempted`);
       continue;
     }

@@ -1,5 +1,5 @@
 import type { CompiledPolicy, RuleSource } from './compile-policy';
-import { applicableConstraints, decide, Decision, evaluateChain, Evidence } from './decide';
+import { applicableConstraints, decide, Decision, evaluateChain, Evidence, exemptionKey } from './decide';
 import { MfaTarget, RequestContext, scopeOf } from './request-context';
 import { RequirementStepView, stepsView } from './requirement-view';
 import { riskOf } from '../risk/risk-explanation';
@@ -98,7 +98,11 @@ export function explainPolicy(
         continue;
       }
       const steps = stepsView(rule.requirement.steps, policy.enabled);
-      const exempt = source.kind === 'rule' && exemptRules.has(rule.id) ? exemptionFor(exemptions, rule.id) : undefined;
+      const lifted =
+        source.kind === 'rule' &&
+        rule.fingerprint !== undefined &&
+        exemptRules.has(exemptionKey(rule.id, rule.fingerprint));
+      const exempt = lifted ? exemptionFor(exemptions, rule.id, rule.fingerprint) : undefined;
       if (exempt) {
         const reason = `exempted for this user until ${exempt.expiresAt} (exemption ${exempt.id})`;
         layers.push({ id: rule.id, source, effect: 'exempt', steps, satisfied: true, reason, exemption: exempt });
@@ -111,7 +115,7 @@ export function explainPolicy(
         effect: 'require',
         steps,
         satisfied: result.satisfied,
-        reason: result.satisfied ? 'satisfied' : result.reason,
+        reason: (result.satisfied ? 'satisfied' : result.reason) + supersededNote(exemptions, rule.id, source),
       });
     }
   }
@@ -174,9 +178,25 @@ function enrollmentLayer(
   );
 }
 
-/** The longest-running exemption in force for a rule (`null`: for mandatory enrollment). */
-function exemptionFor(exemptions: readonly ExemptionRecord[], ruleId: string | null): AppliedExemption | undefined {
+/** The longest-running exemption in force for a rule as it now reads (`null`: for mandatory enrollment). */
+function exemptionFor(
+  exemptions: readonly ExemptionRecord[],
+  ruleId: string | null,
+  fingerprint?: string,
+): AppliedExemption | undefined {
   const scope = ruleId === null ? 'enrollment' : 'rule';
-  const found = longestRunning(exemptions.filter((e) => e.scope === scope && e.ruleId === ruleId));
+  const found = longestRunning(
+    exemptions.filter(
+      (e) => e.scope === scope && e.ruleId === ruleId && (ruleId === null || e.ruleFingerprint === fingerprint),
+    ),
+  );
   return found && appliedExemption(found);
+}
+
+/** Tells the admin why an exemption naming this rule lifts nothing: it was granted for the rule before a change. */
+function supersededNote(exemptions: readonly ExemptionRecord[], ruleId: string, source: LayerSource): string {
+  if (source.kind !== 'rule') return '';
+  const stale = exemptions.filter((e) => e.scope === 'rule' && e.ruleId === ruleId);
+  if (!stale.length) return '';
+  return `; exemption ${stale.map((e) => e.id).join(', ')} no longer applies: the rule changed since it was granted`;
 }

@@ -15,7 +15,7 @@ export const EXEMPTION_SCHEMAS: Record<string, JsonSchema> = {
     expiresAt: TIME,
     revokedAt: nullable(TIME),
     revokedBy: nullable(NON_EMPTY),
-    status: enumOf(['active', 'expired', 'revoked']),
+    status: enumOf(['active', 'superseded', 'expired', 'revoked']),
   }),
   ExemptionList: object({ exemptions: arrayOf(ref('Exemption')) }),
 };

@@ -14,6 +14,8 @@ export class MfaExemptionEntity {
   @Column({ name: 'user_id', type: 'varchar', length: 191 }) userId: string;
   @Column({ type: 'varchar', length: 16 }) scope: 'enrollment' | 'rule';
   @Column({ name: 'rule_id', type: 'varchar', length: 64, nullable: true }) ruleId: string | null;
+  /** The rule as granted (`CompiledRule.fingerprint`): a changed rule under the same id is not lifted. */
+  @Column({ name: 'rule_fingerprint', type: 'varchar', length: 64, nullable: true }) ruleFingerprint: string | null;
   @Column({ type: 'varchar', length: 512 }) reason: string;
   @Column({ name: 'granted_by', type: 'varchar', length: 191 }) grantedBy: string;
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs }) createdAt: number;

@@ -3,8 +3,9 @@
 import type { ExemptionRecord, ExemptionStore } from '../../../core/src/ports/store/exemption.store';
 import type { SqlRunner } from '../sql-runner';
 
-const COLUMNS = 'id, user_id, scope, rule_id, reason, granted_by, created_at, expires_at, revoked_at, revoked_by';
-const INSERT = `INSERT INTO mfa_exemptions (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const COLUMNS =
+  'id, user_id, scope, rule_id, rule_fingerprint, reason, granted_by, created_at, expires_at, revoked_at, revoked_by';
+const INSERT = `INSERT INTO mfa_exemptions (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const FIND = `SELECT ${COLUMNS} FROM mfa_exemptions WHERE user_id = ? AND id = ?`;
 const LIST = `SELECT ${COLUMNS} FROM mfa_exemptions WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?`;
 const ACTIVE = `SELECT ${COLUMNS} FROM mfa_exemptions WHERE user_id = ? AND expires_at > ? AND revoked_at IS NULL`;
@@ -18,6 +19,7 @@ interface Row {
   user_id: string;
   scope: string;
   rule_id: string | null;
+  rule_fingerprint: string | null;
   reason: string;
   granted_by: string;
   created_at: number | string;
@@ -31,6 +33,7 @@ const toRecord = (r: Row): ExemptionRecord => ({
   userId: r.user_id,
   scope: r.scope === 'rule' ? 'rule' : 'enrollment',
   ruleId: r.rule_id,
+  ruleFingerprint: r.rule_fingerprint,
   reason: r.reason,
   grantedBy: r.granted_by,
   createdAt: Number(r.created_at),
@@ -48,6 +51,7 @@ export class ExemptionRepository implements ExemptionStore {
       r.userId,
       r.scope,
       r.ruleId,
+      r.ruleFingerprint,
       r.reason,
       r.grantedBy,
       r.createdAt,

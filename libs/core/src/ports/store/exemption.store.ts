@@ -11,6 +11,11 @@ export interface ExemptionRecord {
   scope: ExemptionScope;
   /** The policy rule's id when `scope` is 'rule'; null for 'enrollment'. */
   ruleId: string | null;
+  /**
+   * The rule's fingerprint (`CompiledRule.fingerprint`) when granted; null for 'enrollment'.
+   * A store that does not keep it returns null or leaves it out, and its rule exemptions lift nothing.
+   */
+  ruleFingerprint: string | null;
   reason: string;
   grantedBy: string;
   createdAt: number;
