@@ -2,7 +2,9 @@
 // migration lock), and `migrate --dry-run` prints the real SQL of the pending ones while
 // changing nothing at all: no table, column, index or migration row, on every dialect.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { mfaEntities, mfaMigrations } from '../../libs/typeorm/src';
 import { createOwnDatabase, ownDatabaseBackends } from '../support/own-database';
@@ -69,6 +71,20 @@ describe.each(backends.map((b) => [b.name, b] as const))('nestjs-mfa migrate on 
     const done = await runCli(['migrate', 'status'], env);
     expect(done.code).toBe(0);
     expect(done.stdout).toContain(`All ${names.length} migrations are applied.`);
+  });
+
+  it("keeps stdout one JSON document when an app's config logs everything and the store migrates on first use", async () => {
+    const backend = await emptyOwnDatabase(given);
+    // A development config often turns TypeORM's logging on: it would print every query on stdout.
+    const config = join(mkdtempSync(join(tmpdir(), 'cli-migrate-')), 'mfa.config.js');
+    const database = { ...backend.options, logging: 'all' };
+    const encryption = { keys: [{ id: 'k1', key: keys.slice(3) }] };
+    writeFileSync(config, `module.exports = ${JSON.stringify({ database, encryption })};`);
+
+    const list = await runCli(['--config', config, '--json', 'policy', 'list']);
+    expect(list.code).toBe(0);
+    expect(jsonOf<{ versions: unknown[] }>(list)).toEqual({ versions: [] });
+    expect(list.stderr).not.toMatch(/CREATE TABLE/i); // nor are the queries sent to stderr instead
   });
 
   it('dry-runs the migrations a store at an older version lacks, then applies only those', async () => {

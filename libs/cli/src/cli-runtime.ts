@@ -3,6 +3,7 @@ import type { AuditEvent, AuditPage, AuditQuery, AuditReader, AuditSink, MfaStor
 import { createMfaEngine } from '../../setup/src';
 import type { AuditTarget, MfaSetupOptions } from '../../setup/src';
 import { isTransientStoreError, storeConnectionError } from '../../setup/src/store-connection.errors';
+import type { Logger } from 'typeorm';
 import type * as MfaTypeOrm from '../../typeorm/src';
 import { CliRefusal, CliRuntime, EXIT } from './cli-context';
 
@@ -84,11 +85,32 @@ export async function openTypeOrmStore(options: MfaSetupOptions): Promise<MfaSto
   try {
     return options.dataSource
       ? await typeorm.TypeOrmMfaStore.attach(options.dataSource)
-      : await typeorm.TypeOrmMfaStore.connect(database);
+      : await typeorm.TypeOrmMfaStore.connect({ ...database, logger: migrationsToStderr });
   } catch (err) {
     throw openFailure(storeConnectionError(err, database, { shared: !!options.dataSource }));
   }
 }
+
+/**
+ * TypeORM's console logger writes on stdout: a failed migration always, and every query and
+ * migration step when the app's config turns `logging` on (common in development). A store
+ * opened on a database's first use migrates it, so under --json that would break the one
+ * document stdout holds. This logger hands migration messages to `write` (a note on stderr)
+ * and drops the rest: failures surface as refusals with the driver's message.
+ */
+export function migrationLogger(write: (line: string) => void): Logger {
+  const none = () => undefined;
+  return {
+    logQuery: none,
+    logQueryError: none,
+    logQuerySlow: none,
+    logSchemaBuild: none,
+    log: none,
+    logMigration: (message: string) => write(message),
+  };
+}
+
+const migrationsToStderr = migrationLogger((line) => process.stderr.write(line + '\n'));
 
 export function loadTypeOrm(): typeof MfaTypeOrm {
   try {

@@ -3,7 +3,7 @@ import type { DataSource, DataSourceOptions, Logger, MigrationInterface } from '
 import type { MfaSetupOptions } from '../../../setup/src';
 import { storeConnectionError } from '../../../setup/src/store-connection.errors';
 import { CliContext, CliRefusal, EXIT, RegisterCommand } from '../cli-context';
-import { loadTypeOrm, openFailure, storeFailure } from '../cli-runtime';
+import { loadTypeOrm, migrationLogger, openFailure, storeFailure } from '../cli-runtime';
 import type * as DryRun from '../migrate-dry-run';
 import type * as MigrationLock from '../../../typeorm/src/migration-lock';
 import type * as Schema from '../../../typeorm/src/mfa-typeorm.schema';
@@ -181,13 +181,5 @@ function migrationFailure(err: unknown): unknown {
 
 // TypeORM logs each migration with console.log, always: on stdout it would break --json output.
 function migrationNotes(ctx: CliContext): Logger {
-  const none = () => undefined;
-  return {
-    logQuery: none,
-    logQueryError: none,
-    logQuerySlow: none,
-    logSchemaBuild: none,
-    log: none,
-    logMigration: (message: string) => ctx.output.note(message),
-  };
+  return migrationLogger((line) => ctx.output.note(line));
 }
