@@ -6,6 +6,7 @@ import { mfa } from './mfa.js';
 const run = document.getElementById('compliance-run');
 const summary = document.getElementById('compliance-summary');
 const csv = document.getElementById('compliance-csv');
+const next = document.getElementById('compliance-next');
 
 function fill(id, rows) {
   const table = document.getElementById(id);
@@ -22,15 +23,21 @@ function grace(m) {
   return m.graceDaysLeft === 0 ? 'ended today' : `${-m.graceDaysLeft} day(s) overdue`;
 }
 
-async function showCompliance() {
-  const report = await mfa.admin.compliance();
+let pageNumber = 0;
+
+/** One page of the users the store knows: `cursor` is the previous page's nextCursor, none for the first. */
+async function showCompliance(cursor) {
+  const limit = Number(document.getElementById('compliance-limit').value) || 1000;
+  const report = await mfa.admin.compliance(cursor ? { cursor, limit } : { limit });
+  pageNumber = cursor ? pageNumber + 1 : 1;
   const t = report.totals;
   summary.textContent =
-    `${t.usersChecked} user(s) checked under policy v${report.policyVersion}: ` +
+    `Page ${pageNumber}: ${t.usersChecked} user(s) checked under policy v${report.policyVersion}: ` +
     (report.mandatoryEnrollment
       ? `${t.missingFactor} without a factor (${t.overdue} overdue), `
       : 'enrollment is not mandatory, ') +
-    `${t.weakFactorsOnly} with only SMS/email, ${t.lowBackupCodes} with fewer than 3 backup codes.`;
+    `${t.weakFactorsOnly} with only SMS/email, ${t.lowBackupCodes} with fewer than 3 backup codes.` +
+    (report.nextCursor ? ' There are more users.' : '');
   fill(
     'compliance-missing',
     report.missingFactor.map((m) => [
@@ -48,7 +55,12 @@ async function showCompliance() {
     'compliance-low',
     report.lowBackupCodes.map((l) => [l.userId, l.remaining]),
   );
+  const query = new URLSearchParams({ format: 'csv', limit: String(limit), ...(cursor ? { cursor } : {}) });
+  csv.href = `/mfa/admin/compliance?${query}`;
   csv.hidden = false;
+  next.hidden = !report.nextCursor;
+  next.dataset.cursor = report.nextCursor ?? '';
 }
 
-run.addEventListener('click', () => act(run, showCompliance));
+run.addEventListener('click', () => act(run, () => showCompliance()));
+next.addEventListener('click', () => act(next, () => showCompliance(next.dataset.cursor)));

@@ -89,9 +89,11 @@ describeOnBothSamples('the admin console', (ctx) => {
     expect(ctx.cspViolations()).toEqual([]);
   }, 110_000);
 
-  it('policy versions and explain; no console for a user who is not an admin', async () => {
+  it('policy versions, explain and the compliance report; no console for a user who is not an admin', async () => {
     const { page, baseUrl } = ctx;
     const b = await ctx.openPage();
+    await signInOnPage(b.page, baseUrl, 'bob', '/ui/enroll');
+    await enrollTotpOnPage(b.page, baseUrl); // a second user the store knows: two pages of one
     await signInOnPage(page, baseUrl, 'alice', '/ui/enroll');
     await enrollTotpOnPage(page, baseUrl); // confirming verified this session: no detour
     await page.goto(`${baseUrl}/ui`);
@@ -124,6 +126,21 @@ describeOnBothSamples('the admin console', (ctx) => {
     await page.getByRole('button', { name: 'Explain' }).click();
     await outcome.filter({ hasText: 'GET /wiki' }).waitFor();
     expect(await outcome.textContent()).toMatch(/^(Allowed|Challenged|Denied) on GET \/wiki/);
+
+    // The compliance report, a page of users at a time.
+    await page.getByLabel('Users per page').fill('1');
+    await page.getByRole('button', { name: 'Run the report' }).click();
+    const summary = page.locator('#compliance-summary');
+    await summary.filter({ hasText: /^Page 1: 1 user\(s\) checked under policy v1/ }).waitFor();
+    expect(await summary.textContent()).toContain('There are more users.');
+    expect(await page.getByRole('link', { name: 'Download this page as CSV' }).getAttribute('href')).toBe(
+      '/mfa/admin/compliance?format=csv&limit=1',
+    );
+    await page.getByRole('button', { name: 'Next page of users' }).click();
+    await summary.filter({ hasText: /^Page 2: 1 user\(s\) checked/ }).waitFor();
+    expect(await page.getByRole('link', { name: 'Download this page as CSV' }).getAttribute('href')).toMatch(
+      /^\/mfa\/admin\/compliance\?format=csv&limit=1&cursor=[A-Za-z0-9_-]+$/,
+    );
 
     await signInOnPage(b.page, baseUrl, 'bob', '/ui');
     expect(await b.page.getByRole('link', { name: 'Admin console' }).count()).toBe(0);

@@ -80,8 +80,11 @@ export interface MfaAdmin {
   /** After verifying the user out of band: a single-use ticket (24 h unless `ttlHours`), returned once. */
   issueRecoveryTicket(userId: string, body?: RecoveryTicketBody): Promise<RecoveryTicketResult>;
   clearLockout(userId: string): Promise<LockoutClearedResult>;
-  /** Who must enroll and has not (by group, grace days left), who has only SMS/email, who is running out of backup codes. */
-  compliance(): Promise<ComplianceReportResult>;
+  /**
+   * Who must enroll and has not (by group, grace days left), who has only SMS/email, who is running out of
+   * backup codes: a page of the users the store knows; pass its `nextCursor` as `cursor` for the next one.
+   */
+  compliance(page?: { cursor?: string; limit?: number }): Promise<ComplianceReportResult>;
   /** The audit trail, newest first; needs the server's `'database'` audit sink (else `AUDIT_QUERY_UNAVAILABLE`). */
   audit(query?: AuditQueryParams): Promise<AuditPageResult>;
   exemptions: MfaExemptionsAdmin;
@@ -114,7 +117,13 @@ export function adminHelpers(t: MfaTransport): MfaAdmin {
     regenerateBackupCodes: (userId) => t.call('POST /admin/users/:userId/backup-codes', { userId }),
     issueRecoveryTicket: (userId, body = {}) => t.call('POST /admin/users/:userId/recovery-tickets', { userId }, body),
     clearLockout: (userId) => t.call('DELETE /admin/users/:userId/lockout', { userId }),
-    compliance: () => t.call('GET /admin/compliance', {}),
+    compliance: ({ cursor, limit } = {}) =>
+      t.call('GET /admin/compliance', {}, undefined, {
+        query: {
+          ...(cursor === undefined ? {} : { cursor }),
+          ...(limit === undefined ? {} : { limit: String(limit) }),
+        },
+      }),
     audit: (query = {}) => t.call('GET /admin/audit', {}, undefined, { query: auditQuery(query) }),
     exemptions: {
       list: (userId) => t.call('GET /admin/users/:userId/exemptions', { userId }),

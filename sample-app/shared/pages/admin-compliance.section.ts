@@ -8,8 +8,13 @@ export function complianceSection(): SafeHtml {
       Over the users MFA's store knows; the CLI's <code>nestjs-mfa report compliance --users</code> covers your whole
       directory.
     </p>
+    <label for="compliance-limit">Users per page</label>
+    <input id="compliance-limit" type="number" min="1" max="5000" value="1000" required />
     <button type="button" id="compliance-run">Run the report</button>
-    <a id="compliance-csv" href="/mfa/admin/compliance?format=csv" download="mfa-compliance.csv" hidden>Download CSV</a>
+    <button type="button" id="compliance-next" class="secondary" hidden>Next page of users</button>
+    <a id="compliance-csv" href="/mfa/admin/compliance?format=csv" download="mfa-compliance.csv" hidden
+      >Download this page as CSV</a
+    >
     <p id="compliance-summary" role="status"></p>
     ${complianceTable('compliance-missing', 'Without a factor', ['User', 'Groups', 'Grace', 'Grace ends'])}
     ${complianceTable('compliance-weak', 'Only SMS or email', ['User', 'Factors'])}

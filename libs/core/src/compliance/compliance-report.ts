@@ -1,3 +1,4 @@
+import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 import { MfaError } from '../errors/mfa.error';
 import { isOperatorStore } from '../ports/operator-store.port';
 import type { ComplianceFacts, ComplianceStore } from '../ports/store/compliance.store';
@@ -11,15 +12,17 @@ import type {
   DirectoryUser,
   MissingFactorEntry,
 } from './compliance-report.types';
+import { decodeComplianceCursor, encodeComplianceCursor } from './compliance-cursor';
+import { missingFactor, noFacts } from './compliance-findings';
 
 /** Fewer unused backup codes than this is "running out" in the report (the user is told at 2). */
 export const LOW_BACKUP_CODES = 3;
 const DAY_MS = 86_400_000;
 const DEFAULT_BATCH = 500;
 const MAX_BATCH = 5_000;
+/** Users per page when a caller pages without saying how many. */
+export const DEFAULT_COMPLIANCE_PAGE = 1_000;
 const WEAK = new Set<string>(['sms', 'email']);
-
-type Rule = CompliancePolicy['enrollment'];
 
 /** The store's compliance reads; a custom store without them refuses with OPERATOR_STORE_UNAVAILABLE. */
 export function complianceStoreOf(store: unknown): ComplianceStore {
@@ -40,6 +43,11 @@ export async function buildComplianceReport(
   options: ComplianceOptions = {},
 ): Promise<ComplianceReport> {
   const batch = Math.min(Math.max(Math.trunc(options.batchSize ?? DEFAULT_BATCH), 1), MAX_BATCH);
+  const paged = options.limit !== undefined || options.cursor !== undefined;
+  if (paged && options.directory)
+    throw new MfaConfigurationError(
+      'complianceReport: `limit` and `cursor` page the users the store knows; with a `directory`, pass a slice of it instead.',
+    );
   const rule = policy.enrollment;
   const report: ComplianceReport = {
     generatedAt: new Date(now).toISOString(),
@@ -53,6 +61,7 @@ export async function buildComplianceReport(
     missingFactor: [],
     weakFactorsOnly: [],
     lowBackupCodes: [],
+    nextCursor: null,
   };
   const groups = new Map<string, { missingFactor: number; overdue: number; exempt: number }>();
   const exemptions = isExemptionStore(store) ? store : null;
@@ -98,12 +107,20 @@ export async function buildComplianceReport(
       await takePage(page.map((user) => ({ facts: found.get(user.userId) ?? noFacts(user.userId), user })));
     }
   } else {
-    let after: string | null = null;
+    let after = options.cursor === undefined ? null : decodeComplianceCursor(options.cursor);
+    let left = paged ? pageLimit(options.limit) : Infinity;
     for (;;) {
-      const page = await store.listComplianceFacts(after, batch);
+      const want = Math.min(batch, left);
+      const page = await store.listComplianceFacts(after, want);
       await takePage(page.map((facts) => ({ facts, user: null })));
-      if (page.length < batch) break;
+      left -= page.length;
+      if (page.length < want) break;
       after = page[page.length - 1].userId;
+      // A full last page may be followed by none: the next call answers empty with no cursor.
+      if (left === 0) {
+        report.nextCursor = encodeComplianceCursor(after);
+        break;
+      }
     }
   }
 
@@ -118,66 +135,14 @@ export async function buildComplianceReport(
   return report;
 }
 
-/**
- * The enforcer's gate (`Enforcer.enrollmentGate`), read instead of applied: forced
- * re-enrollment has no grace; otherwise the grace runs from when the requirement first
- * applied, and a covered user it has not applied to yet gets it all at the next request.
- * Without a directory the user's groups are unknown, so under a group rule only users the
- * requirement has already applied to (a recorded start) count as covered.
- */
-function missingFactor(
-  facts: ComplianceFacts,
-  user: DirectoryUser | null,
-  rule: Rule,
-  now: number,
-): MissingFactorEntry | null {
-  if (facts.activeFactors.length) return null;
-  const forced = facts.reenrollmentForcedAt;
-  const matching =
-    user && rule ? (rule.everyone ? user.groups : user.groups.filter((g) => rule.groups.includes(g))) : [];
-  const covered =
-    rule !== null && (rule.everyone || (user ? matching.length > 0 : facts.enrollmentRequiredSince !== null));
-  if (forced === null && !covered) return null;
-  const groups = user ? (covered ? matching : user.groups) : null;
-  const since = facts.enrollmentRequiredSince;
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  if (forced !== null)
-    return {
-      userId: facts.userId,
-      groups,
-      status: 'reenrollment_forced',
-      requiredSince: iso(since),
-      graceEndsAt: iso(forced),
-      graceDaysLeft: days(forced - now),
-      overdue: true,
-      ...NOT_EXEMPT,
-    };
-  if (since === null)
-    return {
-      userId: facts.userId,
-      groups,
-      status: 'not_started',
-      requiredSince: null,
-      graceEndsAt: null,
-      graceDaysLeft: rule!.graceMs / DAY_MS,
-      // With no grace at all the first guarded request is refused already.
-      overdue: rule!.graceMs <= 0,
-      ...NOT_EXEMPT,
-    };
-  const left = since + rule!.graceMs - now;
-  return {
-    userId: facts.userId,
-    groups,
-    status: left > 0 ? 'in_grace' : 'overdue',
-    requiredSince: iso(since),
-    graceEndsAt: iso(since + rule!.graceMs),
-    graceDaysLeft: days(left),
-    overdue: left <= 0,
-    ...NOT_EXEMPT,
-  };
+function pageLimit(limit: number | undefined): number {
+  const n = limit ?? DEFAULT_COMPLIANCE_PAGE;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_BATCH)
+    throw new MfaError('VALIDATION_FAILED', {
+      errors: [{ field: 'limit', problems: [`limit must be a whole number from 1 to ${MAX_BATCH}`] }],
+    });
+  return n;
 }
-
-const NOT_EXEMPT = { exemptUntil: null, exemptionId: null } as const;
 
 /**
  * The enrollment exemption in force for each of these users, the longest-running one, in one
@@ -201,22 +166,6 @@ async function enrollmentExemptions(
     if (!best || r.expiresAt > best.expiresAt) found.set(r.userId, r);
   }
   return found;
-}
-
-/** Up: one hour left is a day left. Past the end: whole days overdue, so 0 is "ended today". */
-function days(ms: number): number {
-  const d = ms > 0 ? Math.ceil(ms / DAY_MS) : Math.trunc(ms / DAY_MS);
-  return d === 0 ? 0 : d;
-}
-
-function noFacts(userId: string): ComplianceFacts {
-  return {
-    userId,
-    activeFactors: [],
-    backupCodesLeft: null,
-    enrollmentRequiredSince: null,
-    reenrollmentForcedAt: null,
-  };
 }
 
 async function* pages(source: DirectorySource, size: number): AsyncGenerator<DirectoryUser[]> {

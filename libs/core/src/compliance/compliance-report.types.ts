@@ -21,6 +21,13 @@ export interface ComplianceOptions {
   directory?: DirectorySource;
   /** Users read per store query. @default 500 */
   batchSize?: number;
+  /**
+   * One page of the users the store knows, so an answer stays bounded on any store: at most
+   * `limit` users (1 to 5,000) are checked, in user-id order after `cursor` (a previous page's
+   * `nextCursor`). Totals and groups then count that page. Not with `directory`. @default whole report
+   */
+  limit?: number;
+  cursor?: string;
 }
 
 /**
@@ -77,6 +84,7 @@ export interface ComplianceReport {
   coverage: 'directory' | 'store';
   /** The active policy's mandatory enrollment; null when enrollment is not mandatory. */
   mandatoryEnrollment: { everyone: boolean; groups: string[]; graceDays: number } | null;
+  /** Of the users this report checked: the page's, when paged. */
   totals: {
     usersChecked: number;
     missingFactor: number;
@@ -90,4 +98,6 @@ export interface ComplianceReport {
   missingFactor: MissingFactorEntry[];
   weakFactorsOnly: WeakFactorsEntry[];
   lowBackupCodes: LowBackupCodesEntry[];
+  /** A paged report's next page (`cursor`); null when this report reached the last user. */
+  nextCursor: string | null;
 }

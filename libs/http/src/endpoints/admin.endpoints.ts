@@ -1,4 +1,5 @@
 import { complianceCsv } from '../../../core/src/compliance/compliance-csv';
+import { DEFAULT_COMPLIANCE_PAGE } from '../../../core/src/compliance/compliance-report';
 import type { AdminAccess } from '../admin-access';
 import type { MfaResponse } from '../cookies';
 import { ComplianceQueryDto } from '../dto/compliance-query.dto';
@@ -57,15 +58,19 @@ export class AdminEndpoints {
   }
 
   /**
-   * The compliance report over the users the store knows (the host's whole directory is the
-   * CLI's `--users` or `engine.complianceReport({ directory })`); `?format=csv` as text/csv.
+   * The compliance report over the users the store knows, a page at a time so one answer stays
+   * bounded on any store (the host's whole directory is the CLI's `--users` or
+   * `engine.complianceReport({ directory })`); `?format=csv` as text/csv, the next page's
+   * cursor then in `MFA-Next-Cursor`.
    */
   async compliance(req: MfaRequest, res?: MfaResponse) {
     await this.access.check(req, false);
-    const { format } = await validateBody(ComplianceQueryDto, { ...(req.query ?? {}) });
-    const report = await (await this.ctx.engine()).complianceReport();
+    const { format, limit, cursor } = await validateBody(ComplianceQueryDto, { ...(req.query ?? {}) });
+    const page = { limit: limit === undefined ? DEFAULT_COMPLIANCE_PAGE : Number(limit), cursor };
+    const report = await (await this.ctx.engine()).complianceReport(page);
     if (format !== 'csv') return report;
     res?.setHeader?.('Content-Type', 'text/csv; charset=utf-8');
+    if (report.nextCursor) res?.setHeader?.('MFA-Next-Cursor', report.nextCursor);
     return complianceCsv(report);
   }
 

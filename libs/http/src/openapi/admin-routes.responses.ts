@@ -48,7 +48,9 @@ export const ADMIN_ROUTE_RESPONSES: Record<string, RouteResponse> = {
   'GET /admin/compliance': {
     summary:
       'Who mandatory enrollment covers without a factor (by group, grace days left), who has only SMS/email, ' +
-      'who has fewer than 3 backup codes: over the users the store knows; `?format=csv` answers text/csv',
+      'who has fewer than 3 backup codes: over the users the store knows, a page at a time (`limit` users, ' +
+      "default 1000, after `cursor` = the previous page's `nextCursor`); `?format=csv` answers text/csv with " +
+      'the next cursor in `MFA-Next-Cursor`',
     schema: ref('ComplianceReport'),
     errors: ['OPERATOR_STORE_UNAVAILABLE'],
     text: 'text/csv',

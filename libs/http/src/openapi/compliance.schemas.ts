@@ -34,5 +34,6 @@ export const COMPLIANCE_SCHEMAS: Record<string, JsonSchema> = {
     ),
     weakFactorsOnly: arrayOf(object({ userId: NON_EMPTY, factors: arrayOf(enumOf(['email', 'sms']), 1) })),
     lowBackupCodes: arrayOf(object({ userId: NON_EMPTY, remaining: { type: 'integer', minimum: 0, maximum: 2 } })),
+    nextCursor: nullable(NON_EMPTY),
   }),
 };
