@@ -1,6 +1,7 @@
 import type { CompiledPolicy } from '../../libs/core/src/policy/compile-policy';
 import type { ComplianceFacts, ComplianceStore } from '../../libs/core/src/ports/store/compliance.store';
 import type { ExemptionRecord, ExemptionScope, ExemptionStore } from '../../libs/core/src/ports/store/exemption.store';
+import { noFacts } from '../../libs/core/src/compliance/compliance-findings';
 
 /** In-memory stores and policies for the compliance report's unit spec (libs/core/src/compliance). */
 export const DAY = 86_400_000;
@@ -70,15 +71,8 @@ export const exemption = (id: string, userId: string, expiresAt: number, scope: 
   revokedBy: null,
 });
 
-export function facts(userId: string): ComplianceFacts {
-  return {
-    userId,
-    activeFactors: [],
-    backupCodesLeft: null,
-    enrollmentRequiredSince: null,
-    reenrollmentForcedAt: null,
-  };
-}
+/** A user the store has nothing on: what the report itself assumes for a directory user it does not find. */
+export const facts = noFacts;
 
 export const policy = (enrollment: CompiledPolicy['enrollment']) => ({ version: 3, enrollment });
 export const EVERYONE = policy({ everyone: true, groups: [], graceMs: 7 * DAY });
