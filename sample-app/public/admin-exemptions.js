@@ -50,9 +50,15 @@ export async function showExemptions(id) {
   list.replaceChildren(
     ...exemptions.map((e) => {
       const what = e.scope === 'enrollment' ? 'mandatory enrollment' : `rule ${e.ruleId}`;
-      const status = e.status === 'active' ? `until ${when(e.expiresAt)}` : e.status;
+      const status =
+        e.status === 'active'
+          ? `until ${when(e.expiresAt)}`
+          : e.status === 'superseded'
+            ? `superseded: the rule changed (until ${when(e.expiresAt)})`
+            : e.status;
       const cells = [what, status, `${e.reason} (by ${e.grantedBy})`];
-      if (e.status !== 'active') return row([...cells, ''], true);
+      // A superseded one would lift its rule again after a rollback: it can be ended too.
+      if (e.status !== 'active' && e.status !== 'superseded') return row([...cells, ''], true);
       const end = el('button', 'End now', { type: 'button', class: 'danger' });
       end.addEventListener('click', () =>
         act(end, async () => {

@@ -73,6 +73,28 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('a rule exemption on %s
     expect(await status()).toBe('active');
   });
 
+  it('lifts nothing once another service joins the group the rule names', async () => {
+    const byGroup: PolicyDocument = {
+      services: { payments: { group: 'money' }, payroll: {} },
+      rules: [{ id: RULE_ID, when: { serviceGroups: ['money'] }, require: { any: true } }],
+    };
+    const { version } = await t.engine.policy.create(byGroup, 'u-security', 'by group');
+    await t.engine.policy.activate(version, 'u-security');
+    await signInEnrolled(t, 'bob');
+    const bob = await signIn(t, 'bob');
+    const { agent: admin } = await signInEnrolled(t, 'alice');
+    const grant = { scope: 'rule', ruleId: RULE_ID, reason: 'authenticator reset pending', days: 7 };
+    await admin.post('/mfa/admin/users/u-bob/exemptions').send(grant).expect(201);
+    await bob.get('/payments').expect(200);
+
+    // The rule's text is unchanged, but it now covers payroll too: not what the admin exempted.
+    const widened = { ...byGroup, services: { payments: { group: 'money' }, payroll: { group: 'money' } } };
+    const next = await t.engine.policy.create(widened, 'u-security', 'payroll joins money');
+    await t.engine.policy.activate(next.version, 'u-security');
+    await bob.get('/payments').expect(401);
+    expect((await t.engine.exemptions.list('u-bob')).map((e) => e.status)).toEqual(['superseded']);
+  });
+
   it('lifts nothing with a row granted before rules had fingerprints, and shows it superseded', async () => {
     await signInEnrolled(t, 'bob');
     const bob = await signIn(t, 'bob');

@@ -74,6 +74,17 @@ describe('what an exemption lifts', () => {
     expect(decide(everywhere, wiki, {}, lifted, now).outcome).toBe('allow');
     const admin = { service: 'mfa', operation: 'admin' };
     expect(decide(everywhere, admin, {}, lifted, now)).toMatchObject({ outcome: 'challenge', ruleId: 'all-need-totp' });
+    // Explain agrees with the decision on both.
+    const record = {
+      ...exemption('rule', 'all-need-totp'),
+      ruleFingerprint: fingerprintOf(everywhere, 'all-need-totp')!,
+    };
+    const facts: EnrollmentFacts = { enrolled: true, requiredSince: null, reenrollmentForcedAt: null };
+    const layerOn = (target: typeof admin | typeof wiki) =>
+      explainPolicy(everywhere, target, {}, { userId: 'u-bob', groups: [] }, facts, now, [record]).layers[0];
+    expect(layerOn(wiki)).toMatchObject({ effect: 'exempt', satisfied: true });
+    expect(layerOn(admin)).toMatchObject({ effect: 'require', satisfied: false });
+    expect(layerOn(admin).reason).not.toContain('no longer applies'); // the rule did not change
   });
 
   it("never lifts a route's own requirement or a deny rule", () => {

@@ -83,7 +83,7 @@ describe('ExemptionService', () => {
     expect(events).toEqual([
       expect.objectContaining({ type: 'exemption.granted', userId: 'u-bob', actor: 'u-admin', ruleId: 'admins-totp' }),
     ]);
-    expect(events[0].reason).toBe(`policy rule admins-totp until ${view.expiresAt}: ${reason}`);
+    expect(events[0].reason).toBe(`policy rule admins-totp until ${view.expiresAt} (as in policy v1): ${reason}`);
     expect(notices).toEqual([
       { type: 'exemption.granted', userId: 'u-bob', detail: `policy rule admins-totp until ${view.expiresAt}` },
     ]);

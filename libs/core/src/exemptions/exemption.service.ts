@@ -75,7 +75,8 @@ export class ExemptionService implements MfaExemptions {
         outcome: 'success',
         actor: admin.userId,
         ruleId: record.ruleId ?? undefined,
-        reason: `${coverage(record)}: ${record.reason}`,
+        // The version names the rule as granted: the exemption lifts it only while it reads the same.
+        reason: `${coverage(record)}${record.scope === 'rule' ? ` (as in policy v${policy.version})` : ''}: ${record.reason}`,
       },
     );
     // After the write, and never failing the admin's call: the notifier reports to the audit trail.

@@ -81,11 +81,30 @@ export function policyHash(doc: PolicyDocument): string {
   return createHash('sha256').update(canonicalJson(doc)).digest('hex');
 }
 
-/** Rewording a description or moving the rule keeps its fingerprint; changing what it matches or needs does not. */
-export function ruleFingerprint(rule: PolicyRule): string {
+/** What a rule's `serviceGroups` and `sensitivity` conditions resolve to through the document's services. */
+interface ServiceMaps {
+  serviceGroup: ReadonlyMap<string, string>;
+  serviceSensitivity: ReadonlyMap<string, string[]>;
+}
+
+/**
+ * Rewording a description or moving the rule keeps its fingerprint; changing what it matches
+ * or needs does not, including a service joining a group or a label the rule names (the
+ * document's own services and operations; labels a route sets in code are not bound).
+ */
+export function ruleFingerprint(rule: PolicyRule, maps: ServiceMaps): string {
   const { id, when, require, deny } = rule;
+  const members = (keep: (key: string) => boolean, keys: Iterable<string>) => [...keys].filter(keep).sort();
+  const groups = (when?.serviceGroups ?? []).map((g) => [
+    g,
+    members((svc) => maps.serviceGroup.get(svc) === g, maps.serviceGroup.keys()),
+  ]);
+  const labels = (when?.sensitivity ?? []).map((label) => [
+    label,
+    members((key) => maps.serviceSensitivity.get(key)!.includes(label), maps.serviceSensitivity.keys()),
+  ]);
   return createHash('sha256')
-    .update(canonicalJson({ id, when: when ?? {}, require, deny: deny || undefined }))
+    .update(canonicalJson({ id, when: when ?? {}, require, deny: deny || undefined, groups, labels }))
     .digest('hex');
 }
 
@@ -132,7 +151,7 @@ export function compilePolicy(
       when: rule.when ?? {},
       requirement: rule.deny ? null : compileRequirement(rule.require!),
       source,
-      fingerprint: ruleFingerprint(rule),
+      fingerprint: ruleFingerprint(rule, { serviceGroup, serviceSensitivity }),
     });
   }
   return {

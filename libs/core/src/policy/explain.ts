@@ -1,5 +1,5 @@
-import type { CompiledPolicy, RuleSource } from './compile-policy';
-import { applicableConstraints, decide, Decision, evaluateChain, Evidence, exemptionKey } from './decide';
+import type { CompiledPolicy, CompiledRule, RuleSource } from './compile-policy';
+import { applicableConstraints, decide, Decision, evaluateChain, Evidence, exemptionKey, MFA_SERVICE } from './decide';
 import { MfaTarget, RequestContext, scopeOf } from './request-context';
 import { RequirementStepView, stepsView } from './requirement-view';
 import { riskOf } from '../risk/risk-explanation';
@@ -98,8 +98,10 @@ export function explainPolicy(
         continue;
       }
       const steps = stepsView(rule.requirement.steps, policy.enabled);
+      // As decide: never on the mfa service, whose rules guard MFA's own admin routes.
       const lifted =
         source.kind === 'rule' &&
+        target.service !== MFA_SERVICE &&
         rule.fingerprint !== undefined &&
         exemptRules.has(exemptionKey(rule.id, rule.fingerprint));
       const exempt = lifted ? exemptionFor(exemptions, rule.id, rule.fingerprint) : undefined;
@@ -115,7 +117,7 @@ export function explainPolicy(
         effect: 'require',
         steps,
         satisfied: result.satisfied,
-        reason: (result.satisfied ? 'satisfied' : result.reason) + supersededNote(exemptions, rule.id, source),
+        reason: (result.satisfied ? 'satisfied' : result.reason) + supersededNote(exemptions, rule, source),
       });
     }
   }
@@ -194,9 +196,15 @@ function exemptionFor(
 }
 
 /** Tells the admin why an exemption naming this rule lifts nothing: it was granted for the rule before a change. */
-function supersededNote(exemptions: readonly ExemptionRecord[], ruleId: string, source: LayerSource): string {
+function supersededNote(
+  exemptions: readonly ExemptionRecord[],
+  rule: Pick<CompiledRule, 'id' | 'fingerprint'>,
+  source: LayerSource,
+): string {
   if (source.kind !== 'rule') return '';
-  const stale = exemptions.filter((e) => e.scope === 'rule' && e.ruleId === ruleId);
+  const stale = exemptions.filter(
+    (e) => e.scope === 'rule' && e.ruleId === rule.id && (!e.ruleFingerprint || e.ruleFingerprint !== rule.fingerprint),
+  );
   if (!stale.length) return '';
   return `; exemption ${stale.map((e) => e.id).join(', ')} no longer applies: the rule changed since it was granted`;
 }

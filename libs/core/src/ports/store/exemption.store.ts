@@ -15,7 +15,7 @@ export interface ExemptionRecord {
    * The rule's fingerprint (`CompiledRule.fingerprint`) when granted; null for 'enrollment'.
    * A store that does not keep it returns null or leaves it out, and its rule exemptions lift nothing.
    */
-  ruleFingerprint: string | null;
+  ruleFingerprint?: string | null;
   reason: string;
   grantedBy: string;
   createdAt: number;
