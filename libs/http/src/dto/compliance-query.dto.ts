@@ -10,6 +10,6 @@ export class ComplianceQueryDto {
   limit?: string;
   /** A previous page's `nextCursor`. */
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,256}$/, { message: 'cursor must be a nextCursor from a previous page' })
+  @Matches(/^[A-Za-z0-9_-]{1,764}$/, { message: 'cursor must be a nextCursor from a previous page' })
   cursor?: string;
 }
