@@ -47,6 +47,7 @@ export { MfaError, isMfaError } from './errors/mfa.error';
 export { MfaConfigurationError } from './errors/mfa-configuration.error';
 export { MfaStoreConnectionError } from './errors/mfa-store-connection.error';
 export { DeliveryError } from './errors/delivery.error';
+export { EncryptionKeyUnavailableError } from './errors/encryption-key-unavailable.error';
 export { MFA_ERROR_CODES } from './errors/mfa-error-code';
 export type { MfaErrorCode } from './errors/mfa-error-code';
 

@@ -4,7 +4,7 @@ import { Clock } from '../clock/clock';
 import { MfaSubject } from '../subject';
 import { FanOutAuditSink } from './fan-out-audit.sink';
 
-type AuditFields = Omit<AuditEvent, 'at' | 'userId' | 'sessionRef' | 'ip' | 'userAgent'>;
+export type AuditFields = Omit<AuditEvent, 'at' | 'userId' | 'sessionRef' | 'ip' | 'userAgent'>;
 
 /**
  * Builds events from a subject and hands them to the sink. A failing sink is reported

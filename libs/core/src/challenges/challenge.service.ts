@@ -160,16 +160,19 @@ export class ChallengeService {
     const sessionRef = sessionRefOf(subject.sessionId);
     let attempt: VerificationAttempt | undefined;
     let challenge: ChallengeRecord;
+    // Read before the attempt is counted: a factor sealed under a key this instance lacks is
+    // the operator's fault, refused (503) before it can cost the user an attempt.
+    const read = await this.usable(subject, sessionRef, challengeId, method, policy.enabled, now);
+    const asked = read ? { id: read.challenge.id, enrollments: read.enrollments } : null;
+    const passkeys = read ? passkeysFor(read.challenge.requirement.steps[0]) : undefined;
+    if (asked) await this.verifier.requireKeys(subject, method, now, asked, enrollmentId, passkeys);
     try {
       challenge = await this.limiter.attempt(subject, method, async () => {
         // Unknown, foreign, expired, spent and wrong-method challenges all fail like a wrong code: no oracle.
-        const read = await this.usable(subject, sessionRef, challengeId, method, policy.enabled, now);
-        if (!read) return null;
+        if (!read || !asked) return null;
         const found = read.challenge;
         const baseline = lesson?.context ?? context;
         attempt = this.committer.begin({ subject, challenge: found, method, now, baseline, renew });
-        const asked = { id: found.id, enrollments: read.enrollments };
-        const passkeys = passkeysFor(found.requirement.steps[0]);
         if (await this.verifier.verify(subject, method, answer, now, asked, attempt.commit, enrollmentId, passkeys))
           return found;
         await this.fallback.primaryFailed(found, method, now);

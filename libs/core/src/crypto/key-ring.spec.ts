@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EncryptionKeyUnavailableError } from '../errors/encryption-key-unavailable.error';
 import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 import { KeyRing } from './key-ring';
 
@@ -71,5 +72,42 @@ describe('KeyRing', () => {
     expect(rotated.open(sealed, 'aad').toString()).toBe('seed');
     expect(rotated.keyIdOf(rotated.seal(Buffer.from('seed'), 'aad'))).toBe('k2');
     expect(() => new KeyRing({ keys: [{ id: 'k2', key: key() }] }).open(sealed, 'aad')).toThrow();
+  });
+  // A rolling deploy: another instance already writes with a key this one was not given.
+  it('tells a key it does not hold apart from a tampered envelope', () => {
+    const k1 = { id: 'k1', key: key() };
+    const newer = new KeyRing({ keys: [{ id: 'k2', key: key() }, k1] });
+    const older = new KeyRing({ keys: [k1] });
+    const sealed = newer.seal(Buffer.from('seed'), 'aad');
+    expect(() => older.requireKeyFor(sealed)).toThrow(EncryptionKeyUnavailableError);
+    expect(() => newer.requireKeyFor(sealed)).not.toThrow();
+    expect(() => older.open(sealed, 'aad')).toThrow(EncryptionKeyUnavailableError);
+    try {
+      older.open(sealed, 'aad');
+    } catch (err) {
+      expect(err).toMatchObject({ keyId: 'k2', code: 'ENCRYPTION_KEY_UNAVAILABLE', status: 503, details: {} });
+      expect((err as Error).message).not.toContain('k2');
+    }
+    const underK1 = older.seal(Buffer.from('seed'), 'aad');
+    const tampered = underK1.slice(0, -3) + (underK1.endsWith('A') ? 'BBB' : 'AAA');
+    for (const broken of [tampered, 'v1.k1.x', 'v2.k2.a.b.c', 'v1.no such id!.a.b.c']) {
+      expect(() => older.open(broken, 'aad')).toThrow();
+      expect(() => older.open(broken, 'aad')).not.toThrow(EncryptionKeyUnavailableError);
+      expect(() => older.requireKeyFor(broken)).not.toThrow();
+    }
+    expect(() => older.open(underK1, 'other aad')).not.toThrow(EncryptionKeyUnavailableError);
+  });
+
+  it('matches no digest under a key it does not hold, and says so when asked', () => {
+    const k1 = { id: 'k1', key: key() };
+    const newer = new KeyRing({ keys: [{ id: 'k2', key: key() }, k1] });
+    const older = new KeyRing({ keys: [k1] });
+    const digest = newer.digest('123456');
+    expect(newer.digestMatches(digest, '123456')).toBe(true);
+    expect(older.digestMatches(digest, '123456')).toBe(false);
+    expect(() => older.requireDigestKey(digest)).toThrow(EncryptionKeyUnavailableError);
+    expect(() => newer.requireDigestKey(digest)).not.toThrow();
+    for (const other of [older.digest('123456'), 'garbage', 'no such id!.mac'])
+      expect(() => older.requireDigestKey(other)).not.toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { EncryptionKeyUnavailableError } from '../errors/encryption-key-unavailable.error';
 import { MfaConfigurationError } from '../errors/mfa-configuration.error';
 
 export interface EncryptionKey {
@@ -18,6 +19,7 @@ const ENVELOPE_VERSION = 'v1';
 const HOW_TO_FIX =
   "Generate a key with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\" " +
   "(or `openssl rand -base64 32`, or `openssl rand -hex 32`) and pass it as encryption: { keys: [{ id: 'k1', key: '<key>' }] }.";
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const HEX = /^[0-9a-fA-F]*$/;
 // Both alphabets and optional padding: Buffer would silently skip any other character.
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
@@ -35,7 +37,7 @@ export class KeyRing {
   constructor(options: KeyRingOptions | undefined) {
     if (!options?.keys?.length) throw new MfaConfigurationError(`nestjs-mfa needs an encryption key. ${HOW_TO_FIX}`);
     for (const { id, key } of options.keys) {
-      if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+      if (!id || !KEY_ID.test(id)) {
         throw new MfaConfigurationError(`Encryption key id "${id}" is invalid: use 1-32 letters, digits, "_" or "-".`);
       }
       const bytes = decodeKey(id, key);
@@ -57,11 +59,21 @@ export class KeyRing {
     return [ENVELOPE_VERSION, this.currentKeyId, ...parts].join('.');
   }
 
-  /** Throws on a wrong key, a tampered envelope or mismatched associated data. */
+  /**
+   * Throws `EncryptionKeyUnavailableError` when a well-formed envelope names a key this
+   * instance lacks: the operator's to fix, so callers must not count it as the user's failure.
+   */
+  requireKeyFor(envelope: string): void {
+    const keyId = envelope.split('.')[1];
+    if (wellFormed(envelope) && !this.keys.has(keyId)) throw new EncryptionKeyUnavailableError(keyId);
+  }
+
+  /** Throws on a tampered envelope or mismatched associated data, and as `requireKeyFor` does. */
   open(envelope: string, associatedData: string): Buffer {
-    const [version, keyId, iv, body, tag] = envelope.split('.');
-    const key = this.keys.get(keyId);
-    if (version !== ENVELOPE_VERSION || !key || !iv || !tag) throw new Error('Sealed secret cannot be opened');
+    if (!wellFormed(envelope)) throw new Error('Sealed secret cannot be opened');
+    this.requireKeyFor(envelope);
+    const [, keyId, iv, body, tag] = envelope.split('.');
+    const key = this.keys.get(keyId)!;
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
@@ -75,6 +87,15 @@ export class KeyRing {
    */
   digest(data: string): string {
     return `${this.currentKeyId}.${this.mac(this.currentKeyId, data)}`;
+  }
+
+  /**
+   * As `requireKeyFor`, for a digest: where "no match" would count as the user's wrong answer,
+   * a digest made under a key this instance lacks must be told apart first.
+   */
+  requireDigestKey(digest: string): void {
+    const [keyId, mac] = digest.split('.');
+    if (mac && KEY_ID.test(keyId) && !this.keys.has(keyId)) throw new EncryptionKeyUnavailableError(keyId);
   }
 
   /** Constant-time comparison of `data` against a digest made by `digest`. */
@@ -95,6 +116,11 @@ export class KeyRing {
   keyIdOf(envelope: string): string {
     return envelope.split('.')[1];
   }
+}
+
+function wellFormed(envelope: string): boolean {
+  const [version, keyId, iv, , tag] = envelope.split('.');
+  return version === ENVELOPE_VERSION && KEY_ID.test(keyId ?? '') && Boolean(iv) && Boolean(tag);
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AuditTrail } from '../audit/audit-trail';
 import { fillTemplate } from '../delivery/otp-messages';
 import { DeliveryError } from '../errors/delivery.error';
+import { auditingKeyUnavailable } from '../errors/encryption-key-unavailable.error';
 import { MfaError } from '../errors/mfa.error';
 import { DeliveryReceipt, DeliveryStatusReport } from '../ports/delivery.port';
 import { EnrollmentRecord, OtpCodeRecord } from '../ports/mfa-store.port';
@@ -50,6 +51,10 @@ export class OtpDeliveryService {
     const { counters, clock, delivery, keyRing, store } = this.ctx;
     const now = clock.now();
     const masked = enrollment.maskedTarget ?? '***';
+    // Opened before anything is counted: a key this instance lacks is no reason to hold the user back.
+    const target = auditingKeyUnavailable(this.audit, subject, channel, enrollment.id, () =>
+      this.openTarget(enrollment),
+    );
     const cooldownKey = `otp:${counterUserKey(subject.userId)}:${purpose}:${channel}:cooldown`;
     if (delivery.cooldownMs > 0) {
       const cooldown = await counters.hit(cooldownKey, 1, delivery.cooldownMs, now);
@@ -65,7 +70,6 @@ export class OtpDeliveryService {
         throw new MfaError('RESEND_TOO_SOON', {}, Math.max(1, Math.ceil(cooldown.retryAfterMs / 1000)));
       }
     }
-    const target = this.openTarget(enrollment);
     await this.countAgainstCaps(subject, channel, enrollment, `${channel}|${target}`, now);
 
     const profile = this.ctx.otpProfiles[channel];
@@ -141,8 +145,21 @@ export class OtpDeliveryService {
   ): Promise<OtpCodeRecord | null> {
     const code = this.ctx.otp.normalize(input, this.ctx.otpProfiles[channel]);
     if (!code) return null;
-    const live = await this.ctx.store.findLiveOtpCode(subject.userId, purpose, channel, now);
+    const live = await this.liveCode(subject, channel, purpose, now);
     return live && this.ctx.keyRing.digestMatches(live.codeDigest, codeMaterial(live, code)) ? live : null;
+  }
+
+  /**
+   * The live code for `purpose`. One digested under a key this instance lacks (sent by an
+   * instance that has it) throws a 503 instead: it is no wrong code, so call this before counting.
+   */
+  async liveCode(subject: MfaSubject, channel: DeliveryChannel, purpose: string, now: number) {
+    const live = await this.ctx.store.findLiveOtpCode(subject.userId, purpose, channel, now);
+    if (live)
+      auditingKeyUnavailable(this.audit, subject, channel, live.enrollmentId, () =>
+        this.ctx.keyRing.requireDigestKey(live.codeDigest),
+      );
+    return live;
   }
 
   /** A provider's delivery report, authenticated by the sender that made the message. */

@@ -71,6 +71,10 @@ export const MFA_ERROR_CODES = {
     message: 'The configured store has no operator reads (OperatorStore); use the TypeORM store for this operation.',
   },
   MFA_UNAVAILABLE: { status: 503, message: 'Multi-factor authentication is temporarily unavailable.' },
+  ENCRYPTION_KEY_UNAVAILABLE: {
+    status: 503,
+    message: 'Multi-factor authentication is temporarily unavailable on this server. Try again in a moment.',
+  },
   SESSION_ROTATION_FAILED: {
     status: 503,
     message:

@@ -37,6 +37,25 @@ export class FactorVerifier {
   ) {}
 
   /**
+   * Throws (503 ENCRYPTION_KEY_UNAVAILABLE) when answering with `method` needs a key this
+   * instance lacks. Called before the attempt is counted: an operator's deploy order must not
+   * cost the user attempts or lock them out.
+   */
+  async requireKeys(
+    subject: MfaSubject,
+    method: FactorType,
+    now: number,
+    challenge: AnsweredChallenge,
+    enrollmentId?: string,
+    passkeys: PasskeyFilter = () => true,
+  ): Promise<void> {
+    if (method === 'totp') this.totp.requireKeys(subject, challenge.enrollments, enrollmentId);
+    else if (method === 'sms' || method === 'email')
+      await this.delivery.liveCode(subject, method, `challenge:${challenge.id}`, now);
+    else if (method === 'webauthn') await this.passkeys.requireKeys(subject, challenge, now, passkeys);
+  }
+
+  /**
    * The challenge's id binds SMS and email codes and passkey challenges: one issued for one
    * challenge fits no other. `enrollmentId`, when the client names the app, narrows TOTP
    * to it. `passkeys` narrows the passkeys a step accepts.

@@ -1,5 +1,6 @@
 import { AuditTrail } from '../audit/audit-trail';
 import { totpSecretAad } from '../crypto/secret-aad';
+import { auditingKeyUnavailable } from '../errors/encryption-key-unavailable.error';
 import type { SecurityNotices } from '../lockout/security-notices';
 import type { ResolvedMfaContext } from '../options/mfa-context';
 import type { EnrollmentRecord, VerificationOutcome } from '../ports/mfa-store.port';
@@ -28,54 +29,57 @@ export class TotpVerifier {
     enrollments: readonly EnrollmentRecord[],
     enrollmentId?: string,
   ): Promise<boolean> {
-    for (const enrollment of enrollments) {
-      if (
-        enrollment.type !== 'totp' ||
-        enrollment.status !== 'active' ||
-        (enrollmentId !== undefined && enrollment.id !== enrollmentId)
-      )
-        continue;
-      if (
-        await this.spend(
-          subject,
-          enrollment,
-          code,
-          (step) => commit({ kind: 'totp_step', enrollmentId: enrollment.id, step }),
-          now,
-        )
-      )
-        return true;
+    const apps = this.requireKeys(subject, enrollments, enrollmentId);
+    for (const enrollment of apps) {
+      const step = this.matchStep(subject, enrollment, code, now);
+      const spend = (s: number) => commit({ kind: 'totp_step', enrollmentId: enrollment.id, step: s });
+      if (step !== null && (await this.spend(subject, enrollment, step, spend))) return true;
     }
     return false;
   }
 
   /** Enrollment: the first right code makes the app active and its time step used. */
-  activate(subject: MfaSubject, enrollment: EnrollmentRecord, code: string, now: number): Promise<boolean> {
-    return this.spend(
-      subject,
-      enrollment,
-      code,
-      async (step) =>
-        (await this.deps.store.activateEnrollment(enrollment.userId, enrollment.id, step, now))
-          ? 'committed'
-          : 'already_spent',
-      now,
+  async activate(subject: MfaSubject, enrollment: EnrollmentRecord, code: string, now: number): Promise<boolean> {
+    this.requireKey(subject, enrollment);
+    const step = this.matchStep(subject, enrollment, code, now);
+    if (step === null) return false;
+    return this.spend(subject, enrollment, step, async (s) =>
+      (await this.deps.store.activateEnrollment(enrollment.userId, enrollment.id, s, now))
+        ? 'committed'
+        : 'already_spent',
     );
   }
 
-  /** Matches the code's time step; true only if this call is the one that advanced `last_step`. */
+  /**
+   * The apps a code is checked against, once this instance holds the key of every one of
+   * them. Otherwise it throws (503) before any code is compared: a wrong code must not hide
+   * behind a refusal the user is not charged for. Call it before counting the attempt.
+   */
+  requireKeys(
+    subject: MfaSubject,
+    enrollments: readonly EnrollmentRecord[],
+    enrollmentId?: string,
+  ): EnrollmentRecord[] {
+    const apps = enrollments.filter(
+      (e) => e.type === 'totp' && e.status === 'active' && (enrollmentId === undefined || e.id === enrollmentId),
+    );
+    for (const enrollment of apps) this.requireKey(subject, enrollment);
+    return apps;
+  }
+
+  private requireKey(subject: MfaSubject, enrollment: EnrollmentRecord): void {
+    auditingKeyUnavailable(this.audit, subject, 'totp', enrollment.id, () =>
+      this.deps.keyRing.requireKeyFor(enrollment.sealedSecret),
+    );
+  }
+
+  /** True only if this call is the one that advanced `last_step` to `step`. */
   private async spend(
     subject: MfaSubject,
     enrollment: EnrollmentRecord,
-    code: string,
+    step: number,
     spendStep: (step: number) => Promise<VerificationOutcome>,
-    now: number,
   ): Promise<boolean> {
-    const secret = this.openSecret(subject, enrollment);
-    if (!secret) return false;
-    const step = this.deps.totp.matchStep(secret, code, enrollment.profile!, now);
-    secret.fill(0);
-    if (step === null) return false;
     // A step the read already shows as used is refused before anything is renewed or written;
     // the conditional write still decides every race the read cannot see.
     const seenUsed = enrollment.lastStep !== null && step <= enrollment.lastStep;
@@ -95,10 +99,11 @@ export class TotpVerifier {
     return outcome === 'committed';
   }
 
-  /** A secret that fails to open (tampered, moved to another row, unknown key) matches nothing. */
-  private openSecret(subject: MfaSubject, enrollment: EnrollmentRecord): Buffer | null {
+  /** The time step `code` matches (null: none). A seed that fails to open (tampered, moved to another row) matches nothing. */
+  private matchStep(subject: MfaSubject, enrollment: EnrollmentRecord, code: string, now: number): number | null {
+    let secret: Buffer;
     try {
-      return this.deps.keyRing.open(enrollment.sealedSecret, totpSecretAad(enrollment.userId, enrollment.id));
+      secret = this.deps.keyRing.open(enrollment.sealedSecret, totpSecretAad(enrollment.userId, enrollment.id));
     } catch {
       this.audit.record(subject, {
         type: 'secret.unreadable',
@@ -109,5 +114,8 @@ export class TotpVerifier {
       });
       return null;
     }
+    const step = this.deps.totp.matchStep(secret, code, enrollment.profile!, now);
+    secret.fill(0);
+    return step;
   }
 }

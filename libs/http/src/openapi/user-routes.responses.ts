@@ -11,8 +11,14 @@ export interface RouteResponse {
   text?: string;
 }
 
-const verifies: MfaErrorCode[] = ['INVALID_CODE', 'MFA_LOCKED'];
-const sends: MfaErrorCode[] = ['RESEND_TOO_SOON', 'DELIVERY_LIMIT_REACHED', 'DELIVERY_FAILED'];
+// ENCRYPTION_KEY_UNAVAILABLE: a secret sealed under a key this instance was not given (a rolling deploy).
+const verifies: MfaErrorCode[] = ['INVALID_CODE', 'MFA_LOCKED', 'ENCRYPTION_KEY_UNAVAILABLE'];
+const sends: MfaErrorCode[] = [
+  'RESEND_TOO_SOON',
+  'DELIVERY_LIMIT_REACHED',
+  'DELIVERY_FAILED',
+  'ENCRYPTION_KEY_UNAVAILABLE',
+];
 const confirms: MfaErrorCode[] = ['ENROLLMENT_NOT_FOUND', ...verifies, 'SESSION_ROTATION_FAILED'];
 const removed = object({ removed: TRUE, otherSessions: ref('OtherSessionsOffer') });
 
@@ -26,7 +32,7 @@ export const USER_ROUTE_RESPONSES: Record<string, RouteResponse> = {
   'POST /challenges/:challengeId/webauthn': {
     summary: 'The options for navigator.credentials.get() that answer this challenge with a passkey',
     schema: ref('PasskeyRequest'),
-    errors: ['CHALLENGE_NOT_FOUND', 'FACTOR_UNAVAILABLE', 'RATE_LIMITED'],
+    errors: ['CHALLENGE_NOT_FOUND', 'FACTOR_UNAVAILABLE', 'RATE_LIMITED', 'ENCRYPTION_KEY_UNAVAILABLE'],
   },
   'POST /challenges/:challengeId/send': {
     summary: 'Send, or send again, an SMS or email code for this challenge',
@@ -51,7 +57,7 @@ export const USER_ROUTE_RESPONSES: Record<string, RouteResponse> = {
   'POST /webauthn/enrollments': {
     summary: 'Start registering a passkey: the options for navigator.credentials.create()',
     schema: ref('PasskeyEnrollmentStart'),
-    errors: ['FACTOR_UNAVAILABLE'],
+    errors: ['FACTOR_UNAVAILABLE', 'ENCRYPTION_KEY_UNAVAILABLE'],
   },
   'POST /webauthn/enrollments/:enrollmentId/confirm': {
     summary: "Confirm a passkey with the browser's attestation",

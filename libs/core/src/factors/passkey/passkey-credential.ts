@@ -1,5 +1,6 @@
 import type { KeyRing } from '../../crypto/key-ring';
 import { passkeyCredentialAad } from '../../crypto/secret-aad';
+import { isEncryptionKeyUnavailable } from '../../errors/encryption-key-unavailable.error';
 import type { EnrollmentRecord } from '../../ports/mfa-store.port';
 
 /** What the sealed secret of a passkey enrollment holds. */
@@ -33,7 +34,11 @@ export function sealPasskey(
   return keyRing.seal(Buffer.from(JSON.stringify(sealed), 'utf8'), passkeyCredentialAad(userId, enrollmentId));
 }
 
-/** Null when the envelope does not open under this row's user and enrollment. */
+/**
+ * Null when the envelope does not open under this row's user and enrollment. A key this
+ * instance lacks throws instead (`EncryptionKeyUnavailableError`, a 503): that passkey may
+ * be the one answering, so "not among this user's" would be a wrong refusal.
+ */
 export function openPasskey(keyRing: KeyRing, enrollment: EnrollmentRecord): PasskeyCredential | null {
   try {
     const plain = keyRing.open(enrollment.sealedSecret, passkeyCredentialAad(enrollment.userId, enrollment.id));
@@ -43,7 +48,8 @@ export function openPasskey(keyRing: KeyRing, enrollment: EnrollmentRecord): Pas
       publicKey: new Uint8Array(Buffer.from(sealed.publicKey, 'base64url')),
       transports: sealed.transports,
     };
-  } catch {
+  } catch (err) {
+    if (isEncryptionKeyUnavailable(err)) throw err;
     return null;
   }
 }

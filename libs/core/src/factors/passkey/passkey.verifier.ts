@@ -4,8 +4,9 @@ import type { ResolvedMfaContext } from '../../options/mfa-context';
 import type { EnrollmentRecord } from '../../ports/mfa-store.port';
 import type { MfaSubject } from '../../subject';
 import { assuranceOf } from '../assurance';
-import type { SpendAndRecord } from '../factor.verifier';
-import { PasskeyChallenges } from './passkey-challenges';
+import type { AnsweredChallenge, SpendAndRecord } from '../factor.verifier';
+import { auditingKeyUnavailable } from '../../errors/encryption-key-unavailable.error';
+import { PasskeyChallenges, purposeOf } from './passkey-challenges';
 import { openPasskey, PasskeyCredential } from './passkey-credential';
 import { AuthenticationResponseJSON, challengeOf } from './webauthn.ceremony';
 
@@ -62,6 +63,20 @@ export class PasskeyVerifier {
     );
     if (outcome === 'already_spent') await this.staleCounter(subject, enrollment, verified.signCount, asked);
     return outcome === 'committed';
+  }
+
+  /** Throws (503) if the WebAuthn challenge issued, or a passkey that may answer, is under a key this instance lacks. */
+  async requireKeys(subject: MfaSubject, challenge: AnsweredChallenge, now: number, eligible: PasskeyFilter) {
+    const { keyRing, store } = this.deps;
+    const live = await store.findLiveOtpCode(subject.userId, purposeOf({ challenge: challenge.id }), 'webauthn', now);
+    if (live) this.keyed(subject, undefined, () => keyRing.requireDigestKey(live.codeDigest));
+    for (const e of challenge.enrollments)
+      if (e.type === 'webauthn' && e.status === 'active' && eligible(e))
+        this.keyed(subject, e.id, () => keyRing.requireKeyFor(e.sealedSecret));
+  }
+
+  private keyed(subject: MfaSubject, enrollmentId: string | undefined, check: () => void): void {
+    auditingKeyUnavailable(this.audit, subject, 'webauthn', enrollmentId, check);
   }
 
   private credentialFor(
