@@ -22,11 +22,14 @@ function instance(keys: KeyRing) {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const events: AuditEvent[] = [];
   const audit = new AuditTrail({ emit: (e) => void events.push(e) }, clock);
-  const notices = { replayed: async () => undefined } as unknown as SecurityNotices;
+  const noticed: string[] = [];
+  const notices = {
+    replayed: async (who: { userId: string }) => void noticed.push(who.userId),
+  } as unknown as SecurityNotices;
   const verifier = new TotpVerifier({ store: {} as never, keyRing: keys, totp }, audit, notices);
   const spends: VerificationSpend[] = [];
   const commit = async (spend: VerificationSpend) => (spends.push(spend), 'committed' as const);
-  return { clock, events, verifier, spends, commit };
+  return { clock, events, verifier, spends, commit, noticed };
 }
 
 function app(sealer: KeyRing, id: string, seed = randomBytes(20)): { row: EnrollmentRecord; seed: Buffer } {
@@ -110,5 +113,33 @@ describe('TotpVerifier with a seed sealed under a key this instance lacks', () =
     await expect(t.verifier.verify(subject, right, t.clock.now(), t.commit, [row])).resolves.toBe(true);
     expect(t.spends).toEqual([expect.objectContaining({ kind: 'totp_step', enrollmentId: 'e1' })]);
     expect(t.events).toEqual([]);
+  });
+});
+
+describe('TotpVerifier on a used time step', () => {
+  const keys = new KeyRing({ keys: [k1] });
+
+  it("refuses an imported app's import step without a replay alarm: no code of it was ever accepted here", async () => {
+    const t = instance(keys);
+    const { row, seed } = app(keys, 'e1');
+    const step = Math.floor(t.clock.now() / 30_000);
+    const imported = { ...row, lastStep: step, lastUsedAt: null };
+    const code = totp.generate(seed, DEFAULT_TOTP_PROFILE, t.clock.now());
+    await expect(t.verifier.verify(subject, code, t.clock.now(), t.commit, [imported])).resolves.toBe(false);
+    expect(t.events).toEqual([
+      expect.objectContaining({ type: 'totp.replay', severity: 'info', reason: 'step_used_at_import' }),
+    ]);
+    expect(t.noticed).toEqual([]);
+  });
+
+  it('raises the alarm and tells the user when a code this store accepted comes again', async () => {
+    const t = instance(keys);
+    const { row, seed } = app(keys, 'e1');
+    const step = Math.floor(t.clock.now() / 30_000);
+    const used = { ...row, lastStep: step, lastUsedAt: t.clock.now() - 1_000 };
+    const code = totp.generate(seed, DEFAULT_TOTP_PROFILE, t.clock.now());
+    await expect(t.verifier.verify(subject, code, t.clock.now(), t.commit, [used])).resolves.toBe(false);
+    expect(t.events).toEqual([expect.objectContaining({ type: 'totp.replay', severity: 'high', reason: 'replay' })]);
+    expect(t.noticed).toEqual(['u1']);
   });
 });

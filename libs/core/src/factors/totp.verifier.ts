@@ -85,16 +85,19 @@ export class TotpVerifier {
     const seenUsed = enrollment.lastStep !== null && step <= enrollment.lastStep;
     const outcome = seenUsed ? 'already_spent' : await spendStep(step);
     if (outcome === 'already_spent') {
+      // An imported app's step at import counts as used though no code of it was ever accepted
+      // here (last used never): typing the code then showing is refused, but is no one's replay.
+      const importStep = enrollment.lastUsedAt === null && step === enrollment.lastStep;
       // A valid code for a step already used: a replay (ASVS 2.8.4 logs it).
       this.audit.record(subject, {
         type: 'totp.replay',
-        severity: 'high',
+        severity: importStep ? 'info' : 'high',
         channel: 'totp',
         outcome: 'refused',
         enrollmentId: enrollment.id,
-        reason: 'replay',
+        reason: importStep ? 'step_used_at_import' : 'replay',
       });
-      await this.notices.replayed(subject);
+      if (!importStep) await this.notices.replayed(subject);
     }
     return outcome === 'committed';
   }
