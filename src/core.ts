@@ -40,6 +40,7 @@ export {
   MfaConfigurationError,
   MfaStoreConnectionError,
   DeliveryError,
+  EncryptionKeyUnavailableError,
   MFA_ERROR_CODES,
 } from '../libs/core/src';
 export type { MfaErrorCode } from '../libs/core/src';

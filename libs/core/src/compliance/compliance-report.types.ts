@@ -27,6 +27,7 @@ export interface ComplianceOptions {
    * `nextCursor`). Totals and groups then count that page. Not with `directory`. @default whole report
    */
   limit?: number;
+  /** Where this page starts: the previous page's `nextCursor` (opaque). */
   cursor?: string;
 }
 
