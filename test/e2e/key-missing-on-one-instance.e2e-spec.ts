@@ -129,6 +129,18 @@ describe.each(MATRIX)('a key missing on one instance, on %s', (_name, backend, a
     expect(verified.status).toBe(200);
   });
 
+  it('refuses to confirm an authenticator app enrolled under the missing key, counting nothing, and it confirms where the key is', async () => {
+    const bob = await new Browser().signIn(a, 'bob');
+    const start = await bob.send(a, 'post', '/mfa/totp/enrollments', {}); // sealed under k2
+    const path = `/mfa/totp/enrollments/${start.body.enrollmentId}/confirm`;
+    for (let i = 0; i < 6; i++) {
+      const refused = await bob.send(b, 'post', path, { code: totpAt(start.body.secret, b.clock) });
+      expect([refused.status, refused.body.code]).toEqual([503, 'ENCRYPTION_KEY_UNAVAILABLE']);
+    }
+    for (const t of both()) expect(t.audit.ofType('attempt.failed')).toEqual([]);
+    expect((await bob.send(a, 'post', path, { code: totpAt(start.body.secret, a.clock) })).status).toBe(200);
+  });
+
   const bindSms = async (t: TestApp, browser: Browser, phone: string) => {
     const start = await browser.send(t, 'post', '/mfa/sms/enrollments', { phone });
     expect(start.status).toBe(201);

@@ -101,6 +101,8 @@ export class EnrollmentService {
   ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     const now = this.ctx.clock.now();
     const enrollment = await this.pending.find(subject, 'totp', enrollmentId, now);
+    // Started on an instance with a key this one lacks: the operator's to fix, no attempt of the user's.
+    this.totp.requireKey(subject, enrollment);
     await this.limiter.attempt(subject, 'totp', async () =>
       (await this.totp.activate(subject, enrollment, code, now)) ? true : null,
     );
@@ -171,6 +173,7 @@ export class EnrollmentService {
   ): Promise<{ factor: FactorView; backupCodes?: string[] }> {
     const now = this.ctx.clock.now();
     const enrollment = await this.pending.find(subject, channel, enrollmentId, now);
+    await this.delivery.liveCode(subject, channel, `enroll:${enrollmentId}`, now); // as confirmTotp: 503 before counting
     await this.limiter.attempt(subject, channel, async () => {
       if ((await this.delivery.spend(subject, channel, `enroll:${enrollmentId}`, code, now)) !== enrollmentId)
         return null;

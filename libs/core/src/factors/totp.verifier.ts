@@ -67,7 +67,8 @@ export class TotpVerifier {
     return apps;
   }
 
-  private requireKey(subject: MfaSubject, enrollment: EnrollmentRecord): void {
+  /** Throws (503) if this app's seed is sealed under a key this instance lacks. */
+  requireKey(subject: MfaSubject, enrollment: EnrollmentRecord): void {
     auditingKeyUnavailable(this.audit, subject, 'totp', enrollment.id, () =>
       this.deps.keyRing.requireKeyFor(enrollment.sealedSecret),
     );
