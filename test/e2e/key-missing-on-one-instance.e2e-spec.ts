@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import session from 'express-session';
 import request, { Response } from 'supertest';
 import { useDeliveryServers } from '../support/delivery-servers';
+import { PASSKEY_OPTIONS, PASSKEY_ORIGIN } from '../support/passkeys';
 import { deliveryOptions } from '../support/sms-gateway';
+import { SoftAuthenticator } from '../support/soft-authenticator';
 import { MATRIX, startTestApp, TEST_KEY, TestApp, totpAt } from '../support/test-app';
 
 const k1 = { id: 'k1', key: TEST_KEY };
@@ -44,7 +46,11 @@ describe.each(MATRIX)('a key missing on one instance, on %s', (_name, backend, a
   beforeEach(async () => {
     const sessions = new session.MemoryStore();
     // Counters in the shared database, as a fleet would have them: a count on B is a count on A.
-    const common = { counters: 'database' as const, ...deliveryOptions(servers.gateway, servers.inbox) };
+    const common = {
+      counters: 'database' as const,
+      ...deliveryOptions(servers.gateway, servers.inbox),
+      ...PASSKEY_OPTIONS,
+    };
     a = await startTestApp(backend, adapter, { ...common, encryption: { keys: [k2, k1] } }, { sessionStore: sessions });
     b = await startTestApp(
       backend,
@@ -139,6 +145,19 @@ describe.each(MATRIX)('a key missing on one instance, on %s', (_name, backend, a
     }
     for (const t of both()) expect(t.audit.ofType('attempt.failed')).toEqual([]);
     expect((await bob.send(a, 'post', path, { code: totpAt(start.body.secret, a.clock) })).status).toBe(200);
+  });
+
+  it('refuses to confirm a passkey whose registration another instance issued under the missing key', async () => {
+    const start = await enrolled.send(a, 'post', '/mfa/webauthn/enrollments', {}); // its challenge digested under k2
+    expect(start.status).toBe(201);
+    const response = new SoftAuthenticator().register(start.body.options, PASSKEY_ORIGIN);
+    const path = `/mfa/webauthn/enrollments/${start.body.enrollmentId}/confirm`;
+    for (let i = 0; i < 6; i++) {
+      const refused = await enrolled.send(b, 'post', path, { response });
+      expect([refused.status, refused.body.code]).toEqual([503, 'ENCRYPTION_KEY_UNAVAILABLE']);
+    }
+    for (const t of both()) expect(t.audit.ofType('attempt.failed')).toEqual([]);
+    expect((await enrolled.send(a, 'post', path, { response })).status).toBe(200);
   });
 
   const bindSms = async (t: TestApp, browser: Browser, phone: string) => {

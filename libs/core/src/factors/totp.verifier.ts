@@ -88,7 +88,7 @@ export class TotpVerifier {
     if (outcome === 'already_spent') {
       // An imported app's step at import counts as used though no code of it was ever accepted
       // here (last used never): typing the code then showing is refused, but is no one's replay.
-      const importStep = enrollment.lastUsedAt === null && step === enrollment.lastStep;
+      const importStep = enrollment.lastUsedAt === null && step <= enrollment.lastStep!;
       // A valid code for a step already used: a replay (ASVS 2.8.4 logs it).
       this.audit.record(subject, {
         type: 'totp.replay',

@@ -35,9 +35,14 @@ export class PasskeyChallenges {
     return record.expiresAt;
   }
 
+  /** The live, unspent challenge issued for this purpose, whatever it holds. */
+  live(userId: string, purpose: PasskeyPurpose, now: number): Promise<OtpCodeRecord | null> {
+    return this.deps.store.findLiveOtpCode(userId, purposeOf(purpose), 'webauthn', now);
+  }
+
   /** The live, unspent challenge for this purpose if `challenge` is it; anything else (spent, expired, foreign) is null. */
   async match(userId: string, purpose: PasskeyPurpose, challenge: string, now: number): Promise<OtpCodeRecord | null> {
-    const live = await this.deps.store.findLiveOtpCode(userId, purposeOf(purpose), 'webauthn', now);
+    const live = await this.live(userId, purpose, now);
     return live && this.deps.keyRing.digestMatches(live.codeDigest, material(live, challenge)) ? live : null;
   }
 }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AuditTrail } from '../../audit/audit-trail';
+import { auditingKeyUnavailable } from '../../errors/encryption-key-unavailable.error';
 import type { Reauthentication } from '../../enforcement/reauthentication';
 import { optionalLabel } from '../../enrollment/factor-label';
 import type { FactorView } from '../../enrollment/factor-view';
@@ -97,6 +98,12 @@ export class PasskeyEnrollment {
     this.ceremony();
     const now = this.ctx.clock.now();
     const enrollment = await this.pending.find(subject, 'webauthn', enrollmentId, now);
+    // Issued by an instance with a key this one lacks: a 503 before the attempt is counted.
+    const issued = await this.challenges.live(subject.userId, { enroll: enrollment.id }, now);
+    if (issued)
+      auditingKeyUnavailable(this.audit, subject, 'webauthn', enrollment.id, () =>
+        this.ctx.keyRing.requireDigestKey(issued.codeDigest),
+      );
     let details: PasskeyDetails | null = null;
     await this.limiter.attempt(subject, 'webauthn', async () => {
       details = await this.register(subject, enrollment, response, now);

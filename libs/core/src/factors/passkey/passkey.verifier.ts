@@ -6,7 +6,7 @@ import type { MfaSubject } from '../../subject';
 import { assuranceOf } from '../assurance';
 import type { AnsweredChallenge, SpendAndRecord } from '../factor.verifier';
 import { auditingKeyUnavailable } from '../../errors/encryption-key-unavailable.error';
-import { PasskeyChallenges, purposeOf } from './passkey-challenges';
+import { PasskeyChallenges } from './passkey-challenges';
 import { openPasskey, PasskeyCredential } from './passkey-credential';
 import { AuthenticationResponseJSON, challengeOf } from './webauthn.ceremony';
 
@@ -67,8 +67,8 @@ export class PasskeyVerifier {
 
   /** Throws (503) if the WebAuthn challenge issued, or a passkey that may answer, is under a key this instance lacks. */
   async requireKeys(subject: MfaSubject, challenge: AnsweredChallenge, now: number, eligible: PasskeyFilter) {
-    const { keyRing, store } = this.deps;
-    const live = await store.findLiveOtpCode(subject.userId, purposeOf({ challenge: challenge.id }), 'webauthn', now);
+    const { keyRing } = this.deps;
+    const live = await this.challenges.live(subject.userId, { challenge: challenge.id }, now);
     if (live) this.keyed(subject, undefined, () => keyRing.requireDigestKey(live.codeDigest));
     for (const e of challenge.enrollments)
       if (e.type === 'webauthn' && e.status === 'active' && eligible(e))
