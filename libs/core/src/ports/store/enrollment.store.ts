@@ -49,6 +49,11 @@ export interface EnrollmentRecord {
   passkey?: PasskeyDetails | null;
   createdAt: number;
   confirmedAt: number | null;
+  /**
+   * Set to `now` by every write that accepts a step (activation, `acceptTotpStep`, a
+   * verification's `totp_step` spend). Null with a `lastStep` means an imported app never
+   * used here: refusing its import step is then no replay alarm.
+   */
   lastUsedAt: number | null;
 }
 
