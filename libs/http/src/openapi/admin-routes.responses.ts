@@ -54,6 +54,12 @@ export const ADMIN_ROUTE_RESPONSES: Record<string, RouteResponse> = {
     schema: ref('ComplianceReport'),
     errors: ['OPERATOR_STORE_UNAVAILABLE'],
     text: 'text/csv',
+    headers: {
+      'MFA-Next-Cursor': {
+        description: "With `format=csv`: the next page's `cursor` (absent on the last page); JSON carries `nextCursor`",
+        schema: { type: 'string' },
+      },
+    },
   },
   'GET /admin/policy/versions': {
     summary: 'Every stored policy version; `active` marks the one in force',

@@ -134,6 +134,7 @@ export function operationOf(route: MfaRoute, security?: SecurityRequirement[]): 
   const responses: Record<string, object> = {
     [route.status]: {
       description: response.summary,
+      ...(response.headers ? { headers: response.headers } : {}),
       content: {
         'application/json': { schema: response.schema },
         ...(response.text ? { [response.text]: { schema: { type: 'string' } } } : {}),

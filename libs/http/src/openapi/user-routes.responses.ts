@@ -9,6 +9,8 @@ export interface RouteResponse {
   summary: string;
   /** A text media type the route also answers with (as a string), besides JSON. */
   text?: string;
+  /** Headers of the success answer. */
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
 }
 
 // ENCRYPTION_KEY_UNAVAILABLE: a secret sealed under a key this instance was not given (a rolling deploy).
