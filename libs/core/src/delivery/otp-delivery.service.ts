@@ -149,10 +149,7 @@ export class OtpDeliveryService {
     return live && this.ctx.keyRing.digestMatches(live.codeDigest, codeMaterial(live, code)) ? live : null;
   }
 
-  /**
-   * The live code for `purpose`. One digested under a key this instance lacks (sent by an
-   * instance that has it) throws a 503 instead: it is no wrong code, so call this before counting.
-   */
+  /** The live code for `purpose`; one digested under a key this instance lacks is a 503 (call before counting). */
   async liveCode(subject: MfaSubject, channel: DeliveryChannel, purpose: string, now: number) {
     const live = await this.ctx.store.findLiveOtpCode(subject.userId, purpose, channel, now);
     if (live)
